@@ -1,0 +1,71 @@
+package parse
+
+// Event holds the fields of one CloudTrail record that trailscan reads.
+// Everything else in the record is skipped, never held in memory.
+//
+// A field absent from the record, or null, is the empty string.
+type Event struct {
+	EventTime          string
+	EventSource        string
+	EventName          string
+	EventType          string
+	AWSRegion          string
+	RecipientAccountID string
+	EventID            string
+	ReadOnly           Bool
+	ErrorCode          string
+	ErrorMessage       string
+	SourceIPAddress    string
+	UserAgent          string
+	UserIdentity       Identity
+
+	// CaseID and PermitRequestARN come from serviceEventDetails, where the
+	// Support authorization service records which case asked for access.
+	CaseID           string
+	PermitRequestARN string
+
+	// Offset and Length locate the record's bytes in the decompressed
+	// document, so evidence can be copied out later without holding it now.
+	Offset int64
+	Length int64
+}
+
+// Identity is the part of userIdentity that says who made a call.
+type Identity struct {
+	Type        string
+	ARN         string
+	AccountID   string
+	PrincipalID string
+	InvokedBy   string
+	Issuer      Issuer
+}
+
+// Issuer is userIdentity.sessionContext.sessionIssuer: the role behind
+// temporary credentials.
+type Issuer struct {
+	Type      string
+	ARN       string
+	UserName  string
+	AccountID string
+}
+
+// Bool is a JSON boolean that may be absent: CloudTrail omits readOnly for
+// some calls, and "absent" must not be read as "false".
+type Bool uint8
+
+// The values of a Bool.
+const (
+	Unset Bool = iota
+	False
+	True
+)
+
+func (b Bool) String() string {
+	switch b {
+	case True:
+		return "true"
+	case False:
+		return "false"
+	}
+	return "unset"
+}
