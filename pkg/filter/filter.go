@@ -1,0 +1,151 @@
+package filter
+
+import (
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/parse"
+)
+
+const (
+	roleName = "AWSServiceRoleForSupport"
+	rolePath = "aws-service-role/support.amazonaws.com/"
+
+	// AuthorizationSource is the event source of the AWS Support
+	// authorization service, which records requests to access an account.
+	AuthorizationSource = "supportauthz.amazonaws.com"
+)
+
+// Support reports whether ev was made with AWS Support's service-linked
+// role, in any partition: the session issuer is the role, or, when the
+// record names no issuer, the caller is a session of the role.
+func Support(ev *parse.Event) bool {
+	id := &ev.UserIdentity
+	if id.Type != "AssumedRole" {
+		return false
+	}
+	if id.Issuer.ARN != "" {
+		return isRoleARN(id.Issuer.ARN)
+	}
+	return Session(ev) != ""
+}
+
+// isRoleARN reports whether arn is
+// arn:PARTITION:iam::ACCOUNT:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport.
+func isRoleARN(arn string) bool {
+	rest, ok := cut(arn, "iam")
+	return ok && rest == "role/"+rolePath+roleName
+}
+
+// Session returns the role session name of a Support event (the name in
+// arn:PARTITION:sts::ACCOUNT:assumed-role/AWSServiceRoleForSupport/NAME),
+// which groups the calls of one Support engagement, or "" if the caller's
+// ARN is not a session of the role.
+func Session(ev *parse.Event) string {
+	rest, ok := cut(ev.UserIdentity.ARN, "sts")
+	if !ok {
+		return ""
+	}
+	name, ok := strings.CutPrefix(rest, "assumed-role/"+roleName+"/")
+	if !ok || name == "" || strings.Contains(name, "/") {
+		return ""
+	}
+	return name
+}
+
+// cut splits arn:PARTITION:SERVICE::ACCOUNT:REST, checking the partition,
+// the service and the account, and returns REST.
+func cut(arn, service string) (string, bool) {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) != 6 || parts[0] != "arn" || !isPartition(parts[1]) ||
+		parts[2] != service || parts[3] != "" || !isAccount(parts[4]) {
+		return "", false
+	}
+	return parts[5], true
+}
+
+// isPartition accepts aws and aws-* (aws-cn, aws-us-gov, aws-iso, aws-iso-b,
+// and partitions yet to come).
+func isPartition(p string) bool {
+	if p == "aws" {
+		return true
+	}
+	rest, ok := strings.CutPrefix(p, "aws-")
+	if !ok || rest == "" {
+		return false
+	}
+	for _, c := range rest {
+		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+func isAccount(a string) bool {
+	if len(a) != 12 {
+		return false
+	}
+	for _, c := range a {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// Authorization reports whether ev is an event of the AWS Support
+// authorization service (a request for Support to access the account, and
+// what became of it). Such events are not calls by the role; a reviewer
+// wants them beside the role's calls, never counted among them.
+func Authorization(ev *parse.Event) bool {
+	return ev.EventSource == AuthorizationSource && ev.EventType == "AwsServiceEvent"
+}
+
+// readPrefixes start the names of actions that only read, for events whose
+// readOnly field is absent.
+var readPrefixes = []string{"Describe", "Get", "List", "Head", "Lookup", "Search", "BatchGet"}
+
+// ReadOnly reports whether ev only read: readOnly says so, or, where
+// CloudTrail left readOnly out, the action's name is a known read.
+func ReadOnly(ev *parse.Event) bool {
+	switch ev.ReadOnly {
+	case parse.True:
+		return true
+	case parse.False:
+		return false
+	}
+	for _, p := range readPrefixes {
+		if rest, ok := strings.CutPrefix(ev.EventName, p); ok && (rest == "" || 'A' <= rest[0] && rest[0] <= 'Z') {
+			return true
+		}
+	}
+	return false
+}
+
+// Scope restricts a scan to a time window and to some accounts and
+// regions. The zero Scope keeps everything.
+type Scope struct {
+	Since    time.Time // inclusive; zero: no lower bound
+	Until    time.Time // exclusive; zero: no upper bound
+	Accounts []string  // recipientAccountId; empty: all
+	Regions  []string  // awsRegion; empty: all
+}
+
+// Contains reports whether ev falls in the scope. An event whose eventTime
+// cannot be read is outside any time window, and inside when there is none.
+func (s Scope) Contains(ev *parse.Event) bool {
+	if len(s.Accounts) > 0 && !slices.Contains(s.Accounts, ev.RecipientAccountID) ||
+		len(s.Regions) > 0 && !slices.Contains(s.Regions, ev.AWSRegion) {
+		return false
+	}
+	if s.Since.IsZero() && s.Until.IsZero() {
+		return true
+	}
+	t, err := time.Parse(time.RFC3339, ev.EventTime)
+	if err != nil {
+		return false
+	}
+	return (s.Since.IsZero() || !t.Before(s.Since)) && (s.Until.IsZero() || t.Before(s.Until))
+}

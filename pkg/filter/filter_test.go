@@ -1,0 +1,135 @@
+package filter_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/parse"
+)
+
+const (
+	issuer  = "arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"
+	session = "arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-1a2b"
+)
+
+func assumed(arn, issuerARN string) parse.Identity {
+	return parse.Identity{Type: "AssumedRole", ARN: arn, Issuer: parse.Issuer{Type: "Role", ARN: issuerARN}}
+}
+
+func TestSupport(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   parse.Event
+		want bool
+	}{
+		{"support role", parse.Event{UserIdentity: assumed(session, issuer)}, true},
+		{"no session issuer", parse.Event{UserIdentity: assumed(session, "")}, true},
+		{"aws-cn", parse.Event{UserIdentity: assumed("", "arn:aws-cn:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")}, true},
+		{"aws-us-gov", parse.Event{UserIdentity: assumed("arn:aws-us-gov:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-x", "")}, true},
+		{"aws-iso-b", parse.Event{UserIdentity: assumed("", "arn:aws-iso-b:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")}, true},
+		{"Support API call", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeCases",
+			UserIdentity: assumed("arn:aws:sts::111122223333:assumed-role/Admin/alice", "arn:aws:iam::111122223333:role/Admin")}, false},
+		{"trusted advisor", parse.Event{UserIdentity: assumed("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForTrustedAdvisor/TrustedAdvisor",
+			"arn:aws:iam::111122223333:role/aws-service-role/trustedadvisor.amazonaws.com/AWSServiceRoleForTrustedAdvisor")}, false},
+		{"longer name", parse.Event{UserIdentity: assumed("", "arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupportX")}, false},
+		{"prefixed name", parse.Event{UserIdentity: assumed("", "arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/MyAWSServiceRoleForSupport")}, false},
+		{"other path", parse.Event{UserIdentity: assumed(session, "arn:aws:iam::111122223333:role/custom/AWSServiceRoleForSupport")}, false},
+		{"no path", parse.Event{UserIdentity: assumed(session, "arn:aws:iam::111122223333:role/AWSServiceRoleForSupport")}, false},
+		{"session of longer name", parse.Event{UserIdentity: assumed("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupportTools/x", "")}, false},
+		{"empty session name", parse.Event{UserIdentity: assumed("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/", "")}, false},
+		{"bad account", parse.Event{UserIdentity: assumed("", "arn:aws:iam::1111222233:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")}, false},
+		{"bad partition", parse.Event{UserIdentity: assumed("", "arn:azure:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")}, false},
+		{"sts service", parse.Event{UserIdentity: assumed("", "arn:aws:sts::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")}, false},
+		{"IAM user of that name", parse.Event{UserIdentity: parse.Identity{Type: "IAMUser", ARN: "arn:aws:iam::111122223333:user/AWSServiceRoleForSupport"}}, false},
+		{"service assuming the role", parse.Event{EventSource: "sts.amazonaws.com", EventName: "AssumeRole",
+			UserIdentity: parse.Identity{Type: "AWSService", InvokedBy: "support.amazonaws.com"}}, false},
+		{"person reading the role", parse.Event{EventSource: "iam.amazonaws.com", EventName: "GetRole",
+			UserIdentity: assumed("arn:aws:sts::111122223333:assumed-role/Admin/bob", "arn:aws:iam::111122223333:role/Admin")}, false},
+		{"invokedBy is not proof", parse.Event{UserAgent: "support.amazonaws.com",
+			UserIdentity: parse.Identity{Type: "AssumedRole", InvokedBy: "support.amazonaws.com", ARN: "arn:aws:sts::111122223333:assumed-role/Other/x"}}, false},
+		{"wrong identity type", parse.Event{UserIdentity: parse.Identity{Type: "Role", ARN: session, Issuer: parse.Issuer{ARN: issuer}}}, false},
+		{"authorization event", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent",
+			UserIdentity: parse.Identity{AccountID: "111122223333", InvokedBy: "supportauthz.amazonaws.com"}}, false},
+	}
+	for _, tt := range tests {
+		if got := filter.Support(&tt.ev); got != tt.want {
+			t.Errorf("%s: Support = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestSession(t *testing.T) {
+	ev := parse.Event{UserIdentity: assumed(session, issuer)}
+	if got := filter.Session(&ev); got != "AWSSupport-1a2b" {
+		t.Errorf("Session = %q", got)
+	}
+}
+
+func TestAuthorization(t *testing.T) {
+	tests := []struct {
+		ev   parse.Event
+		want bool
+	}{
+		{parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent"}, true},
+		{parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsApiCall"}, false},
+		{parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent"}, false},
+	}
+	for _, tt := range tests {
+		if got := filter.Authorization(&tt.ev); got != tt.want {
+			t.Errorf("Authorization(%+v) = %v", tt.ev, got)
+		}
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	tests := []struct {
+		name string
+		ro   parse.Bool
+		want bool
+	}{
+		{"DescribeInstances", parse.True, true},
+		{"DescribeInstances", parse.False, false},
+		{"TerminateInstances", parse.True, true},
+		{"DescribeInstances", parse.Unset, true},
+		{"Get", parse.Unset, true},
+		{"GetRole", parse.Unset, true},
+		{"Getaway", parse.Unset, false},
+		{"ListFunctions", parse.Unset, true},
+		{"PutObject", parse.Unset, false},
+	}
+	for _, tt := range tests {
+		ev := parse.Event{EventName: tt.name, ReadOnly: tt.ro}
+		if got := filter.ReadOnly(&ev); got != tt.want {
+			t.Errorf("ReadOnly(%s, %v) = %v", tt.name, tt.ro, got)
+		}
+	}
+}
+
+func TestScope(t *testing.T) {
+	day := func(s string) time.Time { t, _ := time.Parse(time.DateOnly, s); return t }
+	ev := func(tm, acct, region string) *parse.Event {
+		return &parse.Event{EventTime: tm, RecipientAccountID: acct, AWSRegion: region}
+	}
+	s := filter.Scope{Since: day("2026-10-02"), Until: day("2026-10-03"), Accounts: []string{"111122223333"}, Regions: []string{"eu-west-1"}}
+	tests := []struct {
+		ev   *parse.Event
+		want bool
+	}{
+		{ev("2026-10-02T00:00:00Z", "111122223333", "eu-west-1"), true},
+		{ev("2026-10-02T23:59:59Z", "111122223333", "eu-west-1"), true},
+		{ev("2026-10-01T23:59:59Z", "111122223333", "eu-west-1"), false},
+		{ev("2026-10-03T00:00:00Z", "111122223333", "eu-west-1"), false},
+		{ev("2026-10-02T12:00:00Z", "444455556666", "eu-west-1"), false},
+		{ev("2026-10-02T12:00:00Z", "111122223333", "us-east-1"), false},
+		{ev("garbage", "111122223333", "eu-west-1"), false},
+	}
+	for _, tt := range tests {
+		if got := s.Contains(tt.ev); got != tt.want {
+			t.Errorf("Contains(%+v) = %v, want %v", *tt.ev, got, tt.want)
+		}
+	}
+	if !(filter.Scope{}).Contains(ev("garbage", "", "")) {
+		t.Error("the zero Scope must keep everything")
+	}
+}
