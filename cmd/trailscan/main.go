@@ -1,0 +1,118 @@
+// Command trailscan reports what AWS Support did in AWS accounts, from
+// CloudTrail logs on disk or in S3.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = ""
+
+// Exit codes, documented in the usage text and the README.
+const (
+	exitOK      = 0
+	exitFailed  = 1 // nothing could be scanned
+	exitUsage   = 2
+	exitPartial = 3 // finished, but some files could not be read
+	exitSignal  = 130
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `trailscan reports what AWS Support did in your AWS accounts, from CloudTrail logs.
+
+Usage:
+  trailscan scan [flags] SOURCE...   summarize AWS Support's calls
+  trailscan version                  print the version
+
+Run 'trailscan scan --help' for the flags, examples and exit codes.
+`
+
+// run is main without the process: the CLI tests call it directly.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "scan":
+		err = (&scanCmd{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+	case "version", "--version", "-v":
+		fmt.Fprintf(stdout, "trailscan %s\n", versionString())
+	case "help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = usageError{fmt.Errorf("unknown command %q", args[0]), "run 'trailscan --help' for the commands"}
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode prints err the way users see errors, and returns the exit code.
+func exitCode(err error, stderr io.Writer) int {
+	var u usageError
+	var e exitError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errHelp):
+		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "trailscan: interrupted")
+		return exitSignal
+	case errors.As(err, &u):
+		fmt.Fprintf(stderr, "trailscan: error: %v\n", u.err)
+		if u.hint != "" {
+			fmt.Fprintf(stderr, "trailscan: hint: %s\n", u.hint)
+		}
+		return exitUsage
+	case errors.As(err, &e):
+		if e.err != nil {
+			fmt.Fprintf(stderr, "trailscan: warning: %v\n", e.err)
+		}
+		return e.code
+	}
+	fmt.Fprintf(stderr, "trailscan: error: %v\n", err)
+	return exitFailed
+}
+
+var errHelp = errors.New("help requested")
+
+// usageError is a command line that cannot be run; hint says what to do.
+type usageError struct {
+	err  error
+	hint string
+}
+
+func (e usageError) Error() string { return e.err.Error() }
+
+// exitError ends a run that produced its output with a code other than 0.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e exitError) Error() string { return fmt.Sprintf("exit %d: %v", e.code, e.err) }
+
+func versionString() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}

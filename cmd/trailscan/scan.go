@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/trailscan/trailscan/pkg/report"
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+const scanUsage = `Usage: trailscan scan [flags] SOURCE...
+
+Summarize the API calls AWS Support made with its service-linked role
+AWSServiceRoleForSupport, by service and action, from CloudTrail logs.
+
+SOURCE is a directory of downloaded logs (walked recursively; the layout
+AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ under any prefix),
+a single .json.gz or .json log file, or s3://BUCKET[/PREFIX].
+Digest and Insight files are never counted.
+
+Examples:
+  trailscan scan ./cloudtrail-logs
+  trailscan scan --since 2026-10-01 --until 2026-10-08 -f json -o week.json ./logs
+  trailscan scan --account 111122223333 --region eu-west-1 s3://org-trail-bucket/prefix
+
+Flags:
+%s
+Exit codes:
+  0  complete
+  1  nothing could be scanned (a source is missing or unreadable)
+  2  bad usage
+  3  finished, but some files could not be read: the result is partial
+     (each is listed with its reason in the output)
+  130 interrupted
+`
+
+type scanCmd struct {
+	stdout, stderr io.Writer
+
+	since, until     string
+	format, output   string
+	jobs             int
+	accounts, region []string
+	quiet            bool
+	s3               source.Options
+}
+
+func (c *scanCmd) flags() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.StringVar(&c.since, "since", "", "count events at or after this time (RFC 3339 or YYYY-MM-DD, UTC)")
+	fs.StringVar(&c.until, "until", "", "count events before this time (RFC 3339 or YYYY-MM-DD, UTC)")
+	fs.StringSliceVar(&c.accounts, "account", nil, "only this account ID (repeatable)")
+	fs.StringSliceVar(&c.region, "region", nil, "only events in this AWS region (repeatable)")
+	fs.StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
+	fs.StringVarP(&c.output, "output", "o", "", "write the result to this file instead of standard output")
+	fs.IntVarP(&c.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs)")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress or warnings on standard error")
+	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
+	fs.StringVar(&c.s3.Region, "bucket-region", "", "region of the S3 bucket (default: found from the bucket)")
+	fs.StringVar(&c.s3.Endpoint, "endpoint-url", "", "S3-compatible endpoint or VPC endpoint URL")
+	fs.BoolVar(&c.s3.PathStyle, "path-style", false, "path-style S3 addressing (some S3-compatible stores need it)")
+	fs.StringVar(&c.s3.RequestPayer, "request-payer", "", `"requester" for requester-pays buckets`)
+	c.addShardFlags(fs)
+	return fs
+}
+
+func (c *scanCmd) Run(ctx context.Context, args []string) error {
+	fs := c.flags()
+	fs.Usage = func() { fmt.Fprintf(c.stdout, scanUsage, fs.FlagUsages()) }
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if err == pflag.ErrHelp {
+			fs.Usage()
+			return errHelp
+		}
+		return usageError{err, "run 'trailscan scan --help' for the flags"}
+	}
+	cfg, err := c.config()
+	if err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{fmt.Errorf("no SOURCE given"), "name a directory of logs, a log file, or s3://bucket/prefix"}
+	}
+	srcs, err := c.sources(ctx, fs.Args())
+	if err != nil {
+		return err
+	}
+	cfg.Progress = new(scan.Progress)
+	stop := c.progress(cfg.Progress)
+	sum, err := scan.Run(ctx, srcs, cfg)
+	stop()
+	if err != nil {
+		return err
+	}
+	res := sum.Result()
+	if err := c.write(res); err != nil {
+		return err
+	}
+	if res.FilesScanned == 0 && len(res.FilesFailed) == 0 && !c.quiet {
+		fmt.Fprintf(c.stderr, "trailscan: warning: no CloudTrail log files found in %s\n", strings.Join(fs.Args(), ", "))
+	}
+	if n := len(res.FilesFailed); n > 0 {
+		return exitError{exitPartial, fmt.Errorf("%d of %d files could not be read; the result is partial", n, n+res.FilesScanned)}
+	}
+	return nil
+}
+
+func (c *scanCmd) config() (scan.Config, error) {
+	var cfg scan.Config
+	var err error
+	if cfg.Scope.Since, err = parseTime("--since", c.since); err != nil {
+		return cfg, err
+	}
+	if cfg.Scope.Until, err = parseTime("--until", c.until); err != nil {
+		return cfg, err
+	}
+	if !cfg.Scope.Since.IsZero() && !cfg.Scope.Until.IsZero() && !cfg.Scope.Since.Before(cfg.Scope.Until) {
+		return cfg, usageError{fmt.Errorf("--since %s is not before --until %s", c.since, c.until), ""}
+	}
+	if !slices.Contains(report.Formats, c.format) {
+		return cfg, usageError{fmt.Errorf("unknown format %q", c.format), "use one of: " + strings.Join(report.Formats, ", ")}
+	}
+	if c.jobs < 0 {
+		return cfg, usageError{fmt.Errorf("--jobs must be at least 1"), ""}
+	}
+	cfg.Jobs, cfg.Scope.Accounts, cfg.Scope.Regions = c.jobs, c.accounts, c.region
+	return cfg, c.applyShard(&cfg)
+}
+
+// parseTime reads RFC 3339 or a date, which means its midnight UTC.
+func parseTime(flag, s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC(), nil
+	}
+	if t, err := time.Parse(time.DateOnly, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01 or 2026-10-01T12:00:00Z"}
+}
+
+func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, error) {
+	var srcs []source.Source
+	for _, a := range slices.Compact(slices.Sorted(slices.Values(args))) {
+		s, err := source.New(ctx, a, c.s3)
+		if err != nil {
+			return nil, err
+		}
+		srcs = append(srcs, s)
+	}
+	return srcs, nil
+}
+
+// write writes the result to standard output or, through a temporary file
+// renamed into place, to --output: a reader never sees half a result.
+func (c *scanCmd) write(res summarize.Result) error {
+	return writeFile(c.stdout, c.output, func(w io.Writer) error { return report.Write(w, c.format, res) })
+}
+
+// progress shows a status line on a terminal until stop is called.
+func (c *scanCmd) progress(p *scan.Progress) (stop func()) {
+	f, ok := c.stderr.(*os.File)
+	if c.quiet || !ok || !isTerminal(f) {
+		return func() {}
+	}
+	return showProgress(f, p)
+}

@@ -1,0 +1,8 @@
+// Package scan runs a scan: it lists objects from sources, reads them on a
+// bounded number of workers, keeps AWS Support's events and summarizes them.
+//
+// One producer lists while the workers read, so a long listing does not
+// delay the first results, and the queue between them is short, so memory
+// does not grow with the archive. Each worker keeps its own summary; they
+// merge at the end, exactly, because summaries deduplicate by event ID.
+package scan

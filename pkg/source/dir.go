@@ -1,0 +1,75 @@
+package source
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Dir is a local directory of downloaded logs, or a single log file.
+type Dir struct {
+	root string
+	file bool
+}
+
+// NewDir returns the source for a local path, which must exist.
+func NewDir(path string) (*Dir, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err // os.Stat names the path
+	}
+	return &Dir{root: path, file: !st.IsDir()}, nil
+}
+
+func (d *Dir) String() string { return d.root }
+
+// List walks the directory in lexical order. A single file is listed
+// whatever its name: the user named it.
+func (d *Dir) List(ctx context.Context, q Query, fn func(Object) error) error {
+	if d.file {
+		st, err := os.Stat(d.root)
+		if err != nil {
+			return fmt.Errorf("list %s: %w", d.root, err)
+		}
+		return fn(Object{Key: filepath.Base(d.root), Path: d.root, Size: st.Size(), ModTime: st.ModTime()})
+	}
+	return filepath.WalkDir(d.root, func(path string, e fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("list %s: %w", path, err)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(d.root, path)
+		if err != nil {
+			return err
+		}
+		key := filepath.ToSlash(rel)
+		if e.IsDir() {
+			if path != d.root && q.Excludes(key) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !e.Type().IsRegular() || !IsLog(e.Name()) {
+			return nil
+		}
+		info, err := e.Info()
+		if err != nil {
+			return fmt.Errorf("list %s: %w", path, err)
+		}
+		return fn(Object{Key: key, Path: path, Size: info.Size(), ModTime: info.ModTime()})
+	})
+}
+
+// Open opens a listed file.
+func (d *Dir) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
+	f, err := os.Open(o.Path)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", o.Path, err)
+	}
+	return f, nil
+}

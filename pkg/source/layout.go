@@ -1,0 +1,99 @@
+package source
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Excludes reports whether no object below the folder dir (a slash-separated
+// key prefix, with or without a trailing slash) can be a log with events in
+// q's scope. Digest and Insight folders are always excluded; a folder
+// outside the CloudTrail layout never is.
+func (q Query) Excludes(dir string) bool {
+	segs := strings.Split(strings.Trim(dir, "/"), "/")
+	for _, s := range segs {
+		if s == "CloudTrail-Digest" || s == "CloudTrail-Insight" {
+			return true
+		}
+	}
+	l, ok := ParseLayout(dir)
+	if !ok {
+		return false
+	}
+	switch {
+	case l.Account != "" && !q.HasAccount(l.Account),
+		l.Region != "" && !q.HasRegion(l.Region),
+		l.Day != 0 && !q.HasDay(time.Date(l.Year, l.Month, l.Day, 0, 0, 0, 0, time.UTC)),
+		l.Month != 0 && !q.HasMonth(l.Year, l.Month),
+		l.Year != 0 && !q.HasYear(l.Year):
+		return true
+	}
+	return false
+}
+
+// Layout is what a key says about the logs below it, as far as the key
+// goes: AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/.
+type Layout struct {
+	Org     string // o-xxxx for organization trails, else ""
+	Account string
+	Region  string
+	Year    int
+	Month   time.Month
+	Day     int
+}
+
+// ParseLayout reads the layout levels of a key or key prefix. It reports
+// false when the key holds no AWSLogs/ACCOUNT/CloudTrail/ path.
+func ParseLayout(key string) (Layout, bool) {
+	segs := strings.Split(strings.Trim(key, "/"), "/")
+	i := len(segs) - 1
+	for i >= 0 && segs[i] != "AWSLogs" {
+		i--
+	}
+	if i < 0 {
+		return Layout{}, false
+	}
+	rest := segs[i+1:]
+	var l Layout
+	if len(rest) > 0 && strings.HasPrefix(rest[0], "o-") {
+		l.Org, rest = rest[0], rest[1:]
+	}
+	if len(rest) == 0 || !isAccount(rest[0]) {
+		return Layout{}, false
+	}
+	l.Account = rest[0]
+	if len(rest) > 1 && rest[1] != "CloudTrail" {
+		return Layout{}, false
+	}
+	if len(rest) > 2 {
+		l.Region = rest[2]
+	}
+	nums := []*int{&l.Year, (*int)(&l.Month), &l.Day}
+	limits := []int{9999, 12, 31}
+	for j, p := range nums {
+		if len(rest) <= 3+j {
+			break
+		}
+		n, err := strconv.Atoi(rest[3+j])
+		if err != nil || n < 1 || n > limits[j] {
+			// Not a date folder: keep the levels read so far.
+			l.Year, l.Month, l.Day = 0, 0, 0
+			break
+		}
+		*p = n
+	}
+	return l, true
+}
+
+func isAccount(s string) bool {
+	if len(s) != 12 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,55 @@
+package source
+
+import (
+	"context"
+	"io"
+	"strings"
+	"time"
+)
+
+// Object is one log file of a source.
+type Object struct {
+	// Key names the object inside its source, slash-separated: the S3 key,
+	// or the path below a local directory. Shards are chosen from it.
+	Key string
+	// Path is where a person finds it: a local path or s3://bucket/key.
+	Path    string
+	Size    int64
+	ETag    string // S3 only
+	ModTime time.Time
+}
+
+// Source lists and opens the log objects of one location.
+type Source interface {
+	// String is the location as the user named it.
+	String() string
+	// List calls fn for every log object that may hold events in q's scope,
+	// stopping at fn's first error. A location that cannot be read at all
+	// is an error; so is a ctx that is done.
+	List(ctx context.Context, q Query, fn func(Object) error) error
+	// Open streams an object's bytes, as stored (usually gzip).
+	Open(ctx context.Context, o Object) (io.ReadCloser, error)
+}
+
+// New returns the source for arg: s3://bucket[/prefix], or a local path.
+func New(ctx context.Context, arg string, opts Options) (Source, error) {
+	if rest, ok := strings.CutPrefix(arg, "s3://"); ok {
+		return newS3(ctx, rest, opts)
+	}
+	return NewDir(arg)
+}
+
+// Options configure the S3 source; a local source ignores them.
+type Options struct {
+	Profile      string // shared config profile; "" for the default chain
+	Region       string // the bucket's region; "" to find it
+	Endpoint     string // an S3-compatible endpoint URL; "" for AWS
+	PathStyle    bool   // path-style addressing, for endpoints that need it
+	RequestPayer string // "requester" for requester-pays buckets
+}
+
+// IsLog reports whether a file name is a CloudTrail log: .json.gz as
+// delivered, or .json as some downloads leave it.
+func IsLog(name string) bool {
+	return strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")
+}

@@ -1,0 +1,161 @@
+package summarize
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/parse"
+)
+
+// Call is one call made by AWS Support's role, reduced to what a summary
+// reports.
+type Call struct {
+	ID        string    `json:"event_id"`
+	Time      time.Time `json:"time"`
+	Service   string    `json:"service"`
+	Action    string    `json:"action"`
+	Account   string    `json:"account"`
+	Region    string    `json:"region"`
+	Session   string    `json:"session"`
+	ReadOnly  bool      `json:"read_only"`
+	ErrorCode string    `json:"error_code,omitempty"`
+	SourceIP  string    `json:"source_ip,omitempty"`
+	UserAgent string    `json:"user_agent,omitempty"`
+	// File is where the call was read; of two copies, the first path in
+	// sort order, so the answer does not depend on scheduling.
+	File string `json:"file"`
+}
+
+// Authorization is an event of the AWS Support authorization service.
+type Authorization struct {
+	ID      string    `json:"event_id"`
+	Time    time.Time `json:"time"`
+	Action  string    `json:"action"`
+	Account string    `json:"account"`
+	Region  string    `json:"region"`
+	CaseID  string    `json:"case_id"`
+	Request string    `json:"permit_request_arn,omitempty"`
+	File    string    `json:"file"`
+}
+
+// FileError is a file that could not be read, and why.
+type FileError struct {
+	Path  string `json:"path"`
+	Error string `json:"error"`
+}
+
+// NewCall reduces a Support event read from file.
+func NewCall(ev *parse.Event, file string) Call {
+	t, _ := time.Parse(time.RFC3339, ev.EventTime)
+	return Call{
+		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
+		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
+		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode,
+		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
+	}
+}
+
+// NewAuthorization reduces a Support authorization event read from file.
+func NewAuthorization(ev *parse.Event, file string) Authorization {
+	t, _ := time.Parse(time.RFC3339, ev.EventTime)
+	return Authorization{
+		ID: eventKey(ev, file), Time: t.UTC(), Action: ev.EventName, Account: ev.RecipientAccountID,
+		Region: ev.AWSRegion, CaseID: ev.CaseID, Request: ev.PermitRequestARN, File: file,
+	}
+}
+
+// eventKey is the eventID, or for a record without one, its place: such a
+// record cannot be matched to a copy of itself, so it counts on its own.
+func eventKey(ev *parse.Event, file string) string {
+	if ev.EventID != "" {
+		return ev.EventID
+	}
+	return fmt.Sprintf("%s@%d", file, ev.Offset)
+}
+
+// Summary accumulates a scan. The zero value is not ready; use New.
+type Summary struct {
+	EventsScanned int64
+	FilesScanned  int
+	Failed        []FileError
+	calls         map[string]Call
+	auths         map[string]Authorization
+}
+
+// New returns an empty summary.
+func New() *Summary {
+	return &Summary{calls: map[string]Call{}, auths: map[string]Authorization{}}
+}
+
+// File records one file read whole, with its records and what matched in
+// it. A file that failed part way goes to Fail instead, and none of its
+// events count.
+func (s *Summary) File(records int64, calls []Call, auths []Authorization) {
+	s.FilesScanned++
+	s.EventsScanned += records
+	for _, c := range calls {
+		s.AddCall(c)
+	}
+	for _, a := range auths {
+		s.AddAuthorization(a)
+	}
+}
+
+// Fail records a file that could not be read.
+func (s *Summary) Fail(path string, err error) {
+	s.Failed = append(s.Failed, FileError{Path: path, Error: err.Error()})
+}
+
+// AddCall adds a call, once per event ID.
+func (s *Summary) AddCall(c Call) {
+	if old, ok := s.calls[c.ID]; !ok || c.File < old.File {
+		s.calls[c.ID] = c
+	}
+}
+
+// AddAuthorization adds an authorization event, once per event ID.
+func (s *Summary) AddAuthorization(a Authorization) {
+	if old, ok := s.auths[a.ID]; !ok || a.File < old.File {
+		s.auths[a.ID] = a
+	}
+}
+
+// Merge adds everything in o to s.
+func (s *Summary) Merge(o *Summary) {
+	s.EventsScanned += o.EventsScanned
+	s.FilesScanned += o.FilesScanned
+	s.Failed = append(s.Failed, o.Failed...)
+	for _, c := range o.calls {
+		s.AddCall(c)
+	}
+	for _, a := range o.auths {
+		s.AddAuthorization(a)
+	}
+}
+
+// Calls returns the distinct calls in time order (then by event ID).
+func (s *Summary) Calls() []Call {
+	out := make([]Call, 0, len(s.calls))
+	for _, c := range s.calls {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b Call) int {
+		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
+
+// Authorizations returns the distinct authorization events in time order.
+func (s *Summary) Authorizations() []Authorization {
+	out := make([]Authorization, 0, len(s.auths))
+	for _, a := range s.auths {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b Authorization) int {
+		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
+	})
+	return out
+}
