@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the transcripts in testdata/script run trailscan as a
+// command, in this process's binary.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"trailscan": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+	})
+}
+
+// TestScript runs the CLI transcripts: what a user types, and what they see.
+func TestScript(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"gz":       gzipCmd,
+			"truncate": truncateCmd,
+		},
+		Setup: func(env *testscript.Env) error {
+			sample, err := filepath.Abs("../../testdata/sample")
+			env.Setenv("SAMPLE", sample)
+			return err
+		},
+	})
+}
+
+// gzipCmd compresses files in place as CloudTrail delivers them:
+// gz FILE... writes FILE.gz and removes FILE; gz -members N FILE splits
+// FILE into N gzip members, as some writers do.
+func gzipCmd(ts *testscript.TestScript, neg bool, args []string) {
+	members := 1
+	if len(args) > 1 && args[0] == "-members" {
+		n, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		members, args = n, args[2:]
+	}
+	for _, name := range args {
+		data, err := os.ReadFile(ts.MkAbs(name))
+		ts.Check(err)
+		var out bytes.Buffer
+		step := (len(data) + members - 1) / members
+		for i := 0; i < len(data); i += step {
+			zw := gzip.NewWriter(&out)
+			_, err := zw.Write(data[i:min(i+step, len(data))])
+			ts.Check(err)
+			ts.Check(zw.Close())
+		}
+		ts.Check(os.WriteFile(ts.MkAbs(name+".gz"), out.Bytes(), 0o644))
+		ts.Check(os.Remove(ts.MkAbs(name)))
+	}
+}
+
+// truncateCmd cuts a file to N bytes: truncate FILE N.
+func truncateCmd(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 2 {
+		ts.Fatalf("usage: truncate FILE N")
+	}
+	n, err := strconv.ParseInt(args[1], 10, 64)
+	ts.Check(err)
+	ts.Check(os.Truncate(ts.MkAbs(args[0]), n))
+}
