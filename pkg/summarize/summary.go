@@ -27,6 +27,10 @@ type Call struct {
 	// File is where the call was read; of two copies, the first path in
 	// sort order, so the answer does not depend on scheduling.
 	File string `json:"file"`
+	// Offset and Length locate the event's record in File's decompressed
+	// document, so that evidence can be copied out after the scan.
+	Offset int64 `json:"offset"`
+	Length int64 `json:"length"`
 }
 
 // Authorization is an event of the AWS Support authorization service.
@@ -55,6 +59,7 @@ func NewCall(ev *parse.Event, file string) Call {
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
 		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
+		Offset: ev.Offset, Length: ev.Length,
 	}
 }
 

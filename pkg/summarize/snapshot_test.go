@@ -1,0 +1,59 @@
+package summarize
+
+import (
+	"encoding/json"
+	"errors"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleSummary() *Summary {
+	t0 := time.Date(2026, 10, 1, 3, 4, 5, 0, time.UTC)
+	s := New()
+	s.File(10, []Call{
+		{ID: "b", Time: t0.Add(time.Hour), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Region: "eu-west-1", Session: "AWSSupport-1", ReadOnly: true, File: "x/1.json.gz", Offset: 12, Length: 300},
+		{ID: "a", Time: t0, Service: "iam.amazonaws.com", Action: "DeleteRole", Account: "111122223333", Region: "us-east-1", Session: "AWSSupport-1", ErrorCode: "AccessDenied", File: "x/1.json.gz", Offset: 400, Length: 200},
+	}, []Authorization{{ID: "z", Time: t0, Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234", File: "x/1.json.gz"}})
+	s.Fail("x/2.json.gz", errors.New("unexpected EOF"))
+	return s
+}
+
+func TestSnapshotRoundTrip(t *testing.T) {
+	s := sampleSummary()
+	b, err := json.Marshal(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := New()
+	if err := json.Unmarshal(b, got); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got.Snapshot(), s.Snapshot()) {
+		t.Errorf("round trip changed the summary:\n got %+v\nwant %+v", got.Snapshot(), s.Snapshot())
+	}
+	if !reflect.DeepEqual(got.Result(), s.Result()) {
+		t.Errorf("round trip changed the result")
+	}
+	b2, _ := json.Marshal(got)
+	if string(b) != string(b2) {
+		t.Errorf("snapshot is not canonical:\n%s\n%s", b, b2)
+	}
+}
+
+func TestSnapshotRefusesNewer(t *testing.T) {
+	var s Summary
+	err := json.Unmarshal([]byte(`{"version":99}`), &s)
+	if err == nil || !strings.Contains(err.Error(), "newer") {
+		t.Errorf("err = %v, want a refusal of a newer version", err)
+	}
+}
+
+func TestForget(t *testing.T) {
+	s := sampleSummary()
+	s.Forget("x/2.json.gz")
+	if len(s.Failed) != 0 {
+		t.Errorf("Failed = %v after Forget", s.Failed)
+	}
+}
