@@ -18,6 +18,18 @@ type Result struct {
 	Accounts      []string    `json:"accounts"`
 	Regions       []string    `json:"regions"`
 	Services      []Service   `json:"services"`
+
+	// Added for reviewers (issue 6).
+	Sessions              []Session       `json:"sessions"`
+	Notable               []Notable       `json:"notable"`
+	SupportAuthorizations []Authorization `json:"support_authorizations"`
+	Days                  []Day           `json:"days"`
+	Writes                int             `json:"writes"` // calls that did not only read
+	Failures              int             `json:"failures"`
+	// By and Groups are the main table grouped otherwise than by service
+	// and action, when asked for (see Summary.Group).
+	By     string  `json:"group_by,omitempty"`
+	Groups []Group `json:"groups,omitempty"`
 }
 
 // Service is the calls made to one service (eventSource).
@@ -52,9 +64,7 @@ func (s *Summary) Result() Result {
 	if r.FilesFailed == nil {
 		r.FilesFailed = []FileError{}
 	}
-	slices.SortFunc(r.FilesFailed, func(a, b FileError) int {
-		return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Error, b.Error))
-	})
+	sortFailed(r.FilesFailed)
 	var span timeSpan
 	accounts, regions := map[string]bool{}, map[string]bool{}
 	services := map[string]map[string]*actionAcc{}
@@ -72,6 +82,7 @@ func (s *Summary) Result() Result {
 		a.add(c)
 	}
 	r.FirstSeen, r.LastSeen = span.strings()
+	s.review(&r)
 	r.Accounts, r.Regions = sortedKeys(accounts), sortedKeys(regions)
 	for name, actions := range services {
 		svc := Service{Service: name}

@@ -1,0 +1,210 @@
+package summarize
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Session is what one Support engagement did: the calls of one role
+// session name in one account.
+type Session struct {
+	Account  string   `json:"account"`
+	Session  string   `json:"session"`
+	Start    string   `json:"start,omitempty"`
+	End      string   `json:"end,omitempty"`
+	Calls    int      `json:"calls"`
+	Failures int      `json:"failures"`
+	AnyWrite bool     `json:"any_write"`
+	Services []string `json:"services"`
+	Actions  []string `json:"actions"` // service:Action, e.g. ec2:DescribeInstances
+}
+
+// Notable is a call a reviewer must see one by one: one that did not only
+// read, or that failed.
+type Notable struct {
+	ID        string `json:"event_id"`
+	Time      string `json:"time"`
+	Account   string `json:"account"`
+	Region    string `json:"region"`
+	Service   string `json:"service"`
+	Action    string `json:"action"`
+	ReadOnly  bool   `json:"read_only"`
+	ErrorCode string `json:"error_code,omitempty"`
+	Session   string `json:"session"`
+	SourceIP  string `json:"source_ip,omitempty"`
+	UserAgent string `json:"user_agent,omitempty"`
+	File      string `json:"file"`
+	Reason    string `json:"reason"` // "write", "error" or "write,error"
+}
+
+// Day is the number of Support calls in one account on one UTC day.
+type Day struct {
+	Day     string `json:"day"` // YYYY-MM-DD
+	Account string `json:"account"`
+	Calls   int    `json:"calls"`
+}
+
+// Group is the calls that share one value of a grouping (see Groupings).
+type Group struct {
+	Key       string `json:"key"`
+	Calls     int    `json:"calls"`
+	Failures  int    `json:"failures"`
+	Writes    int    `json:"writes"`
+	FirstSeen string `json:"first_seen,omitempty"`
+	LastSeen  string `json:"last_seen,omitempty"`
+}
+
+// Groupings are the names Group accepts.
+var Groupings = []string{"service", "session", "account", "region", "day"}
+
+// review fills in the reviewer's parts of r.
+func (s *Summary) review(r *Result) {
+	type sessKey struct{ account, session string }
+	sessions := map[sessKey]*sessionAcc{}
+	days := map[Day]int{}
+	r.Sessions, r.Notable, r.Days = []Session{}, []Notable{}, []Day{}
+	for _, c := range s.Calls() {
+		k := sessKey{c.Account, c.Session}
+		acc := sessions[k]
+		if acc == nil {
+			acc = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{}}
+			sessions[k] = acc
+		}
+		acc.add(c)
+		if !c.Time.IsZero() {
+			days[Day{Day: c.Time.Format(time.DateOnly), Account: c.Account}]++
+		}
+		if !c.ReadOnly {
+			r.Writes++
+		}
+		if c.ErrorCode != "" {
+			r.Failures++
+		}
+		if n, ok := notable(c); ok {
+			r.Notable = append(r.Notable, n)
+		}
+	}
+	for _, acc := range sessions {
+		acc.Start, acc.End = acc.span.strings()
+		acc.Services, acc.Actions = sortedKeys(acc.services), sortedKeys(acc.actions)
+		r.Sessions = append(r.Sessions, acc.Session)
+	}
+	slices.SortFunc(r.Sessions, func(a, b Session) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Account, b.Account), cmp.Compare(a.Session, b.Session))
+	})
+	for d, n := range days {
+		d.Calls = n
+		r.Days = append(r.Days, d)
+	}
+	slices.SortFunc(r.Days, func(a, b Day) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Account, b.Account))
+	})
+	r.SupportAuthorizations = s.Authorizations()
+}
+
+type sessionAcc struct {
+	Session
+	span              timeSpan
+	services, actions map[string]bool
+}
+
+func (a *sessionAcc) add(c Call) {
+	a.Calls++
+	if c.ErrorCode != "" {
+		a.Failures++
+	}
+	a.AnyWrite = a.AnyWrite || !c.ReadOnly
+	a.span.add(c.Time)
+	a.services[c.Service] = true
+	a.actions[ShortService(c.Service)+":"+c.Action] = true
+}
+
+// ShortService is a service's eventSource as IAM names it in actions:
+// ec2.amazonaws.com is ec2.
+func ShortService(s string) string {
+	short, _, _ := strings.Cut(s, ".")
+	return short
+}
+
+func notable(c Call) (Notable, bool) {
+	var why []string
+	if !c.ReadOnly {
+		why = append(why, "write")
+	}
+	if c.ErrorCode != "" {
+		why = append(why, "error")
+	}
+	if len(why) == 0 {
+		return Notable{}, false
+	}
+	t := ""
+	if !c.Time.IsZero() {
+		t = Format(c.Time)
+	}
+	return Notable{
+		ID: c.ID, Time: t, Account: c.Account, Region: c.Region, Service: c.Service, Action: c.Action,
+		ReadOnly: c.ReadOnly, ErrorCode: c.ErrorCode, Session: c.Session, SourceIP: c.SourceIP,
+		UserAgent: c.UserAgent, File: c.File, Reason: strings.Join(why, ","),
+	}, true
+}
+
+// Group groups the calls by one of Groupings: service (and action),
+// session (account/session), account, region, or UTC day. Groups come in
+// order of their key, except that "service" puts the busiest first, as
+// the main table does.
+func (s *Summary) Group(by string) ([]Group, error) {
+	key, ok := groupKeys[by]
+	if !ok {
+		return nil, fmt.Errorf("unknown grouping %q (want one of %s)", by, strings.Join(Groupings, ", "))
+	}
+	groups := map[string]*groupAcc{}
+	for _, c := range s.calls {
+		k := key(c)
+		g := groups[k]
+		if g == nil {
+			g = &groupAcc{Group: Group{Key: k}}
+			groups[k] = g
+		}
+		g.Calls++
+		if c.ErrorCode != "" {
+			g.Failures++
+		}
+		if !c.ReadOnly {
+			g.Writes++
+		}
+		g.span.add(c.Time)
+	}
+	out := make([]Group, 0, len(groups))
+	for _, g := range groups {
+		g.FirstSeen, g.LastSeen = g.span.strings()
+		out = append(out, g.Group)
+	}
+	slices.SortFunc(out, func(a, b Group) int {
+		if by == "service" {
+			return cmp.Or(cmp.Compare(b.Calls, a.Calls), cmp.Compare(a.Key, b.Key))
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+	return out, nil
+}
+
+type groupAcc struct {
+	Group
+	span timeSpan
+}
+
+var groupKeys = map[string]func(Call) string{
+	"service": func(c Call) string { return c.Service + " " + c.Action },
+	"session": func(c Call) string { return c.Account + "/" + c.Session },
+	"account": func(c Call) string { return c.Account },
+	"region":  func(c Call) string { return c.Region },
+	"day": func(c Call) string {
+		if c.Time.IsZero() {
+			return "unknown"
+		}
+		return c.Time.Format(time.DateOnly)
+	},
+}

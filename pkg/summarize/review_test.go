@@ -1,0 +1,64 @@
+package summarize
+
+import (
+	"reflect"
+	"testing"
+)
+
+func TestReview(t *testing.T) {
+	r := sampleSummary().Result()
+	wantSess := []Session{{
+		Account: "111122223333", Session: "AWSSupport-1", Start: "2026-10-01T03:04:05Z", End: "2026-10-01T04:04:05Z",
+		Calls: 2, Failures: 1, AnyWrite: true,
+		Services: []string{"ec2.amazonaws.com", "iam.amazonaws.com"},
+		Actions:  []string{"ec2:DescribeInstances", "iam:DeleteRole"},
+	}}
+	if !reflect.DeepEqual(r.Sessions, wantSess) {
+		t.Errorf("Sessions = %+v\nwant %+v", r.Sessions, wantSess)
+	}
+	if len(r.Notable) != 1 || r.Notable[0].ID != "a" || r.Notable[0].Reason != "write,error" {
+		t.Errorf("Notable = %+v, want only event a, a failed write", r.Notable)
+	}
+	if r.Writes != 1 || r.Failures != 1 {
+		t.Errorf("Writes, Failures = %d, %d; want 1, 1", r.Writes, r.Failures)
+	}
+	if len(r.SupportAuthorizations) != 1 || r.SupportAuthorizations[0].CaseID != "1234" {
+		t.Errorf("SupportAuthorizations = %+v", r.SupportAuthorizations)
+	}
+	if r.EventsMatched != 2 {
+		t.Errorf("EventsMatched = %d: authorizations must not count as the role's calls", r.EventsMatched)
+	}
+	if want := []Day{{"2026-10-01", "111122223333", 2}}; !reflect.DeepEqual(r.Days, want) {
+		t.Errorf("Days = %+v, want %+v", r.Days, want)
+	}
+}
+
+func TestGroup(t *testing.T) {
+	s := sampleSummary()
+	tests := []struct {
+		by   string
+		keys []string
+	}{
+		{"service", []string{"ec2.amazonaws.com DescribeInstances", "iam.amazonaws.com DeleteRole"}},
+		{"session", []string{"111122223333/AWSSupport-1"}},
+		{"account", []string{"111122223333"}},
+		{"region", []string{"eu-west-1", "us-east-1"}},
+		{"day", []string{"2026-10-01"}},
+	}
+	for _, tt := range tests {
+		gs, err := s.Group(tt.by)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, g := range gs {
+			keys = append(keys, g.Key)
+		}
+		if !reflect.DeepEqual(keys, tt.keys) {
+			t.Errorf("Group(%q) keys = %v, want %v", tt.by, keys, tt.keys)
+		}
+	}
+	if _, err := s.Group("colour"); err == nil {
+		t.Error("Group(colour): no error")
+	}
+}
