@@ -1,0 +1,252 @@
+package scan_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/internal/reference"
+	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+// archive writes a generated archive with every awkward case once per test
+// binary: two trails logging the same events, three partitions, damaged
+// files, events delivered in the next day's folder.
+var archive = sync.OnceValues(func() (generated, error) {
+	dir, err := tempDir()
+	if err != nil {
+		return generated{}, err
+	}
+	m, err := gen.Write(dir, gen.Config{
+		Seed:           7,
+		Days:           3,
+		Accounts:       []string{"111122223333", "444455556666", "777788889999"},
+		Partitions:     map[string]string{"777788889999": "aws-us-gov"},
+		Regions:        []string{"us-east-1", "eu-west-1"},
+		OrgID:          "o-a1b2c3d4e5",
+		Prefix:         "acct",
+		OrgPrefix:      "org",
+		FilesPerDay:    2,
+		RecordsPerFile: 40,
+		SupportRate:    0.05,
+		Damaged:        true,
+	})
+	return generated{dir, m}, err
+})
+
+type generated struct {
+	dir string
+	m   gen.Manifest
+}
+
+func setup(t *testing.T) (string, gen.Manifest) {
+	t.Helper()
+	a, err := archive()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a.dir, a.m
+}
+
+func run(t *testing.T, dir string, cfg scan.Config) summarize.Result {
+	t.Helper()
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := scan.Run(context.Background(), []source.Source{src}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum.Result()
+}
+
+// TestArchive checks a whole scan against what the generator wrote.
+func TestArchive(t *testing.T) {
+	dir, m := setup(t)
+	r := run(t, dir, scan.Config{Jobs: 2})
+	if r.FilesScanned != m.ValidFiles || r.EventsScanned != m.Records {
+		t.Errorf("files %d, events %d; want %d, %d", r.FilesScanned, r.EventsScanned, m.ValidFiles, m.Records)
+	}
+	var failed []string
+	for _, f := range r.FilesFailed {
+		rel, _ := filepath.Rel(dir, f.Path)
+		failed = append(failed, filepath.ToSlash(rel))
+		if f.Error == "" {
+			t.Errorf("%s failed without a reason", f.Path)
+		}
+	}
+	if !slices.Equal(failed, m.DamagedFiles) {
+		t.Errorf("failed files %v, want %v", failed, m.DamagedFiles)
+	}
+	checkCalls(t, r, m.Support)
+}
+
+// checkCalls compares a result with the Support events it should count.
+func checkCalls(t *testing.T, r summarize.Result, want []gen.Event) {
+	t.Helper()
+	if r.EventsMatched != len(want) {
+		t.Errorf("events_matched = %d, want %d", r.EventsMatched, len(want))
+	}
+	type key struct{ svc, action string }
+	type tally struct{ count, errors int }
+	got, exp := map[key]tally{}, map[key]tally{}
+	for _, s := range r.Services {
+		for _, a := range s.Actions {
+			got[key{s.Service, a.Action}] = tally{a.Count, a.Errors}
+		}
+	}
+	accounts, regions := map[string]bool{}, map[string]bool{}
+	for _, e := range want {
+		k := key{e.Source, e.Name}
+		tl := exp[k]
+		tl.count++
+		if e.ErrorCode != "" {
+			tl.errors++
+		}
+		exp[k] = tl
+		accounts[e.Account], regions[e.Region] = true, true
+	}
+	if !reflect.DeepEqual(got, exp) {
+		t.Errorf("actions:\n got %v\nwant %v", got, exp)
+	}
+	if !slices.Equal(r.Accounts, keys(accounts)) || !slices.Equal(r.Regions, keys(regions)) {
+		t.Errorf("accounts %v regions %v; want %v %v", r.Accounts, r.Regions, keys(accounts), keys(regions))
+	}
+	if len(want) > 0 {
+		first, last := summarize.Format(want[0].Time), summarize.Format(want[len(want)-1].Time)
+		if r.FirstSeen != first || r.LastSeen != last {
+			t.Errorf("seen %s..%s, want %s..%s", r.FirstSeen, r.LastSeen, first, last)
+		}
+	}
+}
+
+func keys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestWindows scans each day, and the edges of days, on its own: events
+// delivered in the next day's folder must still count on their own day.
+func TestWindows(t *testing.T) {
+	dir, m := setup(t)
+	day := m.FirstEvent.Truncate(24 * time.Hour)
+	windows := []struct{ since, until time.Time }{
+		{day, day.AddDate(0, 0, 1)},
+		{day.AddDate(0, 0, 1), day.AddDate(0, 0, 2)},
+		{day.AddDate(0, 0, 2), day.AddDate(0, 0, 3)},
+		{day.Add(23 * time.Hour), day.Add(25 * time.Hour)},
+		{day.Add(30 * time.Hour), time.Time{}},
+		{time.Time{}, day.Add(47*time.Hour + 55*time.Minute)},
+	}
+	for _, w := range windows {
+		t.Run(fmt.Sprintf("%s..%s", w.since.Format(time.RFC3339), w.until.Format(time.RFC3339)), func(t *testing.T) {
+			scope := filter.Scope{Since: w.since, Until: w.until}
+			var want []gen.Event
+			for _, e := range m.Support {
+				if (w.since.IsZero() || !e.Time.Before(w.since)) && (w.until.IsZero() || e.Time.Before(w.until)) {
+					want = append(want, e)
+				}
+			}
+			checkCalls(t, run(t, dir, scan.Config{Scope: scope}), want)
+		})
+	}
+}
+
+// TestAccountRegion restricts a scan to one account and one region.
+func TestAccountRegion(t *testing.T) {
+	dir, m := setup(t)
+	scope := filter.Scope{Accounts: []string{"444455556666"}, Regions: []string{"eu-west-1"}}
+	var want []gen.Event
+	for _, e := range m.Support {
+		if e.Account == "444455556666" && e.Region == "eu-west-1" {
+			want = append(want, e)
+		}
+	}
+	if len(want) == 0 {
+		t.Fatal("the archive has no Support event in the scope: the test would prove nothing")
+	}
+	checkCalls(t, run(t, dir, scan.Config{Scope: scope}), want)
+}
+
+// TestReferenceDecoder scans the archive with the encoding/json decoder and
+// with the streaming one, at 1 and 2 workers: the results must be equal.
+func TestReferenceDecoder(t *testing.T) {
+	dir, _ := setup(t)
+	want := withoutReasons(run(t, dir, scan.Config{Jobs: 1, Decode: reference.Records}))
+	for _, jobs := range []int{1, 2} {
+		got := withoutReasons(run(t, dir, scan.Config{Jobs: jobs}))
+		if !reflect.DeepEqual(got, want) {
+			g, _ := json.MarshalIndent(got, "", " ")
+			w, _ := json.MarshalIndent(want, "", " ")
+			t.Errorf("jobs %d: streaming result differs from the reference: %s", jobs, firstDiff(string(g), string(w)))
+		}
+	}
+}
+
+// withoutReasons blanks the reasons of failed files, which the two decoders
+// word differently.
+func withoutReasons(r summarize.Result) summarize.Result {
+	for i := range r.FilesFailed {
+		r.FilesFailed[i].Error = ""
+	}
+	return r
+}
+
+// firstDiff shows where two long texts part.
+func firstDiff(a, b string) string {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	from := max(0, i-200)
+	return fmt.Sprintf("\n got ...%s\nwant ...%s", a[from:min(len(a), i+200)], b[from:min(len(b), i+200)])
+}
+
+// TestSelectAndDone checks the hooks incremental runs and shards use: every
+// listed object is offered to Select, and every selected one reported once
+// to Done.
+func TestSelectAndDone(t *testing.T) {
+	dir, m := setup(t)
+	var offered, done int
+	var failed int
+	run(t, dir, scan.Config{
+		Select: func(source.Object) bool { offered++; return offered%2 == 0 },
+		Done: func(o source.Object, err error) {
+			done++
+			if err != nil {
+				failed++
+			}
+		},
+	})
+	if offered != m.ValidFiles+len(m.DamagedFiles) || done != offered/2 {
+		t.Errorf("offered %d, done %d; want %d, %d", offered, done, m.ValidFiles+len(m.DamagedFiles), offered/2)
+	}
+}
+
+func TestCancel(t *testing.T) {
+	dir, _ := setup(t)
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := scan.Run(ctx, []source.Source{src}, scan.Config{}); err == nil {
+		t.Fatal("a cancelled scan returned no error")
+	}
+}
