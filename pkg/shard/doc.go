@@ -1,0 +1,14 @@
+// Package shard splits a scan's objects among N copies of trailscan that
+// share nothing but the archive: each copy lists the same objects and keeps
+// those whose key falls in its share, so every object is read by exactly
+// one copy, whichever machine runs it and in whatever order.
+//
+// A share is chosen from the object key alone. Inside the CloudTrail layout
+// the unit is the account, region and delivery day
+// (AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD): the copies an
+// account trail and an organization trail keep of the same events, under
+// different prefixes, land in the same shard. Outside the layout the unit
+// is the whole key. Units are spread with a jump consistent hash, which
+// balances the shares when units are many; an archive of uneven accounts
+// still has many account-days.
+package shard
