@@ -3,8 +3,349 @@ package source
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/aws/smithy-go"
+	"golang.org/x/sync/errgroup"
 )
 
-func newS3(ctx context.Context, bucketPrefix string, opts Options) (Source, error) {
-	return nil, errors.New("s3 sources are not supported yet")
+const (
+	// maxAttempts is how often the SDK tries a request before giving up.
+	// The SDK's default of 3 gives up too soon on a bucket that throttles
+	// a long scan with 503 SlowDown.
+	maxAttempts = 10
+	// listers is how many folders are listed at once. Listing is a chain
+	// of round trips (account, region, year, month, day); listing folders
+	// side by side keeps the workers fed when the latency is high.
+	listers = 8
+	// resumes is how often a read that breaks mid-object is resumed with
+	// a ranged GET before the object is reported as failed: the SDK retries
+	// requests, not a response body that a dropped connection cuts short.
+	resumes = 3
+)
+
+// S3 is the logs of an S3 bucket below a prefix, or one log object.
+type S3 struct {
+	client *s3.Client
+	bucket string
+	prefix string // "" or ending in "/"; the key itself when single
+	single bool   // the user named one object
+	payer  types.RequestPayer
 }
+
+func newS3(ctx context.Context, bucketPrefix string, opts Options) (Source, error) {
+	return NewS3(ctx, bucketPrefix, opts)
+}
+
+// NewS3 returns the source for bucketPrefix, "BUCKET[/PREFIX]" (an s3://
+// location without its scheme). A prefix ending in .json.gz or .json names
+// one object. It checks, with one request, that the bucket exists and can
+// be listed with the credentials found, so that a wrong name or missing
+// credentials fail before any work. optFns adjust the S3 client (tests use
+// them to watch its requests).
+func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...func(*s3.Options)) (*S3, error) {
+	bucket, prefix, _ := strings.Cut(strings.TrimPrefix(bucketPrefix, "s3://"), "/")
+	if bucket == "" {
+		return nil, fmt.Errorf("s3://%s: no bucket name", bucketPrefix)
+	}
+	s := &S3{bucket: bucket, prefix: prefix}
+	if IsLog(prefix) {
+		s.single = true
+	} else if prefix != "" && !strings.HasSuffix(prefix, "/") {
+		// s3://bucket/logs means the folder logs/, not every key that
+		// starts with "logs" (logs-old/, logs2/).
+		s.prefix += "/"
+	}
+	switch opts.RequestPayer {
+	case "":
+	case "requester":
+		s.payer = types.RequestPayerRequester
+	default:
+		return nil, fmt.Errorf("%s: request payer %q: only \"requester\" is known", s, opts.RequestPayer)
+	}
+
+	var load []func(*config.LoadOptions) error
+	if opts.Profile != "" {
+		load = append(load, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.Region != "" {
+		load = append(load, config.WithRegion(opts.Region))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, load...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: load AWS configuration: %w", s, err)
+	}
+	if cfg.RetryMaxAttempts == 0 && cfg.Retryer == nil {
+		// Only when the user's configuration (AWS_MAX_ATTEMPTS, the
+		// profile's max_attempts) does not say otherwise.
+		cfg.Retryer = func() aws.Retryer {
+			return retry.NewStandard(func(o *retry.StandardOptions) {
+				o.MaxAttempts = maxAttempts
+				// The client-side retry quota would fail a whole scan's
+				// requests after a burst of throttling; backoff suffices.
+				o.RateLimiter = ratelimit.None
+			})
+		}
+	}
+	endpoint := opts.Endpoint
+	if endpoint != "" && cfg.Region == "" {
+		// S3-compatible stores rarely care, but the SDK signs with a region.
+		cfg.Region = "us-east-1"
+	}
+	clientOpts := func(region string) func(*s3.Options) {
+		return func(o *s3.Options) {
+			if endpoint != "" {
+				o.BaseEndpoint = aws.String(endpoint)
+			}
+			o.UsePathStyle = opts.PathStyle
+			if region != "" {
+				o.Region = region
+			}
+			// Objects written without checksums are normal; don't log each.
+			o.DisableLogOutputChecksumValidationSkipped = true
+			for _, fn := range optFns {
+				fn(o)
+			}
+		}
+	}
+	if opts.Region == "" && endpoint == "" {
+		// AWS answers for any region with the bucket's own in a header;
+		// asking it there saves a redirect per request afterwards.
+		region, err := bucketRegion(ctx, s3.NewFromConfig(cfg, clientOpts(cmpOr(cfg.Region, "us-east-1"))), bucket)
+		if err != nil {
+			return nil, s.accessError(err)
+		}
+		cfg.Region = region
+	}
+	s.client = s3.NewFromConfig(cfg, clientOpts(""))
+
+	// One cheap request that needs what the scan needs: credentials, the
+	// bucket, and permission to list (or to read the one object).
+	if s.single {
+		_, err = s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &s.prefix, RequestPayer: s.payer})
+	} else {
+		_, err = s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
+			Bucket: &s.bucket, Prefix: &s.prefix, Delimiter: aws.String("/"),
+			MaxKeys: aws.Int32(1), RequestPayer: s.payer,
+		})
+	}
+	if err != nil {
+		return nil, s.accessError(err)
+	}
+	return s, nil
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// bucketRegion asks S3 where bucket is. S3 names the region in the
+// x-amz-bucket-region header of a HeadBucket answer, even of a redirect
+// or a refusal.
+func bucketRegion(ctx context.Context, client *s3.Client, bucket string) (string, error) {
+	out, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket})
+	if err == nil && out.BucketRegion != nil && *out.BucketRegion != "" {
+		return *out.BucketRegion, nil
+	}
+	var re *awshttp.ResponseError
+	if errors.As(err, &re) && re.Response != nil {
+		if r := re.Response.Header.Get("X-Amz-Bucket-Region"); r != "" {
+			return r, nil
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	return client.Options().Region, nil
+}
+
+// accessError explains why the bucket cannot be read at all.
+func (s *S3) accessError(err error) error {
+	var re *awshttp.ResponseError
+	var ae smithy.APIError
+	switch {
+	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && !s.single,
+		errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucket":
+		return fmt.Errorf("%s: bucket %q does not exist (or not in this partition): %w", s, s.bucket, err)
+	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound:
+		return fmt.Errorf("%s: no such object: %w", s, err)
+	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden:
+		return fmt.Errorf("%s: access denied to bucket %q (the scan needs s3:ListBucket and s3:GetObject): %w", s, s.bucket, err)
+	case strings.Contains(err.Error(), "credentials"):
+		return fmt.Errorf("%s: no usable AWS credentials (set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID): %w", s, err)
+	}
+	return fmt.Errorf("%s: %w", s, err)
+}
+
+func (s *S3) String() string {
+	if s.prefix == "" {
+		return "s3://" + s.bucket
+	}
+	return "s3://" + s.bucket + "/" + s.prefix
+}
+
+func (s *S3) object(key string, size *int64, etag *string, mod *time.Time) Object {
+	o := Object{Key: key, Path: "s3://" + s.bucket + "/" + key, Size: aws.ToInt64(size), ETag: aws.ToString(etag)}
+	if mod != nil {
+		o.ModTime = *mod
+	}
+	return o
+}
+
+// List discovers the layout one folder level at a time, listing with a
+// "/" delimiter: a level's listing names the folders below it, and only
+// those q may need are listed in turn. Only day folders (or folders
+// outside the CloudTrail layout) hold logs, so a one-day scan of a bucket
+// of years lists a few folders per account and region, not the bucket.
+// Digest and Insight folders are never listed. Folders are listed several
+// at a time, so objects come in no particular order; fn is called from one
+// goroutine at a time.
+func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
+	if s.single {
+		out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &s.prefix, RequestPayer: s.payer})
+		if err != nil {
+			return fmt.Errorf("list %s: %w", s, err)
+		}
+		return fn(s.object(s.prefix, out.ContentLength, out.ETag, out.LastModified))
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(listers)
+	var mu sync.Mutex
+	var stop error // fn's first error: no call after it
+	emit := func(o Object) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if stop == nil {
+			stop = fn(o)
+		}
+		return stop
+	}
+	var walk func(prefix string) error
+	walk = func(prefix string) error {
+		var folders []string
+		p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+			Bucket: &s.bucket, Prefix: &prefix, Delimiter: aws.String("/"), RequestPayer: s.payer,
+		})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("list s3://%s/%s: %w", s.bucket, prefix, err)
+			}
+			for _, o := range page.Contents {
+				key := aws.ToString(o.Key)
+				if !IsLog(key) {
+					continue
+				}
+				if err := emit(s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
+					return err
+				}
+			}
+			for _, cp := range page.CommonPrefixes {
+				if dir := aws.ToString(cp.Prefix); !q.Excludes(dir) {
+					folders = append(folders, dir)
+				}
+			}
+		}
+		for _, dir := range folders {
+			// A free lister takes the folder; when none is free, this one
+			// does it itself rather than wait while holding its slot.
+			if !g.TryGo(func() error { return walk(dir) }) {
+				if err := walk(dir); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	g.Go(func() error { return walk(s.prefix) })
+	return g.Wait()
+}
+
+// Open streams an object from GetObject. A read that breaks part way goes
+// on from where it stopped, with a ranged GET of the same version (by
+// ETag), a few times; then the read fails with the object's path.
+func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
+	r := &s3Reader{ctx: ctx, s: s, o: o}
+	if err := r.get(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+type s3Reader struct {
+	ctx     context.Context
+	s       *S3
+	o       Object
+	body    io.ReadCloser
+	etag    string
+	off     int64
+	broken  error // why the body stopped, until resumed
+	resumed int
+}
+
+func (r *s3Reader) get() error {
+	in := &s3.GetObjectInput{Bucket: &r.s.bucket, Key: &r.o.Key, RequestPayer: r.s.payer}
+	if r.off > 0 {
+		in.Range = aws.String(fmt.Sprintf("bytes=%d-", r.off))
+		if r.etag != "" {
+			in.IfMatch = &r.etag // the same bytes, or a clear failure
+		}
+	}
+	out, err := r.s.client.GetObject(r.ctx, in)
+	if err != nil {
+		return fmt.Errorf("get %s: %w", r.o.Path, err)
+	}
+	if r.off == 0 {
+		r.etag = aws.ToString(out.ETag)
+	}
+	r.body = out.Body
+	return nil
+}
+
+func (r *s3Reader) Read(p []byte) (int, error) {
+	for {
+		if r.broken != nil {
+			if r.ctx.Err() != nil || r.resumed >= resumes {
+				return 0, fmt.Errorf("read %s at byte %d: %w", r.o.Path, r.off, r.broken)
+			}
+			r.resumed++
+			r.body.Close()
+			if err := r.get(); err != nil {
+				r.body = eofReader{}
+				return 0, fmt.Errorf("read %s at byte %d: %w (resuming: %w)", r.o.Path, r.off, r.broken, err)
+			}
+			r.broken = nil
+		}
+		n, err := r.body.Read(p)
+		r.off += int64(n)
+		if err == nil || err == io.EOF {
+			return n, err
+		}
+		r.broken = err
+		if n > 0 {
+			return n, nil
+		}
+	}
+}
+
+func (r *s3Reader) Close() error { return r.body.Close() }
+
+type eofReader struct{}
+
+func (eofReader) Read([]byte) (int, error) { return 0, io.EOF }
+func (eofReader) Close() error             { return nil }

@@ -1,0 +1,296 @@
+// Package sourcetest is the conformance suite every source.Source runs:
+// the same tree of CloudTrail keys, listed with and without a Query, must
+// give the same objects and bytes from a local directory and from S3.
+package sourcetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/source"
+)
+
+// File is one file of the test tree, with what its key says (zero for a
+// file outside the CloudTrail layout).
+type File struct {
+	Key     string // slash-separated, relative to the tree
+	Account string
+	Region  string
+	Day     string // YYYY/MM/DD of delivery
+	Log     bool   // a CloudTrail log a source must list when in scope
+}
+
+const (
+	acctA = "111122223333"
+	acctB = "444455556666"
+	org   = "o-exampleorg1"
+)
+
+// Tree is the test tree: an account trail at the top, an organization
+// trail under a prefix, several accounts, regions and days (across a
+// month and a year boundary), digest and Insight files that must never be
+// listed, a file outside the layout and files that are not logs.
+func Tree() []File {
+	var fs []File
+	add := func(base, account, region, day, name string) {
+		key := base + account + "/CloudTrail/" + region + "/" + day + "/" + name
+		fs = append(fs, File{Key: key, Account: account, Region: region, Day: day, Log: source.IsLog(name)})
+	}
+	stamp := func(account, region, day, hm string) string {
+		return account + "_CloudTrail_" + region + "_" + strings.ReplaceAll(day, "/", "") + "T" + hm + "Z_abc.json.gz"
+	}
+	days := []string{"2025/12/31", "2026/09/30", "2026/10/01", "2026/10/02", "2026/10/03"}
+	for _, acct := range []string{acctA, acctB} {
+		for _, region := range []string{"us-east-1", "eu-west-1"} {
+			for _, day := range days {
+				add("AWSLogs/", acct, region, day, stamp(acct, region, day, "0005"))
+			}
+		}
+	}
+	// Two files in a day folder, one of them decompressed by a download.
+	add("AWSLogs/", acctA, "us-east-1", "2026/10/01", strings.TrimSuffix(stamp(acctA, "us-east-1", "2026/10/01", "2355"), ".gz"))
+	// Something that is not a log inside a day folder.
+	add("AWSLogs/", acctA, "us-east-1", "2026/10/01", "README.txt")
+	// The organization trail, under a prefix, with the o-ORGID level.
+	for _, acct := range []string{acctA, acctB} {
+		for _, day := range []string{"2026/10/01", "2026/10/02"} {
+			add("org-trail/AWSLogs/"+org+"/", acct, "us-east-1", day, stamp(acct, "us-east-1", day, "1210"))
+		}
+	}
+	// Digests and Insights: logs by name, never to be listed.
+	for _, kind := range []string{"CloudTrail-Digest", "CloudTrail-Insight"} {
+		fs = append(fs, File{Key: "AWSLogs/" + acctA + "/" + kind + "/us-east-1/2026/10/01/" + acctA + "_" + kind + "_us-east-1_20261001T0100Z_abc.json.gz"})
+		fs = append(fs, File{Key: "org-trail/AWSLogs/" + org + "/" + acctB + "/" + kind + "/us-east-1/2026/10/02/" + acctB + "_" + kind + "_us-east-1_20261002T0100Z_abc.json.gz"})
+	}
+	// Outside the layout: listed whatever the query, as nothing says
+	// which events they hold.
+	fs = append(fs,
+		File{Key: "exports/2026-10-01-support.json", Log: true},
+		File{Key: "exports/old/trail.json.gz", Log: true},
+		File{Key: "exports/notes.txt"},
+		File{Key: "README.md"},
+	)
+	return fs
+}
+
+// Content is the bytes of a test file: unique per key, and of several
+// sizes so that a source that truncates or mixes files up is caught.
+func Content(key string) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"Records":[]} `)
+	for i := 0; i < len(key)*37; i++ {
+		b.WriteString(key[i%len(key) : i%len(key)+1])
+	}
+	return b.Bytes()
+}
+
+// WriteTree writes Tree below dir.
+func WriteTree(t testing.TB, dir string) {
+	t.Helper()
+	for _, f := range Tree() {
+		p := filepath.Join(dir, filepath.FromSlash(f.Key))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, Content(f.Key), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func day(s string) time.Time {
+	t, err := time.Parse("2006/01/02", s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func at(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+// cases are the queries, each with the files it must list, said by hand
+// from the layout: a day folder holds deliveries of that UTC day, which
+// carry events from up to source.LateDelivery (6h) before.
+var cases = []struct {
+	name string
+	q    source.Query
+	want func(f File) bool // for layout files; files outside it are always wanted
+}{
+	{"all", source.Query{}, func(File) bool { return true }},
+	{"two days", source.Query{Since: day("2026/10/02"), Until: day("2026/10/03")},
+		// 10/03's folder holds events of 10/02's last hours.
+		func(f File) bool { return f.Day == "2026/10/02" || f.Day == "2026/10/03" }},
+	{"midday hour", source.Query{Since: at("2026-10-01T12:00:00Z"), Until: at("2026-10-01T13:00:00Z")},
+		func(f File) bool { return f.Day == "2026/10/01" }},
+	{"evening hours", source.Query{Since: at("2026-10-01T20:00:00Z"), Until: at("2026-10-01T23:00:00Z")},
+		// Until plus 6h is 10/02 05:00.
+		func(f File) bool { return f.Day == "2026/10/01" || f.Day == "2026/10/02" }},
+	{"until only", source.Query{Until: day("2026/10/01")},
+		// Until 10/01 00:00 plus 6h reaches into 10/01's folder.
+		func(f File) bool { return f.Day <= "2026/10/01" }},
+	{"since only", source.Query{Since: day("2026/10/03")},
+		func(f File) bool { return f.Day >= "2026/10/03" }},
+	{"since in last year", source.Query{Since: at("2025-12-31T23:00:00Z"), Until: day("2026/01/01")},
+		func(f File) bool { return f.Day == "2025/12/31" }},
+	{"month", source.Query{Since: day("2026/09/01"), Until: day("2026/09/30")},
+		// Until 09/30 00:00 plus 6h: 09/30's folder.
+		func(f File) bool { return f.Day == "2026/09/30" }},
+	{"account", source.Query{Accounts: []string{acctB}},
+		func(f File) bool { return f.Account == acctB }},
+	{"region", source.Query{Regions: []string{"eu-west-1"}},
+		func(f File) bool { return f.Region == "eu-west-1" }},
+	{"account region day", source.Query{Accounts: []string{acctA}, Regions: []string{"us-east-1"}, Since: day("2026/10/01"), Until: at("2026-10-01T12:00:00Z")},
+		func(f File) bool { return f.Account == acctA && f.Region == "us-east-1" && f.Day == "2026/10/01" }},
+	{"two accounts", source.Query{Accounts: []string{acctA, acctB}, Regions: []string{"us-east-1", "eu-west-1"}},
+		func(File) bool { return true }},
+	{"no such account", source.Query{Accounts: []string{"999999999999"}},
+		func(File) bool { return false }},
+	{"no such time", source.Query{Since: day("2027/01/01")},
+		func(File) bool { return false }},
+}
+
+// Run checks the source mk returns for a directory holding Tree. mk is
+// called once; its Source must name the tree's files by their path below
+// dir as Object.Key.
+func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
+	dir := t.TempDir()
+	WriteTree(t, dir)
+	src := mk(t, dir)
+	ctx := context.Background()
+	files := map[string]File{}
+	for _, f := range Tree() {
+		files[f.Key] = f
+	}
+
+	for _, c := range cases {
+		t.Run("List/"+c.name, func(t *testing.T) {
+			var want []string
+			for _, f := range Tree() {
+				if f.Log && (f.Day == "" || c.want(f)) {
+					want = append(want, f.Key)
+				}
+			}
+			slices.Sort(want)
+			got := list(t, ctx, src, c.q)
+			if !slices.Equal(got, want) {
+				t.Errorf("List(%+v):\n%s", c.q, diff(got, want))
+			}
+		})
+	}
+
+	t.Run("Objects", func(t *testing.T) {
+		n := 0
+		err := src.List(ctx, source.Query{}, func(o source.Object) error {
+			n++
+			want := Content(o.Key)
+			if o.Size != int64(len(want)) {
+				t.Errorf("%s: Size %d, want %d", o.Key, o.Size, len(want))
+			}
+			if o.Path == "" || !strings.HasSuffix(o.Path, filepath.FromSlash(o.Key)) && !strings.HasSuffix(o.Path, o.Key) {
+				t.Errorf("%s: Path %q does not end with the key", o.Key, o.Path)
+			}
+			if o.ModTime.IsZero() {
+				t.Errorf("%s: no ModTime", o.Key)
+			}
+			rc, err := src.Open(ctx, o)
+			if err != nil {
+				t.Errorf("Open(%s): %v", o.Key, err)
+				return nil
+			}
+			got, err := io.ReadAll(rc)
+			if err != nil {
+				t.Errorf("read %s: %v", o.Key, err)
+			}
+			if err := rc.Close(); err != nil {
+				t.Errorf("close %s: %v", o.Key, err)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("%s: read %d bytes %.40q..., want %d bytes %.40q...", o.Key, len(got), got, len(want), want)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			t.Fatal("nothing listed")
+		}
+	})
+
+	t.Run("StopsAtFirstError", func(t *testing.T) {
+		stop := errors.New("enough")
+		calls := 0
+		err := src.List(ctx, source.Query{}, func(source.Object) error {
+			calls++
+			return stop
+		})
+		if !errors.Is(err, stop) {
+			t.Errorf("List returned %v, want fn's error", err)
+		}
+		if calls != 1 {
+			t.Errorf("fn called %d times after returning an error, want once", calls)
+		}
+	})
+
+	t.Run("Cancelled", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(ctx)
+		cancel()
+		err := src.List(ctx, source.Query{}, func(source.Object) error { return nil })
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("List with a cancelled context returned %v, want context.Canceled", err)
+		}
+	})
+
+	t.Run("String", func(t *testing.T) {
+		if src.String() == "" {
+			t.Error("String() is empty")
+		}
+	})
+}
+
+func list(t *testing.T, ctx context.Context, src source.Source, q source.Query) []string {
+	t.Helper()
+	var keys []string
+	err := src.List(ctx, q, func(o source.Object) error {
+		keys = append(keys, o.Key)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("List(%+v): %v", q, err)
+	}
+	slices.Sort(keys)
+	if k := slices.Compact(slices.Clone(keys)); len(k) != len(keys) {
+		t.Errorf("List(%+v) gave some objects twice", q)
+	}
+	return keys
+}
+
+// diff says what got has that want has not, and the reverse.
+func diff(got, want []string) string {
+	var b strings.Builder
+	for _, k := range got {
+		if !slices.Contains(want, k) {
+			b.WriteString("  unexpected " + k + "\n")
+		}
+	}
+	for _, k := range want {
+		if !slices.Contains(got, k) {
+			b.WriteString("  missing    " + k + "\n")
+		}
+	}
+	return b.String()
+}
