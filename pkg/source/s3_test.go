@@ -1,0 +1,303 @@
+package source_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/source/sourcetest"
+)
+
+// The tests below run against a real S3 server on loopback; see
+// sourcetest.S3Endpoint for how to start one.
+
+func TestS3Conformance(t *testing.T) {
+	client := sourcetest.S3Client(t)
+	sourcetest.Run(t, func(t *testing.T, dir string) source.Source {
+		bucket := sourcetest.NewBucket(t, client)
+		sourcetest.Upload(t, client, bucket, "", dir)
+		src, err := source.New(context.Background(), "s3://"+bucket, sourcetest.S3Options(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return src
+	})
+}
+
+// uploadTree puts sourcetest's tree under prefix in a new bucket.
+func uploadTree(t *testing.T, prefix string) (*s3.Client, string) {
+	client := sourcetest.S3Client(t)
+	bucket := sourcetest.NewBucket(t, client)
+	dir := t.TempDir()
+	sourcetest.WriteTree(t, dir)
+	sourcetest.Upload(t, client, bucket, prefix, dir)
+	return client, bucket
+}
+
+func listKeys(t *testing.T, bucket string, src source.Source, q source.Query) []string {
+	t.Helper()
+	var keys []string
+	err := src.List(context.Background(), q, func(o source.Object) error {
+		if o.Path != "s3://"+bucket+"/"+o.Key {
+			t.Errorf("object %s: Path %s", o.Key, o.Path)
+		}
+		keys = append(keys, o.Key)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+func TestS3Prefix(t *testing.T) {
+	_, bucket := uploadTree(t, "trails/")
+	var all []string
+	for _, f := range sourcetest.Tree() {
+		if f.Log && !strings.Contains(f.Key, "CloudTrail-") {
+			all = append(all, "trails/"+f.Key)
+		}
+	}
+	slices.Sort(all)
+	single := "trails/exports/old/trail.json.gz"
+	for _, c := range []struct {
+		arg  string
+		want []string
+	}{
+		{"s3://" + bucket, all},
+		{"s3://" + bucket + "/trails", all},
+		{"s3://" + bucket + "/trails/", all},
+		{"s3://" + bucket + "/trail", nil}, // a folder, not a key prefix
+		{"s3://" + bucket + "/" + single, []string{single}},
+		{"s3://" + bucket + "/trails/exports", []string{"trails/exports/2026-10-01-support.json", single}},
+	} {
+		src, err := source.New(context.Background(), c.arg, sourcetest.S3Options(t))
+		if err != nil {
+			t.Errorf("New(%s): %v", c.arg, err)
+			continue
+		}
+		if got := listKeys(t, bucket, src, source.Query{}); !slices.Equal(got, c.want) {
+			t.Errorf("List %s:\n got %q\nwant %q", c.arg, got, c.want)
+		}
+	}
+}
+
+// TestS3ListingEconomy counts the requests of a one-day scan: the layout
+// is discovered one level at a time and only the folders that can hold the
+// day's events are listed, never a digest or Insight folder, and only the
+// day's objects are fetched.
+func TestS3ListingEconomy(t *testing.T) {
+	_, bucket := uploadTree(t, "")
+	rec := sourcetest.NewRecorder(bucket)
+	ctx := context.Background()
+	src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if reqs := rec.Requests(); len(reqs) != 1 || reqs[0].Op != "LIST" {
+		t.Errorf("NewS3 made requests %v, want one LIST to check access", reqs)
+	}
+
+	// From 06:00 to 12:00 on 10/02: with the 6h margin for late delivery,
+	// only the folders of 10/02 can hold events.
+	q := source.Query{Since: time.Date(2026, 10, 2, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 2, 12, 0, 0, 0, time.UTC)}
+	var objs []source.Object
+	if err := src.List(ctx, q, func(o source.Object) error { objs = append(objs, o); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range objs {
+		rc, err := src.Open(ctx, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, rc)
+		rc.Close()
+	}
+	reqs := rec.Requests()
+
+	// The tree's folders, level by level (see sourcetest.Tree):
+	const (
+		// REGION/, then 2026/ (2025/ pruned), 10/ (09/ pruned), 02/.
+		perRegion = 4
+		// AWSLogs/; for each of 2 accounts ACCOUNT/ and CloudTrail/ (not
+		// CloudTrail-Digest/ nor CloudTrail-Insight/), then 2 regions.
+		accountTrail = 1 + 2*(2+2*perRegion)
+		// org-trail/, AWSLogs/, o-ORGID/; for each of 2 accounts ACCOUNT/,
+		// CloudTrail/, then 1 region.
+		orgTrail = 3 + 2*(2+1*perRegion)
+		// exports/ and exports/old/: outside the layout, listed whole.
+		other = 2
+		// The bucket's root.
+		lists = 1 + accountTrail + orgTrail + other
+		// 10/02's objects: 2 accounts x 2 regions in the account trail, 2
+		// accounts in the organization trail, and the 2 exports.
+		gets = 2*2 + 2 + 2
+	)
+	if n := sourcetest.Count(reqs, "LIST"); n != lists {
+		t.Errorf("%d LIST requests, want %d", n, lists)
+	}
+	if n := sourcetest.Count(reqs, "GET"); n != gets || len(objs) != gets {
+		t.Errorf("%d objects listed and %d GET requests, want %d", len(objs), n, gets)
+	}
+	if n := len(reqs) - sourcetest.Count(reqs, "LIST") - sourcetest.Count(reqs, "GET"); n != 0 {
+		t.Errorf("%d other requests", n)
+	}
+	for _, r := range reqs {
+		if strings.Contains(r.Key, "CloudTrail-") || r.Op == "GET" && !strings.Contains(r.Key, "/2026/10/02/") && !strings.HasPrefix(r.Key, "exports/") {
+			t.Errorf("needless request %s %s", r.Op, r.Key)
+		}
+	}
+	if t.Failed() {
+		for _, r := range reqs {
+			t.Logf("%s %s", r.Op, r.Key)
+		}
+	}
+}
+
+func TestS3OpenFailures(t *testing.T) {
+	client, bucket := uploadTree(t, "")
+	ctx := context.Background()
+	const (
+		denied  = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/01/111122223333_CloudTrail_us-east-1_20261001T0005Z_abc.json.gz"
+		broken  = "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/01/111122223333_CloudTrail_eu-west-1_20261001T0005Z_abc.json.gz"
+		flaky   = "AWSLogs/444455556666/CloudTrail/eu-west-1/2026/10/01/444455556666_CloudTrail_eu-west-1_20261001T0005Z_abc.json.gz"
+		deleted = "AWSLogs/444455556666/CloudTrail/us-east-1/2026/10/01/444455556666_CloudTrail_us-east-1_20261001T0005Z_abc.json.gz"
+	)
+	rec := sourcetest.NewRecorder(bucket)
+	flakyGets := 0
+	rec.Alter = func(r sourcetest.Request, resp *http.Response, err error) (*http.Response, error) {
+		if err != nil || r.Op != "GET" {
+			return resp, err
+		}
+		switch r.Key {
+		case denied:
+			resp.Body.Close()
+			return &http.Response{
+				StatusCode: http.StatusForbidden, Status: "403 Forbidden", Header: http.Header{"Content-Type": {"application/xml"}},
+				Body:    io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)),
+				Request: resp.Request,
+			}, nil
+		case broken:
+			// Every connection drops after 10 bytes.
+			resp.Body = &cut{rc: resp.Body, n: 10}
+		case flaky:
+			// The first connection drops after 10 bytes; a resumed read works.
+			if flakyGets++; flakyGets == 1 {
+				resp.Body = &cut{rc: resp.Body, n: 10}
+			}
+		}
+		return resp, err
+	}
+	src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
+	if err != nil {
+		t.Fatal(err)
+	}
+	objs := map[string]source.Object{}
+	if err := src.List(ctx, source.Query{}, func(o source.Object) error { objs[o.Key] = o; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: aws(deleted)}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(key string) ([]byte, error) {
+		o, ok := objs[key]
+		if !ok {
+			t.Fatalf("%s not listed", key)
+		}
+		rc, err := src.Open(ctx, o)
+		if err != nil {
+			return nil, err
+		}
+		defer rc.Close()
+		return io.ReadAll(rc)
+	}
+	for _, c := range []struct {
+		key, want string
+	}{
+		{denied, "get s3://" + bucket + "/" + denied + ": "},
+		{denied, "AccessDenied"},
+		{deleted, "get s3://" + bucket + "/" + deleted + ": "},
+		{deleted, "NoSuchKey"},
+		{broken, "read s3://" + bucket + "/" + broken + " at byte 40: "},
+		{broken, "connection reset"},
+	} {
+		_, err := read(c.key)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("read %s: error %v, want one with %q", c.key, err, c.want)
+		}
+	}
+	got, err := read(flaky)
+	if err != nil || !bytes.Equal(got, sourcetest.Content(flaky)) {
+		t.Errorf("read of a connection dropped once: %d bytes, %v; want the object's %d bytes", len(got), err, len(sourcetest.Content(flaky)))
+	}
+}
+
+// cut is a response body whose connection drops after n bytes.
+type cut struct {
+	rc io.ReadCloser
+	n  int
+}
+
+var errReset = errors.New("read tcp: connection reset by peer")
+
+func (c *cut) Read(p []byte) (int, error) {
+	if c.n <= 0 {
+		return 0, errReset
+	}
+	n, err := c.rc.Read(p[:min(len(p), c.n)])
+	c.n -= n
+	return n, err
+}
+
+func (c *cut) Close() error { return c.rc.Close() }
+
+func aws(s string) *string { return &s }
+
+func TestS3NoAccess(t *testing.T) {
+	opts := sourcetest.S3Options(t)
+	ctx := context.Background()
+	for _, c := range []struct {
+		name   string
+		bucket string
+		env    map[string]string
+		want   []string
+	}{
+		{"missing bucket", "trailscan-no-such-bucket", nil, []string{"s3://trailscan-no-such-bucket", "does not exist"}},
+		{"wrong secret", "", map[string]string{"AWS_SECRET_ACCESS_KEY": "wrong"}, []string{"access denied to bucket"}},
+		{"no credentials", "", map[string]string{
+			"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
+			"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent",
+			"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONTAINER_CREDENTIALS_FULL_URI": "", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI": "",
+			"AWS_WEB_IDENTITY_TOKEN_FILE": "",
+		}, []string{"no usable AWS credentials"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			bucket := c.bucket
+			if bucket == "" {
+				bucket = sourcetest.NewBucket(t, sourcetest.S3Client(t))
+			}
+			for k, v := range c.env {
+				t.Setenv(k, v)
+			}
+			_, err := source.New(ctx, "s3://"+bucket+"/logs", opts)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not say %q", err, w)
+				}
+			}
+		})
+	}
+}
