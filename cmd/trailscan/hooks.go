@@ -1,13 +1,53 @@
 package main
 
 import (
+	"os"
+
 	"github.com/spf13/pflag"
 
+	"github.com/trailscan/trailscan/pkg/merge"
 	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/shard"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
-// addShardFlags registers the flags that split a scan across machines.
-func (c *scanCmd) addShardFlags(fs *pflag.FlagSet) {}
+// shardOpts is what --shard asked for; spec is set once it is parsed.
+type shardOpts struct {
+	arg  string
+	spec *shard.Spec
+}
 
-// applyShard limits cfg to this copy's share of the objects.
-func (c *scanCmd) applyShard(cfg *scan.Config) error { return nil }
+// addShardFlags registers the flags that split a scan across machines.
+func (c *scanCmd) addShardFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&c.shard.arg, "shard", "", "scan only share i of N (0-based) of the objects, for 'trailscan merge';\n"+
+		"auto/N takes i from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX")
+}
+
+// applyShard limits cfg to this copy's share of the objects. Another
+// feature's Select (an incremental run's) is kept: an object is read when
+// it is in the share and the other selects it too.
+func (c *scanCmd) applyShard(cfg *scan.Config) error {
+	if c.shard.arg == "" {
+		return nil
+	}
+	spec, err := shard.Parse(c.shard.arg, os.Getenv)
+	if err != nil {
+		return usageError{err, "write --shard 0/4 for the first of four shards, or --shard auto/4 inside an AWS Batch array job or a Kubernetes indexed Job"}
+	}
+	c.shard.spec = &spec
+	prev := cfg.Select
+	cfg.Select = func(o source.Object) bool {
+		return spec.Select(o) && (prev == nil || prev(o))
+	}
+	return nil
+}
+
+// shardResult makes a shard's result a partial result that merge can
+// read: where it came from, and every call.
+func (c *scanCmd) shardResult(res *summarize.Result, sum *summarize.Summary, srcs []source.Source, cfg scan.Config) {
+	if c.shard.spec == nil {
+		return
+	}
+	merge.Partial(res, sum, merge.Origin(srcs, cfg.Scope, *c.shard.spec, versionString()))
+}

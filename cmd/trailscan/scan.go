@@ -52,6 +52,7 @@ type scanCmd struct {
 	accounts, region []string
 	quiet            bool
 	s3               source.Options
+	shard            shardOpts // hooks.go
 }
 
 func (c *scanCmd) flags() *pflag.FlagSet {
@@ -104,6 +105,7 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	res := sum.Result()
+	c.shardResult(&res, sum, srcs, cfg)
 	if err := c.write(res); err != nil {
 		return err
 	}

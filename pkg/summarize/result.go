@@ -30,6 +30,12 @@ type Result struct {
 	// and action, when asked for (see Summary.Group).
 	By     string  `json:"group_by,omitempty"`
 	Groups []Group `json:"groups,omitempty"`
+
+	// Added for shards (issue 7): a partial result (scan --shard) says
+	// where it came from and lists every call, so that merge can rebuild
+	// the Summary (see Result.Summary).
+	Scan  *Origin `json:"scan,omitempty"`
+	Calls []Call  `json:"calls,omitempty"`
 }
 
 // Service is the calls made to one service (eventSource).

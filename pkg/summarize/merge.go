@@ -1,0 +1,50 @@
+package summarize
+
+import "fmt"
+
+// Origin says where a result came from: what was scanned, by which shard,
+// with which trailscan. Merge refuses parts whose origins do not belong
+// together. Its JSON names are a contract, like Result's.
+type Origin struct {
+	Version string   `json:"version"` // trailscan's version
+	Format  int      `json:"format"`  // SnapshotVersion of the calls listed
+	Sources []string `json:"sources"` // as named on the command line, sorted
+	Scope   Scope    `json:"scope"`
+	// Shard is "i/N" for a shard's partial result; Shards is the number of
+	// parts a merged result was made of.
+	Shard  string `json:"shard,omitempty"`
+	Shards int    `json:"shards,omitempty"`
+	// Parts lists the shards ("i/N") a merged result was made of: all of
+	// them unless the merge was told to accept an incomplete set.
+	Parts []string `json:"parts,omitempty"`
+}
+
+// Scope is filter.Scope as written in a result: times in RFC 3339, empty
+// when unbounded; accounts and regions sorted, empty for all.
+type Scope struct {
+	Since    string   `json:"since,omitempty"`
+	Until    string   `json:"until,omitempty"`
+	Accounts []string `json:"accounts,omitempty"`
+	Regions  []string `json:"regions,omitempty"`
+}
+
+// Summary rebuilds the summary of a partial result, one that lists its
+// calls (Calls and Scan are set). Everything else a Result reports is
+// derived from the calls, the authorization events, the counts and the
+// failed files, so merging rebuilt summaries is exact.
+func (r Result) Summary() (*Summary, error) {
+	if r.Scan == nil {
+		return nil, fmt.Errorf("result has no scan origin: not a partial result (write one with scan --shard)")
+	}
+	if len(r.Calls) != r.EventsMatched {
+		return nil, fmt.Errorf("result lists %d calls but counts %d: not a complete partial result", len(r.Calls), r.EventsMatched)
+	}
+	return Snapshot{
+		Version:        r.Scan.Format,
+		EventsScanned:  r.EventsScanned,
+		FilesScanned:   r.FilesScanned,
+		Failed:         r.FilesFailed,
+		Calls:          r.Calls,
+		Authorizations: r.SupportAuthorizations,
+	}.Summary()
+}
