@@ -1,0 +1,10 @@
+// Package state makes scans incremental: a state file records which log
+// objects were already read and the cumulative summary of them, so that the
+// next run reads only objects that are new (or that failed, or changed)
+// and reports the same result a full scan of the archive would.
+//
+// Objects are selected by what was seen, not by a time cursor, so a late
+// delivery is still read; events are kept once per event ID, so an event
+// delivered twice still counts once. The file is replaced atomically: a run
+// stopped at any moment leaves the previous state as it was.
+package state

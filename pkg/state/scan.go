@@ -1,0 +1,92 @@
+package state
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+// Stats says what an incremental run did.
+type Stats struct {
+	New       bool // there was no state file: everything was read
+	Listed    int  // objects listed
+	Read      int  // objects read (or tried) this run
+	Skipped   int  // objects already read in the same version
+	Changed   int  // objects read before that have changed since
+	Missing   int  // objects in the state that were not listed: kept
+	Rescanned bool // a changed object made the run read everything again
+}
+
+// Scan runs a scan of srcs with cfg that reads only what the state at path
+// has not read, merges it into the state's cumulative summary, saves the
+// state, and returns the cumulative summary.
+//
+// A state for other sources or another scope is refused with a
+// *MismatchError. When an object that was read has changed since (CloudTrail
+// never rewrites a delivered file, so this is rare: a re-synced download),
+// its old contribution cannot be taken out exactly, so the run starts over
+// and reads everything. Nothing is saved unless the scan finishes: a run
+// that is stopped leaves the previous state as it was.
+func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Config) (*summarize.Summary, Stats, error) {
+	var names []string
+	for _, s := range srcs {
+		names = append(names, s.String())
+	}
+	scope := ScopeOf(cfg.Scope)
+	var stats Stats
+	st, err := Load(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		st, stats.New = New(names, scope), true
+	case err != nil:
+		return nil, stats, err
+	default:
+		if err := st.Check(path, names, scope); err != nil {
+			return nil, stats, err
+		}
+	}
+	r, sum, err := scanWith(ctx, st, srcs, cfg)
+	if err != nil {
+		return nil, stats, err
+	}
+	if len(r.changed) > 0 {
+		stats.Changed, stats.Rescanned = len(r.changed), true
+		st = New(names, scope)
+		if r, sum, err = scanWith(ctx, st, srcs, cfg); err != nil {
+			return nil, stats, err
+		}
+	}
+	stats.Listed, stats.Read = len(r.listed), len(r.read)
+	stats.Skipped = stats.Listed - stats.Read
+	for p := range st.Objects {
+		if !r.listed[p] {
+			stats.Missing++
+		}
+	}
+	if err := r.apply(sum); err != nil {
+		return nil, stats, err
+	}
+	if err := st.Save(path); err != nil {
+		return nil, stats, err
+	}
+	cum, err := st.Summary.Summary()
+	return cum, stats, err
+}
+
+func scanWith(ctx context.Context, st *State, srcs []source.Source, cfg scan.Config) (*run, *summarize.Summary, error) {
+	r := newRun(st)
+	cfg.Select = r.selectFn(cfg.Select)
+	next := cfg.Done
+	cfg.Done = func(o source.Object, err error) {
+		r.done(o, err)
+		if next != nil {
+			next(o, err)
+		}
+	}
+	sum, err := scan.Run(ctx, srcs, cfg)
+	return r, sum, err
+}

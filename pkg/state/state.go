@@ -1,0 +1,242 @@
+package state
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+// Version is the state format this code writes. A newer one is refused:
+// an older trailscan cannot know what it would lose by rewriting it.
+const Version = 1
+
+// State is what an incremental run keeps between runs.
+type State struct {
+	Version int      `json:"version"`
+	Sources []string `json:"sources"`
+	Scope   Scope    `json:"scope"`
+	// Objects are the objects read so far (or that failed), by path.
+	Objects map[string]Object `json:"objects"`
+	// Summary is the cumulative result of every object read so far.
+	Summary summarize.Snapshot `json:"summary"`
+}
+
+// Scope is the part of a scan's configuration that decides which events
+// count: a state made with one scope means nothing for another.
+type Scope struct {
+	Since    string   `json:"since,omitempty"`
+	Until    string   `json:"until,omitempty"`
+	Accounts []string `json:"accounts"`
+	Regions  []string `json:"regions"`
+}
+
+// ScopeOf is the canonical Scope of a filter scope.
+func ScopeOf(sc filter.Scope) Scope {
+	s := Scope{Accounts: canonical(sc.Accounts), Regions: canonical(sc.Regions)}
+	if !sc.Since.IsZero() {
+		s.Since = sc.Since.UTC().Format(time.RFC3339Nano)
+	}
+	if !sc.Until.IsZero() {
+		s.Until = sc.Until.UTC().Format(time.RFC3339Nano)
+	}
+	return s
+}
+
+// Object is what identifies the version of an object that was read: a
+// new version (another size, ETag or modification time) is read again.
+type Object struct {
+	Size    int64     `json:"size"`
+	ETag    string    `json:"etag,omitempty"`
+	ModTime time.Time `json:"mtime,omitzero"`
+	Failed  bool      `json:"failed,omitempty"` // read again next run
+}
+
+func objectOf(o source.Object) Object {
+	return Object{Size: o.Size, ETag: o.ETag, ModTime: o.ModTime.UTC()}
+}
+
+func (a Object) same(b Object) bool {
+	return a.Size == b.Size && a.ETag == b.ETag && a.ModTime.Equal(b.ModTime)
+}
+
+// New returns an empty state for a scan of sources within scope.
+func New(sources []string, scope Scope) *State {
+	return &State{
+		Version: Version, Sources: canonical(sources), Scope: scope,
+		Objects: map[string]Object{}, Summary: summarize.New().Snapshot(),
+	}
+}
+
+// MismatchError is a state file that belongs to another scan.
+type MismatchError struct {
+	Path, What string
+	Have, Want any
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("state %s was made for another %s (%v, not %v)", e.Path, e.What, e.Have, e.Want)
+}
+
+// Load reads the state at path. A missing file is an error that
+// errors.Is(err, fs.ErrNotExist) recognizes; a newer version is refused.
+func Load(path string) (*State, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	var probe struct {
+		Version int `json:"version"`
+	}
+	if err := json.Unmarshal(b, &probe); err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	if probe.Version > Version || probe.Version < 1 {
+		return nil, fmt.Errorf("read state %s: format version %d is not one this trailscan reads (%d)", path, probe.Version, Version)
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	if s.Objects == nil {
+		s.Objects = map[string]Object{}
+	}
+	if _, err := s.Summary.Summary(); err != nil {
+		return nil, fmt.Errorf("read state %s: %w", path, err)
+	}
+	return &s, nil
+}
+
+// Check refuses a state made for other sources or another scope.
+func (s *State) Check(path string, sources []string, scope Scope) error {
+	if want := canonical(sources); !slices.Equal(s.Sources, want) {
+		return &MismatchError{Path: path, What: "source", Have: s.Sources, Want: want}
+	}
+	if !scopeEqual(s.Scope, scope) {
+		return &MismatchError{Path: path, What: "scope (--since, --until, --account, --region)", Have: s.Scope, Want: scope}
+	}
+	return nil
+}
+
+func scopeEqual(a, b Scope) bool {
+	return a.Since == b.Since && a.Until == b.Until && slices.Equal(a.Accounts, b.Accounts) && slices.Equal(a.Regions, b.Regions)
+}
+
+// afterTemp is called between writing the temporary file and renaming it
+// into place; tests make it fail to show that a crash there loses nothing.
+var afterTemp = func(tmp string) error { return nil }
+
+// Save writes s to path atomically: a temporary file in the same
+// directory, flushed to disk, renamed onto path, and the directory flushed
+// so that the rename itself survives a crash.
+func (s *State) Save(path string) error {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // after a successful rename, there is nothing to remove
+	enc := json.NewEncoder(f)
+	if err := enc.Encode(s); err != nil {
+		f.Close()
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if err := afterTemp(tmp); err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		err = d.Sync()
+		d.Close()
+		if err != nil && !errors.Is(err, os.ErrInvalid) {
+			return fmt.Errorf("write state %s: sync directory: %w", path, err)
+		}
+	}
+	return nil
+}
+
+func canonical(xs []string) []string {
+	out := slices.Compact(slices.Sorted(slices.Values(xs)))
+	if out == nil {
+		out = []string{}
+	}
+	return out
+}
+
+// run follows one scan against a state: which objects it skipped, read,
+// found changed. Select and Done are called from different goroutines.
+type run struct {
+	st      *State
+	mu      sync.Mutex
+	listed  map[string]bool
+	read    map[string]Object // read this run, or failed
+	changed []string          // read before, successfully, and now different
+}
+
+func newRun(st *State) *run {
+	return &run{st: st, listed: map[string]bool{}, read: map[string]Object{}}
+}
+
+// selectFn keeps the objects that next keeps and that the state has not
+// read in this version.
+func (r *run) selectFn(next func(source.Object) bool) func(source.Object) bool {
+	return func(o source.Object) bool {
+		if next != nil && !next(o) {
+			return false
+		}
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		r.listed[o.Path] = true
+		old, ok := r.st.Objects[o.Path]
+		switch {
+		case !ok || old.Failed:
+			return true
+		case old.same(objectOf(o)):
+			return false
+		}
+		r.changed = append(r.changed, o.Path)
+		return true
+	}
+}
+
+func (r *run) done(o source.Object, err error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	obj := objectOf(o)
+	obj.Failed = err != nil
+	r.read[o.Path] = obj
+}
+
+// apply merges a run's summary into the state. Every object read this run
+// first loses its old failure, then gains the run's outcome.
+func (r *run) apply(sum *summarize.Summary) error {
+	cum, err := r.st.Summary.Summary()
+	if err != nil {
+		return err
+	}
+	for path, obj := range r.read {
+		cum.Forget(path)
+		r.st.Objects[path] = obj
+	}
+	cum.Merge(sum)
+	r.st.Summary = cum.Snapshot()
+	return nil
+}
