@@ -36,6 +36,7 @@ const usage = `trailscan reports what AWS Support did in your AWS accounts, from
 
 Usage:
   trailscan scan [flags] SOURCE...   summarize AWS Support's calls
+  trailscan merge [flags] PART...    combine the results of scan --shard
   trailscan version                  print the version
 
 Run 'trailscan scan --help' for the flags, examples and exit codes.
@@ -51,6 +52,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "scan":
 		err = (&scanCmd{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+	case "merge":
+		err = (&mergeCmd{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "trailscan %s\n", versionString())
 	case "help", "--help", "-h":

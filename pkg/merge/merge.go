@@ -165,7 +165,11 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 		}
 	}
 	if len(m.Missing) > 0 && !opts.Incomplete {
-		return nil, &IncompleteError{Missing: m.Missing, Parts: len(parts), Count: first.spec.Count}
+		e := &IncompleteError{Missing: m.Missing, Count: first.spec.Count}
+		for _, p := range parts {
+			e.Given = append(e.Given, fmt.Sprintf("%s (%s)", p.Name, p.Result.Scan.Shard))
+		}
+		return nil, e
 	}
 	for _, p := range parts {
 		s, err := p.Result.Summary()
@@ -180,12 +184,14 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 
 // IncompleteError is a set of parts that lacks some shards.
 type IncompleteError struct {
-	Missing      []string
-	Parts, Count int
+	Missing []string // the shards not given, "i/N"
+	Given   []string // the parts given, "NAME (i/N)"
+	Count   int      // N
 }
 
 func (e *IncompleteError) Error() string {
-	return fmt.Sprintf("%d of %d shards given; missing %s", e.Parts, e.Count, strings.Join(e.Missing, ", "))
+	return fmt.Sprintf("%d of %d shards given (%s); missing %s",
+		len(e.Given), e.Count, strings.Join(e.Given, ", "), strings.Join(e.Missing, ", "))
 }
 
 func sameScope(a, b summarize.Scope) bool {

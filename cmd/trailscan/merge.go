@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/trailscan/trailscan/pkg/merge"
+	"github.com/trailscan/trailscan/pkg/report"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+const mergeUsage = `Usage: trailscan merge [flags] PART...
+
+Combine the partial results of a scan split into shards into the result
+one scan of everything would give. Each PART is the JSON output of
+'trailscan scan --shard i/N --format json'. An event read by two shards
+(an account trail's and an organization trail's copy) counts once.
+
+Parts are refused, naming the files, when they do not belong together:
+the same shard twice, different sources, time windows, accounts or
+regions, different N, or different trailscan versions. A set that lacks
+a shard is refused too, unless --incomplete is given.
+
+Examples:
+  for i in 0 1 2 3; do trailscan scan --shard $i/4 -f json -o part-$i.json ./logs & done; wait
+  trailscan merge part-*.json
+  trailscan merge -f html -o report.html part-*.json
+
+Flags:
+%s
+Exit codes:
+  0  complete
+  1  a part cannot be read, or the parts do not belong together
+  2  bad usage
+  3  merged, but the result is partial: some files could not be read by
+     the shards, or (with --incomplete) some shards are missing
+`
+
+type mergeCmd struct {
+	stdout, stderr io.Writer
+
+	format, output string
+	incomplete     bool
+	quiet          bool
+}
+
+func (c *mergeCmd) flags() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
+	fs.StringVarP(&c.output, "output", "o", "", "write the result to this file instead of standard output")
+	fs.BoolVar(&c.incomplete, "incomplete", false, "merge even if some shards are missing (the result says which; exit code 3)")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no warnings on standard error")
+	return fs
+}
+
+func (c *mergeCmd) Run(ctx context.Context, args []string) error {
+	fs := c.flags()
+	fs.Usage = func() { fmt.Fprintf(c.stdout, mergeUsage, fs.FlagUsages()) }
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if err == pflag.ErrHelp {
+			fs.Usage()
+			return errHelp
+		}
+		return usageError{err, "run 'trailscan merge --help' for the flags"}
+	}
+	if !slices.Contains(report.Formats, c.format) {
+		return usageError{fmt.Errorf("unknown format %q", c.format), "use one of: " + strings.Join(report.Formats, ", ")}
+	}
+	if fs.NArg() == 0 {
+		return usageError{errors.New("no PART given"), "name the JSON files written by 'trailscan scan --shard i/N -f json'"}
+	}
+	var parts []merge.Part
+	for _, name := range fs.Args() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p, err := merge.ReadFile(name)
+		if err != nil {
+			if errors.Is(err, merge.ErrNotPartial) {
+				return usageError{err, "merge reads only the JSON of 'trailscan scan --shard i/N -f json'"}
+			}
+			return err
+		}
+		parts = append(parts, p)
+	}
+	m, err := merge.Merge(parts, merge.Options{Incomplete: c.incomplete})
+	var inc *merge.IncompleteError
+	if errors.As(err, &inc) {
+		return usageError{err, "wait for the missing shards, or pass --incomplete to merge what is there"}
+	}
+	if err != nil {
+		return err
+	}
+	res := m.Result()
+	if err := writeFile(c.stdout, c.output, func(w io.Writer) error { return report.Write(w, c.format, res) }); err != nil {
+		return err
+	}
+	return c.status(m, res)
+}
+
+// status is the exit of a merge that wrote its result: partial, as a
+// full scan's would be, when files failed or shards are missing.
+func (c *mergeCmd) status(m *merge.Merged, res summarize.Result) error {
+	var why []string
+	if len(m.Missing) > 0 {
+		why = append(why, fmt.Sprintf("%d of %d shards are missing (%s)", len(m.Missing), m.Origin.Shards, strings.Join(m.Missing, ", ")))
+	}
+	if n := len(res.FilesFailed); n > 0 {
+		why = append(why, fmt.Sprintf("%d of %d files could not be read", n, n+res.FilesScanned))
+	}
+	if len(why) == 0 {
+		return nil
+	}
+	err := fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))
+	if c.quiet {
+		err = nil
+	}
+	return exitError{exitPartial, err}
+}
