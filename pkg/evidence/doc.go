@@ -1,0 +1,8 @@
+// Package evidence copies the records of matched events out of their log
+// files, whole, as NDJSON that a reviewer can quote and hand to other tools.
+//
+// A scan keeps only where each record lies (file, offset and length in the
+// decompressed document); evidence reopens each file once, streams past
+// what it does not need and copies each record's bytes, so no record is
+// ever held in memory, however large.
+package evidence

@@ -1,0 +1,201 @@
+package evidence
+
+import (
+	"bufio"
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+// Opener opens the object at path, as stored (gzip or not).
+type Opener func(ctx context.Context, path string) (io.ReadCloser, error)
+
+// Write writes the record of each call to w, one per line, in the order
+// of calls (Summary.Calls gives time order, then event ID). A record is
+// copied byte for byte, except that line breaks between its JSON tokens
+// become spaces, so that each record stays on one line (JSON strings cannot
+// hold a raw line break, so no value changes). It returns how many records
+// it wrote.
+//
+// Records are first copied file by file, in offset order, to a temporary
+// spool file, then from there to w in the order asked for: each file is
+// read once, and memory does not grow with the records' size.
+func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener) (int, error) {
+	spool, err := os.CreateTemp("", "trailscan-evidence-*")
+	if err != nil {
+		return 0, fmt.Errorf("write evidence: %w", err)
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+
+	type span struct{ at, n int64 }
+	spans := make([]span, len(calls))
+	byFile := map[string][]int{}
+	for i, c := range calls {
+		byFile[c.File] = append(byFile[c.File], i)
+	}
+	files := make([]string, 0, len(byFile))
+	for f := range byFile {
+		files = append(files, f)
+	}
+	slices.Sort(files)
+	out := &oneLine{w: bufio.NewWriterSize(spool, 64<<10)}
+	var at int64
+	for _, f := range files {
+		idx := byFile[f]
+		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(calls[a].Offset, calls[b].Offset) })
+		err := copySpans(ctx, f, open, out, func(yield func(off, n int64) error) error {
+			for _, i := range idx {
+				if calls[i].Length <= 0 {
+					return fmt.Errorf("event %s: where its record lies in %s is not known", calls[i].ID, f)
+				}
+				if err := yield(calls[i].Offset, calls[i].Length); err != nil {
+					return fmt.Errorf("event %s: %w", calls[i].ID, err)
+				}
+				spans[i] = span{at, calls[i].Length}
+				at += calls[i].Length
+			}
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+	}
+	if err := out.w.Flush(); err != nil {
+		return 0, fmt.Errorf("write evidence: spool: %w", err)
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	written := 0
+	for i, s := range spans {
+		if i > 0 && calls[i].ID == calls[i-1].ID {
+			continue // each event once
+		}
+		written++
+		if _, err := io.Copy(bw, io.NewSectionReader(spool, s.at, s.n)); err != nil {
+			return 0, fmt.Errorf("write evidence: %w", err)
+		}
+		bw.WriteByte('\n')
+	}
+	if err := bw.Flush(); err != nil {
+		return 0, fmt.Errorf("write evidence: %w", err)
+	}
+	return written, nil
+}
+
+// copySpans opens path, inflates it, and copies the spans that each
+// yields, which come in offset order.
+func copySpans(ctx context.Context, path string, open Opener, w io.Writer, spans func(yield func(off, n int64) error) error) error {
+	rc, err := open(ctx, path)
+	if err != nil {
+		return fmt.Errorf("evidence: %w", err)
+	}
+	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	var r io.Reader = br
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			return fmt.Errorf("evidence: read %s: %w", path, err)
+		}
+		defer gz.Close()
+		r = gz
+	}
+	var pos int64
+	err = spans(func(off, n int64) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if off < pos {
+			return fmt.Errorf("record at %d overlaps the one before", off)
+		}
+		if _, err := io.CopyN(io.Discard, r, off-pos); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		if _, err := io.CopyN(w, r, n); err != nil {
+			return fmt.Errorf("read %s: %w", path, err)
+		}
+		pos = off + n
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("evidence: %w", err)
+	}
+	return nil
+}
+
+// oneLine turns line breaks into spaces as they pass.
+type oneLine struct {
+	w   *bufio.Writer
+	buf []byte
+}
+
+func (o *oneLine) Write(p []byte) (int, error) {
+	o.buf = append(o.buf[:0], p...)
+	for i, c := range o.buf {
+		if c == '\n' || c == '\r' {
+			o.buf[i] = ' '
+		}
+	}
+	return o.w.Write(o.buf)
+}
+
+// Index remembers where listed objects came from, so that their records
+// can be found again after a scan. Install Select as (or in front of) a
+// scan's selection: the lister shows it every object.
+type Index struct {
+	mu   sync.Mutex
+	objs map[string]source.Object
+}
+
+// NewIndex returns an empty index.
+func NewIndex() *Index { return &Index{objs: map[string]source.Object{}} }
+
+// Select records o and defers to next (nil keeps every object).
+func (x *Index) Select(next func(source.Object) bool) func(source.Object) bool {
+	return func(o source.Object) bool {
+		x.mu.Lock()
+		x.objs[o.Path] = o
+		x.mu.Unlock()
+		return next == nil || next(o)
+	}
+}
+
+// Opener opens a recorded object from the source it came from: the one
+// whose location is the longest prefix of the object's path.
+func (x *Index) Opener(srcs []source.Source) Opener {
+	return func(ctx context.Context, path string) (io.ReadCloser, error) {
+		x.mu.Lock()
+		o, ok := x.objs[path]
+		x.mu.Unlock()
+		if !ok {
+			return nil, fmt.Errorf("open %s: not in the source any more", path)
+		}
+		var best source.Source
+		n := -1
+		for _, s := range srcs {
+			for _, loc := range []string{s.String(), filepath.Clean(s.String())} {
+				if strings.HasPrefix(path, loc) && len(loc) > n {
+					best, n = s, len(loc)
+				}
+			}
+		}
+		if best == nil && len(srcs) == 1 {
+			best = srcs[0]
+		}
+		if best == nil {
+			return nil, fmt.Errorf("open %s: no source holds it", path)
+		}
+		return best.Open(ctx, o)
+	}
+}

@@ -1,0 +1,91 @@
+package evidence
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/source"
+)
+
+const role = `"userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-x","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport","userName":"AWSServiceRoleForSupport"}}}`
+
+func rec(id, t, extra string) string {
+	return `{"eventTime":"` + t + `","eventID":"` + id + `","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","recipientAccountId":"111122223333",` + role + extra + `}`
+}
+
+// TestWrite reads a gzip file of several members and a plain file, with
+// records spread over lines and a large one, and checks that each matched
+// record comes out whole, once, in time order, one per line.
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	base := filepath.Join(dir, "AWSLogs", "111122223333", "CloudTrail", "us-east-1", "2026", "10", "01")
+	os.MkdirAll(base, 0o755)
+	big := `,"responseElements":{"blob":"` + strings.Repeat("x", 1<<20) + `"}`
+	doc1 := "{\"Records\":[\n  " + rec("b", "2026-10-01T00:00:02Z", big) + ",\n  {\"eventID\":\"other\",\n \"userIdentity\":{\"type\":\"IAMUser\"}},\n  " +
+		strings.Replace(rec("a", "2026-10-01T00:00:01Z", `,"requestParameters":{"p":"<script>\"x\"</script>"}`), ",", ",\n    ", 3) + "\n]}\n"
+	var gz bytes.Buffer
+	for _, part := range []string{doc1[:len(doc1)/3], doc1[len(doc1)/3 : len(doc1)/2], doc1[len(doc1)/2:]} {
+		zw := gzip.NewWriter(&gz)
+		zw.Write([]byte(part))
+		zw.Close()
+	}
+	os.WriteFile(filepath.Join(base, "f1.json.gz"), gz.Bytes(), 0o644)
+	// c is also in f1's trail copy: once only.
+	os.WriteFile(filepath.Join(base, "f2.json"), []byte(`{"Records":[`+rec("c", "2026-10-01T00:00:00Z", "")+","+rec("a", "2026-10-01T00:00:01Z", "")+`]}`), 0o644)
+
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := NewIndex()
+	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{Select: idx.Select(nil)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	n, err := Write(context.Background(), &out, sum.Calls(), idx.Opener([]source.Source{src}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if n != 3 || len(lines) != 3 {
+		t.Fatalf("wrote %d records in %d lines, want 3", n, len(lines))
+	}
+	var ids []string
+	for _, l := range lines {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("line is not one JSON object: %v: %.200s", err, l)
+		}
+		ids = append(ids, m["eventID"].(string))
+		if m["eventID"] == "b" && len(m["responseElements"].(map[string]any)["blob"].(string)) != 1<<20 {
+			t.Error("large record not copied whole")
+		}
+	}
+	if want := []string{"c", "a", "b"}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("event order = %v, want %v (time order)", ids, want)
+	}
+	// a comes from f1 (first path in sort order), with its request parameters unchanged
+	if !strings.Contains(lines[1], `"p":"<script>\"x\"</script>"`) {
+		t.Errorf("record a changed: %s", lines[1])
+	}
+}
+
+func TestWriteMissingObject(t *testing.T) {
+	idx := NewIndex()
+	src, _ := source.NewDir(t.TempDir())
+	rc, err := idx.Opener([]source.Source{src})(context.Background(), "gone.json.gz")
+	if err == nil {
+		rc.Close()
+		t.Fatal("opened an object that was never listed")
+	}
+}
