@@ -43,6 +43,7 @@ type S3 struct {
 	prefix string // "" or ending in "/"; the key itself when single
 	single bool   // the user named one object
 	payer  types.RequestPayer
+	name   string // as the user typed it
 }
 
 func newS3(ctx context.Context, bucketPrefix string, opts Options) (Source, error) {
@@ -60,7 +61,7 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 	if bucket == "" {
 		return nil, fmt.Errorf("s3://%s: no bucket name", bucketPrefix)
 	}
-	s := &S3{bucket: bucket, prefix: prefix}
+	s := &S3{bucket: bucket, prefix: prefix, name: "s3://" + strings.TrimPrefix(bucketPrefix, "s3://")}
 	if IsLog(prefix) {
 		s.single = true
 	} else if prefix != "" && !strings.HasSuffix(prefix, "/") {
@@ -192,12 +193,7 @@ func (s *S3) accessError(err error) error {
 	return fmt.Errorf("%s: %w", s, err)
 }
 
-func (s *S3) String() string {
-	if s.prefix == "" {
-		return "s3://" + s.bucket
-	}
-	return "s3://" + s.bucket + "/" + s.prefix
-}
+func (s *S3) String() string { return s.name }
 
 func (s *S3) object(key string, size *int64, etag *string, mod *time.Time) Object {
 	o := Object{Key: key, Path: "s3://" + s.bucket + "/" + key, Size: aws.ToInt64(size), ETag: aws.ToString(etag)}

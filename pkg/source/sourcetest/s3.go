@@ -26,11 +26,18 @@ import (
 // EndpointEnv names the variable that holds the test S3 server's URL.
 const EndpointEnv = "TRAILSCAN_S3_ENDPOINT"
 
+// RequireEnv, when set (as CI does), makes a missing server a failure
+// rather than a reason to skip.
+const RequireEnv = "TRAILSCAN_REQUIRE_S3"
+
 // S3Endpoint returns the URL of the S3 server the tests run against, and
 // skips the test when there is none.
 func S3Endpoint(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv(EndpointEnv)
+	if u == "" && os.Getenv(RequireEnv) != "" {
+		t.Fatal(EndpointEnv + " is not set, and " + RequireEnv + " says the S3 tests must run: start the server with: eval \"$(.ci/s3server.sh start)\"")
+	}
 	if u == "" {
 		t.Skip(EndpointEnv + ` is not set: run the S3 tests with a local server: eval "$(.ci/s3server.sh start)"; go test ./...; .ci/s3server.sh stop`)
 	}
