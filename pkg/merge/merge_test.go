@@ -1,0 +1,258 @@
+package merge
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/report"
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/shard"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+var (
+	archiveOnce sync.Once
+	archiveDir  string
+	archiveMan  gen.Manifest
+	archiveErr  error
+)
+
+// archive is a generated archive with an account trail and an
+// organization trail logging the same events under other prefixes,
+// damaged files, and events around midnight delivered the next day.
+func archive(t *testing.T) (string, gen.Manifest) {
+	t.Helper()
+	archiveOnce.Do(func() {
+		archiveDir, archiveErr = mkdirTemp()
+		if archiveErr != nil {
+			return
+		}
+		archiveMan, archiveErr = gen.Write(archiveDir, gen.Config{
+			Seed: 11, Days: 3,
+			Accounts:    []string{"111122223333", "444455556666", "777788889999"},
+			Regions:     []string{"us-east-1", "eu-west-1"},
+			Weights:     map[string]int{"444455556666": 3},
+			OrgID:       "o-a1b2c3d4e5",
+			Prefix:      "acct-trail",
+			OrgPrefix:   "org-trail",
+			FilesPerDay: 2, RecordsPerFile: 30, Damaged: true,
+		})
+	})
+	if archiveErr != nil {
+		t.Fatal(archiveErr)
+	}
+	return archiveDir, archiveMan
+}
+
+// scanOnce runs a scan of dir, limited to spec's share, and returns its
+// summary and the keys of the objects it read.
+func scanOnce(t *testing.T, dir string, scope filter.Scope, spec *shard.Spec) (*summarize.Summary, []source.Source, []string) {
+	t.Helper()
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	cfg := scan.Config{Jobs: 2, Scope: scope, Done: func(o source.Object, _ error) { keys = append(keys, o.Key) }}
+	if spec != nil {
+		cfg.Select = spec.Select
+	}
+	srcs := []source.Source{src}
+	sum, err := scan.Run(context.Background(), srcs, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sum, srcs, keys
+}
+
+// roundTrip writes a shard's partial result as scan --shard -f json does,
+// and reads it back as merge does.
+func roundTrip(t *testing.T, name string, sum *summarize.Summary, o *summarize.Origin) Part {
+	t.Helper()
+	res := sum.Result()
+	Partial(&res, sum, o)
+	var buf bytes.Buffer
+	if err := report.JSON(&buf, res); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Read(name, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestIdentity checks that for several N the merge of the shards is the
+// full scan, and that every object is read by exactly one shard.
+func TestIdentity(t *testing.T) {
+	dir, man := archive(t)
+	if len(man.DamagedFiles) == 0 || man.Records <= man.Events {
+		t.Fatalf("archive lacks damaged files (%d) or duplicated events (%d records, %d events)", len(man.DamagedFiles), man.Records, man.Events)
+	}
+	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	scopes := map[string]filter.Scope{
+		"all": {},
+		// A window ending and starting at midnight: its first events
+		// were delivered in the day before's folder, its last in the next.
+		"day 2": {Since: start.AddDate(0, 0, 1), Until: start.AddDate(0, 0, 2)},
+		"one account and region": {Accounts: []string{"444455556666"}, Regions: []string{"eu-west-1"}},
+	}
+	for name, scope := range scopes {
+		full, _, fullKeys := scanOnce(t, dir, scope, nil)
+		want := full.Result()
+		if want.EventsMatched == 0 || name == "all" && len(want.FilesFailed) == 0 {
+			t.Fatalf("%s: full scan found %d calls, %d failed files: the test proves nothing", name, want.EventsMatched, len(want.FilesFailed))
+		}
+		for _, n := range []int{1, 2, 3, 7} {
+			t.Run(fmt.Sprintf("%s/N=%d", name, n), func(t *testing.T) {
+				reads := map[string]int{}
+				var parts []Part
+				for i := range n {
+					spec := shard.Spec{Index: i, Count: n}
+					sum, srcs, keys := scanOnce(t, dir, scope, &spec)
+					for _, k := range keys {
+						reads[k]++
+					}
+					parts = append(parts, roundTrip(t, fmt.Sprintf("part-%d.json", i), sum, Origin(srcs, scope, spec, "test")))
+				}
+				if len(reads) != len(fullKeys) {
+					t.Errorf("shards read %d objects, the full scan %d", len(reads), len(fullKeys))
+				}
+				for _, k := range fullKeys {
+					if reads[k] != 1 {
+						t.Errorf("%s read by %d shards, want 1", k, reads[k])
+					}
+				}
+				m, err := Merge(parts, Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := m.Result()
+				if got.Scan == nil || got.Scan.Shards != n || len(got.Scan.Parts) != n {
+					t.Errorf("merged origin = %+v, want %d parts", got.Scan, n)
+				}
+				got.Scan = nil
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("merge differs from the full scan:\n got %+v\nwant %+v", got, want)
+				}
+				if !reflect.DeepEqual(m.Summary.Snapshot(), full.Snapshot()) {
+					t.Errorf("merged summary differs from the full scan's")
+				}
+			})
+		}
+	}
+}
+
+// TestMergeCountsOnce checks that an event in two parts (an account
+// trail's copy delivered before midnight, the organization trail's after)
+// counts once, with the first file in sort order, as in one scan.
+func TestMergeCountsOnce(t *testing.T) {
+	t0 := time.Date(2026, 10, 1, 23, 58, 0, 0, time.UTC)
+	call := summarize.Call{ID: "e1", Time: t0, Service: "ec2.amazonaws.com", Action: "DescribeInstances",
+		Account: "111122223333", Region: "us-east-1", Session: "AWSSupport-1", ReadOnly: true}
+	mk := func(i int, file string, c ...summarize.Call) Part {
+		s := summarize.New()
+		for j := range c {
+			c[j].File = file
+		}
+		s.File(10, c, nil)
+		return roundTrip(t, fmt.Sprintf("p%d", i), s, Origin(nil, filter.Scope{}, shard.Spec{Index: i, Count: 2}, "test"))
+	}
+	other := call
+	other.ID, other.Action, other.ReadOnly = "e2", "TerminateInstances", false
+	m, err := Merge([]Part{mk(1, "org/b.json.gz", call), mk(0, "acct/a.json.gz", call, other)}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := m.Result()
+	if r.EventsMatched != 2 || r.EventsScanned != 20 || r.FilesScanned != 2 {
+		t.Errorf("merged %d calls, %d events, %d files; want 2, 20, 2", r.EventsMatched, r.EventsScanned, r.FilesScanned)
+	}
+	if calls := m.Summary.Calls(); calls[0].File != "acct/a.json.gz" {
+		t.Errorf("the call is kept from %s, want the first file in sort order", calls[0].File)
+	}
+}
+
+func TestMergeRefuses(t *testing.T) {
+	part := func(name, spec string, edit func(*summarize.Origin)) Part {
+		s := summarize.New()
+		s.File(1, []summarize.Call{{ID: "e-" + name, Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Service: "s", Action: "a"}}, nil)
+		sp, err := shard.Parse(spec, func(string) string { return "" })
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := Origin(nil, filter.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, sp, "v1.0.0")
+		o.Sources = []string{"s3://bucket/logs"}
+		if edit != nil {
+			edit(o)
+		}
+		return roundTrip(t, name, s, o)
+	}
+	tests := []struct {
+		name    string
+		parts   []Part
+		opts    Options
+		wantErr string
+	}{
+		{"same part twice", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", nil), part("a.json", "0/2", nil)}, Options{},
+			"a.json and a.json are both shard 0/2: the same part given twice"},
+		{"same shard in two files", []Part{part("a.json", "0/2", nil), part("c.json", "0/2", nil), part("b.json", "1/2", nil)}, Options{},
+			"a.json and c.json are both shard 0/2"},
+		{"different N", []Part{part("a.json", "0/2", nil), part("b.json", "1/3", nil)}, Options{},
+			"a.json is shard 0/2 but b.json is shard 1/3: parts of different splits"},
+		{"different sources", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Sources = []string{"s3://other/logs"} })}, Options{},
+			"a.json scanned s3://bucket/logs but b.json scanned s3://other/logs: parts of different sources"},
+		{"different window", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Scope.Since = "2026-10-02T00:00:00Z" })}, Options{},
+			"a.json scanned since 2026-10-01T00:00:00Z but b.json scanned since 2026-10-02T00:00:00Z: parts of different scopes"},
+		{"different accounts", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Scope.Accounts = []string{"111122223333"} })}, Options{},
+			"b.json scanned since 2026-10-01T00:00:00Z accounts 111122223333: parts of different scopes"},
+		{"different versions", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Version = "v1.1.0" })}, Options{},
+			"a.json was written by trailscan v1.0.0 but b.json by trailscan v1.1.0"},
+		{"incomplete", []Part{part("a.json", "0/3", nil), part("c.json", "2/3", nil)}, Options{},
+			"2 of 3 shards given (a.json (0/3), c.json (2/3)); missing 1/3"},
+		{"incomplete allowed", []Part{part("a.json", "0/3", nil), part("c.json", "2/3", nil)}, Options{Incomplete: true}, ""},
+		{"none", nil, Options{}, "no parts to merge"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Merge(tt.parts, tt.opts)
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if strings.Join(m.Missing, ",") != "1/3" || strings.Join(m.Origin.Parts, ",") != "0/3,2/3" || m.Result().EventsMatched != 2 {
+					t.Errorf("incomplete merge: missing %v, parts %v, %d calls", m.Missing, m.Origin.Parts, m.Result().EventsMatched)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Merge: %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestReadRefuses(t *testing.T) {
+	tests := []struct{ name, in, wantErr string }{
+		{"not JSON", "Files: 3 scanned", "read x.json: not a JSON result"},
+		{"a full scan's result", `{"events_scanned": 3, "events_matched": 0}`, "read x.json: not a partial result"},
+		{"bad shard", `{"scan": {"shard": "4/4"}}`, `read x.json: shard "4/4": not i/N`},
+		{"newer format", `{"scan": {"shard": "0/4", "format": 99, "version": "v9"}}`, "written by trailscan v9 in format 99, newer than"},
+		{"calls cut", `{"events_matched": 2, "calls": [{"event_id": "a"}], "scan": {"shard": "0/4", "format": 1}}`, "lists 1 calls but counts 2"},
+	}
+	for _, tt := range tests {
+		_, err := Read("x.json", strings.NewReader(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("%s: Read: %v, want an error containing %q", tt.name, err, tt.wantErr)
+		}
+	}
+}
