@@ -103,7 +103,7 @@ func TestIdentity(t *testing.T) {
 		"all": {},
 		// A window ending and starting at midnight: its first events
 		// were delivered in the day before's folder, its last in the next.
-		"day 2": {Since: start.AddDate(0, 0, 1), Until: start.AddDate(0, 0, 2)},
+		"day 2":                  {Since: start.AddDate(0, 0, 1), Until: start.AddDate(0, 0, 2)},
 		"one account and region": {Accounts: []string{"444455556666"}, Regions: []string{"eu-west-1"}},
 	}
 	for name, scope := range scopes {
