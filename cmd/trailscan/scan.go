@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,9 +12,11 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/trailscan/trailscan/pkg/evidence"
 	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/state"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -31,6 +34,9 @@ Examples:
   trailscan scan ./cloudtrail-logs
   trailscan scan --since 2026-10-01 --until 2026-10-08 -f json -o week.json ./logs
   trailscan scan --account 111122223333 --region eu-west-1 s3://org-trail-bucket/prefix
+  trailscan scan --by session --events support-events.ndjson ./logs
+  trailscan scan -f html -o support.html ./logs
+  trailscan scan --state /var/lib/trailscan/state.json --fail-on write,error -q s3://bucket/prefix
 
 Flags:
 %s
@@ -40,7 +46,13 @@ Exit codes:
   2  bad usage
   3  finished, but some files could not be read: the result is partial
      (each is listed with its reason in the output)
+  4  finished, and found what --fail-on names (this wins over 3; a partial
+     result is still warned about)
   130 interrupted
+
+A --state file made for other sources or another scope (--since, --until,
+--account, --region) is refused with exit 2; one of a newer format with
+exit 1.
 `
 
 type scanCmd struct {
@@ -53,6 +65,10 @@ type scanCmd struct {
 	quiet            bool
 	s3               source.Options
 	shard            shardOpts // hooks.go
+	by               string
+	events           string
+	statePath        string
+	failOn           []string
 }
 
 func (c *scanCmd) flags() *pflag.FlagSet {
@@ -71,6 +87,10 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 	fs.StringVar(&c.s3.Endpoint, "endpoint-url", "", "S3-compatible endpoint or VPC endpoint URL")
 	fs.BoolVar(&c.s3.PathStyle, "path-style", false, "path-style S3 addressing (some S3-compatible stores need it)")
 	fs.StringVar(&c.s3.RequestPayer, "request-payer", "", `"requester" for requester-pays buckets`)
+	fs.StringVar(&c.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
+	fs.StringVar(&c.events, "events", "", "write each matched Support event, whole, to this file as NDJSON, in time order")
+	fs.StringVar(&c.statePath, "state", "", "incremental run: read only objects this state file has not seen, keep it up to date,\nand report the cumulative result")
+	fs.StringSliceVar(&c.failOn, "fail-on", nil, "exit 4 when the scan finds: "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
 	c.addShardFlags(fs)
 	return fs
 }
@@ -97,25 +117,83 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	var index *evidence.Index
+	if c.events != "" {
+		index = evidence.NewIndex()
+		cfg.Select = index.Select(cfg.Select) // it sees every object listed
+	}
 	cfg.Progress = new(scan.Progress)
 	stop := c.progress(cfg.Progress)
-	sum, err := scan.Run(ctx, srcs, cfg)
+	sum, err := c.scan(ctx, srcs, cfg)
 	stop()
 	if err != nil {
 		return err
 	}
 	res := sum.Result()
+	if c.by != "service" {
+		res.By = c.by
+		if res.Groups, err = sum.Group(c.by); err != nil {
+			return err
+		}
+	}
 	c.shardResult(&res, sum, srcs, cfg)
 	if err := c.write(res); err != nil {
 		return err
 	}
+	if index != nil {
+		err := writeFile(c.stdout, c.events, func(w io.Writer) error {
+			_, err := evidence.Write(ctx, w, sum.Calls(), index.Opener(srcs))
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
 	if res.FilesScanned == 0 && len(res.FilesFailed) == 0 && !c.quiet {
 		fmt.Fprintf(c.stderr, "trailscan: warning: no CloudTrail log files found in %s\n", strings.Join(fs.Args(), ", "))
 	}
+	var partial error
 	if n := len(res.FilesFailed); n > 0 {
-		return exitError{exitPartial, fmt.Errorf("%d of %d files could not be read; the result is partial", n, n+res.FilesScanned)}
+		partial = fmt.Errorf("%d of %d files could not be read; the result is partial", n, n+res.FilesScanned)
+	}
+	if found := res.Alerts(c.failOn); len(found) > 0 {
+		if partial != nil {
+			fmt.Fprintf(c.stderr, "trailscan: warning: %v\n", partial)
+		}
+		return exitError{exitAlert, fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
+	}
+	if partial != nil {
+		return exitError{exitPartial, partial}
 	}
 	return nil
+}
+
+// exitAlert is the exit code of a scan that found what --fail-on names.
+const exitAlert = 4
+
+// scan runs the scan, incrementally when --state is given.
+func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Config) (*summarize.Summary, error) {
+	if c.statePath == "" {
+		return scan.Run(ctx, srcs, cfg)
+	}
+	sum, stats, err := state.Scan(ctx, c.statePath, srcs, cfg)
+	var mismatch *state.MismatchError
+	if errors.As(err, &mismatch) {
+		return nil, usageError{err, "give the same SOURCE and --since/--until/--account/--region as the run that made it, or another --state file"}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !c.quiet {
+		fmt.Fprintf(c.stderr, "trailscan: state %s: read %d new or changed objects, %d already read\n", c.statePath, stats.Read, stats.Skipped)
+		if stats.Rescanned {
+			fmt.Fprintf(c.stderr, "trailscan: warning: %d objects changed since they were read: everything was read again\n", stats.Changed)
+		}
+		if stats.Missing > 0 {
+			fmt.Fprintf(c.stderr, "trailscan: warning: %d objects in the state are no longer in the source; their events are still counted\n", stats.Missing)
+		}
+	}
+	return sum, nil
 }
 
 func (c *scanCmd) config() (scan.Config, error) {
@@ -135,6 +213,20 @@ func (c *scanCmd) config() (scan.Config, error) {
 	}
 	if c.jobs < 0 {
 		return cfg, usageError{fmt.Errorf("--jobs must be at least 1"), ""}
+	}
+	if !slices.Contains(summarize.Groupings, c.by) {
+		return cfg, usageError{fmt.Errorf("unknown grouping --by %q", c.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
+	}
+	for _, k := range c.failOn {
+		if !slices.Contains(summarize.AlertKinds, k) {
+			return cfg, usageError{fmt.Errorf("unknown --fail-on %q", k), "use one or more of: " + strings.Join(summarize.AlertKinds, ", ")}
+		}
+	}
+	if c.statePath != "" && c.shard.arg != "" {
+		return cfg, usageError{fmt.Errorf("--state and --shard cannot be combined"), "keep one state file per whole scan"}
+	}
+	if c.events == "-" && (c.output == "" || c.output == "-") {
+		return cfg, usageError{fmt.Errorf("--events - and the report would both go to standard output"), "write the report elsewhere with -o FILE"}
 	}
 	cfg.Jobs, cfg.Scope.Accounts, cfg.Scope.Regions = c.jobs, c.accounts, c.region
 	return cfg, c.applyShard(&cfg)

@@ -62,3 +62,30 @@ func TestGroup(t *testing.T) {
 		t.Error("Group(colour): no error")
 	}
 }
+
+func TestAlerts(t *testing.T) {
+	quiet := New()
+	quiet.File(3, nil, nil)
+	reads := New()
+	reads.File(1, []Call{{ID: "r", ReadOnly: true}}, nil)
+	authOnly := New()
+	authOnly.File(1, nil, []Authorization{{ID: "z"}})
+	tests := []struct {
+		name  string
+		s     *Summary
+		kinds []string
+		want  int
+	}{
+		{"nothing found", quiet, AlertKinds, 0},
+		{"reads are not writes or errors", reads, []string{"write", "error"}, 0},
+		{"reads are Support", reads, []string{"any-support"}, 1},
+		{"an authorization is Support", authOnly, []string{"any-support"}, 1},
+		{"failed write", sampleSummary(), []string{"write", "error"}, 2},
+		{"not asked", sampleSummary(), nil, 0},
+	}
+	for _, tt := range tests {
+		if got := tt.s.Result().Alerts(tt.kinds); len(got) != tt.want {
+			t.Errorf("%s: Alerts(%v) = %q, want %d", tt.name, tt.kinds, got, tt.want)
+		}
+	}
+}
