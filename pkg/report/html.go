@@ -42,10 +42,12 @@ type htmlData struct {
 	ScriptHash string      // lets the page's Content-Security-Policy run it and nothing else
 }
 
-// pageScript filters the notable calls as the reader types. The page's
+// pageScript filters the notable calls as the reader types, and marks the
+// page so that a test can tell scripts ran at all. The page's
 // Content-Security-Policy allows this script alone, by its hash: even a
 // value that escaping missed could not run.
 const pageScript = `(function () {
+  document.documentElement.setAttribute("data-script", "ran");
   var f = document.getElementById("filter");
   if (!f) return;
   f.addEventListener("input", function () {
