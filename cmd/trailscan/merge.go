@@ -31,6 +31,7 @@ Examples:
   for i in 0 1 2 3; do trailscan scan --shard $i/4 -f json -o part-$i.json ./logs & done; wait
   trailscan merge part-*.json
   trailscan merge -f html -o report.html part-*.json
+  trailscan merge --by session --fail-on write,error part-*.json
 
 Flags:
 %s
@@ -40,12 +41,15 @@ Exit codes:
   2  bad usage
   3  merged, but the result is partial: some files could not be read by
      the shards, or (with --incomplete) some shards are missing
+  4  the merged result holds what --fail-on names
 `
 
 type mergeCmd struct {
 	stdout, stderr io.Writer
 
 	format, output string
+	by             string
+	failOn         []string
 	incomplete     bool
 	quiet          bool
 }
@@ -55,6 +59,8 @@ func (c *mergeCmd) flags() *pflag.FlagSet {
 	fs.SortFlags = false
 	fs.StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVarP(&c.output, "output", "o", "", "write the result to this file instead of standard output")
+	fs.StringVar(&c.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
+	fs.StringSliceVar(&c.failOn, "fail-on", nil, "exit 4 when the merged result holds: "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
 	fs.BoolVar(&c.incomplete, "incomplete", false, "merge even if some shards are missing (the result says which; exit code 3)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no warnings on standard error")
 	return fs
@@ -73,6 +79,14 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	}
 	if !slices.Contains(report.Formats, c.format) {
 		return usageError{fmt.Errorf("unknown format %q", c.format), "use one of: " + strings.Join(report.Formats, ", ")}
+	}
+	if !slices.Contains(summarize.Groupings, c.by) {
+		return usageError{fmt.Errorf("unknown grouping --by %q", c.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
+	}
+	for _, k := range c.failOn {
+		if !slices.Contains(summarize.AlertKinds, k) {
+			return usageError{fmt.Errorf("unknown --fail-on %q", k), "use one or more of: " + strings.Join(summarize.AlertKinds, ", ")}
+		}
 	}
 	if fs.NArg() == 0 {
 		return usageError{errors.New("no PART given"), "name the JSON files written by 'trailscan scan --shard i/N -f json'"}
@@ -100,14 +114,21 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	res := m.Result()
+	if c.by != "service" {
+		res.By = c.by
+		if res.Groups, err = m.Summary.Group(c.by); err != nil {
+			return err
+		}
+	}
 	if err := writeFile(c.stdout, c.output, func(w io.Writer) error { return report.Write(w, c.format, res) }); err != nil {
 		return err
 	}
 	return c.status(m, res)
 }
 
-// status is the exit of a merge that wrote its result: partial, as a
-// full scan's would be, when files failed or shards are missing.
+// status is the exit of a merge that wrote its result, as a full scan's
+// would be: an alert (4) for what --fail-on names, else partial (3) when
+// files failed or shards are missing.
 func (c *mergeCmd) status(m *merge.Merged, res summarize.Result) error {
 	var why []string
 	if len(m.Missing) > 0 {
@@ -116,12 +137,21 @@ func (c *mergeCmd) status(m *merge.Merged, res summarize.Result) error {
 	if n := len(res.FilesFailed); n > 0 {
 		why = append(why, fmt.Sprintf("%d of %d files could not be read", n, n+res.FilesScanned))
 	}
-	if len(why) == 0 {
+	var partial error
+	if len(why) > 0 {
+		partial = fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))
+	}
+	if found := res.Alerts(c.failOn); len(found) > 0 {
+		if partial != nil && !c.quiet {
+			fmt.Fprintf(c.stderr, "trailscan: warning: %v\n", partial)
+		}
+		return exitError{exitAlert, fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
+	}
+	if partial == nil {
 		return nil
 	}
-	err := fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))
 	if c.quiet {
-		err = nil
+		return exitError{exitPartial, nil}
 	}
-	return exitError{exitPartial, err}
+	return exitError{exitPartial, partial}
 }
