@@ -1,0 +1,122 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/trailscan/trailscan/internal/gen"
+)
+
+// sampleArgs is the command line of testdata/sample (without -o and
+// -manifest); internal/gen's TestSample holds the same as a Config.
+var sampleArgs = []string{"-seed", "7", "-accounts", "3", "-partitions", "aws,aws,aws-us-gov",
+	"-files-per-day", "2", "-records", "12", "-damaged", "-org", "o-a1b2c3d4e5"}
+
+func trailgen(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func TestSample(t *testing.T) {
+	dir := t.TempDir()
+	out, manifest := filepath.Join(dir, "archive"), filepath.Join(dir, "manifest.json")
+	if code, _, stderr := trailgen(t, append(sampleArgs, "-q", "-o", out, "-manifest", manifest)...); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	want, got := tree(t, "../../testdata/sample/archive"), tree(t, out)
+	if len(want) != len(got) {
+		t.Errorf("%d files, testdata/sample/archive has %d", len(got), len(want))
+	}
+	for p, b := range want {
+		if !bytes.Equal(got[p], b) {
+			t.Errorf("%s differs from testdata/sample/archive", p)
+		}
+	}
+	if !bytes.Equal(file(t, "../../testdata/sample/manifest.json"), file(t, manifest)) {
+		t.Error("manifest differs from testdata/sample/manifest.json")
+	}
+}
+
+func TestReport(t *testing.T) {
+	dir := t.TempDir()
+	code, stdout, stderr := trailgen(t, "-days", "1", "-accounts", "1", "-o", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"wrote " + dir, "valid logs", "support:"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+}
+
+func TestSize(t *testing.T) {
+	dir := t.TempDir()
+	manifest := filepath.Join(t.TempDir(), "m.json")
+	if code, _, stderr := trailgen(t, "-size-mb", "16", "-uneven", "-q", "-o", dir, "-manifest", manifest); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var m gen.Manifest
+	if err := json.Unmarshal(file(t, manifest), &m); err != nil {
+		t.Fatal(err)
+	}
+	if m.Bytes < 14<<20 || m.Bytes > 18<<20 {
+		t.Errorf("-size-mb 16 wrote %d bytes", m.Bytes)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	full := t.TempDir()
+	os.WriteFile(filepath.Join(full, "x"), nil, 0o644)
+	for _, tc := range []struct {
+		args   []string
+		code   int
+		stderr string
+	}{
+		{nil, 2, "trailgen: error: no output directory"},
+		{[]string{"-o", t.TempDir(), "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"-o", t.TempDir(), "-start", "yesterday"}, 2, "want YYYY-MM-DD"},
+		{[]string{"-o", t.TempDir(), "-accounts", "1", "-partitions", "aws,aws-cn"}, 2, "2 partitions for 1 accounts"},
+		{[]string{"-o", t.TempDir(), "-org", "42"}, 2, "want o-"},
+		{[]string{"-o", full}, 1, "trailgen: hint: choose a new or empty directory"},
+		{[]string{"-no-such-flag"}, 2, "flag provided but not defined"},
+	} {
+		code, _, stderr := trailgen(t, tc.args...)
+		if code != tc.code || !strings.Contains(stderr, tc.stderr) {
+			t.Errorf("trailgen %q: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, tc.code, tc.stderr)
+		}
+	}
+}
+
+func tree(t *testing.T, dir string) map[string][]byte {
+	t.Helper()
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(dir, p)
+			files[filepath.ToSlash(rel)] = file(t, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func file(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
