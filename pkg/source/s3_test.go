@@ -8,11 +8,14 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 )
@@ -299,5 +302,69 @@ func TestS3NoAccess(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestS3ScanFailures: objects that cannot be read are reported by their
+// s3:// path with the reason, and the scan reads the others.
+func TestS3ScanFailures(t *testing.T) {
+	dir := t.TempDir()
+	m, err := gen.Write(dir, gen.Config{Days: 1, FilesPerDay: 2, RecordsPerFile: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := sourcetest.S3Client(t)
+	bucket := sourcetest.NewBucket(t, client)
+	sourcetest.Upload(t, client, bucket, "", dir)
+	ctx := context.Background()
+
+	rec := sourcetest.NewRecorder(bucket)
+	var denied, broken string // the first two objects fetched
+	var mu sync.Mutex
+	rec.Alter = func(r sourcetest.Request, resp *http.Response, err error) (*http.Response, error) {
+		if err != nil || r.Op != "GET" {
+			return resp, err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case denied == "" || r.Key == denied:
+			denied = r.Key
+			resp.Body.Close()
+			return &http.Response{
+				StatusCode: http.StatusForbidden, Status: "403 Forbidden", Header: http.Header{"Content-Type": {"application/xml"}},
+				Body:    io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)),
+				Request: resp.Request,
+			}, nil
+		case broken == "" || r.Key == broken:
+			broken = r.Key
+			resp.Body = &cut{rc: resp.Body, n: 10}
+		}
+		return resp, nil
+	}
+	src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := scan.Run(ctx, []source.Source{src}, scan.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := sum.Result()
+	if res.FilesScanned != m.ValidFiles-2 {
+		t.Errorf("%d files scanned, want all %d but 2", res.FilesScanned, m.ValidFiles)
+	}
+	want := map[string]string{
+		"s3://" + bucket + "/" + denied: "AccessDenied",
+		"s3://" + bucket + "/" + broken: "connection reset",
+	}
+	for _, f := range res.FilesFailed {
+		if w, ok := want[f.Path]; !ok || !strings.Contains(f.Error, w) {
+			t.Errorf("failed %s: %s; want %q", f.Path, f.Error, w)
+		}
+		delete(want, f.Path)
+	}
+	for p := range want {
+		t.Errorf("%s not reported as failed", p)
 	}
 }
