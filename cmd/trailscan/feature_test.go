@@ -1,0 +1,99 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/scan"
+)
+
+// fixture is the hand-made archive behind the golden files: it holds a
+// failed write and a write.
+var fixture = filepath.Join("..", "..", "testdata", "golden", "fixture")
+
+// TestExitCodes checks the codes a scheduled job relies on, which the
+// transcripts cannot see.
+func TestExitCodes(t *testing.T) {
+	damaged := t.TempDir()
+	os.WriteFile(filepath.Join(damaged, "bad.json"), []byte(`{"Records":[{`), 0o644)
+	os.WriteFile(filepath.Join(damaged, "good.json"), []byte(`{"Records":[]}`), 0o644)
+	st := filepath.Join(t.TempDir(), "state.json")
+	newer := filepath.Join(t.TempDir(), "newer.json")
+	os.WriteFile(newer, []byte(`{"version":2}`), 0o644)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"clean", []string{"scan", "-q", fixture}, 0, ""},
+		{"fail-on write", []string{"scan", "-q", "--fail-on", "write", fixture}, 4, "not read-only"},
+		{"fail-on error", []string{"scan", "--fail-on", "error", fixture}, 4, "1 failed calls"},
+		{"fail-on nothing found", []string{"scan", "--fail-on", "any-support", damaged}, 3, "partial"},
+		{"partial", []string{"scan", damaged}, 3, "partial"},
+		{"alert wins over partial, both said", []string{"scan", "--fail-on", "error", fixture, damaged}, 4, "(?s)partial.*failed calls"},
+		{"first state", []string{"scan", "-q", "--state", st, fixture}, 0, ""},
+		{"state for another scope", []string{"scan", "--state", st, "--region", "eu-west-1", fixture}, 2, "another scope"},
+		{"newer state", []string{"scan", "--state", newer, fixture}, 1, "version 2"},
+		{"state and shard", []string{"scan", "--state", st, "--shard", "0/2", fixture}, 2, "cannot be combined"},
+		{"bad --by", []string{"scan", "--by", "x", fixture}, 2, "grouping"},
+	}
+	for _, tt := range tests {
+		var stdout, stderr bytes.Buffer
+		code := run(context.Background(), tt.args, &stdout, &stderr)
+		if code != tt.code {
+			t.Errorf("%s: exit %d, want %d; stderr:\n%s", tt.name, code, tt.code, stderr.String())
+		}
+		if !regexp.MustCompile(tt.stderr).MatchString(stderr.String()) || (tt.stderr == "" && stderr.Len() > 0) {
+			t.Errorf("%s: stderr %q, want it to match %q", tt.name, stderr.String(), tt.stderr)
+		}
+	}
+}
+
+// TestNoProgressOffTerminal: standard error that is a pipe or a file gets
+// no progress line, however long the scan.
+func TestNoProgressOffTerminal(t *testing.T) {
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	code := run(context.Background(), []string{"scan", fixture}, &stdout, w)
+	w.Close()
+	var got bytes.Buffer
+	got.ReadFrom(r)
+	if code != 0 || got.Len() > 0 {
+		t.Errorf("exit %d, stderr on a pipe %q: want 0 and nothing", code, got.String())
+	}
+	if strings.Contains(stdout.String(), "\r") || strings.Contains(stdout.String(), "\033") {
+		t.Error("progress control characters in standard output")
+	}
+}
+
+func TestProgressLine(t *testing.T) {
+	var p scan.Progress
+	p.Listed.Store(10)
+	p.Done.Store(4)
+	p.Bytes.Store(3_000_000)
+	p.Matched.Store(7)
+	if got, want := progressLine(&p, 2*time.Second), "4/? files  3.0 MB read  7 Support calls  1.5 MB/s  2s"; got != want {
+		t.Errorf("while listing: %q, want %q", got, want)
+	}
+	p.ListingDone.Store(true)
+	if got := progressLine(&p, 0); !strings.HasPrefix(got, "4/10 files") {
+		t.Errorf("after listing: %q, want the total", got)
+	}
+	// showProgress leaves nothing behind on the terminal once stopped.
+	var term bytes.Buffer
+	stop := showProgress(&term, &p)
+	stop()
+	if !strings.HasSuffix(term.String(), "\r\033[K") {
+		t.Errorf("progress not cleared: %q", term.String())
+	}
+}
