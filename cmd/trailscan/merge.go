@@ -71,8 +71,7 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	fs.Usage = func() { fmt.Fprintf(c.stdout, mergeUsage, fs.FlagUsages()) }
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			fs.Usage()
+		if err == pflag.ErrHelp { // pflag has printed fs.Usage
 			return errHelp
 		}
 		return usageError{err, "run 'trailscan merge --help' for the flags"}
