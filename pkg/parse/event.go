@@ -1,5 +1,7 @@
 package parse
 
+import "strings"
+
 // Event holds the fields of one CloudTrail record that trailscan reads.
 // Everything else in the record is skipped, never held in memory.
 //
@@ -68,4 +70,22 @@ func (b Bool) String() string {
 		return "false"
 	}
 	return "unset"
+}
+
+// Clone returns a copy of ev whose strings share no memory with ev's, for
+// keeping an event passed by Reader.RecordsTransient.
+func (ev *Event) Clone() Event {
+	c := *ev
+	for _, p := range []*string{
+		&c.EventTime, &c.EventSource, &c.EventName, &c.EventType, &c.AWSRegion,
+		&c.RecipientAccountID, &c.EventID, &c.ErrorCode, &c.ErrorMessage,
+		&c.SourceIPAddress, &c.UserAgent, &c.CaseID, &c.PermitRequestARN,
+		&c.UserIdentity.Type, &c.UserIdentity.ARN, &c.UserIdentity.AccountID,
+		&c.UserIdentity.PrincipalID, &c.UserIdentity.InvokedBy,
+		&c.UserIdentity.Issuer.Type, &c.UserIdentity.Issuer.ARN,
+		&c.UserIdentity.Issuer.UserName, &c.UserIdentity.Issuer.AccountID,
+	} {
+		*p = strings.Clone(*p)
+	}
+	return c
 }

@@ -3,6 +3,7 @@ package parse
 import (
 	"fmt"
 	"io"
+	"unsafe"
 )
 
 // Records reads one CloudTrail log document, {"Records":[...]}, from r
@@ -12,11 +13,47 @@ import (
 // The *Event passed to fn is reused for the next record: copy what you keep.
 // An error from fn stops the read and is returned as is.
 func Records(r io.Reader, fn func(*Event) error) (int64, error) {
-	s := newScanner(r)
-	return s.document(fn)
+	return NewReader(r).Records(fn)
 }
 
-func (s *scanner) document(fn func(*Event) error) (int64, error) {
+// Reader reads CloudTrail log documents with Records' contract, keeping
+// its buffers from one document to the next: a worker that reads many
+// files holds one Reader and Resets it for each.
+type Reader struct {
+	s         scanner
+	ev        Event
+	transient bool
+}
+
+// NewReader returns a Reader of the document in r.
+func NewReader(r io.Reader) *Reader {
+	d := new(Reader)
+	d.Reset(r)
+	return d
+}
+
+// Reset makes d read the document in r, as if new, keeping its buffers.
+func (d *Reader) Reset(r io.Reader) { d.s.reset(r) }
+
+// Records reads the document, calling fn for each record, as the function
+// Records does. Call it once per Reset.
+func (d *Reader) Records(fn func(*Event) error) (int64, error) {
+	d.transient = false
+	return d.document(fn)
+}
+
+// RecordsTransient is Records, except that the strings of the *Event
+// passed to fn are valid only until fn returns: they share the Reader's
+// buffer. A caller that keeps anything of an event (the rare record that
+// matches) copies it with Event.Clone. In return, reading a record
+// allocates nothing.
+func (d *Reader) RecordsTransient(fn func(*Event) error) (int64, error) {
+	d.transient = true
+	return d.document(fn)
+}
+
+func (d *Reader) document(fn func(*Event) error) (int64, error) {
+	s := &d.s
 	c, err := s.nonSpace()
 	if err == nil && c != '{' {
 		return 0, fmt.Errorf("%w: the document is not a JSON object", ErrNotCloudTrail)
@@ -30,20 +67,27 @@ func (s *scanner) document(fn func(*Event) error) (int64, error) {
 	s.i++
 	var n int64
 	seen := false
-	err = s.members(func(k string) error {
-		if k != "Records" {
-			return s.skip(0)
+	for first := true; ; first = false {
+		k, done, err := s.member(first)
+		if err != nil {
+			return n, err
+		}
+		if done {
+			break
+		}
+		if string(k) != "Records" {
+			if err := s.skip(0); err != nil {
+				return n, err
+			}
+			continue
 		}
 		if seen {
-			return s.syntax("duplicate Records key")
+			return n, s.syntax("duplicate Records key")
 		}
 		seen = true
-		var err error
-		n, err = s.records(fn)
-		return err
-	})
-	if err != nil {
-		return n, err
+		if n, err = d.records(fn); err != nil {
+			return n, err
+		}
 	}
 	if !seen {
 		return n, fmt.Errorf("%w: no Records key", ErrNotCloudTrail)
@@ -56,62 +100,60 @@ func (s *scanner) document(fn func(*Event) error) (int64, error) {
 	return n, nil
 }
 
-// members reads the members of an object whose { is consumed, calling fn
-// after each key; fn must consume the value.
-func (s *scanner) members(fn func(key string) error) error {
+// member reads up to the next key of an object whose { is consumed (first)
+// or whose last value is: it reports done at the closing }, or returns the
+// key, valid until the scanner reads on, with its colon consumed.
+func (s *scanner) member(first bool) (key []byte, done bool, err error) {
+	if !first && s.i < s.n && s.buf[s.i] == ',' {
+		s.i++
+		key, err = s.key()
+		return key, false, err
+	}
 	c, err := s.nonSpace()
 	if err != nil {
-		return err
+		return nil, false, err
 	}
 	if c == '}' {
-		s.i++
-		return nil
+		if first {
+			s.i++
+			return nil, true, nil
+		}
+	} else if !first && c != ',' {
+		return nil, false, s.syntax("invalid character %q after object value", c)
 	}
-	for {
-		k, err := s.key()
-		if err != nil {
-			return err
-		}
-		if err := fn(k); err != nil {
-			return err
-		}
-		c, err := s.nonSpace()
-		if err != nil {
-			return err
-		}
+	if !first {
 		s.i++
-		switch c {
-		case ',':
-		case '}':
-			return nil
-		default:
-			s.i--
-			return s.syntax("invalid character %q after object value", c)
+		if c == '}' {
+			return nil, true, nil
 		}
 	}
+	key, err = s.key()
+	return key, false, err
 }
 
-// object reads a value that must be an object or null, calling fn for each
-// key; depth is the nesting of the container holding the value.
-func (s *scanner) object(depth int, field string, fn func(key string) error) error {
+// open reads a value that must be an object or null, reporting whether it
+// is an object (its { consumed); depth is the nesting of the container
+// holding the value.
+func (s *scanner) open(depth int, name string) (bool, error) {
 	c, err := s.nonSpace()
 	if err != nil {
-		return err
+		return false, err
 	}
 	switch c {
 	case '{':
 		if depth+1 > maxDepth {
-			return s.syntax("exceeded max depth")
+			return false, s.syntax("exceeded max depth")
 		}
 		s.i++
-		return s.members(fn)
+		return true, nil
 	case 'n':
-		return s.literal("null")
+		return false, s.literal("null")
 	}
-	return s.syntax("%s: want an object, found %q", field, c)
+	return false, s.syntax("%s: want an object, found %q", name, c)
 }
 
-func (s *scanner) records(fn func(*Event) error) (int64, error) {
+func (d *Reader) records(fn func(*Event) error) (int64, error) {
+	s := &d.s
 	c, err := s.nonSpace()
 	if err != nil {
 		return 0, err
@@ -127,9 +169,7 @@ func (s *scanner) records(fn func(*Event) error) (int64, error) {
 		s.i++
 		return 0, nil
 	}
-	var ev Event
 	var n int64
-	field := func(k string) error { return s.field(&ev, k) }
 	for {
 		if c, err = s.nonSpace(); err != nil {
 			return n, err
@@ -139,13 +179,16 @@ func (s *scanner) records(fn func(*Event) error) (int64, error) {
 		}
 		start := s.pos()
 		s.i++
-		ev = Event{Offset: start}
-		if err := s.members(field); err != nil {
+		s.vals = s.vals[:0]
+		s.spans = [numFields]span{}
+		d.ev = Event{Offset: start}
+		if err := d.record(); err != nil {
 			return n, err
 		}
-		ev.Length = s.pos() - start
+		d.ev.Length = s.pos() - start
+		d.strings()
 		n++
-		if err := fn(&ev); err != nil {
+		if err := fn(&d.ev); err != nil {
 			return n, err
 		}
 		if c, err = s.nonSpace(); err != nil {
@@ -163,99 +206,235 @@ func (s *scanner) records(fn func(*Event) error) (int64, error) {
 	}
 }
 
-// field reads the value of one record member. Later duplicates of a key
-// replace earlier ones, as in a full parse into a map.
-func (s *scanner) field(ev *Event, k string) (err error) {
-	switch k {
-	case "eventTime":
-		ev.EventTime, err = s.text(k)
-	case "eventSource":
-		ev.EventSource, err = s.text(k)
-	case "eventName":
-		ev.EventName, err = s.text(k)
-	case "eventType":
-		ev.EventType, err = s.text(k)
-	case "awsRegion":
-		ev.AWSRegion, err = s.text(k)
-	case "recipientAccountId":
-		ev.RecipientAccountID, err = s.text(k)
-	case "eventID":
-		ev.EventID, err = s.text(k)
-	case "readOnly":
-		ev.ReadOnly, err = s.boolean(k)
-	case "errorCode":
-		ev.ErrorCode, err = s.text(k)
-	case "errorMessage":
-		ev.ErrorMessage, err = s.text(k)
-	case "sourceIPAddress":
-		ev.SourceIPAddress, err = s.text(k)
-	case "userAgent":
-		ev.UserAgent, err = s.text(k)
-	case "userIdentity":
-		ev.UserIdentity = Identity{}
-		err = s.object(1, k, func(k string) error { return s.identity(&ev.UserIdentity, k) })
-	case "serviceEventDetails":
-		ev.CaseID, ev.PermitRequestARN = "", ""
-		err = s.object(1, k, func(k string) error { return s.details(ev, k) })
-	default:
-		err = s.skip(1)
+// field names a string of Event that the scanner keeps.
+type field uint8
+
+const (
+	fEventTime field = iota
+	fEventSource
+	fEventName
+	fEventType
+	fAWSRegion
+	fRecipientAccountID
+	fEventID
+	fErrorCode
+	fErrorMessage
+	fSourceIPAddress
+	fUserAgent
+	fType
+	fARN
+	fAccountID
+	fPrincipalID
+	fInvokedBy
+	fIssuerType
+	fIssuerARN
+	fIssuerUserName
+	fIssuerAccountID
+	fCaseID
+	fPermitRequestARN
+	numFields
+
+	identityFields = fType
+	issuerFields   = fIssuerType
+)
+
+// strings sets the record's strings from one allocation holding them all.
+func (d *Reader) strings() {
+	s, ev := &d.s, &d.ev
+	var all string
+	if d.transient {
+		all = unsafe.String(unsafe.SliceData(s.vals), len(s.vals))
+	} else {
+		all = string(s.vals)
 	}
-	return err
+	str := func(f field) string { return all[s.spans[f].start:s.spans[f].end] }
+	ev.EventTime = str(fEventTime)
+	ev.EventSource = str(fEventSource)
+	ev.EventName = str(fEventName)
+	ev.EventType = str(fEventType)
+	ev.AWSRegion = str(fAWSRegion)
+	ev.RecipientAccountID = str(fRecipientAccountID)
+	ev.EventID = str(fEventID)
+	ev.ErrorCode = str(fErrorCode)
+	ev.ErrorMessage = str(fErrorMessage)
+	ev.SourceIPAddress = str(fSourceIPAddress)
+	ev.UserAgent = str(fUserAgent)
+	id := &ev.UserIdentity
+	id.Type = str(fType)
+	id.ARN = str(fARN)
+	id.AccountID = str(fAccountID)
+	id.PrincipalID = str(fPrincipalID)
+	id.InvokedBy = str(fInvokedBy)
+	id.Issuer.Type = str(fIssuerType)
+	id.Issuer.ARN = str(fIssuerARN)
+	id.Issuer.UserName = str(fIssuerUserName)
+	id.Issuer.AccountID = str(fIssuerAccountID)
+	ev.CaseID = str(fCaseID)
+	ev.PermitRequestARN = str(fPermitRequestARN)
 }
 
-func (s *scanner) identity(id *Identity, k string) (err error) {
-	switch k {
-	case "type":
-		id.Type, err = s.text("userIdentity.type")
-	case "arn":
-		id.ARN, err = s.text("userIdentity.arn")
-	case "accountId":
-		id.AccountID, err = s.text("userIdentity.accountId")
-	case "principalId":
-		id.PrincipalID, err = s.text("userIdentity.principalId")
-	case "invokedBy":
-		id.InvokedBy, err = s.text("userIdentity.invokedBy")
-	case "sessionContext":
-		id.Issuer = Issuer{}
-		err = s.object(2, "userIdentity.sessionContext", func(k string) error {
-			if k != "sessionIssuer" {
-				return s.skip(3)
-			}
-			id.Issuer = Issuer{}
-			return s.object(3, "sessionIssuer", func(k string) error { return s.issuer(&id.Issuer, k) })
-		})
-	default:
-		err = s.skip(2)
+// clear empties fields [from, to): a later duplicate of an object key
+// replaces the whole object, as in a full parse.
+func (s *scanner) clear(from, to field) {
+	for f := from; f < to; f++ {
+		s.spans[f] = span{}
 	}
-	return err
 }
 
-func (s *scanner) issuer(is *Issuer, k string) (err error) {
-	switch k {
-	case "type":
-		is.Type, err = s.text("sessionIssuer.type")
-	case "arn":
-		is.ARN, err = s.text("sessionIssuer.arn")
-	case "userName":
-		is.UserName, err = s.text("sessionIssuer.userName")
-	case "accountId":
-		is.AccountID, err = s.text("sessionIssuer.accountId")
-	default:
-		err = s.skip(4)
+// record reads the members of a record whose { is consumed. Later
+// duplicates of a key replace earlier ones, as in a full parse into a map.
+func (d *Reader) record() error {
+	s := &d.s
+	for first := true; ; first = false {
+		k, done, err := s.member(first)
+		if err != nil || done {
+			return err
+		}
+		switch string(k) {
+		case "eventTime":
+			err = s.keep(fEventTime, "eventTime")
+		case "eventSource":
+			err = s.keep(fEventSource, "eventSource")
+		case "eventName":
+			err = s.keep(fEventName, "eventName")
+		case "eventType":
+			err = s.keep(fEventType, "eventType")
+		case "awsRegion":
+			err = s.keep(fAWSRegion, "awsRegion")
+		case "recipientAccountId":
+			err = s.keep(fRecipientAccountID, "recipientAccountId")
+		case "eventID":
+			err = s.keep(fEventID, "eventID")
+		case "readOnly":
+			d.ev.ReadOnly, err = s.boolean("readOnly")
+		case "errorCode":
+			err = s.keep(fErrorCode, "errorCode")
+		case "errorMessage":
+			err = s.keep(fErrorMessage, "errorMessage")
+		case "sourceIPAddress":
+			err = s.keep(fSourceIPAddress, "sourceIPAddress")
+		case "userAgent":
+			err = s.keep(fUserAgent, "userAgent")
+		case "userIdentity":
+			s.clear(identityFields, fCaseID)
+			err = s.identity()
+		case "serviceEventDetails":
+			s.clear(fCaseID, numFields)
+			err = s.details()
+		default:
+			err = s.skip(1)
+		}
+		if err != nil {
+			return err
+		}
 	}
-	return err
 }
 
-func (s *scanner) details(ev *Event, k string) (err error) {
-	switch k {
-	case "supportCaseDisplayId":
-		ev.CaseID, err = s.text("serviceEventDetails.supportCaseDisplayId")
-	case "supportPermitRequestArn":
-		ev.PermitRequestARN, err = s.text("serviceEventDetails.supportPermitRequestArn")
-	default:
-		err = s.skip(2)
+func (s *scanner) identity() error {
+	ok, err := s.open(1, "userIdentity")
+	if !ok || err != nil {
+		return err
 	}
-	return err
+	for first := true; ; first = false {
+		k, done, err := s.member(first)
+		if err != nil || done {
+			return err
+		}
+		switch string(k) {
+		case "type":
+			err = s.keep(fType, "userIdentity.type")
+		case "arn":
+			err = s.keep(fARN, "userIdentity.arn")
+		case "accountId":
+			err = s.keep(fAccountID, "userIdentity.accountId")
+		case "principalId":
+			err = s.keep(fPrincipalID, "userIdentity.principalId")
+		case "invokedBy":
+			err = s.keep(fInvokedBy, "userIdentity.invokedBy")
+		case "sessionContext":
+			s.clear(issuerFields, fCaseID)
+			err = s.sessionContext()
+		default:
+			err = s.skip(2)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (s *scanner) sessionContext() error {
+	ok, err := s.open(2, "userIdentity.sessionContext")
+	if !ok || err != nil {
+		return err
+	}
+	for first := true; ; first = false {
+		k, done, err := s.member(first)
+		if err != nil || done {
+			return err
+		}
+		if string(k) == "sessionIssuer" {
+			s.clear(issuerFields, fCaseID)
+			err = s.issuer()
+		} else {
+			err = s.skip(3)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (s *scanner) issuer() error {
+	ok, err := s.open(3, "sessionIssuer")
+	if !ok || err != nil {
+		return err
+	}
+	for first := true; ; first = false {
+		k, done, err := s.member(first)
+		if err != nil || done {
+			return err
+		}
+		switch string(k) {
+		case "type":
+			err = s.keep(fIssuerType, "sessionIssuer.type")
+		case "arn":
+			err = s.keep(fIssuerARN, "sessionIssuer.arn")
+		case "userName":
+			err = s.keep(fIssuerUserName, "sessionIssuer.userName")
+		case "accountId":
+			err = s.keep(fIssuerAccountID, "sessionIssuer.accountId")
+		default:
+			err = s.skip(4)
+		}
+		if err != nil {
+			return err
+		}
+	}
+}
+
+func (s *scanner) details() error {
+	ok, err := s.open(1, "serviceEventDetails")
+	if !ok || err != nil {
+		return err
+	}
+	for first := true; ; first = false {
+		k, done, err := s.member(first)
+		if err != nil || done {
+			return err
+		}
+		switch string(k) {
+		case "supportCaseDisplayId":
+			err = s.keep(fCaseID, "serviceEventDetails.supportCaseDisplayId")
+		case "supportPermitRequestArn":
+			err = s.keep(fPermitRequestARN, "serviceEventDetails.supportPermitRequestArn")
+		default:
+			err = s.skip(2)
+		}
+		if err != nil {
+			return err
+		}
+	}
 }
 
 // skip consumes one value of any kind without keeping it. depth is the
@@ -264,74 +443,35 @@ func (s *scanner) skip(depth int) error {
 	stack := s.stack[:0]
 	defer func() { s.stack = stack[:0] }()
 	for {
-		if err := s.skipScalarOrOpen(&stack, depth); err != nil {
-			return err
-		}
-		// After a value: close containers until one wants another element.
-		for {
-			if len(stack) == 0 {
-				return nil
-			}
-			c, err := s.nonSpace()
-			if err != nil {
-				return err
-			}
-			s.i++
-			top := stack[len(stack)-1]
-			if c == ',' {
-				if top == '{' {
-					if err := s.skipKey(); err != nil {
-						return err
-					}
-				}
-				break
-			}
-			if top == '{' && c == '}' || top == '[' && c == ']' {
-				stack = stack[:len(stack)-1]
-				continue
-			}
-			s.i--
-			return s.syntax("invalid character %q after %s element", c, containerName(top))
-		}
-	}
-}
-
-// skipScalarOrOpen consumes a scalar, an empty container, or the opening of
-// a container (pushed on the stack, with its first key if an object).
-func (s *scanner) skipScalarOrOpen(stack *[]byte, depth int) error {
-	for {
+		// A value.
 		c, err := s.nonSpace()
 		if err != nil {
 			return err
 		}
 		switch c {
+		case '"':
+			s.i++
+			err = s.skipStr()
 		case '{', '[':
-			if depth+len(*stack)+1 > maxDepth {
+			if depth+len(stack)+1 > maxDepth {
 				return s.syntax("exceeded max depth")
 			}
 			s.i++
-			end := byte('}')
-			if c == '[' {
-				end = ']'
-			}
 			next, err := s.nonSpace()
 			if err != nil {
 				return err
 			}
-			if next == end {
+			if next == c+2 { // } or ], empty
 				s.i++
-				return nil
+				break
 			}
-			*stack = append(*stack, c)
+			stack = append(stack, c)
 			if c == '{' {
-				if err := s.skipKey(); err != nil {
+				if _, err := s.key(); err != nil {
 					return err
 				}
 			}
 			continue
-		case '"':
-			s.i++
-			_, err = s.str(0)
 		case 't':
 			err = s.literal("true")
 		case 'f':
@@ -341,18 +481,44 @@ func (s *scanner) skipScalarOrOpen(stack *[]byte, depth int) error {
 		default:
 			err = s.number()
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		// After a value: close containers until one wants another element.
+		for {
+			if len(stack) == 0 {
+				return nil
+			}
+			top := stack[len(stack)-1]
+			if s.i < s.n && s.buf[s.i] == ',' {
+				s.i++
+				if top == '{' {
+					if _, err := s.key(); err != nil {
+						return err
+					}
+				}
+				break
+			}
+			c, err := s.nonSpace()
+			if err != nil {
+				return err
+			}
+			if c == ',' {
+				s.i++
+				if top == '{' {
+					if _, err := s.key(); err != nil {
+						return err
+					}
+				}
+				break
+			}
+			if c != top+2 {
+				return s.syntax("invalid character %q after %s element", c, containerName(top))
+			}
+			s.i++
+			stack = stack[:len(stack)-1]
+		}
 	}
-}
-
-func (s *scanner) skipKey() error {
-	if err := s.expect('"'); err != nil {
-		return err
-	}
-	if _, err := s.str(0); err != nil {
-		return err
-	}
-	return s.expect(':')
 }
 
 func containerName(c byte) string {

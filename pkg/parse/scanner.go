@@ -1,10 +1,13 @@
 package parse
 
 import (
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
+	"unicode/utf8"
 )
 
 const (
@@ -55,6 +58,10 @@ func (e *ReadError) Unwrap() error { return e.Err }
 // scanner is a streaming JSON reader that keeps only the few strings
 // trailscan needs and skips everything else without buffering it, so memory
 // stays at one buffer whatever the size of a record.
+//
+// Its hot paths work on the bytes already in buf and fall back to fill only
+// at the end of the buffer, so a token split across two reads is handled by
+// the same code, only more slowly.
 type scanner struct {
 	r    io.Reader
 	buf  []byte
@@ -62,12 +69,24 @@ type scanner struct {
 	off  int64 // stream offset of buf[0]
 	rerr error
 
-	keep  []byte // the string being kept, with its quotes
-	stack []byte // open containers while skipping
+	keyBuf []byte // a key that could not be used in place in buf
+	stack  []byte // open containers while skipping
+	quote  []byte // scratch for decoding escaped strings
+
+	// vals holds the kept strings of the current record, back to back, and
+	// spans locates each field in it: one allocation per record makes all
+	// of its strings.
+	vals  []byte
+	spans [numFields]span
 }
 
-func newScanner(r io.Reader) *scanner {
-	return &scanner{r: r, buf: make([]byte, bufSize)}
+type span struct{ start, end int32 }
+
+func (s *scanner) reset(r io.Reader) {
+	if s.buf == nil {
+		s.buf = make([]byte, bufSize)
+	}
+	s.r, s.i, s.n, s.off, s.rerr = r, 0, 0, 0, nil
 }
 
 func (s *scanner) pos() int64 { return s.off + int64(s.i) }
@@ -107,6 +126,13 @@ func (s *scanner) syntax(format string, args ...any) error {
 
 // nonSpace returns the next byte that is not JSON whitespace, unconsumed.
 func (s *scanner) nonSpace() (byte, error) {
+	if s.i < s.n && s.buf[s.i] > ' ' {
+		return s.buf[s.i], nil
+	}
+	return s.nonSpaceSlow()
+}
+
+func (s *scanner) nonSpaceSlow() (byte, error) {
 	for {
 		for s.i < s.n {
 			c := s.buf[s.i]
@@ -119,6 +145,16 @@ func (s *scanner) nonSpace() (byte, error) {
 			return 0, s.eof()
 		}
 	}
+}
+
+// next consumes and returns one byte.
+func (s *scanner) next() (byte, error) {
+	if s.i >= s.n && !s.fill() {
+		return 0, s.eof()
+	}
+	c := s.buf[s.i]
+	s.i++
+	return c, nil
 }
 
 // expect consumes the next non-space byte, which must be c.
@@ -143,131 +179,287 @@ var special = func() (t [256]bool) {
 	return t
 }()
 
-// str scans a string whose opening quote is consumed. With limit > 0 it
-// keeps the raw string, quotes included, in s.keep, and reports false once
-// the string grows past limit (the rest is still scanned).
-func (s *scanner) str(limit int) (kept bool, err error) {
-	kept = limit > 0
-	if kept {
-		s.keep = append(s.keep[:0], '"')
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plain returns the length of the run of bytes at the start of b that a
+// string holds as they are: no quote, backslash or control character.
+func plain(b []byte) int {
+	j := 0
+	for ; j+8 <= len(b); j += 8 {
+		if m := specials(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
+		}
 	}
-	esc, hex := false, 0
+	for ; j < len(b); j++ {
+		if special[b[j]] {
+			return j
+		}
+	}
+	return j
+}
+
+// specials marks with its high bit each byte of w (eight bytes, the first
+// in the low bits) that ends a plain run. In each term the first byte that
+// matches is marked exactly; bytes after it may be marked wrongly by the
+// borrow, but only the first counts.
+func specials(w uint64) uint64 {
+	q := w ^ (lsb * '"')
+	e := w ^ (lsb * '\\')
+	return (((q - lsb) &^ q) | ((e - lsb) &^ e) | ((w - lsb*0x20) &^ w)) & msb
+}
+
+// plainAt is plain(s.buf[i:s.n]) made quicker for short strings: it reads
+// whole words past s.n, up to the end of the buffer, where the bytes are
+// stale but harmless, so only the buffer's last few bytes go one by one.
+// With ascii it also stops at bytes 0x80 and above.
+func (s *scanner) plainAt(i int, ascii bool) int {
+	b := s.buf
+	var hi uint64
+	if ascii {
+		hi = msb
+	}
+	j := i
+	for ; j < s.n && j+8 <= len(b); j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		if m := specials(w) | w&hi; m != 0 {
+			return min(j+bits.TrailingZeros64(m)>>3, s.n) - i
+		}
+	}
+	for ; j < s.n; j++ {
+		if special[b[j]] || ascii && b[j] >= 0x80 {
+			return j - i
+		}
+	}
+	return s.n - i
+}
+
+// skipStr consumes a string whose opening quote is consumed.
+func (s *scanner) skipStr() error {
+	if j := s.i + s.plainAt(s.i, false); j < s.n && s.buf[j] == '"' {
+		s.i = j + 1
+		return nil
+	}
 	for {
-		start := s.i
-		for s.i < s.n {
+		s.i += plain(s.buf[s.i:s.n])
+		if s.i < s.n {
 			c := s.buf[s.i]
-			if !esc && hex == 0 && !special[c] {
-				s.i++
+			s.i++
+			switch c {
+			case '"':
+				return nil
+			case '\\':
+				if err := s.escape(nil); err != nil {
+					return err
+				}
 				continue
 			}
-			switch {
-			case hex > 0:
-				if !isHex(c) {
-					return false, s.syntax("invalid character %q in \\u escape", c)
-				}
-				hex--
-			case esc:
-				esc = false
-				switch c {
-				case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-				case 'u':
-					hex = 4
-				default:
-					return false, s.syntax("invalid escape \\%c", c)
-				}
-			case c == '"':
-				s.i++
-				return s.keepSpan(start, limit, kept), nil
-			case c == '\\':
-				esc = true
-			default:
-				return false, s.syntax("control character %#x in string", c)
-			}
-			s.i++
+			s.i--
+			return s.syntax("control character %#x in string", c)
 		}
-		kept = s.keepSpan(start, limit, kept)
 		if !s.fill() {
-			return false, s.eof()
+			return s.eof()
 		}
 	}
 }
 
-// keepSpan appends buf[start:i] to the kept string while it fits in limit
-// (plus its quotes).
-func (s *scanner) keepSpan(start, limit int, kept bool) bool {
-	if !kept || len(s.keep)+s.i-start > limit+2 {
-		return false
+// escape consumes the rest of an escape sequence whose backslash is
+// consumed, appending its bytes to dst when dst is not nil.
+func (s *scanner) escape(dst *[]byte) error {
+	c, err := s.next()
+	if err != nil {
+		return err
 	}
-	s.keep = append(s.keep, s.buf[start:s.i]...)
-	return true
+	if dst != nil {
+		*dst = append(*dst, c)
+	}
+	switch c {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return nil
+	case 'u':
+		for range 4 {
+			h, err := s.next()
+			if err != nil {
+				return err
+			}
+			if !isHex(h) {
+				s.i--
+				return s.syntax("invalid character %q in \\u escape", h)
+			}
+			if dst != nil {
+				*dst = append(*dst, h)
+			}
+		}
+		return nil
+	}
+	s.i--
+	return s.syntax("invalid escape \\%c", c)
+}
+
+// keepStr consumes a string whose opening quote is consumed and appends
+// its raw bytes (escapes as written, without quotes) to dst. Once the raw
+// string outgrows limit, it reports kept false and appends no more (the
+// rest is still scanned). escaped reports a backslash in the string.
+func (s *scanner) keepStr(dst *[]byte, limit int) (kept, escaped bool, err error) {
+	kept = true
+	base := len(*dst)
+	for {
+		start := s.i
+		s.i += plain(s.buf[s.i:s.n])
+		if kept {
+			if len(*dst)-base+s.i-start > limit {
+				kept = false
+			} else {
+				*dst = append(*dst, s.buf[start:s.i]...)
+			}
+		}
+		if s.i < s.n {
+			c := s.buf[s.i]
+			s.i++
+			switch c {
+			case '"':
+				return kept, escaped, nil
+			case '\\':
+				escaped = true
+				var d *[]byte
+				if kept {
+					*dst = append(*dst, '\\')
+					d = dst
+				}
+				if err := s.escape(d); err != nil {
+					return false, false, err
+				}
+				continue
+			}
+			s.i--
+			return false, false, s.syntax("control character %#x in string", c)
+		}
+		if !s.fill() {
+			return false, false, s.eof()
+		}
+	}
 }
 
 func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// unquote decodes the kept string. Plain ASCII needs no work; anything else
-// goes through encoding/json so escapes and invalid UTF-8 decode exactly as
-// a full parse decodes them.
-func (s *scanner) unquote() (string, error) {
-	raw := s.keep[1 : len(s.keep)-1]
-	plain := true
-	for _, c := range raw {
-		if c == '\\' || c >= 0x80 {
-			plain = false
-			break
-		}
-	}
-	if plain {
-		return string(raw), nil
-	}
+// decode turns raw string bytes (no quotes) that need it into what
+// encoding/json makes of them: escapes decoded, invalid UTF-8 replaced. The
+// scan has already validated raw.
+func (s *scanner) decode(raw []byte) (string, error) {
+	s.quote = append(append(append(s.quote[:0], '"'), raw...), '"')
 	var v string
-	if err := json.Unmarshal(s.keep, &v); err != nil {
+	if err := json.Unmarshal(s.quote, &v); err != nil {
 		return "", s.syntax("%v", err)
 	}
 	return v, nil
 }
 
-// key reads an object key and the colon after it. A key too long to be one
-// trailscan looks for comes back empty.
-func (s *scanner) key() (string, error) {
-	if err := s.expect('"'); err != nil {
-		return "", err
-	}
-	kept, err := s.str(maxKey)
-	if err != nil {
-		return "", err
-	}
-	k := ""
-	if kept {
-		if k, err = s.unquote(); err != nil {
-			return "", err
+// key reads an object key, whose opening quote is next, and the colon
+// after it. The key is valid until the scanner reads on. A key too long to
+// be one trailscan looks for comes back empty.
+func (s *scanner) key() ([]byte, error) {
+	// Fast path: the whole key and its colon are in the buffer, unescaped.
+	if s.i < s.n && s.buf[s.i] == '"' {
+		start := s.i + 1
+		j := start + s.plainAt(start, false)
+		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
+			s.i = j + 2
+			return s.buf[start:j], nil
 		}
 	}
+	return s.keySlow()
+}
+
+func (s *scanner) keySlow() ([]byte, error) {
+	if err := s.expect('"'); err != nil {
+		return nil, err
+	}
+	kept, escaped, err := s.keepStr(&s.keyBuf, maxKey)
+	k := s.keyBuf
+	s.keyBuf = s.keyBuf[:0]
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case !kept:
+		k = k[:0]
+	case escaped:
+		// Unescaped non-ASCII needs no decoding: no key trailscan looks for
+		// holds any, decoded or not.
+		d, err := s.decode(k)
+		if err != nil {
+			return nil, err
+		}
+		k = append(k[:0], d...)
+	}
+	s.keyBuf = k[:0]
 	return k, s.expect(':')
 }
 
-// text reads a string field; null reads as "".
-func (s *scanner) text(field string) (string, error) {
+// keep reads a string field (null reads as "") into the record's values.
+func (s *scanner) keep(f field, name string) error {
 	c, err := s.nonSpace()
 	if err != nil {
-		return "", err
+		return err
 	}
 	switch c {
 	case '"':
+		// Fast path: a plain ASCII string, whole in the buffer.
+		start := s.i + 1
+		if j := start + s.plainAt(start, true); j < s.n && s.buf[j] == '"' && j-start <= maxField {
+			if len(s.vals) > 4*maxField {
+				s.compact()
+			}
+			v := len(s.vals)
+			s.vals = append(s.vals, s.buf[start:j]...)
+			s.spans[f] = span{int32(v), int32(len(s.vals))}
+			s.i = j + 1
+			return nil
+		}
 		s.i++
-		kept, err := s.str(maxField)
-		if err != nil {
-			return "", err
-		}
-		if !kept {
-			return "", s.syntax("%s is longer than %d bytes", field, maxField)
-		}
-		return s.unquote()
 	case 'n':
-		return "", s.literal("null")
+		s.spans[f] = span{}
+		return s.literal("null")
+	default:
+		return s.syntax("%s: want a string, found %q", name, c)
 	}
-	return "", s.syntax("%s: want a string, found %q", field, c)
+	if len(s.vals) > 4*maxField {
+		s.compact()
+	}
+	start := len(s.vals)
+	kept, escaped, err := s.keepStr(&s.vals, maxField)
+	if err != nil {
+		return err
+	}
+	if !kept {
+		return s.syntax("%s is longer than %d bytes", name, maxField)
+	}
+	if raw := s.vals[start:]; escaped || !utf8.Valid(raw) {
+		d, err := s.decode(raw)
+		if err != nil {
+			return err
+		}
+		s.vals = append(s.vals[:start], d...)
+	}
+	s.spans[f] = span{int32(start), int32(len(s.vals))}
+	return nil
+}
+
+// compact drops the values that later duplicates of their keys replaced,
+// so a record repeating a key cannot grow vals without bound.
+func (s *scanner) compact() {
+	var live []byte
+	for f := range s.spans {
+		sp := s.spans[f]
+		start := len(live)
+		live = append(live, s.vals[sp.start:sp.end]...)
+		s.spans[f] = span{int32(start), int32(len(live))}
+	}
+	s.vals = append(s.vals[:0], live...)
 }
 
 // boolean reads a boolean field; null reads as Unset.
@@ -289,6 +481,10 @@ func (s *scanner) boolean(field string) (Bool, error) {
 
 // literal consumes the word lit (true, false or null).
 func (s *scanner) literal(lit string) error {
+	if s.n-s.i >= len(lit) && string(s.buf[s.i:s.i+len(lit)]) == lit {
+		s.i += len(lit)
+		return nil
+	}
 	for j := 0; j < len(lit); j++ {
 		if !s.fill() {
 			return s.eof()

@@ -24,7 +24,7 @@ type Decoder func(io.Reader, func(*parse.Event) error) (int64, error)
 type Config struct {
 	Jobs   int          // objects read at once; 0: one per CPU
 	Scope  filter.Scope // events outside it are not counted
-	Decode Decoder      // nil: parse.Records
+	Decode Decoder      // nil: parse.Records' reading, by a parse.Reader per worker
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
 	Select func(source.Object) bool
@@ -56,9 +56,6 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 	jobs := cfg.Jobs
 	if jobs <= 0 {
 		jobs = runtime.NumCPU()
-	}
-	if cfg.Decode == nil {
-		cfg.Decode = parse.Records
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = new(Progress)
@@ -144,6 +141,7 @@ type worker struct {
 	done  chan<- doneMsg
 	br    *bufio.Reader
 	gz    *gzip.Reader
+	rd    *parse.Reader // reused from file to file, when cfg.Decode is nil
 	path  string
 	calls []summarize.Call
 	auths []summarize.Authorization
@@ -176,7 +174,19 @@ func (w *worker) object(ctx context.Context, j job) error {
 		return err
 	}
 	w.path, w.calls, w.auths = j.obj.Path, w.calls[:0], w.auths[:0]
-	n, err := w.cfg.Decode(r, w.event)
+	var n int64
+	if w.cfg.Decode != nil {
+		n, err = w.cfg.Decode(r, w.event)
+	} else {
+		// Transient events: the many records that do not match cost no
+		// allocation; event copies the few that do.
+		if w.rd == nil {
+			w.rd = parse.NewReader(r)
+		} else {
+			w.rd.Reset(r)
+		}
+		n, err = w.rd.RecordsTransient(w.event)
+	}
 	if err != nil {
 		return err
 	}
@@ -205,16 +215,19 @@ func (w *worker) decompress() (io.Reader, error) {
 }
 
 // event keeps a file's matches aside until the file is read whole: the
-// events of a file that fails part way are not counted.
+// events of a file that fails part way are not counted. ev's strings may
+// be transient (see parse.Reader.RecordsTransient): what is kept is cloned.
 func (w *worker) event(ev *parse.Event) error {
 	switch {
 	case filter.Support(ev):
 		if w.cfg.Scope.Contains(ev) {
-			w.calls = append(w.calls, summarize.NewCall(ev, w.path))
+			c := ev.Clone()
+			w.calls = append(w.calls, summarize.NewCall(&c, w.path))
 		}
 	case filter.Authorization(ev):
 		if w.cfg.Scope.Contains(ev) {
-			w.auths = append(w.auths, summarize.NewAuthorization(ev, w.path))
+			c := ev.Clone()
+			w.auths = append(w.auths, summarize.NewAuthorization(&c, w.path))
 		}
 	}
 	return nil
