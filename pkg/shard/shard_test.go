@@ -209,3 +209,23 @@ func BenchmarkBalance(b *testing.B) {
 		}
 	}
 }
+
+// FuzzParse checks that Parse never panics, and that what it accepts is
+// a valid shard that reads back the same.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"0/1", "3/4", "auto/4", "4/4", "-1/2", "1/0", "x", "/", "9999999999999999999/3"} {
+		f.Add(s, "1")
+	}
+	f.Fuzz(func(t *testing.T, s, index string) {
+		spec, err := Parse(s, env("AWS_BATCH_JOB_ARRAY_INDEX", index))
+		if err != nil {
+			return
+		}
+		if !spec.Valid() {
+			t.Fatalf("Parse(%q) = %v, not a valid shard", s, spec)
+		}
+		if again, err := Parse(spec.String(), env()); err != nil || again != spec {
+			t.Fatalf("Parse(%q) = %v, which reads back as %v, %v", s, spec, again, err)
+		}
+	})
+}
