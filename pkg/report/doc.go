@@ -1,7 +1,10 @@
 // Package report writes a scan's result as a table for people, JSON for
-// programs, or CSV for spreadsheets.
+// programs, CSV for spreadsheets, or one self-contained HTML page for a
+// reviewer.
 //
 // Every string in a result may come from a log, and anyone who can call an
 // AWS API writes into logs: the table escapes what a terminal would
-// interpret, and CSV defuses what a spreadsheet would run as a formula.
+// interpret, CSV defuses what a spreadsheet would run as a formula, and the
+// HTML page escapes by context (html/template) under a Content-Security-
+// Policy that lets only its own script run.
 package report
