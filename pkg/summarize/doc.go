@@ -5,4 +5,10 @@
 // different workers, files, shards or runs merge exactly. Support's calls are
 // a tiny share of any trail, so keeping them costs little; every total is
 // derived from them when a Result is made.
+//
+// A Result adds, for reviewers, the calls grouped by role session, the
+// notable calls (not read-only, or failed), the Support authorization
+// events apart from the role's calls, and calls per day and account.
+// A Snapshot is a Summary serialized exactly, for incremental state and
+// for shards' partial results.
 package summarize
