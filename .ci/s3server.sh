@@ -14,6 +14,8 @@
 # ${TRAILSCAN_TOOLS:-$HOME/.cache/trailscan-tools}/bin, outside the
 # repository, and reused; set VERSITYGW to use a binary built elsewhere.
 # Its data and pid live in ${TRAILSCAN_S3_STATE:-${TMPDIR:-/tmp}/trailscan-s3server}.
+# A start that finds the server already running reuses it, and the stop
+# of the same shell (TRAILSCAN_S3_REUSED=1) leaves it running.
 set -euo pipefail
 
 version=v1.8.0
@@ -60,8 +62,9 @@ EOF
 
 start() {
 	if running; then
-		log "already running on port $(cat "$state/port")"
+		log "already running on port $(cat "$state/port"); stop will leave it to whoever started it"
 		exports
+		echo "export TRAILSCAN_S3_REUSED=1"
 		return
 	fi
 	local bin
@@ -80,6 +83,7 @@ start() {
 			if answers "$port"; then
 				log "versitygw listening on 127.0.0.1:$port, data in $state/data"
 				exports
+				echo "unset TRAILSCAN_S3_REUSED"
 				return
 			fi
 			kill -0 "$(cat "$state/pid")" 2>/dev/null || break # died: port lost to a race?
@@ -94,6 +98,10 @@ start() {
 }
 
 stop() {
+	if [[ ${TRAILSCAN_S3_REUSED:-} == 1 ]]; then
+		log "leaving the server running: this shell found it already started"
+		return
+	fi
 	if [[ -f $state/pid ]]; then
 		local pid
 		pid=$(cat "$state/pid")

@@ -314,6 +314,10 @@ func (r *s3Reader) get() error {
 }
 
 func (r *s3Reader) Read(p []byte) (int, error) {
+	if err := r.ctx.Err(); err != nil {
+		// Stop at once, whatever the connection still holds.
+		return 0, fmt.Errorf("read %s: %w", r.o.Path, err)
+	}
 	for {
 		if r.broken != nil {
 			if r.ctx.Err() != nil || r.resumed >= resumes {

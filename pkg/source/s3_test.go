@@ -368,3 +368,36 @@ func TestS3ScanFailures(t *testing.T) {
 		t.Errorf("%s not reported as failed", p)
 	}
 }
+
+// TestS3Cancel: a cancelled scan stops listing and reading at once.
+func TestS3Cancel(t *testing.T) {
+	_, bucket := uploadTree(t, "")
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	src, err := source.New(ctx, "s3://"+bucket, sourcetest.S3Options(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var objs []source.Object
+	if err := src.List(ctx, source.Query{}, func(o source.Object) error { objs = append(objs, o); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := src.Open(ctx, objs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if _, err := rc.Read(make([]byte, 1)); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if _, err := io.ReadAll(rc); !errors.Is(err, context.Canceled) {
+		t.Errorf("read after cancel: %v, want context.Canceled", err)
+	}
+	if _, err := src.Open(ctx, objs[1]); !errors.Is(err, context.Canceled) {
+		t.Errorf("open after cancel: %v, want context.Canceled", err)
+	}
+	if err := src.List(ctx, source.Query{}, func(source.Object) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("list after cancel: %v, want context.Canceled", err)
+	}
+}
