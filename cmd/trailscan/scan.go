@@ -100,8 +100,7 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	fs.Usage = func() { fmt.Fprintf(c.stdout, scanUsage, fs.FlagUsages()) }
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			fs.Usage()
+		if err == pflag.ErrHelp { // pflag has already called fs.Usage
 			return errHelp
 		}
 		return usageError{err, "run 'trailscan scan --help' for the flags"}
