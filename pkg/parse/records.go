@@ -440,6 +440,15 @@ func (s *scanner) details() error {
 // skip consumes one value of any kind without keeping it. depth is the
 // nesting of the container holding the value.
 func (s *scanner) skip(depth int) error {
+	// Most values skipped are strings: no stack needed.
+	if s.i < s.n && s.buf[s.i] == '"' {
+		s.i++
+		return s.skipStr()
+	}
+	return s.skipAny(depth)
+}
+
+func (s *scanner) skipAny(depth int) error {
 	stack := s.stack[:0]
 	defer func() { s.stack = stack[:0] }()
 	for {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/bits"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const (
@@ -216,29 +217,55 @@ func specials(w uint64) uint64 {
 // stale but harmless, so only the buffer's last few bytes go one by one.
 // With ascii it also stops at bytes 0x80 and above.
 func (s *scanner) plainAt(i int, ascii bool) int {
-	b := s.buf
 	var hi uint64
 	if ascii {
 		hi = msb
 	}
-	j := i
-	for ; j < s.n && j+8 <= len(b); j += 8 {
+	j, n := i, s.n
+	if last := len(s.buf) - 8; n <= last {
+		// Every word that starts before n lies inside buf.
+		p := unsafe.Pointer(unsafe.SliceData(s.buf))
+		for j < n {
+			w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, j))[:])
+			if m := specials(w) | w&hi; m != 0 {
+				return min(j+bits.TrailingZeros64(m)>>3, n) - i
+			}
+			j += 8
+		}
+		return n - i
+	}
+	b := s.buf[:n]
+	for ; j+8 <= n; j += 8 {
 		w := binary.LittleEndian.Uint64(b[j:])
 		if m := specials(w) | w&hi; m != 0 {
-			return min(j+bits.TrailingZeros64(m)>>3, s.n) - i
+			return j + bits.TrailingZeros64(m)>>3 - i
 		}
 	}
-	for ; j < s.n; j++ {
+	for ; j < n; j++ {
 		if special[b[j]] || ascii && b[j] >= 0x80 {
 			return j - i
 		}
 	}
-	return s.n - i
+	return n - i
 }
 
 // skipStr consumes a string whose opening quote is consumed.
 func (s *scanner) skipStr() error {
-	if j := s.i + s.plainAt(s.i, false); j < s.n && s.buf[j] == '"' {
+	if start := s.i; start+16 <= s.n && s.n <= len(s.buf)-8 {
+		p := unsafe.Pointer(unsafe.SliceData(s.buf))
+		var j int
+		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
+			j = start + bits.TrailingZeros64(m)>>3
+		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
+			j = start + 8 + bits.TrailingZeros64(m)>>3
+		} else {
+			j = start + 16 + s.plainAt(start+16, false)
+		}
+		if j < s.n && s.buf[j] == '"' {
+			s.i = j + 1
+			return nil
+		}
+	} else if j := s.i + s.plainAt(s.i, false); j < s.n && s.buf[j] == '"' {
 		s.i = j + 1
 		return nil
 	}
@@ -363,7 +390,23 @@ func (s *scanner) decode(raw []byte) (string, error) {
 // be one trailscan looks for comes back empty.
 func (s *scanner) key() ([]byte, error) {
 	// Fast path: the whole key and its colon are in the buffer, unescaped.
-	if s.i < s.n && s.buf[s.i] == '"' {
+	// Most keys end within two words, looked at here without a call.
+	if i := s.i; i+17 < s.n && s.n <= len(s.buf)-8 && s.buf[i] == '"' {
+		start := i + 1
+		p := unsafe.Pointer(unsafe.SliceData(s.buf))
+		var j int
+		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
+			j = start + bits.TrailingZeros64(m)>>3
+		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
+			j = start + 8 + bits.TrailingZeros64(m)>>3
+		} else {
+			j = start + 16 + s.plainAt(start+16, false)
+		}
+		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
+			s.i = j + 2
+			return s.buf[start:j], nil
+		}
+	} else if s.i < s.n && s.buf[s.i] == '"' {
 		start := s.i + 1
 		j := start + s.plainAt(start, false)
 		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
@@ -410,7 +453,20 @@ func (s *scanner) keep(f field, name string) error {
 	case '"':
 		// Fast path: a plain ASCII string, whole in the buffer.
 		start := s.i + 1
-		if j := start + s.plainAt(start, true); j < s.n && s.buf[j] == '"' && j-start <= maxField {
+		var j int
+		if start+16 <= s.n && s.n <= len(s.buf)-8 {
+			p := unsafe.Pointer(unsafe.SliceData(s.buf))
+			if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:]); specials(w)|w&msb != 0 {
+				j = start + bits.TrailingZeros64(specials(w)|w&msb)>>3
+			} else if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:]); specials(w)|w&msb != 0 {
+				j = start + 8 + bits.TrailingZeros64(specials(w)|w&msb)>>3
+			} else {
+				j = start + 16 + s.plainAt(start+16, true)
+			}
+		} else {
+			j = start + s.plainAt(start, true)
+		}
+		if j < s.n && s.buf[j] == '"' && j-start <= maxField {
 			if len(s.vals) > 4*maxField {
 				s.compact()
 			}
