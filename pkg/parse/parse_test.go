@@ -12,6 +12,7 @@ import (
 	"testing/iotest"
 
 	"github.com/trailscan/trailscan/internal/reference"
+	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
@@ -204,6 +205,9 @@ func seeds(t testing.TB) [][]byte {
 		[]byte(`{"Records":[{"eventName":"\u0041\n","x":[1.5e3,-0,true,null,{"y":"\\\""}]}],"z":{}}`),
 		[]byte("{\"Records\":[{\"eventName\":\"caf\xc3\xa9 \xff\xfe\"}]}"),
 		[]byte(`{"Records":[{"eventName":"a","eventName":"b","serviceEventDetails":{"supportCaseDisplayId":"1"}}]}`),
+		[]byte(`{"Records":[{"eventName":"A","userIdentity":` + escapedSupport + `}]}`),
+		[]byte(" {\"Records\" : [ {\"userIdentity\" :\n" + supportIdentity + " , \"eventTime\":\"2026-10-01T00:00:00Z\"\t} , {} ]\r}"),
+		[]byte(`{"Records":[{"requestParameters":{"userIdentity":` + supportIdentity + `,"roleName":"AWSServiceRoleForSupport"},"userIdentity":{"type":"IAMUser"}}]}`),
 	}
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, f := range files {
@@ -232,4 +236,95 @@ func FuzzRecords(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		differential(t, in)
 	})
+}
+
+// escapedSupport is supportIdentity written the hard way: escapes in keys
+// and values, \/ in ARNs, the fields in another order, and whitespace of
+// every kind between tokens.
+const escapedSupport = "{ \"sessionContext\" :\t{\"attributes\":{},\r\n\"session\\u0049ssuer\": {\"userName\":\"AWSServiceRole\\u0046orSupport\", \"arn\" : \"arn:aws:iam::111122223333:role\\/aws-service-role\\/support.amazonaws.com\\/AWSServiceRoleForSupport\",\"type\":\"\\u0052ole\"}},\n" +
+	"\"arn\":\"arn:aws:sts::111122223333:assumed-role\\/AWSServiceRoleForSupport\\/AWSSupport-abc\" ,\"typ\\u0065\" : \"Assumed\\u0052ole\" }"
+
+// TestRecordsHard checks inputs written the way a real parser must accept
+// and a careless one gets wrong, against the reference, and that the ones
+// made by Support are still seen as Support.
+func TestRecordsHard(t *testing.T) {
+	tests := []struct {
+		name    string
+		in      string
+		support []bool // per record, by filter.Support
+	}{
+		{name: "escaped identity", in: `{"Records":[{"eventName":"A","userIdentity":` + escapedSupport + `}]}`, support: []bool{true}},
+		{name: "identity first, fields reversed", in: `{"Records":[{"userIdentity":{"sessionContext":{"sessionIssuer":{"accountId":"111122223333","userName":"AWSServiceRoleForSupport","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport","type":"Role"}},"arn":"x","type":"AssumedRole"},"eventTime":"2026-10-01T00:00:00Z"}]}`, support: []bool{true}},
+		{name: "whitespace everywhere", in: " \t\r\n{ \"Records\" :\n[\n\t{ \"eventName\" : \"A\" , \"readOnly\" :\ttrue , \"userIdentity\" : " + escapedSupport + " } ,\r\n{ } ] \n}\n", support: []bool{true, false}},
+		{name: "role name as data", in: `{"Records":[{"userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice"},"requestParameters":{"userIdentity":` + supportIdentity + `,"roleName":"AWSServiceRoleForSupport","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"}}},"responseElements":{"role":{"arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"}},"resources":[{"ARN":"AWSServiceRoleForSupport","userIdentity":{"type":"AssumedRole"}}]}]}`, support: []bool{false}},
+		{name: "support hidden in a nested record", in: `{"Records":[{"eventName":"x","additionalEventData":{"Records":[{"userIdentity":` + supportIdentity + `}]}}]}`, support: []bool{false}},
+		{name: "identity replaced by a later duplicate", in: `{"Records":[{"userIdentity":` + supportIdentity + `,"userIdentity":{"type":"IAMUser"}},{"userIdentity":{"type":"IAMUser"},"userIdentity":` + escapedSupport + `}]}`, support: []bool{false, true}},
+		{name: "issuer replaced by a null sessionContext", in: `{"Records":[{"userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/Other/s","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"}},"sessionContext":null}}]}`, support: []bool{false}},
+		{name: "unicode and invalid UTF-8 kept exactly", in: "{\"Records\":[{\"eventName\":\"\\u00e9\\ud800x\xff\",\"userAgent\":\"caf\xc3\xa9\",\"errorMessage\":\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"}]}", support: []bool{false}},
+		{name: "long keys and values", in: `{"Records":[{"` + strings.Repeat("k", 5000) + `":"` + strings.Repeat("v\\n", 5000) + `","eventName":"` + strings.Repeat("N", 40000) + `","userIdentity":` + supportIdentity + `}]}`, support: []bool{true}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			differential(t, []byte(tt.in))
+			evs, _, err := collect(parse.Records, strings.NewReader(tt.in))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []bool
+			for i := range evs {
+				got = append(got, filter.Support(&evs[i]))
+			}
+			if !reflect.DeepEqual(got, tt.support) {
+				t.Errorf("Support per record = %v, want %v", got, tt.support)
+			}
+		})
+	}
+}
+
+// TestBufferBoundaries moves a Support record, written plainly and with
+// escapes, across the scanner's buffer boundary one byte at a time, with a
+// reader that fills the whole buffer as a file or gzip stream may.
+func TestBufferBoundaries(t *testing.T) {
+	const bufSize = 256 << 10 // the scanner's buffer
+	for _, id := range []string{supportIdentity, escapedSupport} {
+		rec := `{"eventName":"DescribeInstances","eventID":"e-1","userIdentity":` + id + `,"readOnly":false,"requestParameters":{"a":[1,2.5e-3,true,null,"x"]}}`
+		for shift := 0; shift < len(rec)+8; shift += 3 {
+			pad := bufSize - len(`{"Records":[{"p":"`) - len(`"},`) - len(rec) + shift
+			in := `{"Records":[{"p":"` + strings.Repeat("x", pad) + `"},` + rec + `]}`
+			evs, _, err := collect(parse.Records, strings.NewReader(in))
+			if err != nil || len(evs) != 2 || !filter.Support(&evs[1]) || evs[1].EventID != "e-1" {
+				t.Fatalf("shift %d: got %d events, %v; want the Support record second", shift, len(evs), err)
+			}
+			if shift%15 == 0 {
+				differential(t, []byte(in))
+			}
+		}
+	}
+}
+
+// TestReaderReuse reads many documents with one Reader, transient and not,
+// and checks each against the reference: nothing leaks from one document
+// or record to the next.
+func TestReaderReuse(t *testing.T) {
+	var r bytes.Reader
+	d := parse.NewReader(&r)
+	for round, transient := range []bool{false, true, true} {
+		for _, in := range seeds(t) {
+			want, wn, werr := collect(reference.Records, bytes.NewReader(in))
+			r.Reset(in)
+			d.Reset(&r)
+			read := d.Records
+			if transient {
+				read = d.RecordsTransient
+			}
+			var got []parse.Event
+			gn, gerr := read(func(ev *parse.Event) error {
+				got = append(got, ev.Clone())
+				return nil
+			})
+			if (gerr != nil) != (werr != nil) || werr == nil && (gn != wn || !reflect.DeepEqual(got, want)) {
+				t.Errorf("round %d on %.60q: got %d %v, want %d %v", round, in, gn, gerr, wn, werr)
+			}
+		}
+	}
 }

@@ -1,0 +1,108 @@
+package parse_test
+
+import (
+	"bytes"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/parse"
+)
+
+// benchDoc is the decompressed content of generated log files, about 8 MB
+// of ordinary CloudTrail records.
+func benchDoc(b *testing.B) [][]byte {
+	dir := b.TempDir()
+	cfg, err := gen.Config{Seed: 1}.Sized(8 << 20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := gen.Write(dir, cfg); err != nil {
+		b.Fatal(err)
+	}
+	var docs [][]byte
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") || strings.Contains(p, "CloudTrail-") {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return err
+		}
+		doc, err := io.ReadAll(zr)
+		docs = append(docs, doc)
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return docs
+}
+
+// BenchmarkReader parses generated documents from memory, without
+// inflating them: the parser's own speed. cpuMB/s counts CPU time rather
+// than wall time, which other processes on a busy machine distort.
+func BenchmarkReader(b *testing.B) {
+	docs := benchDoc(b)
+	var size int64
+	for _, d := range docs {
+		size += int64(len(d))
+	}
+	for _, transient := range []bool{false, true} {
+		name := "Records"
+		if transient {
+			name = "RecordsTransient"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(size)
+			b.ReportAllocs()
+			var br bytes.Reader
+			d := parse.NewReader(&br)
+			var records int64
+			cpu0 := cpuTime()
+			for b.Loop() {
+				records = 0
+				for _, doc := range docs {
+					br.Reset(doc)
+					d.Reset(&br)
+					read := d.Records
+					if transient {
+						read = d.RecordsTransient
+					}
+					n, err := read(func(*parse.Event) error { return nil })
+					if err != nil {
+						b.Fatal(err)
+					}
+					records += n
+				}
+			}
+			if records == 0 {
+				b.Fatal("no records read")
+			}
+			if cpu := cpuTime() - cpu0; cpu > 0 {
+				b.ReportMetric(float64(size)*float64(b.N)/1e6/cpu.Seconds(), "cpuMB/s")
+			}
+		})
+	}
+}
+
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}

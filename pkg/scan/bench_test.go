@@ -1,0 +1,333 @@
+package scan_test
+
+import (
+	"bufio"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscan/trailscan/internal/gen"
+)
+
+// The benchmarks here time what the README promises: a full scan with the
+// JSON summary against the time to only inflate the same files (the floor
+// under any scan), at the same parallelism, in the same run, and the scan's
+// peak memory. Both run the trailscan binary in a child process, so its max
+// RSS is the scan's alone. They are slow and build a large corpus once (in
+// $TRAILSCAN_BENCH_DIR, default $TMPDIR/trailscan-bench), so `go test ./...`
+// never runs them: `make bench` does.
+//
+// Timings on a shared machine are noisy; each is the best of
+// $TRAILSCAN_BENCH_ROUNDS rounds (default 3), floor and scan interleaved.
+
+const (
+	benchSeed = 1
+	benchMiB  = 1536 // uncompressed size of the corpus
+	hugeMiB   = 500  // size of the single record of BenchmarkHugeRecord
+)
+
+func benchDir(b *testing.B) string {
+	dir := os.Getenv("TRAILSCAN_BENCH_DIR")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "trailscan-bench")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+func rounds() int {
+	if n, err := strconv.Atoi(os.Getenv("TRAILSCAN_BENCH_ROUNDS")); err == nil && n > 0 {
+		return n
+	}
+	return 3
+}
+
+// corpus returns the benchmark archive, writing it the first time: its
+// directory is named after the generator's parameters, and a file written
+// last marks it complete.
+func corpus(b *testing.B) string {
+	dir := filepath.Join(benchDir(b), fmt.Sprintf("gen-seed%d-%dMiB", benchSeed, benchMiB))
+	done := dir + ".complete"
+	if _, err := os.Stat(done); err == nil {
+		return dir
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := gen.Config{Seed: benchSeed}.Sized(benchMiB << 20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("writing the %d MiB benchmark corpus to %s (once)", benchMiB, dir)
+	m, err := gen.Write(dir, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(done, []byte(strconv.FormatInt(m.Bytes, 10)+"\n"), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
+
+// trailscanBinary builds cmd/trailscan once per benchmark run.
+var trailscanBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "trailscan-bench-bin-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "trailscan")
+	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/trailscan").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("go build cmd/trailscan: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
+// childRun is one child scan: its wall time, peak RSS, and JSON summary.
+type childRun struct {
+	secs   float64
+	rssMB  float64
+	result map[string]any
+}
+
+func scanChild(b *testing.B, jobs int, src string) childRun {
+	b.Helper()
+	bin, err := trailscanBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out := filepath.Join(b.TempDir(), "result.json")
+	cmd := exec.Command(bin, "scan", "-q", "-j", strconv.Itoa(jobs), "-f", "json", "-o", out, src)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	start := time.Now()
+	err = cmd.Run()
+	secs := time.Since(start).Seconds()
+	if err != nil {
+		b.Fatalf("trailscan scan %s: %v\n%s", src, err, stderr.String())
+	}
+	r := childRun{secs: secs, rssMB: float64(cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss) / 1024}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := json.Unmarshal(data, &r.result); err != nil {
+		b.Fatalf("scan result: %v", err)
+	}
+	return r
+}
+
+// floor inflates every file to nowhere, jobs at a time, as
+// ../shared/tools/floor does: the time no scan of these files can beat.
+func floor(b *testing.B, jobs int, files []string) (secs float64, out int64) {
+	b.Helper()
+	start := time.Now()
+	ch := make(chan string)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range jobs {
+		wg.Go(func() {
+			buf := make([]byte, 256<<10)
+			var n int64
+			for p := range ch {
+				m, err := inflate(p, buf)
+				if err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, err)
+					mu.Unlock()
+				}
+				n += m
+			}
+			mu.Lock()
+			out += n
+			mu.Unlock()
+		})
+	}
+	for _, p := range files {
+		ch <- p
+	}
+	close(ch)
+	wg.Wait()
+	if firstErr != nil {
+		b.Fatal(firstErr)
+	}
+	return time.Since(start).Seconds(), out
+}
+
+func inflate(path string, buf []byte) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return 0, fmt.Errorf("inflate %s: %w", path, err)
+	}
+	n, err := io.CopyBuffer(io.Discard, zr, buf)
+	if err != nil {
+		return n, fmt.Errorf("inflate %s: %w", path, err)
+	}
+	return n, nil
+}
+
+func logFiles(b *testing.B, dir string) []string {
+	var files []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && strings.HasSuffix(p, ".json.gz") && !strings.Contains(p, "CloudTrail-") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return files
+}
+
+// BenchmarkScan times the floor and the scan at -j 1 and -j 2 on a corpus
+// of at least 1 GB. Run it with -benchtime 1x.
+func BenchmarkScan(b *testing.B) {
+	dir := corpus(b)
+	files := logFiles(b, dir)
+	if _, err := trailscanBinary(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		best := map[string]float64{}
+		keep := func(k string, v float64) {
+			if old, ok := best[k]; !ok || v < old {
+				best[k] = v
+			}
+		}
+		var bytes int64
+		var rss float64
+		var scanned any
+		for range rounds() {
+			for _, j := range []int{2, 1} {
+				s, n := floor(b, j, files)
+				bytes = n
+				keep(fmt.Sprintf("floor%d", j), s)
+				r := scanChild(b, j, dir)
+				keep(fmt.Sprintf("scan%d", j), r.secs)
+				if j == 2 {
+					rss = max(rss, r.rssMB)
+				}
+				scanned = r.result["events_scanned"]
+			}
+		}
+		mb := float64(bytes) / 1e6
+		ratio := best["scan2"] / best["floor2"]
+		speedup := best["scan1"] / best["scan2"]
+		b.ReportMetric(ratio, "scan/floor")
+		b.ReportMetric(mb/best["scan2"], "MB/s")
+		b.ReportMetric(mb/best["floor2"], "floorMB/s")
+		b.ReportMetric(speedup, "j1/j2")
+		b.ReportMetric(rss, "maxRSS_MB")
+		b.ReportMetric(0, "ns/op")
+		fmt.Printf("corpus: %s: %d files, %.0f MB uncompressed, %v records\n", dir, len(files), mb, scanned)
+		fmt.Printf("-j 2: floor %.2fs (%.0f MB/s), scan %.2fs (%.0f MB/s): scan/floor %.2fx\n",
+			best["floor2"], mb/best["floor2"], best["scan2"], mb/best["scan2"], ratio)
+		fmt.Printf("-j 1: floor %.2fs, scan %.2fs (scan/floor %.2fx); -j 1 / -j 2 = %.2fx\n",
+			best["floor1"], best["scan1"], best["scan1"]/best["floor1"], speedup)
+		fmt.Printf("peak RSS of the -j 2 scan: %.0f MB\n", rss)
+	}
+}
+
+// BenchmarkHugeRecord scans an archive of one file holding one record of
+// 500 MB, made by Support or by someone else: a record is never held whole
+// just to be skipped, so memory stays far below its size.
+func BenchmarkHugeRecord(b *testing.B) {
+	for _, support := range []bool{true, false} {
+		name := "ordinary"
+		if support {
+			name = "support"
+		}
+		b.Run(name, func(b *testing.B) {
+			dir := hugeArchive(b, support)
+			for b.Loop() {
+				r := scanChild(b, 2, dir)
+				want := 0.0
+				if support {
+					want = 1
+				}
+				if got := r.result["events_matched"]; got != want || r.result["events_scanned"] != 1.0 {
+					b.Fatalf("scanned %v events, matched %v; want 1, %v", r.result["events_scanned"], got, want)
+				}
+				b.ReportMetric(r.rssMB, "maxRSS_MB")
+				b.ReportMetric(hugeMiB*(1<<20)/1e6/r.secs, "MB/s")
+				b.ReportMetric(0, "ns/op")
+				fmt.Printf("one %d MiB %s record: %.2fs, peak RSS %.0f MB\n", hugeMiB, name, r.secs, r.rssMB)
+			}
+		})
+	}
+}
+
+// hugeArchive writes, once, a log file with a single record whose
+// responseElements hold hugeMiB of nested objects, strings with escapes and
+// numbers, streaming it through gzip rather than building it in memory.
+func hugeArchive(b *testing.B, support bool) string {
+	name := "ordinary"
+	identity := `{"type":"AssumedRole","principalId":"AROAEXAMPLE:i-0abc","arn":"arn:aws:sts::111122223333:assumed-role/AppRole/i-0abc","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/AppRole","accountId":"111122223333","userName":"AppRole"}}}`
+	if support {
+		name = "support"
+		identity = `{"type":"AssumedRole","principalId":"AROAEXAMPLE:AWSSupport-big","arn":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-big","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport","accountId":"111122223333","userName":"AWSServiceRoleForSupport"}},"invokedBy":"support.amazonaws.com"}`
+	}
+	dir := filepath.Join(benchDir(b), fmt.Sprintf("huge-%s-%dMiB", name, hugeMiB))
+	done := dir + ".complete"
+	if _, err := os.Stat(done); err == nil {
+		return dir
+	}
+	path := filepath.Join(dir, "AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/01/111122223333_CloudTrail_us-east-1_20261001T0005Z_huge0001.json.gz")
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		b.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	zw, err := gzip.NewWriterLevel(f, gzip.BestSpeed)
+	if err != nil {
+		b.Fatal(err)
+	}
+	w := bufio.NewWriterSize(zw, 1<<20)
+	fmt.Fprintf(w, `{"Records":[{"eventVersion":"1.09","userIdentity":%s,"eventTime":"2026-10-01T00:01:02Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"support.amazonaws.com","userAgent":"support.amazonaws.com","requestParameters":{"maxResults":1000},"responseElements":{"reservationSet":{"items":[`, identity)
+	item := `{"instanceId":"i-0123456789abcdef0","state":{"code":16,"name":"running"},"tags":[{"key":"Name","value":"web \"frontend\" \u00e9\\n"}],"launchTime":1.7e12,"ebsOptimized":false,"AWSServiceRoleForSupport":null},`
+	for n := 0; n < hugeMiB<<20; n += len(item) {
+		w.WriteString(item)
+	}
+	w.WriteString(`{}]}},"requestID":"r-1","eventID":"huge-0001","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333"}]}`)
+	if err := w.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	if err := os.WriteFile(done, nil, 0o644); err != nil {
+		b.Fatal(err)
+	}
+	return dir
+}
