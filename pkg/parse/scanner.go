@@ -203,13 +203,16 @@ func plain(b []byte) int {
 }
 
 // specials marks with its high bit each byte of w (eight bytes, the first
-// in the low bits) that ends a plain run. In each term the first byte that
-// matches is marked exactly; bytes after it may be marked wrongly by the
-// borrow, but only the first counts.
+// in the low bits) that ends a plain run: a quote, a backslash, or a
+// control character. Each of the three terms marks the first byte that
+// matches exactly (bytes after it may be marked wrongly by the borrow, but
+// only the first counts). A byte of 0x80 and above matches none, and the
+// three terms share that test (&^ w), as w, w^'"' and w^'\\' have the same
+// high bits.
 func specials(w uint64) uint64 {
 	q := w ^ (lsb * '"')
 	e := w ^ (lsb * '\\')
-	return (((q - lsb) &^ q) | ((e - lsb) &^ e) | ((w - lsb*0x20) &^ w)) & msb
+	return ((w - lsb*0x20) | (q - lsb) | (e - lsb)) &^ w & msb
 }
 
 // plainAt is plain(s.buf[i:s.n]) made quicker for short strings: it reads
