@@ -76,7 +76,7 @@ start() {
 		answers "$port" && continue # taken
 		echo "$port" >"$state/port"
 		setsid "$bin" --port "127.0.0.1:$port" --access "$access" --secret "$secret" \
-			--region "$region" --quiet posix "$state/data" \
+			--region "$region" --keep-alive --quiet posix "$state/data" \
 			</dev/null >"$state/log" 2>&1 &
 		echo $! >"$state/pid"
 		for _ in $(seq 100); do

@@ -165,7 +165,10 @@ type Recorder struct {
 
 // NewRecorder returns a Recorder of the requests for bucket.
 func NewRecorder(bucket string) *Recorder {
-	return &Recorder{Bucket: bucket, inner: awshttp.NewBuildableClient()}
+	inner := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConnsPerHost = 128 // as source.NewS3's client
+	})
+	return &Recorder{Bucket: bucket, inner: inner}
 }
 
 // Option makes an S3 client use r, for source.NewS3.
