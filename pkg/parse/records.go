@@ -441,8 +441,13 @@ func (s *scanner) details() error {
 // nesting of the container holding the value.
 func (s *scanner) skip(depth int) error {
 	// Most values skipped are strings: no stack needed.
-	if s.i < s.n && s.buf[s.i] == '"' {
-		s.i++
+	if i := s.i; i < s.n && s.buf[i] == '"' {
+		i++
+		if j := i + s.plainAt(i, false); j < s.n && s.buf[j] == '"' {
+			s.i = j + 1
+			return nil
+		}
+		s.i = i
 		return s.skipStr()
 	}
 	return s.skipAny(depth)
@@ -451,80 +456,115 @@ func (s *scanner) skip(depth int) error {
 func (s *scanner) skipAny(depth int) error {
 	stack := s.stack[:0]
 	defer func() { s.stack = stack[:0] }()
+	// The loop keeps the position in a local and handles the common tokens
+	// in place; anything else (a token split by the buffer's end, space,
+	// escapes, numbers, literals) goes through the methods, after which
+	// the locals are loaded again.
+	buf, i, n := s.buf, s.i, s.n
 	for {
 		// A value.
-		c, err := s.nonSpace()
-		if err != nil {
-			return err
-		}
-		switch c {
-		case '"':
-			s.i++
-			err = s.skipStr()
-		case '{', '[':
-			if depth+len(stack)+1 > maxDepth {
-				return s.syntax("exceeded max depth")
-			}
-			s.i++
-			next, err := s.nonSpace()
-			if err != nil {
+		if i >= n || buf[i] <= ' ' {
+			s.i = i
+			if _, err := s.nonSpaceSlow(); err != nil {
 				return err
 			}
-			if next == c+2 { // } or ], empty
-				s.i++
+			buf, i, n = s.buf, s.i, s.n
+		}
+		switch c := buf[i]; c {
+		case '"':
+			i++
+			i += s.plainAt(i, false)
+			if i < n && buf[i] == '"' {
+				i++
+				break
+			}
+			s.i = i
+			if err := s.skipStr(); err != nil {
+				return err
+			}
+			buf, i, n = s.buf, s.i, s.n
+		case '{', '[':
+			if depth+len(stack)+1 > maxDepth {
+				s.i = i
+				return s.syntax("exceeded max depth")
+			}
+			i++
+			if i >= n || buf[i] <= ' ' {
+				s.i = i
+				if _, err := s.nonSpaceSlow(); err != nil {
+					return err
+				}
+				buf, i, n = s.buf, s.i, s.n
+			}
+			if buf[i] == c+2 { // } or ], empty
+				i++
 				break
 			}
 			stack = append(stack, c)
 			if c == '{' {
-				if _, err := s.key(); err != nil {
-					return err
+				if j := i + 1 + s.plainAt(i+1, false); buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
+					i = j + 2
+				} else {
+					s.i = i
+					if _, err := s.key(); err != nil {
+						return err
+					}
+					buf, i, n = s.buf, s.i, s.n
 				}
 			}
 			continue
-		case 't':
-			err = s.literal("true")
-		case 'f':
-			err = s.literal("false")
-		case 'n':
-			err = s.literal("null")
 		default:
-			err = s.number()
-		}
-		if err != nil {
-			return err
+			s.i = i
+			var err error
+			switch c {
+			case 't':
+				err = s.literal("true")
+			case 'f':
+				err = s.literal("false")
+			case 'n':
+				err = s.literal("null")
+			default:
+				err = s.number()
+			}
+			if err != nil {
+				return err
+			}
+			buf, i, n = s.buf, s.i, s.n
 		}
 		// After a value: close containers until one wants another element.
 		for {
 			if len(stack) == 0 {
+				s.i = i
 				return nil
 			}
-			top := stack[len(stack)-1]
-			if s.i < s.n && s.buf[s.i] == ',' {
-				s.i++
-				if top == '{' {
-					if _, err := s.key(); err != nil {
-						return err
-					}
+			if i >= n || buf[i] <= ' ' {
+				s.i = i
+				if _, err := s.nonSpaceSlow(); err != nil {
+					return err
 				}
-				break
+				buf, i, n = s.buf, s.i, s.n
 			}
-			c, err := s.nonSpace()
-			if err != nil {
-				return err
-			}
+			c, top := buf[i], stack[len(stack)-1]
 			if c == ',' {
-				s.i++
+				i++
 				if top == '{' {
-					if _, err := s.key(); err != nil {
-						return err
+					if j := i + 1 + s.plainAt(i+1, false); i < n && buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
+						i = j + 2
+					} else {
+						s.i = i
+						if _, err := s.key(); err != nil {
+							return err
+						}
+						buf, i, n = s.buf, s.i, s.n
 					}
 				}
 				break
 			}
 			if c != top+2 {
+				s.i = i
 				return s.syntax("invalid character %q after %s element", c, containerName(top))
 			}
-			s.i++
+			i++
 			stack = stack[:len(stack)-1]
 		}
 	}

@@ -127,8 +127,10 @@ func (s *scanner) syntax(format string, args ...any) error {
 
 // nonSpace returns the next byte that is not JSON whitespace, unconsumed.
 func (s *scanner) nonSpace() (byte, error) {
-	if s.i < s.n && s.buf[s.i] > ' ' {
-		return s.buf[s.i], nil
+	if i := s.i; uint(i) < uint(len(s.buf)) && i < s.n {
+		if c := s.buf[i]; c > ' ' {
+			return c, nil
+		}
 	}
 	return s.nonSpaceSlow()
 }
@@ -448,9 +450,14 @@ func (s *scanner) keySlow() ([]byte, error) {
 
 // keep reads a string field (null reads as "") into the record's values.
 func (s *scanner) keep(f field, name string) error {
-	c, err := s.nonSpace()
-	if err != nil {
-		return err
+	var c byte
+	if s.i < s.n && s.buf[s.i] == '"' {
+		c = '"'
+	} else {
+		var err error
+		if c, err = s.nonSpaceSlow(); err != nil {
+			return err
+		}
 	}
 	switch c {
 	case '"':
