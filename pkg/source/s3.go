@@ -223,7 +223,8 @@ func (s *S3) object(key string, size *int64, etag *string, mod *time.Time) Objec
 // those q may need are listed in turn. Only day folders (or folders
 // outside the CloudTrail layout) hold logs, so a one-day scan of a bucket
 // of years lists a few folders per account and region, not the bucket.
-// Digest and Insight folders are never listed. Folders are listed several
+// A region, year or month folder that q wants whole is listed in one go,
+// without a delimiter. Digest and Insight folders are never listed. Folders are listed several
 // at a time, so objects come in no particular order; fn is called from one
 // goroutine at a time.
 func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
@@ -246,7 +247,7 @@ func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
 		}
 		return stop
 	}
-	var walk func(prefix string) error
+	var walk, all func(prefix string) error
 	walk = func(prefix string) error {
 		var folders []string
 		p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
@@ -273,11 +274,37 @@ func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
 			}
 		}
 		for _, dir := range folders {
+			do := func() error {
+				if covers(q, dir) {
+					return all(dir)
+				}
+				return walk(dir)
+			}
 			// A free lister takes the folder; when none is free, this one
 			// does it itself rather than wait while holding its slot.
-			if !g.TryGo(func() error { return walk(dir) }) {
-				if err := walk(dir); err != nil {
+			if !g.TryGo(do) {
+				if err := do(); err != nil {
 					return err
+				}
+			}
+		}
+		return nil
+	}
+	// all lists every object below prefix, a thousand a request.
+	all = func(prefix string) error {
+		p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
+			Bucket: &s.bucket, Prefix: &prefix, RequestPayer: s.payer,
+		})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return fmt.Errorf("list s3://%s/%s: %w", s.bucket, prefix, err)
+			}
+			for _, o := range page.Contents {
+				if key := aws.ToString(o.Key); IsLog(key) {
+					if err := emit(s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
+						return err
+					}
 				}
 			}
 		}
@@ -285,6 +312,34 @@ func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
 	}
 	g.Go(func() error { return walk(s.prefix) })
 	return g.Wait()
+}
+
+// covers reports whether q wants every log below the layout folder dir, a
+// region folder or one of its date folders: then one listing without a
+// delimiter, a thousand keys a page, costs less than a listing per day.
+// Nothing but date folders sits below a region, so this never reaches
+// into a digest or Insight folder.
+func covers(q Query, dir string) bool {
+	l, ok := ParseLayout(dir)
+	if !ok || l.Region == "" {
+		return false
+	}
+	var start, end time.Time
+	switch {
+	case l.Day != 0:
+		start = time.Date(l.Year, l.Month, l.Day, 0, 0, 0, 0, time.UTC)
+		end = start.AddDate(0, 0, 1)
+	case l.Month != 0:
+		start = time.Date(l.Year, l.Month, 1, 0, 0, 0, 0, time.UTC)
+		end = start.AddDate(0, 1, 0)
+	case l.Year != 0:
+		start = time.Date(l.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+		end = start.AddDate(1, 0, 0)
+	default: // the region: all time
+		return q.Since.IsZero() && q.Until.IsZero()
+	}
+	return (q.Since.IsZero() || !q.Since.After(start)) &&
+		(q.Until.IsZero() || !q.Until.Add(LateDelivery).Before(end))
 }
 
 // Open streams an object from GetObject. A read that breaks part way goes

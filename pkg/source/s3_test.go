@@ -95,10 +95,10 @@ func TestS3Prefix(t *testing.T) {
 	}
 }
 
-// TestS3ListingEconomy counts the requests of a one-day scan: the layout
-// is discovered one level at a time and only the folders that can hold the
-// day's events are listed, never a digest or Insight folder, and only the
-// day's objects are fetched.
+// TestS3ListingEconomy counts the requests of scans: the layout is
+// discovered one level at a time and only the folders that can hold events
+// in scope are listed, never a digest or Insight folder, and only their
+// objects are fetched.
 func TestS3ListingEconomy(t *testing.T) {
 	_, bucket := uploadTree(t, "")
 	rec := sourcetest.NewRecorder(bucket)
@@ -111,59 +111,71 @@ func TestS3ListingEconomy(t *testing.T) {
 		t.Errorf("NewS3 made requests %v, want one LIST to check access", reqs)
 	}
 
-	// From 06:00 to 12:00 on 10/02: with the 6h margin for late delivery,
-	// only the folders of 10/02 can hold events.
-	q := source.Query{Since: time.Date(2026, 10, 2, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 2, 12, 0, 0, 0, time.UTC)}
-	var objs []source.Object
-	if err := src.List(ctx, q, func(o source.Object) error { objs = append(objs, o); return nil }); err != nil {
-		t.Fatal(err)
+	// The tree's folders (see sourcetest.Tree): the bucket's root;
+	// AWSLogs/ and, for 2 accounts, ACCOUNT/ and CloudTrail/ (not
+	// CloudTrail-Digest/ nor CloudTrail-Insight/), then 2 regions each;
+	// org-trail/, AWSLogs/, o-ORGID/ and, for 2 accounts, ACCOUNT/,
+	// CloudTrail/, then 1 region each; exports/ and exports/old/, outside
+	// the layout, listed whole.
+	lists := func(perRegion int) int {
+		accountTrail := 1 + 2*(2+2*perRegion)
+		orgTrail := 3 + 2*(2+1*perRegion)
+		return 1 + accountTrail + orgTrail + 2
 	}
-	for _, o := range objs {
-		rc, err := src.Open(ctx, o)
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, rc)
-		rc.Close()
-	}
-	reqs := rec.Requests()
-
-	// The tree's folders, level by level (see sourcetest.Tree):
-	const (
-		// REGION/, then 2026/ (2025/ pruned), 10/ (09/ pruned), 02/.
-		perRegion = 4
-		// AWSLogs/; for each of 2 accounts ACCOUNT/ and CloudTrail/ (not
-		// CloudTrail-Digest/ nor CloudTrail-Insight/), then 2 regions.
-		accountTrail = 1 + 2*(2+2*perRegion)
-		// org-trail/, AWSLogs/, o-ORGID/; for each of 2 accounts ACCOUNT/,
-		// CloudTrail/, then 1 region.
-		orgTrail = 3 + 2*(2+1*perRegion)
-		// exports/ and exports/old/: outside the layout, listed whole.
-		other = 2
-		// The bucket's root.
-		lists = 1 + accountTrail + orgTrail + other
-		// 10/02's objects: 2 accounts x 2 regions in the account trail, 2
+	for _, c := range []struct {
+		name      string
+		q         source.Query
+		lists     int
+		gets      int
+		wantedDir string // the folder of every object fetched in the layout
+	}{
+		// From 06:00 to 12:00 on 10/02: with the 6h margin for late
+		// delivery, only the folders of 10/02 can hold events. Each
+		// region: REGION/, then 2026/ (2025/ pruned), 10/ (09/ pruned),
+		// 02/. Objects: 2 accounts x 2 regions in the account trail, 2
 		// accounts in the organization trail, and the 2 exports.
-		gets = 2*2 + 2 + 2
-	)
-	if n := sourcetest.Count(reqs, "LIST"); n != lists {
-		t.Errorf("%d LIST requests, want %d", n, lists)
-	}
-	if n := sourcetest.Count(reqs, "GET"); n != gets || len(objs) != gets {
-		t.Errorf("%d objects listed and %d GET requests, want %d", len(objs), n, gets)
-	}
-	if n := len(reqs) - sourcetest.Count(reqs, "LIST") - sourcetest.Count(reqs, "GET"); n != 0 {
-		t.Errorf("%d other requests", n)
-	}
-	for _, r := range reqs {
-		if strings.Contains(r.Key, "CloudTrail-") || r.Op == "GET" && !strings.Contains(r.Key, "/2026/10/02/") && !strings.HasPrefix(r.Key, "exports/") {
-			t.Errorf("needless request %s %s", r.Op, r.Key)
-		}
-	}
-	if t.Failed() {
-		for _, r := range reqs {
-			t.Logf("%s %s", r.Op, r.Key)
-		}
+		{"one day", source.Query{Since: time.Date(2026, 10, 2, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 2, 12, 0, 0, 0, time.UTC)},
+			lists(4), 2*2 + 2 + 2, "/2026/10/02/"},
+		// Everything: each region folder is listed whole, in one request.
+		// Objects: 2 accounts x 2 regions x 5 days + 1 .json in the
+		// account trail, 2 accounts x 2 days in the organization trail,
+		// and the 2 exports.
+		{"all", source.Query{}, lists(1), 2*2*5 + 1 + 2*2 + 2, "/CloudTrail/"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var objs []source.Object
+			if err := src.List(ctx, c.q, func(o source.Object) error { objs = append(objs, o); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			for _, o := range objs {
+				rc, err := src.Open(ctx, o)
+				if err != nil {
+					t.Fatal(err)
+				}
+				io.Copy(io.Discard, rc)
+				rc.Close()
+			}
+			reqs := rec.Requests()
+			if n := sourcetest.Count(reqs, "LIST"); n != c.lists {
+				t.Errorf("%d LIST requests, want %d", n, c.lists)
+			}
+			if n := sourcetest.Count(reqs, "GET"); n != c.gets || len(objs) != c.gets {
+				t.Errorf("%d objects listed and %d GET requests, want %d", len(objs), n, c.gets)
+			}
+			if n := len(reqs) - sourcetest.Count(reqs, "LIST") - sourcetest.Count(reqs, "GET"); n != 0 {
+				t.Errorf("%d other requests", n)
+			}
+			for _, r := range reqs {
+				if strings.Contains(r.Key, "CloudTrail-") || r.Op == "GET" && !strings.Contains(r.Key, c.wantedDir) && !strings.HasPrefix(r.Key, "exports/") {
+					t.Errorf("needless request %s %s", r.Op, r.Key)
+				}
+			}
+			if t.Failed() {
+				for _, r := range reqs {
+					t.Logf("%s %s", r.Op, r.Key)
+				}
+			}
+		})
 	}
 }
 
