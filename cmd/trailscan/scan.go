@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -80,7 +81,7 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 	fs.StringSliceVar(&c.region, "region", nil, "only events in this AWS region (repeatable)")
 	fs.StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVarP(&c.output, "output", "o", "", "write the result to this file instead of standard output")
-	fs.IntVarP(&c.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs)")
+	fs.IntVarP(&c.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs; for S3, 4 per CPU, at least 8)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress or warnings on standard error")
 	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
 	fs.StringVar(&c.s3.Region, "bucket-region", "", "region of the S3 bucket (default: found from the bucket)")
@@ -115,6 +116,9 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	srcs, err := c.sources(ctx, fs.Args())
 	if err != nil {
 		return err
+	}
+	if c.jobs == 0 && slices.ContainsFunc(fs.Args(), isS3) {
+		cfg.Jobs = remoteJobs()
 	}
 	var index *evidence.Index
 	if c.events != "" {
@@ -244,6 +248,12 @@ func parseTime(flag, s string) (time.Time, error) {
 	}
 	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01 or 2026-10-01T12:00:00Z"}
 }
+
+func isS3(arg string) bool { return strings.HasPrefix(arg, "s3://") }
+
+// remoteJobs is the default parallelism for S3: a GET waits tens of
+// milliseconds for its first byte, so a worker per CPU would mostly wait.
+func remoteJobs() int { return max(8, 4*runtime.NumCPU()) }
 
 func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, error) {
 	var srcs []source.Source
