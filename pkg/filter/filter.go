@@ -59,7 +59,7 @@ func Session(ev *parse.Event) string {
 func cut(arn, service string) (string, bool) {
 	parts := strings.SplitN(arn, ":", 6)
 	if len(parts) != 6 || parts[0] != "arn" || !isPartition(parts[1]) ||
-		parts[2] != service || parts[3] != "" || !isAccount(parts[4]) {
+		parts[2] != service || parts[3] != "" || !IsAccountID(parts[4]) {
 		return "", false
 	}
 	return parts[5], true
@@ -83,7 +83,8 @@ func isPartition(p string) bool {
 	return true
 }
 
-func isAccount(a string) bool {
+// IsAccountID reports whether a is an AWS account ID: twelve digits.
+func IsAccountID(a string) bool {
 	if len(a) != 12 {
 		return false
 	}

@@ -1,6 +1,7 @@
 package source
 
 import (
+	"github.com/trailscan/trailscan/pkg/filter"
 	"strconv"
 	"strings"
 	"time"
@@ -59,7 +60,7 @@ func ParseLayout(key string) (Layout, bool) {
 	if len(rest) > 0 && strings.HasPrefix(rest[0], "o-") {
 		l.Org, rest = rest[0], rest[1:]
 	}
-	if len(rest) == 0 || !isAccount(rest[0]) {
+	if len(rest) == 0 || !filter.IsAccountID(rest[0]) {
 		return Layout{}, false
 	}
 	l.Account = rest[0]
@@ -84,16 +85,4 @@ func ParseLayout(key string) (Layout, bool) {
 		*p = n
 	}
 	return l, true
-}
-
-func isAccount(s string) bool {
-	if len(s) != 12 {
-		return false
-	}
-	for _, c := range s {
-		if c < '0' || c > '9' {
-			return false
-		}
-	}
-	return true
 }
