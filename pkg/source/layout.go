@@ -1,10 +1,11 @@
 package source
 
 import (
-	"github.com/trailscan/trailscan/pkg/filter"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/trailscan/trailscan/pkg/filter"
 )
 
 // Excludes reports whether no object below the folder dir (a slash-separated
