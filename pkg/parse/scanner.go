@@ -85,7 +85,9 @@ type span struct{ start, end int32 }
 
 func (s *scanner) reset(r io.Reader) {
 	if s.buf == nil {
-		s.buf = make([]byte, bufSize)
+		// Eight bytes past what fill reads let plainAt read whole words
+		// up to the end of the data.
+		s.buf = make([]byte, bufSize+8)
 	}
 	s.r, s.i, s.n, s.off, s.rerr = r, 0, 0, 0, nil
 }
@@ -108,7 +110,7 @@ func (s *scanner) fill() bool {
 			s.rerr = io.ErrNoProgress
 			break
 		}
-		s.n, s.rerr = s.r.Read(s.buf)
+		s.n, s.rerr = s.r.Read(s.buf[:bufSize])
 	}
 	return s.n > 0
 }
