@@ -22,6 +22,7 @@ const (
 	exitFailed  = 1 // nothing could be scanned
 	exitUsage   = 2
 	exitPartial = 3 // finished, but some files could not be read
+	exitAlert   = 4 // --fail-on found what it names
 	exitSignal  = 130
 )
 

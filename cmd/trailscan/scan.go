@@ -171,9 +171,6 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	return nil
 }
 
-// exitAlert is the exit code of a scan that found what --fail-on names.
-const exitAlert = 4
-
 // scan runs the scan, incrementally when --state is given.
 func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Config) (*summarize.Summary, error) {
 	if c.statePath == "" {
