@@ -82,7 +82,7 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 	fs.StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVarP(&c.output, "output", "o", "", "write the result to this file instead of standard output")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs; for S3, 4 per CPU, at least 8)")
-	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress or warnings on standard error")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress line or warnings on standard error (the exit code still says a result is partial)")
 	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
 	fs.StringVar(&c.s3.Region, "bucket-region", "", "region of the S3 bucket (default: found from the bucket)")
 	fs.StringVar(&c.s3.Endpoint, "endpoint-url", "", "S3-compatible endpoint or VPC endpoint URL")
@@ -156,7 +156,7 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		fmt.Fprintf(c.stderr, "trailscan: warning: no CloudTrail log files found in %s\n", strings.Join(fs.Args(), ", "))
 	}
 	var partial error
-	if n := len(res.FilesFailed); n > 0 {
+	if n := len(res.FilesFailed); n > 0 && !c.quiet { // with -q, the exit code and the output say it
 		partial = fmt.Errorf("%d of %d files could not be read; the result is partial", n, n+res.FilesScanned)
 	}
 	if found := res.Alerts(c.failOn); len(found) > 0 {
@@ -165,7 +165,7 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		}
 		return exitError{exitAlert, fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
 	}
-	if partial != nil {
+	if len(res.FilesFailed) > 0 {
 		return exitError{exitPartial, partial}
 	}
 	return nil
