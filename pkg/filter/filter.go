@@ -56,13 +56,24 @@ func Session(ev *parse.Event) string {
 
 // cut splits arn:PARTITION:SERVICE::ACCOUNT:REST, checking the partition,
 // the service and the account, and returns REST.
+//
+// It takes the fields apart with strings.Cut rather than strings.SplitN:
+// a scan calls it for every record of an assumed role, and SplitN
+// allocates.
 func cut(arn, service string) (string, bool) {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) != 6 || parts[0] != "arn" || !isPartition(parts[1]) ||
-		parts[2] != service || parts[3] != "" || !IsAccountID(parts[4]) {
+	var part [5]string
+	rest := arn
+	for k := range part {
+		var ok bool
+		if part[k], rest, ok = strings.Cut(rest, ":"); !ok {
+			return "", false
+		}
+	}
+	if part[0] != "arn" || !isPartition(part[1]) ||
+		part[2] != service || part[3] != "" || !IsAccountID(part[4]) {
 		return "", false
 	}
-	return parts[5], true
+	return rest, true
 }
 
 // isPartition accepts aws and aws-* (aws-cn, aws-us-gov, aws-iso, aws-iso-b,

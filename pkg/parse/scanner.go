@@ -482,8 +482,21 @@ func (s *scanner) keep(f field, name string) error {
 			if len(s.vals) > 4*maxField {
 				s.compact()
 			}
-			v := len(s.vals)
-			s.vals = append(s.vals, s.buf[start:j]...)
+			v, l := len(s.vals), j-start
+			if l <= 32 && cap(s.vals)-v >= 32 && start+32 <= len(s.buf) {
+				// Most kept strings are short: copy four words rather than
+				// call memmove, whose branches on the size often mispredict.
+				// The bytes past the string are within vals' capacity and
+				// are overwritten by the next value.
+				dst, src := s.vals[v:v+32:v+32], s.buf[start:start+32:start+32]
+				binary.LittleEndian.PutUint64(dst[0:8], binary.LittleEndian.Uint64(src[0:8]))
+				binary.LittleEndian.PutUint64(dst[8:16], binary.LittleEndian.Uint64(src[8:16]))
+				binary.LittleEndian.PutUint64(dst[16:24], binary.LittleEndian.Uint64(src[16:24]))
+				binary.LittleEndian.PutUint64(dst[24:32], binary.LittleEndian.Uint64(src[24:32]))
+				s.vals = s.vals[:v+l]
+			} else {
+				s.vals = append(s.vals, s.buf[start:j]...)
+			}
 			s.spans[f] = span{int32(v), int32(len(s.vals))}
 			s.i = j + 1
 			return nil
