@@ -15,6 +15,9 @@ import (
 // TestMain lets the transcripts in testdata/script run trailscan as a
 // command, in this process's binary.
 func TestMain(m *testing.M) {
+	if os.Getenv(childEnv) != "" {
+		runChild()
+	}
 	testscript.Main(m, map[string]func(){
 		"trailscan": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
 	})
