@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +45,7 @@ func TestKilledStateRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	interrupt(t, archive, st, before)
 	killed := 0
 	for _, after := range []time.Duration{30 * time.Millisecond, 100 * time.Millisecond, 250 * time.Millisecond} {
 		cmd := exec.Command(os.Args[0], "scan", "-q", "-j", "1", "--state", st, "-f", "json", "-o", filepath.Join(dir, "out.json"), archive)
@@ -73,6 +73,32 @@ func TestKilledStateRun(t *testing.T) {
 	}
 }
 
+// interrupt sends Ctrl-C to a run: it must stop promptly, exit 130, say so,
+// and leave the state file as it was.
+func interrupt(t *testing.T, archive, st string, before []byte) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "scan", "-j", "1", "--state", st, "-f", "json", "-o", os.DevNull, archive)
+	cmd.Env = append(os.Environ(), childEnv+"=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(30 * time.Millisecond)
+	sent := time.Now()
+	cmd.Process.Signal(os.Interrupt)
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != exitSignal || !bytes.Contains(stderr.Bytes(), []byte("interrupted")) {
+		t.Fatalf("after Ctrl-C: exit %d, stderr %q; want %d, interrupted", code, stderr.String(), exitSignal)
+	}
+	if took := time.Since(sent); took > 2*time.Second {
+		t.Errorf("Ctrl-C took %v to stop the scan", took)
+	}
+	if now, err := os.ReadFile(st); err != nil || !bytes.Equal(now, before) {
+		t.Fatalf("an interrupted run changed the state file (err %v)", err)
+	}
+}
+
 // runMain runs trailscan in this process and returns its standard output;
 // exit 3 (the archive has damaged files on purpose) is expected.
 func runMain(t *testing.T, args ...string) []byte {
@@ -93,7 +119,6 @@ func firstDiff(a, b string) string {
 	return "\n got ..." + a[from:min(len(a), i+100)] + "\nwant ..." + b[from:min(len(b), i+100)]
 }
 
-// runChild is TestMain's path for a child process started by a test.
-func runChild() {
-	os.Exit(run(context.Background(), os.Args[1:], io.Writer(os.Stdout), os.Stderr))
-}
+// runChild is TestMain's path for a child process started by a test: the
+// real main, signals and all.
+func runChild() { main() }
