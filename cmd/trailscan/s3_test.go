@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -70,8 +71,15 @@ func TestS3SameAsLocal(t *testing.T) {
 				}
 				return code, stdout.Bytes()
 			}
-			localCode, local := scan(dir)
-			s3Code, remote := scan("--endpoint-url", endpoint, "--path-style", s3URL)
+			events := filepath.Join(t.TempDir(), "events")
+			localCode, local := scan("--events", events+".local", dir)
+			s3Code, remote := scan("--events", events+".s3", "--endpoint-url", endpoint, "--path-style", s3URL)
+			// Evidence is the records themselves: byte for byte the same.
+			le, lerr := os.ReadFile(events + ".local")
+			se, serr := os.ReadFile(events + ".s3")
+			if lerr != nil || serr != nil || len(le) == 0 || !bytes.Equal(le, se) {
+				t.Errorf("--events from S3 (%d bytes, %v) differs from local (%d bytes, %v)", len(se), serr, len(le), lerr)
+			}
 			// The same files, named where each scan found them.
 			remote = bytes.ReplaceAll(remote, []byte(s3URL+"/"), []byte(filepath.ToSlash(dir)+"/"))
 			if s3Code != localCode || !bytes.Equal(remote, local) {

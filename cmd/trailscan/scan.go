@@ -120,11 +120,6 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if c.jobs == 0 && slices.ContainsFunc(fs.Args(), isS3) {
 		cfg.Jobs = remoteJobs()
 	}
-	var index *evidence.Index
-	if c.events != "" {
-		index = evidence.NewIndex()
-		cfg.Select = index.Select(cfg.Select) // it sees every object listed
-	}
 	cfg.Progress = new(scan.Progress)
 	stop := c.progress(cfg.Progress)
 	sum, err := c.scan(ctx, srcs, cfg)
@@ -143,9 +138,9 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if err := c.write(res); err != nil {
 		return err
 	}
-	if index != nil {
+	if c.events != "" {
 		err := writeFile(c.stdout, c.events, func(w io.Writer) error {
-			_, err := evidence.Write(ctx, w, sum.Calls(), index.Opener(srcs))
+			_, err := evidence.Write(ctx, w, sum.Calls(), evidence.Sources(srcs))
 			return err
 		})
 		if err != nil {

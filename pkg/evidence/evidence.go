@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -18,8 +17,8 @@ import (
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
-// Opener opens the object at path, as stored (gzip or not).
-type Opener func(ctx context.Context, path string) (io.ReadCloser, error)
+// Opener opens an object, as stored (gzip or not).
+type Opener func(ctx context.Context, o source.Object) (io.ReadCloser, error)
 
 // Write writes the record of each call to w, one per line, in the order
 // of calls (Summary.Calls gives time order, then event ID). A record is
@@ -55,7 +54,7 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 	for _, f := range files {
 		idx := byFile[f]
 		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(calls[a].Offset, calls[b].Offset) })
-		err := copySpans(ctx, f, open, out, func(yield func(off, n int64) error) error {
+		err := copySpans(ctx, source.Object{Path: f, Key: calls[byFile[f][0]].Key}, open, out, func(yield func(off, n int64) error) error {
 			for _, i := range idx {
 				if calls[i].Length <= 0 {
 					return fmt.Errorf("event %s: where its record lies in %s is not known", calls[i].ID, f)
@@ -95,8 +94,8 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 
 // copySpans opens path, inflates it, and copies the spans that each
 // yields, which come in offset order.
-func copySpans(ctx context.Context, path string, open Opener, w io.Writer, spans func(yield func(off, n int64) error) error) error {
-	rc, err := open(ctx, path)
+func copySpans(ctx context.Context, o source.Object, open Opener, w io.Writer, spans func(yield func(off, n int64) error) error) error {
+	rc, err := open(ctx, o)
 	if err != nil {
 		return fmt.Errorf("evidence: %w", err)
 	}
@@ -106,7 +105,7 @@ func copySpans(ctx context.Context, path string, open Opener, w io.Writer, spans
 	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
 		gz, err := gzip.NewReader(br)
 		if err != nil {
-			return fmt.Errorf("evidence: read %s: %w", path, err)
+			return fmt.Errorf("evidence: read %s: %w", o.Path, err)
 		}
 		defer gz.Close()
 		r = gz
@@ -120,10 +119,10 @@ func copySpans(ctx context.Context, path string, open Opener, w io.Writer, spans
 			return fmt.Errorf("record at %d overlaps the one before", off)
 		}
 		if _, err := io.CopyN(io.Discard, r, off-pos); err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
+			return fmt.Errorf("read %s: %w", o.Path, err)
 		}
 		if _, err := io.CopyN(w, r, n); err != nil {
-			return fmt.Errorf("read %s: %w", path, err)
+			return fmt.Errorf("read %s: %w", o.Path, err)
 		}
 		pos = off + n
 		return nil
@@ -150,42 +149,16 @@ func (o *oneLine) Write(p []byte) (int, error) {
 	return o.w.Write(o.buf)
 }
 
-// Index remembers where listed objects came from, so that their records
-// can be found again after a scan. Install Select as (or in front of) a
-// scan's selection: the lister shows it every object.
-type Index struct {
-	mu   sync.Mutex
-	objs map[string]source.Object
-}
-
-// NewIndex returns an empty index.
-func NewIndex() *Index { return &Index{objs: map[string]source.Object{}} }
-
-// Select records o and defers to next (nil keeps every object).
-func (x *Index) Select(next func(source.Object) bool) func(source.Object) bool {
-	return func(o source.Object) bool {
-		x.mu.Lock()
-		x.objs[o.Path] = o
-		x.mu.Unlock()
-		return next == nil || next(o)
-	}
-}
-
-// Opener opens a recorded object from the source it came from: the one
-// whose location is the longest prefix of the object's path.
-func (x *Index) Opener(srcs []source.Source) Opener {
-	return func(ctx context.Context, path string) (io.ReadCloser, error) {
-		x.mu.Lock()
-		o, ok := x.objs[path]
-		x.mu.Unlock()
-		if !ok {
-			return nil, fmt.Errorf("open %s: not in the source any more", path)
-		}
+// Sources opens an object from the source it came from: the one whose
+// location is the longest prefix of the object's path. Calls carry their
+// object's key and path, so nothing about the listing needs remembering.
+func Sources(srcs []source.Source) Opener {
+	return func(ctx context.Context, o source.Object) (io.ReadCloser, error) {
 		var best source.Source
 		n := -1
 		for _, s := range srcs {
 			for _, loc := range []string{s.String(), filepath.Clean(s.String())} {
-				if strings.HasPrefix(path, loc) && len(loc) > n {
+				if strings.HasPrefix(o.Path, loc) && len(loc) > n {
 					best, n = s, len(loc)
 				}
 			}
@@ -194,7 +167,7 @@ func (x *Index) Opener(srcs []source.Source) Opener {
 			best = srcs[0]
 		}
 		if best == nil {
-			return nil, fmt.Errorf("open %s: no source holds it", path)
+			return nil, fmt.Errorf("open %s: no source holds it", o.Path)
 		}
 		return best.Open(ctx, o)
 	}

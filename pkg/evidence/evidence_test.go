@@ -46,13 +46,12 @@ func TestWrite(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	idx := NewIndex()
-	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{Select: idx.Select(nil)})
+	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var out bytes.Buffer
-	n, err := Write(context.Background(), &out, sum.Calls(), idx.Opener([]source.Source{src}))
+	n, err := Write(context.Background(), &out, sum.Calls(), Sources([]source.Source{src}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,11 +80,12 @@ func TestWrite(t *testing.T) {
 }
 
 func TestWriteMissingObject(t *testing.T) {
-	idx := NewIndex()
-	src, _ := source.NewDir(t.TempDir())
-	rc, err := idx.Opener([]source.Source{src})(context.Background(), "gone.json.gz")
+	dir := t.TempDir()
+	src, _ := source.NewDir(dir)
+	gone := filepath.Join(dir, "gone.json.gz")
+	rc, err := Sources([]source.Source{src})(context.Background(), source.Object{Key: "gone.json.gz", Path: gone})
 	if err == nil {
 		rc.Close()
-		t.Fatal("opened an object that was never listed")
+		t.Fatal("opened an object that does not exist")
 	}
 }

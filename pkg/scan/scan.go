@@ -142,7 +142,7 @@ type worker struct {
 	br    *bufio.Reader
 	gz    *gzip.Reader
 	rd    *parse.Reader // reused from file to file, when cfg.Decode is nil
-	path  string
+	obj   source.Object // the object being read
 	calls []summarize.Call
 	auths []summarize.Authorization
 }
@@ -173,7 +173,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
-	w.path, w.calls, w.auths = j.obj.Path, w.calls[:0], w.auths[:0]
+	w.obj, w.calls, w.auths = j.obj, w.calls[:0], w.auths[:0]
 	var n int64
 	if w.cfg.Decode != nil {
 		n, err = w.cfg.Decode(r, w.event)
@@ -222,12 +222,14 @@ func (w *worker) event(ev *parse.Event) error {
 	case filter.Support(ev):
 		if w.cfg.Scope.Contains(ev) {
 			c := ev.Clone()
-			w.calls = append(w.calls, summarize.NewCall(&c, w.path))
+			call := summarize.NewCall(&c, w.obj.Path)
+			call.Key = w.obj.Key
+			w.calls = append(w.calls, call)
 		}
 	case filter.Authorization(ev):
 		if w.cfg.Scope.Contains(ev) {
 			c := ev.Clone()
-			w.auths = append(w.auths, summarize.NewAuthorization(&c, w.path))
+			w.auths = append(w.auths, summarize.NewAuthorization(&c, w.obj.Path))
 		}
 	}
 	return nil

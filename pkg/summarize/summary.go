@@ -27,6 +27,8 @@ type Call struct {
 	// File is where the call was read; of two copies, the first path in
 	// sort order, so the answer does not depend on scheduling.
 	File string `json:"file"`
+	// Key is the file's key in its source, to open it again for evidence.
+	Key string `json:"key,omitempty"`
 	// Offset and Length locate the event's record in File's decompressed
 	// document, so that evidence can be copied out after the scan.
 	Offset int64 `json:"offset"`
