@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -249,7 +250,15 @@ func remoteJobs() int { return max(8, 4*runtime.NumCPU()) }
 
 func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, error) {
 	var srcs []source.Source
-	for _, a := range slices.Compact(slices.Sorted(slices.Values(args))) {
+	// The same directory named twice ("logs", "./logs/") is read once.
+	clean := make([]string, len(args))
+	for i, a := range args {
+		clean[i] = a
+		if !isS3(a) {
+			clean[i] = filepath.Clean(a)
+		}
+	}
+	for _, a := range slices.Compact(slices.Sorted(slices.Values(clean))) {
 		s, err := source.New(ctx, a, c.s3)
 		if err != nil {
 			return nil, err
