@@ -85,6 +85,10 @@ func TestProgressLine(t *testing.T) {
 	if got, want := progressLine(&p, 2*time.Second), "4/? files  3.0 MB read  7 Support calls  1.5 MB/s  2s"; got != want {
 		t.Errorf("while listing: %q, want %q", got, want)
 	}
+	p.Total.Store(12)
+	if got := progressLine(&p, 0); !strings.HasPrefix(got, "4/12 files") {
+		t.Errorf("counted ahead: %q, want the count", got)
+	}
 	p.ListingDone.Store(true)
 	if got := progressLine(&p, 0); !strings.HasPrefix(got, "4/10 files") {
 		t.Errorf("after listing: %q, want the total", got)

@@ -68,6 +68,8 @@ func progressLine(p *scan.Progress, elapsed time.Duration) string {
 	total := "?"
 	if p.ListingDone.Load() {
 		total = fmt.Sprint(p.Listed.Load())
+	} else if n := p.Total.Load(); n > 0 {
+		total = fmt.Sprint(n)
 	}
 	mb := float64(p.Bytes.Load()) / 1e6
 	return fmt.Sprintf("%d/%s files  %.1f MB read  %d Support calls  %.1f MB/s  %s",

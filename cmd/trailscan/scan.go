@@ -122,7 +122,7 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		cfg.Jobs = remoteJobs()
 	}
 	cfg.Progress = new(scan.Progress)
-	stop := c.progress(cfg.Progress)
+	stop := c.progress(ctx, srcs, cfg)
 	sum, err := c.scan(ctx, srcs, cfg)
 	stop()
 	if err != nil {
@@ -275,10 +275,13 @@ func (c *scanCmd) write(res summarize.Result) error {
 }
 
 // progress shows a status line on a terminal until stop is called.
-func (c *scanCmd) progress(p *scan.Progress) (stop func()) {
+func (c *scanCmd) progress(ctx context.Context, srcs []source.Source, cfg scan.Config) (stop func()) {
 	f, ok := c.stderr.(*os.File)
 	if c.quiet || !ok || !isTerminal(f) {
 		return func() {}
 	}
-	return showProgress(f, p)
+	ctx, cancel := context.WithCancel(ctx)
+	go scan.CountAhead(ctx, srcs, cfg)
+	stopLine := showProgress(f, cfg.Progress)
+	return func() { cancel(); stopLine() }
 }

@@ -39,9 +39,38 @@ type Config struct {
 type Progress struct {
 	Listed      atomic.Int64 // objects found
 	ListingDone atomic.Bool
-	Done        atomic.Int64 // objects read or failed
-	Bytes       atomic.Int64 // stored bytes read
-	Matched     atomic.Int64 // Support calls found, before deduplication
+	// Total, when not 0, is how many objects the scan will read, counted
+	// ahead by CountAhead while the listing itself is held back by the
+	// workers.
+	Total   atomic.Int64
+	Done    atomic.Int64 // objects read or failed
+	Bytes   atomic.Int64 // stored bytes read
+	Matched atomic.Int64 // Support calls found, before deduplication
+}
+
+func (c Config) query() source.Query {
+	return source.Query{Since: c.Scope.Since, Until: c.Scope.Until, Accounts: c.Scope.Accounts, Regions: c.Scope.Regions}
+}
+
+// CountAhead counts the objects a scan with cfg will read, for progress,
+// when that is cheap: local sources only, and no Select (which may skip
+// most of them). It returns when the count is done or ctx is.
+func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
+	if cfg.Select != nil || cfg.Progress == nil {
+		return
+	}
+	for _, src := range srcs {
+		if _, local := src.(*source.Dir); !local {
+			return
+		}
+	}
+	var n int64
+	for _, src := range srcs {
+		if src.List(ctx, cfg.query(), func(source.Object) error { n++; return nil }) != nil {
+			return
+		}
+	}
+	cfg.Progress.Total.Store(n)
 }
 
 type job struct {
@@ -113,7 +142,7 @@ type doneMsg struct {
 }
 
 func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- job) error {
-	q := source.Query{Since: cfg.Scope.Since, Until: cfg.Scope.Until, Accounts: cfg.Scope.Accounts, Regions: cfg.Scope.Regions}
+	q := cfg.query()
 	for _, src := range srcs {
 		err := src.List(ctx, q, func(o source.Object) error {
 			if cfg.Select != nil && !cfg.Select(o) {

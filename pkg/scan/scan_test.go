@@ -250,3 +250,23 @@ func TestCancel(t *testing.T) {
 		t.Fatal("a cancelled scan returned no error")
 	}
 }
+
+// TestCountAhead counts what a scan of local sources will read, and
+// declines when a Select may skip objects.
+func TestCountAhead(t *testing.T) {
+	dir, m := setup(t)
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := scan.Config{Progress: new(scan.Progress)}
+	scan.CountAhead(context.Background(), []source.Source{src}, cfg)
+	if got, want := cfg.Progress.Total.Load(), int64(m.ValidFiles+len(m.DamagedFiles)); got != want {
+		t.Errorf("counted %d objects, want %d", got, want)
+	}
+	cfg = scan.Config{Progress: new(scan.Progress), Select: func(source.Object) bool { return false }}
+	scan.CountAhead(context.Background(), []source.Source{src}, cfg)
+	if got := cfg.Progress.Total.Load(); got != 0 {
+		t.Errorf("counted %d objects despite a Select", got)
+	}
+}
