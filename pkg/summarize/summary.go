@@ -3,6 +3,7 @@ package summarize
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"time"
 
@@ -145,24 +146,16 @@ func (s *Summary) Merge(o *Summary) {
 
 // Calls returns the distinct calls in time order (then by event ID).
 func (s *Summary) Calls() []Call {
-	out := make([]Call, 0, len(s.calls))
-	for _, c := range s.calls {
-		out = append(out, c)
-	}
-	slices.SortFunc(out, func(a, b Call) int {
-		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
-	})
-	return out
+	return slices.SortedFunc(maps.Values(s.calls), func(a, b Call) int { return inOrder(a.Time, a.ID, b.Time, b.ID) })
 }
 
 // Authorizations returns the distinct authorization events in time order.
 func (s *Summary) Authorizations() []Authorization {
-	out := make([]Authorization, 0, len(s.auths))
-	for _, a := range s.auths {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, func(a, b Authorization) int {
-		return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID))
-	})
-	return out
+	return slices.SortedFunc(maps.Values(s.auths), func(a, b Authorization) int { return inOrder(a.Time, a.ID, b.Time, b.ID) })
+}
+
+// inOrder orders events by time, then event ID, so that any two runs list
+// them alike.
+func inOrder(at time.Time, aID string, bt time.Time, bID string) int {
+	return cmp.Or(at.Compare(bt), cmp.Compare(aID, bID))
 }
