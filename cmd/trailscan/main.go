@@ -11,6 +11,8 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"syscall"
+
+	"github.com/trailscan/trailscan/pkg/report"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -78,18 +80,19 @@ func exitCode(err error, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "trailscan: interrupted")
 		return exitSignal
 	case errors.As(err, &u):
-		fmt.Fprintf(stderr, "trailscan: error: %v\n", u.err)
+		fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(u.err.Error()))
 		if u.hint != "" {
 			fmt.Fprintf(stderr, "trailscan: hint: %s\n", u.hint)
 		}
 		return exitUsage
 	case errors.As(err, &e):
 		if e.err != nil {
-			fmt.Fprintf(stderr, "trailscan: warning: %v\n", e.err)
+			fmt.Fprintf(stderr, "trailscan: warning: %s\n", report.Clean(e.err.Error()))
 		}
 		return e.code
 	}
-	fmt.Fprintf(stderr, "trailscan: error: %v\n", err)
+	// Errors can name S3 keys and quote input: never raw on a terminal.
+	fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(err.Error()))
 	return exitFailed
 }
 

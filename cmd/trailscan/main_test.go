@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/klauspost/compress/gzip"
@@ -73,4 +75,14 @@ func truncateCmd(ts *testscript.TestScript, neg bool, args []string) {
 	n, err := strconv.ParseInt(args[1], 10, 64)
 	ts.Check(err)
 	ts.Check(os.Truncate(ts.MkAbs(args[0]), n))
+}
+
+// TestErrorsEscaped: an error can quote an S3 key or logged text; what
+// reaches the terminal is escaped.
+func TestErrorsEscaped(t *testing.T) {
+	var stderr bytes.Buffer
+	code := exitCode(errors.New("get s3://b/evil\x1b[2J.json.gz: AccessDenied"), &stderr)
+	if code != exitFailed || bytes.ContainsRune(stderr.Bytes(), 0x1b) || !strings.Contains(stderr.String(), `evil\x1b[2J`) {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
 }
