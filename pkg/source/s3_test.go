@@ -196,12 +196,7 @@ func TestS3OpenFailures(t *testing.T) {
 		}
 		switch r.Key {
 		case denied:
-			resp.Body.Close()
-			return &http.Response{
-				StatusCode: http.StatusForbidden, Status: "403 Forbidden", Header: http.Header{"Content-Type": {"application/xml"}},
-				Body:    io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)),
-				Request: resp.Request,
-			}, nil
+			return accessDenied(resp), nil
 		case broken:
 			// Every connection drops after 10 bytes.
 			resp.Body = &cut{rc: resp.Body, n: 10}
@@ -342,12 +337,7 @@ func TestS3ScanFailures(t *testing.T) {
 		switch {
 		case denied == "" || r.Key == denied:
 			denied = r.Key
-			resp.Body.Close()
-			return &http.Response{
-				StatusCode: http.StatusForbidden, Status: "403 Forbidden", Header: http.Header{"Content-Type": {"application/xml"}},
-				Body:    io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)),
-				Request: resp.Request,
-			}, nil
+			return accessDenied(resp), nil
 		case broken == "" || r.Key == broken:
 			broken = r.Key
 			resp.Body = &cut{rc: resp.Body, n: 10}
@@ -411,5 +401,16 @@ func TestS3Cancel(t *testing.T) {
 	}
 	if err := src.List(ctx, source.Query{}, func(source.Object) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("list after cancel: %v, want context.Canceled", err)
+	}
+}
+
+// accessDenied replaces resp with S3's answer to a GET the caller may not
+// make.
+func accessDenied(resp *http.Response) *http.Response {
+	resp.Body.Close()
+	return &http.Response{
+		StatusCode: http.StatusForbidden, Status: "403 Forbidden", Header: http.Header{"Content-Type": {"application/xml"}},
+		Body:    io.NopCloser(strings.NewReader(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>`)),
+		Request: resp.Request,
 	}
 }
