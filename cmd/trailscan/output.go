@@ -4,32 +4,29 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"sync"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/atomicfile"
 	"github.com/trailscan/trailscan/pkg/scan"
 )
 
-// writeFile calls write with standard output, or with a temporary file
-// beside path that is renamed onto path once complete.
+// writeFile calls write with standard output, or with a file that
+// replaces path only once complete (see atomicfile): a reader never sees
+// half a result, and a failed run leaves the previous one.
 func writeFile(stdout io.Writer, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(stdout)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	defer os.Remove(f.Name())
+	defer f.Abort()
 	if err := write(f); err != nil {
-		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil

@@ -2,14 +2,13 @@ package state
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/atomicfile"
 	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -130,45 +129,27 @@ func scopeEqual(a, b Scope) bool {
 	return a.Since == b.Since && a.Until == b.Until && slices.Equal(a.Accounts, b.Accounts) && slices.Equal(a.Regions, b.Regions)
 }
 
-// afterTemp is called between writing the temporary file and renaming it
-// into place; tests make it fail to show that a crash there loses nothing.
-var afterTemp = func(tmp string) error { return nil }
+// afterTemp is called between writing the new state and renaming it into
+// place; tests make it fail to show that a crash there loses nothing.
+var afterTemp = func() error { return nil }
 
-// Save writes s to path atomically: a temporary file in the same
-// directory, flushed to disk, renamed onto path, and the directory flushed
-// so that the rename itself survives a crash.
+// Save writes s to path atomically (see atomicfile): a run killed at any
+// moment leaves the previous state whole. The state is readable by its
+// owner only, as it names every object of the archive.
 func (s *State) Save(path string) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return fmt.Errorf("write state %s: %w", path, err)
 	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a successful rename, there is nothing to remove
-	enc := json.NewEncoder(f)
-	if err := enc.Encode(s); err != nil {
-		f.Close()
+	defer f.Abort()
+	if err := json.NewEncoder(f).Encode(s); err != nil {
 		return fmt.Errorf("write state %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
+	if err := afterTemp(); err != nil {
 		return fmt.Errorf("write state %s: %w", path, err)
 	}
-	if err := f.Close(); err != nil {
+	if err := f.Commit(); err != nil {
 		return fmt.Errorf("write state %s: %w", path, err)
-	}
-	if err := afterTemp(tmp); err != nil {
-		return fmt.Errorf("write state %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write state %s: %w", path, err)
-	}
-	if d, err := os.Open(dir); err == nil {
-		err = d.Sync()
-		d.Close()
-		if err != nil && !errors.Is(err, os.ErrInvalid) {
-			return fmt.Errorf("write state %s: sync directory: %w", path, err)
-		}
 	}
 	return nil
 }

@@ -147,9 +147,9 @@ func TestCrashBeforeRename(t *testing.T) {
 	}
 	writeLog(t, dir, 1, "b", record(2, 1, "AWSSupport-1", true))
 	crash := errors.New("killed")
-	afterTemp = func(string) error { return crash }
+	afterTemp = func() error { return crash }
 	_, _, err = Scan(context.Background(), sp, sources(t, dir), scan.Config{})
-	afterTemp = func(string) error { return nil }
+	afterTemp = func() error { return nil }
 	if !errors.Is(err, crash) {
 		t.Fatalf("Scan: %v, want the injected crash", err)
 	}
