@@ -89,6 +89,7 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 	if cfg.Progress == nil {
 		cfg.Progress = new(Progress)
 	}
+	parent := ctx
 	g, ctx := errgroup.WithContext(ctx)
 	queue := make(chan job, 4*jobs)
 	g.Go(func() error {
@@ -125,6 +126,11 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 	err := g.Wait()
 	if done != nil {
 		close(done)
+	}
+	if err == nil {
+		// Workers end quietly once the queue is closed: a cancel that
+		// came after the last object was queued shows only here.
+		err = parent.Err()
 	}
 	if err != nil {
 		return nil, err
@@ -181,7 +187,13 @@ func newWorker(cfg Config, done chan<- doneMsg) *worker {
 }
 
 func (w *worker) read(ctx context.Context, j job) {
-	err := w.object(ctx, j)
+	err := j.obj.Err
+	if err == nil {
+		err = w.object(ctx, j)
+	}
+	if ctx.Err() != nil {
+		return // not a bad file: the scan is being stopped
+	}
 	if err != nil {
 		w.sum.Fail(j.obj.Path, err)
 	}

@@ -3,7 +3,9 @@ package scan_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -269,4 +271,40 @@ func TestCountAhead(t *testing.T) {
 	if got := cfg.Progress.Total.Load(); got != 0 {
 		t.Errorf("counted %d objects despite a Select", got)
 	}
+}
+
+// TestCancelLastObject cancels while the last object is being read, after
+// the listing has ended: the scan must report the cancel, not a result
+// with the object listed as damaged.
+func TestCancelLastObject(t *testing.T) {
+	opened := make(chan struct{})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { <-opened; cancel() }()
+	sum, err := scan.Run(ctx, []source.Source{stalling{opened}}, scan.Config{Jobs: 1})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run = %v, %v; want context.Canceled", sum, err)
+	}
+}
+
+// stalling is a source of one object whose read waits for the scan to be
+// cancelled, like a stalled network read.
+type stalling struct{ opened chan struct{} }
+
+func (stalling) String() string { return "stalling" }
+
+func (stalling) List(ctx context.Context, q source.Query, fn func(source.Object) error) error {
+	return fn(source.Object{Key: "k.json", Path: "k.json"})
+}
+
+func (s stalling) Open(ctx context.Context, o source.Object) (io.ReadCloser, error) {
+	close(s.opened)
+	return io.NopCloser(ctxReader{ctx}), nil
+}
+
+type ctxReader struct{ ctx context.Context }
+
+func (r ctxReader) Read([]byte) (int, error) {
+	<-r.ctx.Done()
+	return 0, r.ctx.Err()
 }

@@ -36,20 +36,32 @@ func (d *Dir) List(ctx context.Context, q Query, fn func(Object) error) error {
 		}
 		return fn(Object{Key: filepath.Base(d.root), Path: d.root, Size: st.Size(), ModTime: st.ModTime()})
 	}
-	return filepath.WalkDir(d.root, func(path string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return fmt.Errorf("list %s: %w", path, err)
+	// A trailing separator makes the walk follow a root that is a link to
+	// a directory, as the user expects; links below it are not followed.
+	root := d.root + string(filepath.Separator)
+	return filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
+		if path == root && err != nil {
+			return fmt.Errorf("list %s: %w", d.root, err)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rel, err := filepath.Rel(d.root, path)
-		if err != nil {
-			return err
+		rel, relErr := filepath.Rel(d.root, path)
+		if relErr != nil {
+			return relErr
 		}
 		key := filepath.ToSlash(rel)
+		if err != nil { // a folder or file below the root: report it, go on
+			if ferr := fn(Object{Key: key, Path: path, Err: err}); ferr != nil {
+				return ferr
+			}
+			if e != nil && e.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if e.IsDir() {
-			if path != d.root && q.Excludes(key) {
+			if path != root && q.Excludes(key) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -59,7 +71,7 @@ func (d *Dir) List(ctx context.Context, q Query, fn func(Object) error) error {
 		}
 		info, err := e.Info()
 		if err != nil {
-			return fmt.Errorf("list %s: %w", path, err)
+			return fn(Object{Key: key, Path: path, Err: err})
 		}
 		return fn(Object{Key: key, Path: path, Size: info.Size(), ModTime: info.ModTime()})
 	})
@@ -67,9 +79,5 @@ func (d *Dir) List(ctx context.Context, q Query, fn func(Object) error) error {
 
 // Open opens a listed file.
 func (d *Dir) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
-	f, err := os.Open(o.Path)
-	if err != nil {
-		return nil, fmt.Errorf("open %s: %w", o.Path, err)
-	}
-	return f, nil
+	return os.Open(o.Path) // its errors name the path
 }

@@ -17,6 +17,10 @@ type Object struct {
 	Size    int64
 	ETag    string // S3 only
 	ModTime time.Time
+	// Err is set when listing found the object, or a folder, but could not
+	// read it: the scan reports it as a failed file instead of opening it,
+	// rather than stopping.
+	Err error
 }
 
 // Source lists and opens the log objects of one location.
