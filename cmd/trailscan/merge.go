@@ -126,31 +126,11 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 }
 
 // status is the exit of a merge that wrote its result, as a full scan's
-// would be: an alert (4) for what --fail-on names, else partial (3) when
-// files failed or shards are missing.
+// would be, with missing shards as one more reason the result is partial.
 func (c *mergeCmd) status(m *merge.Merged, res summarize.Result) error {
 	var why []string
 	if len(m.Missing) > 0 {
 		why = append(why, fmt.Sprintf("%d of %d shards are missing (%s)", len(m.Missing), m.Origin.Shards, strings.Join(m.Missing, ", ")))
 	}
-	if n := len(res.FilesFailed); n > 0 {
-		why = append(why, fmt.Sprintf("%d of %d files could not be read", n, n+res.FilesScanned))
-	}
-	var partial error
-	if len(why) > 0 {
-		partial = fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))
-	}
-	if found := res.Alerts(c.failOn); len(found) > 0 {
-		if partial != nil && !c.quiet {
-			fmt.Fprintf(c.stderr, "trailscan: warning: %v\n", partial)
-		}
-		return exitError{exitAlert, fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
-	}
-	if partial == nil {
-		return nil
-	}
-	if c.quiet {
-		return exitError{exitPartial, nil}
-	}
-	return exitError{exitPartial, partial}
+	return outcome(res, c.failOn, why, c.quiet, c.stderr)
 }

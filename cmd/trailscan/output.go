@@ -4,11 +4,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/atomicfile"
+	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
 // writeFile calls write with standard output, or with a file that
@@ -71,4 +74,28 @@ func progressLine(p *scan.Progress, elapsed time.Duration) string {
 	mb := float64(p.Bytes.Load()) / 1e6
 	return fmt.Sprintf("%d/%s files  %.1f MB read  %d Support calls  %.1f MB/s  %s",
 		p.Done.Load(), total, mb, p.Matched.Load(), mb/max(elapsed.Seconds(), 0.001), elapsed.Round(time.Second))
+}
+
+// outcome is the exit of a run that wrote its result: 4 when --fail-on
+// finds what it names, which wins over 3 when the result is partial
+// (failed files, or the reasons in why). Reasons are warned about on
+// stderr unless quiet; the exit code tells them anyway.
+func outcome(res summarize.Result, failOn, why []string, quiet bool, stderr io.Writer) error {
+	if n := len(res.FilesFailed); n > 0 {
+		why = append([]string{fmt.Sprintf("%d of %d files could not be read", n, n+res.FilesScanned)}, why...)
+	}
+	var partial error
+	if len(why) > 0 && !quiet {
+		partial = fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))
+	}
+	if found := res.Alerts(failOn); len(found) > 0 {
+		if partial != nil {
+			fmt.Fprintf(stderr, "trailscan: warning: %s\n", report.Clean(partial.Error()))
+		}
+		return exitError{exitAlert, fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
+	}
+	if len(why) > 0 {
+		return exitError{exitPartial, partial}
+	}
+	return nil
 }

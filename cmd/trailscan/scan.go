@@ -139,32 +139,36 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if err := c.write(res); err != nil {
 		return err
 	}
-	if c.events != "" {
-		err := writeFile(c.stdout, c.events, func(w io.Writer) error {
-			_, err := evidence.Write(ctx, w, sum.Calls(), evidence.Sources(srcs))
-			return err
-		})
-		if err != nil {
-			return err
-		}
+	why, err := c.writeEvidence(ctx, sum, srcs)
+	if err != nil {
+		return err
 	}
 	if res.FilesScanned == 0 && len(res.FilesFailed) == 0 && !c.quiet {
 		fmt.Fprintf(c.stderr, "trailscan: warning: no CloudTrail log files found in %s\n", strings.Join(fs.Args(), ", "))
 	}
-	var partial error
-	if n := len(res.FilesFailed); n > 0 && !c.quiet { // with -q, the exit code and the output say it
-		partial = fmt.Errorf("%d of %d files could not be read; the result is partial", n, n+res.FilesScanned)
+	return outcome(res, c.failOn, why, c.quiet, c.stderr)
+}
+
+// writeEvidence writes --events. Records whose files cannot be read again
+// (deleted or changed since they were scanned) are left out; the returned
+// reason makes the run partial rather than failed, so that --fail-on
+// still alerts.
+func (c *scanCmd) writeEvidence(ctx context.Context, sum *summarize.Summary, srcs []source.Source) (why []string, err error) {
+	if c.events == "" {
+		return nil, nil
 	}
-	if found := res.Alerts(c.failOn); len(found) > 0 {
-		if partial != nil {
-			fmt.Fprintf(c.stderr, "trailscan: warning: %v\n", partial)
+	var missed *evidence.MissedError
+	err = writeFile(c.stdout, c.events, func(w io.Writer) error {
+		_, err := evidence.Write(ctx, w, sum.Calls(), evidence.Sources(srcs))
+		if errors.As(err, &missed) {
+			return nil
 		}
-		return exitError{exitAlert, fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
+		return err
+	})
+	if missed != nil {
+		why = append(why, missed.Error())
 	}
-	if len(res.FilesFailed) > 0 {
-		return exitError{exitPartial, partial}
-	}
-	return nil
+	return why, err
 }
 
 // scan runs the scan, incrementally when --state is given.

@@ -25,7 +25,8 @@ type Opener func(ctx context.Context, o source.Object) (io.ReadCloser, error)
 // copied byte for byte, except that line breaks between its JSON tokens
 // become spaces, so that each record stays on one line (JSON strings cannot
 // hold a raw line break, so no value changes). It returns how many records
-// it wrote.
+// it wrote, and a *MissedError when some files could not be read again:
+// every other record is still written.
 //
 // Records are first copied file by file, in offset order, to a temporary
 // spool file, then from there to w in the order asked for: each file is
@@ -51,10 +52,11 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 	slices.Sort(files)
 	out := &oneLine{w: bufio.NewWriterSize(spool, 64<<10)}
 	var at int64
+	var missed MissedError
 	for _, f := range files {
 		idx := byFile[f]
 		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(calls[a].Offset, calls[b].Offset) })
-		err := copySpans(ctx, source.Object{Path: f, Key: calls[byFile[f][0]].Key}, open, out, func(yield func(off, n int64) error) error {
+		err := copySpans(ctx, source.Object{Path: f, Key: calls[idx[0]].Key}, open, out, func(yield func(off, n int64) error) error {
 			for _, i := range idx {
 				if calls[i].Length <= 0 {
 					return fmt.Errorf("event %s: where its record lies in %s is not known", calls[i].ID, f)
@@ -67,8 +69,26 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 			}
 			return nil
 		})
-		if err != nil {
-			return 0, err
+		if err == nil {
+			continue
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		// The file is gone or changed since the scan: its records are left
+		// out, said so, and the others still written. What it left in the
+		// spool is skipped over.
+		for _, i := range idx {
+			if spans[i].n == 0 {
+				missed.Events++
+			}
+		}
+		missed.Files = append(missed.Files, summarize.FileError{Path: f, Error: err.Error()})
+		if err := out.w.Flush(); err != nil {
+			return 0, fmt.Errorf("write evidence: spool: %w", err)
+		}
+		if at, err = spool.Seek(0, io.SeekCurrent); err != nil {
+			return 0, fmt.Errorf("write evidence: spool: %w", err)
 		}
 	}
 	if err := out.w.Flush(); err != nil {
@@ -76,9 +96,9 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	written := 0
-	for i, s := range spans {
-		if i > 0 && calls[i].ID == calls[i-1].ID {
-			continue // each event once
+	for _, s := range spans {
+		if s.n == 0 {
+			continue // its file could not be read again
 		}
 		written++
 		if _, err := io.Copy(bw, io.NewSectionReader(spool, s.at, s.n)); err != nil {
@@ -89,7 +109,23 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 	if err := bw.Flush(); err != nil {
 		return 0, fmt.Errorf("write evidence: %w", err)
 	}
+	if len(missed.Files) > 0 {
+		return written, &missed
+	}
 	return written, nil
+}
+
+// MissedError reports records Write could not copy because their files
+// could not be read again after the scan (deleted or changed since): the
+// evidence holds every other record.
+type MissedError struct {
+	Events int
+	Files  []summarize.FileError
+}
+
+func (e *MissedError) Error() string {
+	return fmt.Sprintf("evidence incomplete: records left out: %d, files that could not be read again: %d (first: %s)",
+		e.Events, len(e.Files), e.Files[0].Error)
 }
 
 // copySpans opens path, inflates it, and copies the spans that each
@@ -97,7 +133,7 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 func copySpans(ctx context.Context, o source.Object, open Opener, w io.Writer, spans func(yield func(off, n int64) error) error) error {
 	rc, err := open(ctx, o)
 	if err != nil {
-		return fmt.Errorf("evidence: %w", err)
+		return err
 	}
 	defer rc.Close()
 	br := bufio.NewReaderSize(rc, 64<<10)

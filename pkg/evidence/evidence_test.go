@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -87,5 +88,36 @@ func TestWriteMissingObject(t *testing.T) {
 	if err == nil {
 		rc.Close()
 		t.Fatal("opened an object that does not exist")
+	}
+}
+
+// TestWriteMissedFile: a file deleted after the scan leaves its records out,
+// says so, and the other files' records are still written.
+func TestWriteMissedFile(t *testing.T) {
+	dir := t.TempDir()
+	for name, doc := range map[string]string{
+		"a.json": `{"Records":[` + rec("a", "2026-10-01T00:00:01Z", "") + `]}`,
+		"b.json": `{"Records":[` + rec("b", "2026-10-01T00:00:02Z", "") + `]}`,
+		"c.json": `{"Records":[` + rec("c", "2026-10-01T00:00:03Z", "") + `]}`,
+	} {
+		os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644)
+	}
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(filepath.Join(dir, "b.json"))
+	var out bytes.Buffer
+	n, err := Write(context.Background(), &out, sum.Calls(), Sources([]source.Source{src}))
+	var missed *MissedError
+	if !errors.As(err, &missed) || missed.Events != 1 || len(missed.Files) != 1 || !strings.HasSuffix(missed.Files[0].Path, "b.json") {
+		t.Fatalf("err = %v, want one event of b.json missed", err)
+	}
+	if n != 2 || strings.Count(out.String(), "\n") != 2 || !strings.Contains(out.String(), `"eventID":"a"`) || !strings.Contains(out.String(), `"eventID":"c"`) {
+		t.Errorf("wrote %d records:\n%s", n, out.String())
 	}
 }
