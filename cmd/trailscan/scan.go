@@ -189,6 +189,9 @@ func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Confi
 		if stats.Rescanned {
 			fmt.Fprintf(c.stderr, "trailscan: warning: %d objects changed since they were read: everything was read again\n", stats.Changed)
 		}
+		if stats.Dropped > 0 {
+			fmt.Fprintf(c.stderr, "trailscan: warning: %d objects read before are no longer in the source: after reading everything again, their events no longer count\n", stats.Dropped)
+		}
 		if stats.Missing > 0 {
 			fmt.Fprintf(c.stderr, "trailscan: warning: %d objects in the state are no longer in the source; their events are still counted\n", stats.Missing)
 		}

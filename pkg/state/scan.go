@@ -19,6 +19,9 @@ type Stats struct {
 	Changed   int  // objects read before that have changed since
 	Missing   int  // objects in the state that were not listed: kept
 	Rescanned bool // a changed object made the run read everything again
+	// Dropped counts objects no longer in the source that a rescan left
+	// out: after reading everything again, only what is there counts.
+	Dropped int
 }
 
 // Scan runs a scan of srcs with cfg that reads only what the state at path
@@ -55,6 +58,11 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 	}
 	if len(r.changed) > 0 {
 		stats.Changed, stats.Rescanned = len(r.changed), true
+		for p := range st.Objects {
+			if !r.listed[p] {
+				stats.Dropped++
+			}
+		}
 		st = New(names, scope)
 		if r, sum, err = scanWith(ctx, st, srcs, cfg); err != nil {
 			return nil, stats, err

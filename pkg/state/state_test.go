@@ -213,3 +213,20 @@ func TestRefused(t *testing.T) {
 		t.Errorf("newer version: err = %v, want a refusal", err)
 	}
 }
+
+// TestChangedAndGone: a rescan forced by a changed object counts only what
+// is still there, and says how many objects it dropped.
+func TestChangedAndGone(t *testing.T) {
+	dir, sp := t.TempDir(), filepath.Join(t.TempDir(), "state.json")
+	writeLog(t, dir, 1, "a", record(1, 1, "AWSSupport-1", true))
+	writeLog(t, dir, 1, "b", record(2, 1, "AWSSupport-1", true))
+	gone := writeLog(t, dir, 1, "c", record(3, 1, "AWSSupport-1", true))
+	incremental(t, dir, sp, scan.Config{})
+	os.Remove(gone)
+	writeLog(t, dir, 1, "b", record(4, 1, "AWSSupport-1", true))
+	got, stats := incremental(t, dir, sp, scan.Config{})
+	if !stats.Rescanned || stats.Dropped != 1 {
+		t.Errorf("stats = %+v, want a rescan that dropped 1 object", stats)
+	}
+	sameAsFull(t, "changed and gone", got, full(t, dir, scan.Config{}))
+}
