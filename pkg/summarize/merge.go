@@ -1,6 +1,9 @@
 package summarize
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Origin says where a result came from: what was scanned, by which shard,
 // with which trailscan. Merge refuses parts whose origins do not belong
@@ -17,6 +20,22 @@ type Origin struct {
 	// Parts lists the shards ("i/N") a merged result was made of: all of
 	// them unless the merge was told to accept an incomplete set.
 	Parts []string `json:"parts,omitempty"`
+}
+
+// Missing lists the shards ("i/N") a merged result lacks: none unless the
+// merge was told to accept an incomplete set. A result without an origin
+// lacks nothing.
+func (o *Origin) Missing() []string {
+	if o == nil || o.Shards == 0 {
+		return nil
+	}
+	var missing []string
+	for i := range o.Shards {
+		if id := fmt.Sprintf("%d/%d", i, o.Shards); !slices.Contains(o.Parts, id) {
+			missing = append(missing, id)
+		}
+	}
+	return missing
 }
 
 // Scope is filter.Scope as written in a result: times in RFC 3339, empty
