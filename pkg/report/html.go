@@ -4,9 +4,11 @@ import (
 	"crypto/sha256"
 	_ "embed"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
+	"reflect"
 	"slices"
 
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -28,6 +30,10 @@ var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 // HTML writes r as one self-contained page: no request leaves it when it
 // is opened, and it holds no script or style from anywhere else.
 func HTML(w io.Writer, r summarize.Result) error {
+	r, err := cleaned(r)
+	if err != nil {
+		return fmt.Errorf("write html report: %w", err)
+	}
 	d := htmlData{Result: r, Chart: chartOf(r.Days), Script: template.JS(pageScript), ScriptHash: scriptHash}
 	if err := htmlTemplate.Execute(w, d); err != nil {
 		return fmt.Errorf("write html report: %w", err)
@@ -150,4 +156,42 @@ func chartOf(days []summarize.Day) chart {
 		})
 	}
 	return c
+}
+
+// cleaned returns a deep copy of r with every string passed through Clean.
+// html/template stops markup; Clean also makes visible what a browser
+// would silently obey, such as a bidirectional override that reorders a
+// cell so that it reads as something else.
+func cleaned(r summarize.Result) (summarize.Result, error) {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return r, err
+	}
+	var c summarize.Result
+	if err := json.Unmarshal(b, &c); err != nil {
+		return r, err
+	}
+	cleanStrings(reflect.ValueOf(&c).Elem())
+	return c, nil
+}
+
+func cleanStrings(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(Clean(v.String()))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			cleanStrings(v.Field(i))
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			cleanStrings(v.Index(i))
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			cleanStrings(v.Elem())
+		}
+	}
 }

@@ -140,3 +140,21 @@ func TestHTMLEscapes(t *testing.T) {
 		}
 	}
 }
+
+// TestHTMLShowsUnprintable: a bidirectional override or an escape sequence
+// in a logged string is shown as an escape on the page, not obeyed, and
+// the caller's result is left as it was.
+func TestHTMLShowsUnprintable(t *testing.T) {
+	r := summarize.Result{Notable: []summarize.Notable{{ID: "e1", UserAgent: "curl\u202e1.exe\x1b[31m", Reason: "write"}}}
+	var out bytes.Buffer
+	if err := HTML(&out, r); err != nil {
+		t.Fatal(err)
+	}
+	page := out.String()
+	if strings.ContainsAny(page, "\u202e\x1b") || !strings.Contains(page, `curl\u202e1.exe\x1b[31m`) {
+		t.Errorf("unprintable characters reached the page raw, or the escaped text is missing")
+	}
+	if r.Notable[0].UserAgent != "curl\u202e1.exe\x1b[31m" {
+		t.Error("HTML changed the caller's result")
+	}
+}
