@@ -38,10 +38,12 @@ Flags:
 Exit codes:
   0  complete
   1  a part cannot be read, or the parts do not belong together
-  2  bad usage
+  2  bad usage: a file that is not a shard's JSON, or shards missing
+     without --incomplete
   3  merged, but the result is partial: some files could not be read by
      the shards, or (with --incomplete) some shards are missing
   4  the merged result holds what --fail-on names
+  130 interrupted
 `
 
 type mergeCmd struct {
