@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 
 	"github.com/spf13/pflag"
@@ -24,9 +25,8 @@ func (c *scanCmd) addShardFlags(fs *pflag.FlagSet) {
 		"auto/N takes i from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX")
 }
 
-// applyShard limits cfg to this copy's share of the objects. Another
-// feature's Select (an incremental run's) is kept: an object is read when
-// it is in the share and the other selects it too.
+// applyShard limits cfg to this copy's share of the objects. A shard's
+// output is a part for 'trailscan merge', so it must be JSON.
 func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	if c.shard.arg == "" {
 		return nil
@@ -35,11 +35,11 @@ func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	if err != nil {
 		return usageError{err, "write --shard 0/4 for the first of four shards, or --shard auto/4 inside an AWS Batch array job or a Kubernetes indexed Job"}
 	}
-	c.shard.spec = &spec
-	prev := cfg.Select
-	cfg.Select = func(o source.Object) bool {
-		return spec.Select(o) && (prev == nil || prev(o))
+	if c.format != "json" {
+		return usageError{fmt.Errorf("--shard writes a part for 'trailscan merge', which reads JSON, not %s", c.format), "add -f json, and choose the format when merging"}
 	}
+	c.shard.spec = &spec
+	cfg.Select = spec.Select
 	return nil
 }
 
