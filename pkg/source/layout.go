@@ -79,7 +79,7 @@ func ParseLayout(key string) (Layout, bool) {
 		}
 		n, err := strconv.Atoi(rest[3+j])
 		if err != nil || n < 1 || n > limits[j] {
-			// Not a date folder: keep the levels read so far.
+			// Not a date folder: no date levels, so never excluded by time.
 			l.Year, l.Month, l.Day = 0, 0, 0
 			break
 		}

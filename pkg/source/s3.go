@@ -1,6 +1,7 @@
 package source
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -130,7 +131,7 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 	if opts.Region == "" && endpoint == "" {
 		// AWS answers for any region with the bucket's own in a header;
 		// asking it there saves a redirect per request afterwards.
-		region, err := bucketRegion(ctx, s3.NewFromConfig(cfg, clientOpts(cmpOr(cfg.Region, "us-east-1"))), bucket)
+		region, err := bucketRegion(ctx, s3.NewFromConfig(cfg, clientOpts(cmp.Or(cfg.Region, "us-east-1"))), bucket)
 		if err != nil {
 			return nil, s.accessError(err)
 		}
@@ -161,13 +162,6 @@ func newHTTPClient() *awshttp.BuildableClient {
 	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
 		t.MaxIdleConnsPerHost = idleConns
 	})
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // bucketRegion asks S3 where bucket is. S3 names the region in the

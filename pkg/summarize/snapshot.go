@@ -2,7 +2,6 @@ package summarize
 
 import (
 	"cmp"
-	"encoding/json"
 	"fmt"
 	"slices"
 )
@@ -58,23 +57,6 @@ func (sn Snapshot) Summary() (*Summary, error) {
 		s.AddAuthorization(a)
 	}
 	return s, nil
-}
-
-// MarshalJSON writes s as its Snapshot.
-func (s *Summary) MarshalJSON() ([]byte, error) { return json.Marshal(s.Snapshot()) }
-
-// UnmarshalJSON reads a Snapshot into s, replacing what s held.
-func (s *Summary) UnmarshalJSON(b []byte) error {
-	var sn Snapshot
-	if err := json.Unmarshal(b, &sn); err != nil {
-		return fmt.Errorf("read summary snapshot: %w", err)
-	}
-	got, err := sn.Summary()
-	if err != nil {
-		return err
-	}
-	*s = *got
-	return nil
 }
 
 // Forget removes what the file at path contributed to s's list of failed
