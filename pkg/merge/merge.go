@@ -8,7 +8,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/shard"
@@ -25,14 +24,7 @@ func Origin(srcs []source.Source, scope filter.Scope, spec shard.Spec, version s
 	}
 	slices.Sort(o.Sources)
 	o.Sources = slices.Compact(o.Sources)
-	if !scope.Since.IsZero() {
-		o.Scope.Since = scope.Since.UTC().Format(time.RFC3339Nano)
-	}
-	if !scope.Until.IsZero() {
-		o.Scope.Until = scope.Until.UTC().Format(time.RFC3339Nano)
-	}
-	o.Scope.Accounts = slices.Compact(slices.Sorted(slices.Values(scope.Accounts)))
-	o.Scope.Regions = slices.Compact(slices.Sorted(slices.Values(scope.Regions)))
+	o.Scope = summarize.ScopeOf(scope)
 	return o
 }
 
@@ -147,9 +139,9 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 		case !slices.Equal(o.Sources, fo.Sources):
 			return nil, fmt.Errorf("%s scanned %s but %s scanned %s: parts of different sources cannot be merged",
 				first.Name, list(fo.Sources), p.Name, list(o.Sources))
-		case !sameScope(o.Scope, fo.Scope):
+		case !o.Scope.Equal(fo.Scope):
 			return nil, fmt.Errorf("%s scanned %s but %s scanned %s: parts of different scopes cannot be merged",
-				first.Name, scopeString(fo.Scope), p.Name, scopeString(o.Scope))
+				first.Name, fo.Scope.String(), p.Name, o.Scope.String())
 		case o.Version != fo.Version:
 			// Another version may assign objects to shards otherwise.
 			return nil, fmt.Errorf("%s was written by trailscan %s but %s by trailscan %s: run every shard with the same trailscan",
@@ -192,30 +184,6 @@ type IncompleteError struct {
 func (e *IncompleteError) Error() string {
 	return fmt.Sprintf("%d of %d shards given (%s); missing %s",
 		len(e.Given), e.Count, strings.Join(e.Given, ", "), strings.Join(e.Missing, ", "))
-}
-
-func sameScope(a, b summarize.Scope) bool {
-	return a.Since == b.Since && a.Until == b.Until && slices.Equal(a.Accounts, b.Accounts) && slices.Equal(a.Regions, b.Regions)
-}
-
-func scopeString(s summarize.Scope) string {
-	var parts []string
-	if s.Since != "" {
-		parts = append(parts, "since "+s.Since)
-	}
-	if s.Until != "" {
-		parts = append(parts, "until "+s.Until)
-	}
-	if len(s.Accounts) > 0 {
-		parts = append(parts, "accounts "+strings.Join(s.Accounts, ","))
-	}
-	if len(s.Regions) > 0 {
-		parts = append(parts, "regions "+strings.Join(s.Regions, ","))
-	}
-	if len(parts) == 0 {
-		return "everything"
-	}
-	return strings.Join(parts, " ")
 }
 
 func list(xs []string) string {

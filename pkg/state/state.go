@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/atomicfile"
-	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
@@ -20,34 +19,13 @@ const Version = 1
 
 // State is what an incremental run keeps between runs.
 type State struct {
-	Version int      `json:"version"`
-	Sources []string `json:"sources"`
-	Scope   Scope    `json:"scope"`
+	Version int             `json:"version"`
+	Sources []string        `json:"sources"`
+	Scope   summarize.Scope `json:"scope"` // a state made with one scope means nothing for another
 	// Objects are the objects read so far (or that failed), by path.
 	Objects map[string]Object `json:"objects"`
 	// Summary is the cumulative result of every object read so far.
 	Summary summarize.Snapshot `json:"summary"`
-}
-
-// Scope is the part of a scan's configuration that decides which events
-// count: a state made with one scope means nothing for another.
-type Scope struct {
-	Since    string   `json:"since,omitempty"`
-	Until    string   `json:"until,omitempty"`
-	Accounts []string `json:"accounts"`
-	Regions  []string `json:"regions"`
-}
-
-// ScopeOf is the canonical Scope of a filter scope.
-func ScopeOf(sc filter.Scope) Scope {
-	s := Scope{Accounts: canonical(sc.Accounts), Regions: canonical(sc.Regions)}
-	if !sc.Since.IsZero() {
-		s.Since = sc.Since.UTC().Format(time.RFC3339Nano)
-	}
-	if !sc.Until.IsZero() {
-		s.Until = sc.Until.UTC().Format(time.RFC3339Nano)
-	}
-	return s
 }
 
 // Object is what identifies the version of an object that was read: a
@@ -68,7 +46,7 @@ func (a Object) same(b Object) bool {
 }
 
 // New returns an empty state for a scan of sources within scope.
-func New(sources []string, scope Scope) *State {
+func New(sources []string, scope summarize.Scope) *State {
 	return &State{
 		Version: Version, Sources: canonical(sources), Scope: scope,
 		Objects: map[string]Object{}, Summary: summarize.New().Snapshot(),
@@ -115,18 +93,14 @@ func Load(path string) (*State, error) {
 }
 
 // Check refuses a state made for other sources or another scope.
-func (s *State) Check(path string, sources []string, scope Scope) error {
+func (s *State) Check(path string, sources []string, scope summarize.Scope) error {
 	if want := canonical(sources); !slices.Equal(s.Sources, want) {
 		return &MismatchError{Path: path, What: "source", Have: s.Sources, Want: want}
 	}
-	if !scopeEqual(s.Scope, scope) {
-		return &MismatchError{Path: path, What: "scope (--since, --until, --account, --region)", Have: s.Scope, Want: scope}
+	if !s.Scope.Equal(scope) {
+		return &MismatchError{Path: path, What: "scope (--since, --until, --account, --region)", Have: s.Scope.String(), Want: scope.String()}
 	}
 	return nil
-}
-
-func scopeEqual(a, b Scope) bool {
-	return a.Since == b.Since && a.Until == b.Until && slices.Equal(a.Accounts, b.Accounts) && slices.Equal(a.Regions, b.Regions)
 }
 
 // afterTemp is called between writing the new state and renaming it into
