@@ -23,15 +23,28 @@ func (q Query) Excludes(dir string) bool {
 	if !ok {
 		return false
 	}
-	switch {
-	case l.Account != "" && !q.HasAccount(l.Account),
-		l.Region != "" && !q.HasRegion(l.Region),
-		l.Day != 0 && !q.HasDay(time.Date(l.Year, l.Month, l.Day, 0, 0, 0, 0, time.UTC)),
-		l.Month != 0 && !q.HasMonth(l.Year, l.Month),
-		l.Year != 0 && !q.HasYear(l.Year):
+	if l.Account != "" && !q.HasAccount(l.Account) || l.Region != "" && !q.HasRegion(l.Region) {
 		return true
 	}
-	return false
+	start, end, dated := l.span()
+	return dated && !q.overlaps(start, end)
+}
+
+// span is the time of the deliveries below a date folder (a year, a month
+// or a day); dated is false above the date levels.
+func (l Layout) span() (start, end time.Time, dated bool) {
+	switch {
+	case l.Day != 0:
+		start = time.Date(l.Year, l.Month, l.Day, 0, 0, 0, 0, time.UTC)
+		return start, start.AddDate(0, 0, 1), true
+	case l.Month != 0:
+		start = time.Date(l.Year, l.Month, 1, 0, 0, 0, 0, time.UTC)
+		return start, start.AddDate(0, 1, 0), true
+	case l.Year != 0:
+		start = time.Date(l.Year, 1, 1, 0, 0, 0, 0, time.UTC)
+		return start, start.AddDate(1, 0, 0), true
+	}
+	return time.Time{}, time.Time{}, false
 }
 
 // Layout is what a key says about the logs below it, as far as the key

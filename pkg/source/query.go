@@ -29,26 +29,6 @@ func (q Query) HasRegion(r string) bool {
 	return len(q.Regions) == 0 || slices.Contains(q.Regions, r)
 }
 
-// HasDay reports whether the day folder of day (any time in it) may hold
-// events in scope: files delivered from the first instant of the window
-// until LateDelivery after its end.
-func (q Query) HasDay(day time.Time) bool {
-	start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
-	return q.overlaps(start, start.AddDate(0, 0, 1))
-}
-
-// HasMonth is HasDay for a month folder.
-func (q Query) HasMonth(year int, month time.Month) bool {
-	start := time.Date(year, month, 1, 0, 0, 0, 0, time.UTC)
-	return q.overlaps(start, start.AddDate(0, 1, 0))
-}
-
-// HasYear is HasDay for a year folder.
-func (q Query) HasYear(year int) bool {
-	start := time.Date(year, 1, 1, 0, 0, 0, 0, time.UTC)
-	return q.overlaps(start, start.AddDate(1, 0, 0))
-}
-
 // overlaps reports whether deliveries in [from, to) can carry events in
 // the window.
 func (q Query) overlaps(from, to time.Time) bool {

@@ -318,18 +318,8 @@ func covers(q Query, dir string) bool {
 	if !ok || l.Region == "" {
 		return false
 	}
-	var start, end time.Time
-	switch {
-	case l.Day != 0:
-		start = time.Date(l.Year, l.Month, l.Day, 0, 0, 0, 0, time.UTC)
-		end = start.AddDate(0, 0, 1)
-	case l.Month != 0:
-		start = time.Date(l.Year, l.Month, 1, 0, 0, 0, 0, time.UTC)
-		end = start.AddDate(0, 1, 0)
-	case l.Year != 0:
-		start = time.Date(l.Year, 1, 1, 0, 0, 0, 0, time.UTC)
-		end = start.AddDate(1, 0, 0)
-	default: // the region: all time
+	start, end, dated := l.span()
+	if !dated { // the region: all time
 		return q.Since.IsZero() && q.Until.IsZero()
 	}
 	return (q.Since.IsZero() || !q.Since.After(start)) &&
