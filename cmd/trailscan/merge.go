@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/merge"
-	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -49,20 +47,15 @@ Exit codes:
 type mergeCmd struct {
 	stdout, stderr io.Writer
 
-	format, output string
-	by             string
-	failOn         []string
-	incomplete     bool
-	quiet          bool
+	reportFlags
+	incomplete bool
+	quiet      bool
 }
 
 func (c *mergeCmd) flags() *pflag.FlagSet {
 	fs := pflag.NewFlagSet("merge", pflag.ContinueOnError)
 	fs.SortFlags = false
-	fs.StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
-	fs.StringVarP(&c.output, "output", "o", "", "write the result to this file instead of standard output")
-	fs.StringVar(&c.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
-	fs.StringSliceVar(&c.failOn, "fail-on", nil, "exit 4 when the merged result holds: "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
+	c.register(fs, "the merged result holds")
 	fs.BoolVar(&c.incomplete, "incomplete", false, "merge even if some shards are missing (the result says which; exit code 3)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no warnings on standard error")
 	return fs
@@ -78,16 +71,8 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 		}
 		return usageError{err, "run 'trailscan merge --help' for the flags"}
 	}
-	if !slices.Contains(report.Formats, c.format) {
-		return usageError{fmt.Errorf("unknown format %q", c.format), "use one of: " + strings.Join(report.Formats, ", ")}
-	}
-	if !slices.Contains(summarize.Groupings, c.by) {
-		return usageError{fmt.Errorf("unknown grouping --by %q", c.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
-	}
-	for _, k := range c.failOn {
-		if !slices.Contains(summarize.AlertKinds, k) {
-			return usageError{fmt.Errorf("unknown --fail-on %q", k), "use one or more of: " + strings.Join(summarize.AlertKinds, ", ")}
-		}
+	if err := c.check(); err != nil {
+		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{errors.New("no PART given"), "name the JSON files written by 'trailscan scan --shard i/N -f json'"}
@@ -115,13 +100,7 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	res := m.Result()
-	if c.by != "service" {
-		res.By = c.by
-		if res.Groups, err = m.Summary.Group(c.by); err != nil {
-			return err
-		}
-	}
-	if err := writeFile(c.stdout, c.output, func(w io.Writer) error { return report.Write(w, c.format, res) }); err != nil {
+	if err := c.write(c.stdout, &res, m.Summary); err != nil {
 		return err
 	}
 	return c.status(m, res)

@@ -4,9 +4,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/atomicfile"
 	"github.com/trailscan/trailscan/pkg/report"
@@ -98,4 +101,46 @@ func outcome(res summarize.Result, failOn, why []string, quiet bool, stderr io.W
 		return exitError{exitPartial, partial}
 	}
 	return nil
+}
+
+// reportFlags choose what scan and merge write, and when they alert.
+type reportFlags struct {
+	format, output, by string
+	failOn             []string
+}
+
+// register adds the flags; finds says what --fail-on looks at.
+func (f *reportFlags) register(fs *pflag.FlagSet, finds string) {
+	fs.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
+	fs.StringVarP(&f.output, "output", "o", "", "write the result to this file instead of standard output")
+	fs.StringVar(&f.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
+	fs.StringSliceVar(&f.failOn, "fail-on", nil, "exit 4 when "+finds+": "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
+}
+
+func (f *reportFlags) check() error {
+	if !slices.Contains(report.Formats, f.format) {
+		return usageError{fmt.Errorf("unknown format %q", f.format), "use one of: " + strings.Join(report.Formats, ", ")}
+	}
+	if !slices.Contains(summarize.Groupings, f.by) {
+		return usageError{fmt.Errorf("unknown grouping --by %q", f.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
+	}
+	for _, k := range f.failOn {
+		if !slices.Contains(summarize.AlertKinds, k) {
+			return usageError{fmt.Errorf("unknown --fail-on %q", k), "use one or more of: " + strings.Join(summarize.AlertKinds, ", ")}
+		}
+	}
+	return nil
+}
+
+// write groups res as --by asks, and writes it in --format to --output
+// (or stdout).
+func (f *reportFlags) write(stdout io.Writer, res *summarize.Result, sum *summarize.Summary) error {
+	if f.by != "service" {
+		groups, err := sum.Group(f.by)
+		if err != nil {
+			return err
+		}
+		res.By, res.Groups = f.by, groups
+	}
+	return writeFile(stdout, f.output, func(w io.Writer) error { return report.Write(w, f.format, *res) })
 }

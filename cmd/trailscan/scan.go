@@ -15,7 +15,6 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/evidence"
-	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/state"
@@ -60,17 +59,15 @@ exit 1.
 type scanCmd struct {
 	stdout, stderr io.Writer
 
+	reportFlags
 	since, until     string
-	format, output   string
 	jobs             int
 	accounts, region []string
 	quiet            bool
 	s3               source.Options
 	shard            shardOpts // hooks.go
-	by               string
 	events           string
 	statePath        string
-	failOn           []string
 }
 
 func (c *scanCmd) flags() *pflag.FlagSet {
@@ -80,8 +77,7 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 	fs.StringVar(&c.until, "until", "", "count events before this time (RFC 3339 or YYYY-MM-DD, UTC)")
 	fs.StringSliceVar(&c.accounts, "account", nil, "only this account ID (repeatable)")
 	fs.StringSliceVar(&c.region, "region", nil, "only events in this AWS region (repeatable)")
-	fs.StringVarP(&c.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
-	fs.StringVarP(&c.output, "output", "o", "", "write the result to this file instead of standard output")
+	c.register(fs, "the scan finds")
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs; for S3, 4 per CPU, at least 8)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress line or warnings on standard error (the exit code still says a result is partial)")
 	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
@@ -89,10 +85,8 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 	fs.StringVar(&c.s3.Endpoint, "endpoint-url", "", "S3-compatible endpoint or VPC endpoint URL")
 	fs.BoolVar(&c.s3.PathStyle, "path-style", false, "path-style S3 addressing (some S3-compatible stores need it)")
 	fs.StringVar(&c.s3.RequestPayer, "request-payer", "", `"requester" for requester-pays buckets`)
-	fs.StringVar(&c.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
 	fs.StringVar(&c.events, "events", "", "write each matched Support event, whole, to this file as NDJSON, in time order")
 	fs.StringVar(&c.statePath, "state", "", "incremental run: read only objects this state file has not seen, keep it up to date,\nand report the cumulative result")
-	fs.StringSliceVar(&c.failOn, "fail-on", nil, "exit 4 when the scan finds: "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
 	c.addShardFlags(fs)
 	return fs
 }
@@ -129,14 +123,8 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	res := sum.Result()
-	if c.by != "service" {
-		res.By = c.by
-		if res.Groups, err = sum.Group(c.by); err != nil {
-			return err
-		}
-	}
 	c.shardResult(&res, sum, srcs, cfg)
-	if err := c.write(res); err != nil {
+	if err := c.write(c.stdout, &res, sum); err != nil {
 		return err
 	}
 	why, err := c.writeEvidence(ctx, sum, srcs)
@@ -211,19 +199,11 @@ func (c *scanCmd) config() (scan.Config, error) {
 	if !cfg.Scope.Since.IsZero() && !cfg.Scope.Until.IsZero() && !cfg.Scope.Since.Before(cfg.Scope.Until) {
 		return cfg, usageError{fmt.Errorf("--since %s is not before --until %s", c.since, c.until), ""}
 	}
-	if !slices.Contains(report.Formats, c.format) {
-		return cfg, usageError{fmt.Errorf("unknown format %q", c.format), "use one of: " + strings.Join(report.Formats, ", ")}
+	if err := c.check(); err != nil {
+		return cfg, err
 	}
 	if c.jobs < 0 {
 		return cfg, usageError{fmt.Errorf("--jobs must be at least 1"), ""}
-	}
-	if !slices.Contains(summarize.Groupings, c.by) {
-		return cfg, usageError{fmt.Errorf("unknown grouping --by %q", c.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
-	}
-	for _, k := range c.failOn {
-		if !slices.Contains(summarize.AlertKinds, k) {
-			return cfg, usageError{fmt.Errorf("unknown --fail-on %q", k), "use one or more of: " + strings.Join(summarize.AlertKinds, ", ")}
-		}
 	}
 	if c.statePath != "" && c.shard.arg != "" {
 		return cfg, usageError{fmt.Errorf("--state and --shard cannot be combined"), "keep one state file per whole scan"}
@@ -273,12 +253,6 @@ func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, 
 		srcs = append(srcs, s)
 	}
 	return srcs, nil
-}
-
-// write writes the result to standard output or, through a temporary file
-// renamed into place, to --output: a reader never sees half a result.
-func (c *scanCmd) write(res summarize.Result) error {
-	return writeFile(c.stdout, c.output, func(w io.Writer) error { return report.Write(w, c.format, res) })
 }
 
 // progress shows a status line on a terminal until stop is called.
