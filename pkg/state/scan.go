@@ -75,14 +75,14 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 			stats.Missing++
 		}
 	}
-	if err := r.apply(sum); err != nil {
+	cum, err := r.apply(sum)
+	if err != nil {
 		return nil, stats, err
 	}
 	if err := st.Save(path); err != nil {
 		return nil, stats, err
 	}
-	cum, err := st.Summary.Summary()
-	return cum, stats, err
+	return cum, stats, nil
 }
 
 func scanWith(ctx context.Context, st *State, srcs []source.Source, cfg scan.Config) (*run, *summarize.Summary, error) {

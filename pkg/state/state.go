@@ -180,12 +180,13 @@ func (r *run) done(o source.Object, err error) {
 	r.read[o.Path] = obj
 }
 
-// apply merges a run's summary into the state. Every object read this run
-// first loses its old failure, then gains the run's outcome.
-func (r *run) apply(sum *summarize.Summary) error {
+// apply merges a run's summary into the state and returns the cumulative
+// summary. Every object read this run first loses its old failure, then
+// gains the run's outcome.
+func (r *run) apply(sum *summarize.Summary) (*summarize.Summary, error) {
 	cum, err := r.st.Summary.Summary()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	for path, obj := range r.read {
 		cum.Forget(path)
@@ -193,5 +194,5 @@ func (r *run) apply(sum *summarize.Summary) error {
 	}
 	cum.Merge(sum)
 	r.st.Summary = cum.Snapshot()
-	return nil
+	return cum, nil
 }
