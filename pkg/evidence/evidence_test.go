@@ -15,6 +15,7 @@ import (
 
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
 const role = `"userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-x","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport","userName":"AWSServiceRoleForSupport"}}}`
@@ -43,14 +44,7 @@ func TestWrite(t *testing.T) {
 	// c is also in f1's trail copy: once only.
 	os.WriteFile(filepath.Join(base, "f2.json"), []byte(`{"Records":[`+rec("c", "2026-10-01T00:00:00Z", "")+","+rec("a", "2026-10-01T00:00:01Z", "")+`]}`), 0o644)
 
-	src, err := source.NewDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, sum := scanDir(t, dir)
 	var out bytes.Buffer
 	n, err := Write(context.Background(), &out, sum.Calls(), Sources([]source.Source{src}))
 	if err != nil {
@@ -102,14 +96,7 @@ func TestWriteMissedFile(t *testing.T) {
 	} {
 		os.WriteFile(filepath.Join(dir, name), []byte(doc), 0o644)
 	}
-	src, err := source.NewDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	src, sum := scanDir(t, dir)
 	os.Remove(filepath.Join(dir, "b.json"))
 	var out bytes.Buffer
 	n, err := Write(context.Background(), &out, sum.Calls(), Sources([]source.Source{src}))
@@ -120,4 +107,18 @@ func TestWriteMissedFile(t *testing.T) {
 	if n != 2 || strings.Count(out.String(), "\n") != 2 || !strings.Contains(out.String(), `"eventID":"a"`) || !strings.Contains(out.String(), `"eventID":"c"`) {
 		t.Errorf("wrote %d records:\n%s", n, out.String())
 	}
+}
+
+// scanDir scans dir as trailscan would, for the calls evidence copies.
+func scanDir(t *testing.T, dir string) (source.Source, *summarize.Summary) {
+	t.Helper()
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return src, sum
 }
