@@ -282,13 +282,15 @@ func TestRecordsHard(t *testing.T) {
 }
 
 // TestBufferBoundaries moves a Support record, written plainly and with
-// escapes, across the scanner's buffer boundary one byte at a time, with a
-// reader that fills the whole buffer as a file or gzip stream may.
+// escapes and followed by nested values to skip, across the scanner's
+// buffer boundary one byte at a time, with a reader that fills the whole
+// buffer as a file or gzip stream may: every token of the record, and every
+// byte of each, is once the last byte of the buffer.
 func TestBufferBoundaries(t *testing.T) {
 	const bufSize = 256 << 10 // the scanner's buffer
 	for _, id := range []string{supportIdentity, escapedSupport} {
-		rec := `{"eventName":"DescribeInstances","eventID":"e-1","userIdentity":` + id + `,"readOnly":false,"requestParameters":{"a":[1,2.5e-3,true,null,"x"]}}`
-		for shift := 0; shift < len(rec)+8; shift += 3 {
+		rec := `{"eventName":"DescribeInstances","eventID":"e-1","userIdentity":` + id + `,"readOnly":false,"requestParameters":{"a":[1,2.5e-3,true,null,"x"],"b":{"c":"d\n","e":{},"f":[{"g":[]}]},"h":"i"}}`
+		for shift := 0; shift < len(rec)+8; shift++ {
 			pad := bufSize - len(`{"Records":[{"p":"`) - len(`"},`) - len(rec) + shift
 			in := `{"Records":[{"p":"` + strings.Repeat("x", pad) + `"},` + rec + `]}`
 			evs, _, err := collect(parse.Records, strings.NewReader(in))

@@ -6,9 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math/bits"
 	"unicode/utf8"
-	"unsafe"
 )
 
 const (
@@ -79,16 +77,20 @@ type scanner struct {
 	// of its strings.
 	vals  []byte
 	spans [numFields]span
+
+	// spec and high index buf (see index.go).
+	spec, high []uint64
 }
 
 type span struct{ start, end int32 }
 
 func (s *scanner) reset(r io.Reader) {
 	if s.buf == nil {
-		// Eight bytes past what fill reads let plainAt read whole words
-		// up to the end of the data.
-		s.buf = make([]byte, bufSize+8)
+		s.buf = make([]byte, bufSize)
+		s.spec = make([]uint64, indexWords)
+		s.high = make([]uint64, indexWords)
 	}
+	s.index(nil)
 	s.r, s.i, s.n, s.off, s.rerr = r, 0, 0, 0, nil
 }
 
@@ -112,6 +114,7 @@ func (s *scanner) fill() bool {
 		}
 		s.n, s.rerr = s.r.Read(s.buf[:bufSize])
 	}
+	s.index(s.buf[:s.n])
 	return s.n > 0
 }
 
@@ -175,109 +178,14 @@ func (s *scanner) expect(c byte) error {
 	return nil
 }
 
-// special marks the bytes that end a plain run inside a string.
-var special = func() (t [256]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
-
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// plain returns the length of the run of bytes at the start of b that a
-// string holds as they are: no quote, backslash or control character.
-func plain(b []byte) int {
-	j := 0
-	for ; j+8 <= len(b); j += 8 {
-		if m := specials(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-			return j + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; j < len(b); j++ {
-		if special[b[j]] {
-			return j
-		}
-	}
-	return j
-}
-
-// specials marks with its high bit each byte of w (eight bytes, the first
-// in the low bits) that ends a plain run: a quote, a backslash, or a
-// control character. Each of the three terms marks the first byte that
-// matches exactly (bytes after it may be marked wrongly by the borrow, but
-// only the first counts). A byte of 0x80 and above matches none, and the
-// three terms share that test (&^ w), as w, w^'"' and w^'\\' have the same
-// high bits.
-func specials(w uint64) uint64 {
-	q := w ^ (lsb * '"')
-	e := w ^ (lsb * '\\')
-	return ((w - lsb*0x20) | (q - lsb) | (e - lsb)) &^ w & msb
-}
-
-// plainAt is plain(s.buf[i:s.n]) made quicker for short strings: it reads
-// whole words past s.n, up to the end of the buffer, where the bytes are
-// stale but harmless, so only the buffer's last few bytes go one by one.
-// With ascii it also stops at bytes 0x80 and above.
-func (s *scanner) plainAt(i int, ascii bool) int {
-	var hi uint64
-	if ascii {
-		hi = msb
-	}
-	j, n := i, s.n
-	if last := len(s.buf) - 8; n <= last {
-		// Every word that starts before n lies inside buf.
-		p := unsafe.Pointer(unsafe.SliceData(s.buf))
-		for j < n {
-			w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, j))[:])
-			if m := specials(w) | w&hi; m != 0 {
-				return min(j+bits.TrailingZeros64(m)>>3, n) - i
-			}
-			j += 8
-		}
-		return n - i
-	}
-	b := s.buf[:n]
-	for ; j+8 <= n; j += 8 {
-		w := binary.LittleEndian.Uint64(b[j:])
-		if m := specials(w) | w&hi; m != 0 {
-			return j + bits.TrailingZeros64(m)>>3 - i
-		}
-	}
-	for ; j < n; j++ {
-		if special[b[j]] || ascii && b[j] >= 0x80 {
-			return j - i
-		}
-	}
-	return n - i
-}
-
 // skipStr consumes a string whose opening quote is consumed.
 func (s *scanner) skipStr() error {
-	if start := s.i; start+16 <= s.n && s.n <= len(s.buf)-8 {
-		p := unsafe.Pointer(unsafe.SliceData(s.buf))
-		var j int
-		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
-			j = start + bits.TrailingZeros64(m)>>3
-		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
-			j = start + 8 + bits.TrailingZeros64(m)>>3
-		} else {
-			j = start + 16 + s.plainAt(start+16, false)
-		}
-		if j < s.n && s.buf[j] == '"' {
-			s.i = j + 1
-			return nil
-		}
-	} else if j := s.i + s.plainAt(s.i, false); j < s.n && s.buf[j] == '"' {
+	if j := s.end(s.i); j < s.n && s.buf[j] == '"' {
 		s.i = j + 1
 		return nil
 	}
 	for {
-		s.i += plain(s.buf[s.i:s.n])
+		s.i = s.end(s.i)
 		if s.i < s.n {
 			c := s.buf[s.i]
 			s.i++
@@ -341,7 +249,7 @@ func (s *scanner) keepStr(dst *[]byte, limit int) (kept, escaped bool, err error
 	base := len(*dst)
 	for {
 		start := s.i
-		s.i += plain(s.buf[s.i:s.n])
+		s.i = s.end(s.i)
 		if kept {
 			if len(*dst)-base+s.i-start > limit {
 				kept = false
@@ -397,28 +305,10 @@ func (s *scanner) decode(raw []byte) (string, error) {
 // be one trailscan looks for comes back empty.
 func (s *scanner) key() ([]byte, error) {
 	// Fast path: the whole key and its colon are in the buffer, unescaped.
-	// Most keys end within two words, looked at here without a call.
-	if i := s.i; i+17 < s.n && s.n <= len(s.buf)-8 && s.buf[i] == '"' {
-		start := i + 1
-		p := unsafe.Pointer(unsafe.SliceData(s.buf))
-		var j int
-		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
-			j = start + bits.TrailingZeros64(m)>>3
-		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
-			j = start + 8 + bits.TrailingZeros64(m)>>3
-		} else {
-			j = start + 16 + s.plainAt(start+16, false)
-		}
-		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
+	if i := s.i; i < s.n && s.buf[i] == '"' {
+		if j := s.end(i + 1); j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
 			s.i = j + 2
-			return s.buf[start:j], nil
-		}
-	} else if s.i < s.n && s.buf[s.i] == '"' {
-		start := s.i + 1
-		j := start + s.plainAt(start, false)
-		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
-			s.i = j + 2
-			return s.buf[start:j], nil
+			return s.buf[i+1 : j], nil
 		}
 	}
 	return s.keySlow()
@@ -465,19 +355,7 @@ func (s *scanner) keep(f field, name string) error {
 	case '"':
 		// Fast path: a plain ASCII string, whole in the buffer.
 		start := s.i + 1
-		var j int
-		if start+16 <= s.n && s.n <= len(s.buf)-8 {
-			p := unsafe.Pointer(unsafe.SliceData(s.buf))
-			if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:]); specials(w)|w&msb != 0 {
-				j = start + bits.TrailingZeros64(specials(w)|w&msb)>>3
-			} else if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:]); specials(w)|w&msb != 0 {
-				j = start + 8 + bits.TrailingZeros64(specials(w)|w&msb)>>3
-			} else {
-				j = start + 16 + s.plainAt(start+16, true)
-			}
-		} else {
-			j = start + s.plainAt(start, true)
-		}
+		j := s.endASCII(start)
 		if j < s.n && s.buf[j] == '"' && j-start <= maxField {
 			if len(s.vals) > 4*maxField {
 				s.compact()
