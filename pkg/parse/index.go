@@ -1,31 +1,132 @@
 package parse
 
-import "math/bits"
+import (
+	"encoding/binary"
+	"math"
+	"math/bits"
+)
 
-// The scanner indexes each buffer as it is filled: one bit per byte marks
-// the bytes that end a plain run inside a string (a quote, a backslash or a
-// control character), and another marks bytes of 0x80 and above. Finding
-// the end of a string is then a shift and a count of trailing zeros,
-// whatever its length, instead of a loop whose exit the CPU mispredicts
-// about once a string. The index costs a fraction of a cycle per byte in
-// vector code (index_amd64.s).
+// The scanner indexes each buffer as it is filled, for the fast path (see
+// fast.go): it lists where the quotes that delimit strings lie, every
+// quote not escaped by a backslash, up to the first byte the list cannot
+// vouch for (lim). Below lim there is no control character and every
+// escape is valid, so a string whose closing quote is below lim is a valid
+// JSON string, and the fast path steps over it by reading that quote from
+// the list. Those reads do not depend on one another, so the CPU overlaps
+// them, where finding each end from the last is a chain of dependent
+// steps.
+//
+// Vector code (index_amd64.s) lists the quotes 64 bytes at a time, and the
+// blocks of 64 bytes that hold a backslash or a control character, which
+// are rare; indexGeneric does the same in Go. Then index reads those
+// blocks a byte at a time to set lim and list the escapes.
 
-// indexWords is the number of words of an index: one per 64 bytes of the
-// buffer, and one more for the stop bit after a full buffer.
-const indexWords = bufSize/64 + 1
+// noQuote ends the quote and escape lists.
+const noQuote = math.MaxInt32
 
-// index fills spec and high for the bytes of b, 64 at a time: the last
-// block may run past len(b) into the rest of the buffer, whose bits mean
-// nothing and lie after the stop bit that marks len(b).
-func (s *scanner) index(b []byte) {
-	if blocks := (len(b) + 63) / 64; blocks > 0 {
-		indexBlocks(b[:blocks*64], s.spec[:blocks], s.high[:blocks])
+// quoteSlack is the room the indexers need past the last quote: they write
+// the positions of a block's quotes sixteen at a time.
+const quoteSlack = 64
+
+// index indexes the buffer's first n bytes.
+func (s *scanner) index(n int) {
+	blocks := (n + 63) / 64
+	q, sp := s.quotes[:cap(s.quotes)], s.specials[:cap(s.specials)]
+	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp)
+	s.quotes, s.specials = q[:nq], sp[:ns]
+	s.lim, s.qc, s.ec = n, 0, 0
+	s.escapes(n)
+	for len(s.quotes) > 0 && int(s.quotes[len(s.quotes)-1]) >= s.lim {
+		s.quotes = s.quotes[:len(s.quotes)-1]
 	}
-	s.spec[len(b)/64] |= 1 << (len(b) % 64)
+	// Two ends, so that the fast path may read the closing quote of any
+	// opening quote it finds.
+	s.quotes = append(s.quotes, noQuote, noQuote)
 }
 
-// indexGeneric is indexBlocks in plain Go, eight bytes at a time.
-func indexGeneric(b []byte, spec, high []uint64) {
+// escapes lists where escapes start below lim, and lowers lim to the first
+// control character or the first escape that is invalid or not whole in
+// the first n bytes. A backslash outside a string is read as an escape
+// too: it makes the document invalid, which the slow path reports.
+func (s *scanner) escapes(n int) {
+	s.escs = s.escs[:0]
+	next := 0 // the first byte not part of an escape already read
+	for _, k := range s.specials {
+		for p := int(k) * 64; p < min(n, int(k)*64+64); p++ {
+			switch c := s.buf[p]; {
+			case c < 0x20:
+				s.lim = p
+			case c == '\\' && p >= next:
+				l := escapeLen(s.buf[p:n])
+				if l == 0 {
+					s.lim = p
+				}
+				s.escs = append(s.escs, int32(p))
+				next = p + l
+			}
+			if s.lim < n {
+				s.escs = append(s.escs, noQuote)
+				return
+			}
+		}
+	}
+	s.escs = append(s.escs, noQuote)
+}
+
+// escapeLen is the length of the valid escape at the start of b, or 0.
+func escapeLen(b []byte) int {
+	if len(b) < 2 {
+		return 0
+	}
+	switch b[1] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return 2
+	case 'u':
+		if len(b) >= 6 && isHex(b[2]) && isHex(b[3]) && isHex(b[4]) && isHex(b[5]) {
+			return 6
+		}
+	}
+	return 0
+}
+
+// escaped reports whether an escape starts in [i, j).
+func (s *scanner) escaped(i, j int) bool {
+	e := s.ec
+	for int(s.escs[e]) < i {
+		e++
+	}
+	s.ec = e
+	return int(s.escs[e]) < j
+}
+
+// indexGeneric lists, for the blocks of 64 bytes of b, the positions of
+// the quotes not escaped by a backslash into quotes, and the blocks that
+// hold a backslash or a control character into specials, and returns how
+// many of each. It is what the vector code does, in plain Go.
+func indexGeneric(b []byte, quotes, specials []int32) (nq, ns int) {
+	var carry uint64 // 1 when the first byte of the block is escaped
+	for k := 0; k < len(b)/64; k++ {
+		quote, backslash, control := masks(b[k*64 : k*64+64])
+		if backslash|control != 0 {
+			specials[ns] = int32(k)
+			ns++
+		}
+		if backslash|carry != 0 {
+			var esc uint64
+			esc, carry = escapedBytes(backslash, carry)
+			quote &^= esc
+		}
+		for ; quote != 0; quote &= quote - 1 {
+			quotes[nq] = int32(k*64 + bits.TrailingZeros64(quote))
+			nq++
+		}
+	}
+	return nq, ns
+}
+
+// masks returns a bit for each quote, backslash and control character of
+// the 64 bytes of b, eight bytes at a time.
+func masks(b []byte) (quote, backslash, control uint64) {
 	const (
 		lsb = 0x0101010101010101
 		msb = 0x8080808080808080
@@ -35,51 +136,25 @@ func indexGeneric(b []byte, spec, high []uint64) {
 	zero := func(x uint64) uint64 { return ^((x&low + low) | x) & msb }
 	// gather moves the high bit of each byte of m to one bit of a byte.
 	gather := func(m uint64) uint64 { return (m >> 7) * 0x0102040810204080 >> 56 }
-	for k := range spec {
-		var sp, hi uint64
-		for j := 0; j < 64; j += 8 {
-			w := le64(b[k*64+j:])
-			ctrl := ^((w&low + lsb*(0x80-0x20)) | w) & msb
-			m := ctrl | zero(w^lsb*'"') | zero(w^lsb*'\\')
-			sp |= gather(m) << j
-			hi |= gather(w&msb) << j
-		}
-		spec[k], high[k] = sp, hi
+	for j := 0; j < 64; j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		quote |= gather(zero(w^lsb*'"')) << j
+		backslash |= gather(zero(w^lsb*'\\')) << j
+		control |= gather(^((w&low+lsb*(0x80-0x20))|w)&msb) << j
 	}
+	return quote, backslash, control
 }
 
-func le64(b []byte) uint64 {
-	_ = b[7]
-	return uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
-		uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
-}
-
-// end returns the index of the first quote, backslash or control character
-// at or after i (at most s.n) in the buffer, or s.n if there is none before
-// it.
-func (s *scanner) end(i int) int {
-	k := uint(i) / 64
-	if w := s.spec[k] >> (uint(i) % 64); w != 0 {
-		return i + bits.TrailingZeros64(w)
-	}
-	for k++; k < uint(len(s.spec)); k++ {
-		if w := s.spec[k]; w != 0 {
-			return int(k*64) + bits.TrailingZeros64(w)
-		}
-	}
-	return s.n
-}
-
-// endASCII is end that also stops at bytes of 0x80 and above.
-func (s *scanner) endASCII(i int) int {
-	k := uint(i) / 64
-	if w := (s.spec[k] | s.high[k]) >> (uint(i) % 64); w != 0 {
-		return i + bits.TrailingZeros64(w)
-	}
-	for k++; k < uint(len(s.spec)) && k < uint(len(s.high)); k++ {
-		if w := s.spec[k] | s.high[k]; w != 0 {
-			return int(k*64) + bits.TrailingZeros64(w)
-		}
-	}
-	return s.n
+// escapedBytes returns the bytes of a block escaped by a backslash, given
+// the block's backslashes and whether its first byte is escaped by the
+// block before, and whether the next block's first byte is. A run of
+// backslashes escapes the byte after it when the run is odd. (The method
+// is simdjson's: the carry of an addition finds where each run ends.)
+func escapedBytes(backslash, carry uint64) (escaped, next uint64) {
+	const even = 0x5555555555555555
+	backslash &^= carry
+	follows := backslash<<1 | carry
+	oddStarts := backslash &^ even &^ follows
+	seq, next := bits.Add64(oddStarts, backslash, 0)
+	return (even ^ seq<<1) & follows, next
 }

@@ -1,15 +1,21 @@
 package parse
 
-// indexSSE2 indexes len(spec) blocks of 64 bytes of b; SSE2 is part of
-// every amd64 CPU.
-//
-//go:noescape
-func indexSSE2(b *byte, blocks int, spec, high *uint64)
+import "golang.org/x/sys/cpu"
 
-func indexBlocks(b []byte, spec, high []uint64) {
-	if len(spec) == 0 {
-		return
+// vector reports whether indexAVX512 can run here: it compresses quote
+// positions with VPCOMPRESSB (AVX-512 VBMI2).
+var vector = cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
+
+//go:noescape
+func indexAVX512(b *byte, blocks int, quotes, specials *int32) (nq, ns int)
+
+// indexBlocks is indexGeneric, in vector code where the CPU has it.
+func indexBlocks(b []byte, quotes, specials []int32) (nq, ns int) {
+	blocks := len(b) / 64
+	if !vector || blocks == 0 {
+		return indexGeneric(b, quotes, specials)
 	}
-	_, _ = b[len(spec)*64-1], high[len(spec)-1]
-	indexSSE2(&b[0], len(spec), &spec[0], &high[0])
+	// The vector code writes up to 64 positions for the last block.
+	_, _ = quotes[blocks*64+quoteSlack-1], specials[blocks-1]
+	return indexAVX512(&b[0], blocks, &quotes[0], &specials[0])
 }

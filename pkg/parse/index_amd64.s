@@ -1,64 +1,120 @@
 #include "textflag.h"
 
-// CHUNK sets sp to the bits of the quotes, backslashes and control
-// characters of the 16 bytes at off(SI), and hi to those of bytes of 0x80
-// and above. X7, X8 and X9 hold '"', '\\' and 0x1f in every byte.
-#define CHUNK(off, sp, hi) \
-	MOVOU off(SI), X0; \
-	MOVO X0, X1; \
-	PCMPEQB X7, X1; \
-	MOVO X0, X2; \
-	PCMPEQB X8, X2; \
-	MOVO X0, X3; \
-	PMINUB X9, X3; \
-	PCMPEQB X0, X3; \
-	POR X2, X1; \
-	POR X3, X1; \
-	PMOVMSKB X1, sp; \
-	PMOVMSKB X0, hi
+// iota<> holds the bytes 0 to 63: compressed by a block's quote bits, it
+// gives their offsets in the block.
+DATA iota<>+0(SB)/8, $0x0706050403020100
+DATA iota<>+8(SB)/8, $0x0f0e0d0c0b0a0908
+DATA iota<>+16(SB)/8, $0x1716151413121110
+DATA iota<>+24(SB)/8, $0x1f1e1d1c1b1a1918
+DATA iota<>+32(SB)/8, $0x2726252423222120
+DATA iota<>+40(SB)/8, $0x2f2e2d2c2b2a2928
+DATA iota<>+48(SB)/8, $0x3736353433323130
+DATA iota<>+56(SB)/8, $0x3f3e3d3c3b3a3938
+GLOBL iota<>(SB), RODATA|NOPTR, $64
 
-// func indexSSE2(b *byte, blocks int, spec, high *uint64)
-TEXT ·indexSSE2(SB), NOSPLIT, $0-32
+// STORE16 writes sixteen positions: the offsets in lane of Z7, plus the
+// block's base in Z5, at off(DI).
+#define STORE16(lane, off) \
+	VEXTRACTI32X4 $lane, Z7, X9; \
+	VPMOVZXBD X9, Z8; \
+	VPADDD Z5, Z8, Z8; \
+	VMOVDQU32 Z8, off(DI)
+
+// func indexAVX512(b *byte, blocks int, quotes, specials *int32) (nq, ns int)
+//
+// indexGeneric, 64 bytes per step: see there.
+TEXT ·indexAVX512(SB), NOSPLIT, $0-48
 	MOVQ b+0(FP), SI
 	MOVQ blocks+8(FP), CX
-	MOVQ spec+16(FP), DI
-	MOVQ high+24(FP), R8
-	MOVQ $0x2222222222222222, AX
-	MOVQ AX, X7
-	PUNPCKLQDQ X7, X7
-	MOVQ $0x5c5c5c5c5c5c5c5c, AX
-	MOVQ AX, X8
-	PUNPCKLQDQ X8, X8
-	MOVQ $0x1f1f1f1f1f1f1f1f, AX
-	MOVQ AX, X9
-	PUNPCKLQDQ X9, X9
+	MOVQ quotes+16(FP), DI
+	MOVQ specials+24(FP), R9
+	MOVQ $0x22, AX
+	VPBROADCASTB AX, Z1
+	MOVQ $0x5c, AX
+	VPBROADCASTB AX, Z2
+	MOVQ $0x20, AX
+	VPBROADCASTB AX, Z3
+	VMOVDQU8 iota<>(SB), Z4
+	VPXORD Z5, Z5, Z5
+	MOVQ $64, AX
+	VPBROADCASTD AX, Z6
+	XORQ R10, R10 // carry: the next block's first byte is escaped
+	XORQ R11, R11 // block number
 	TESTQ CX, CX
 	JZ done
 
 loop:
-	CHUNK(0, R9, R10)
-	CHUNK(16, R11, R12)
-	SHLQ $16, R11
-	ORQ R11, R9
-	SHLQ $16, R12
-	ORQ R12, R10
-	CHUNK(32, R11, R12)
-	SHLQ $32, R11
-	ORQ R11, R9
-	SHLQ $32, R12
-	ORQ R12, R10
-	CHUNK(48, R11, R12)
-	SHLQ $48, R11
-	ORQ R11, R9
-	SHLQ $48, R12
-	ORQ R12, R10
-	MOVQ R9, (DI)
-	MOVQ R10, (R8)
+	VMOVDQU8 (SI), Z0
+	VPCMPEQB Z1, Z0, K1
+	VPCMPEQB Z2, Z0, K2
+	VPCMPUB $1, Z3, Z0, K3
+	KMOVQ K1, AX // quotes
+	KMOVQ K2, R8 // backslashes
+	KMOVQ K3, DX // control characters
+	MOVQ R8, BX
+	ORQ DX, BX
+	JZ escapes
+	MOVL R11, (R9)
+	ADDQ $4, R9
+
+escapes:
+	MOVQ R8, BX
+	ORQ R10, BX
+	JZ list
+	// escapedBytes(R8, R10): the escaped bytes in R12, the carry in R10.
+	MOVQ R10, BX
+	NOTQ BX
+	ANDQ BX, R8                       // backslash &^= carry
+	MOVQ R8, DX
+	SHLQ $1, DX
+	ORQ R10, DX                       // follows
+	MOVQ $0x5555555555555555, BX      // even
+	MOVQ BX, R12
+	NOTQ R12
+	ANDQ R8, R12
+	MOVQ DX, R13
+	NOTQ R13
+	ANDQ R13, R12                     // oddStarts
+	MOVQ $0, R10
+	ADDQ R8, R12                      // seq, and the carry out
+	ADCQ $0, R10
+	SHLQ $1, R12
+	XORQ BX, R12
+	ANDQ DX, R12                      // escaped
+	NOTQ R12
+	ANDQ R12, AX
+
+list:
+	KMOVQ AX, K1
+	VPCOMPRESSB Z4, K1, Z7
+	POPCNTQ AX, BX
+	STORE16(0, 0)
+	CMPQ BX, $16
+	JBE next
+	STORE16(1, 64)
+	CMPQ BX, $32
+	JBE next
+	STORE16(2, 128)
+	CMPQ BX, $48
+	JBE next
+	STORE16(3, 192)
+
+next:
+	LEAQ (DI)(BX*4), DI
+	VPADDD Z6, Z5, Z5
 	ADDQ $64, SI
-	ADDQ $8, DI
-	ADDQ $8, R8
-	DECQ CX
-	JNZ loop
+	INCQ R11
+	CMPQ R11, CX
+	JB loop
 
 done:
+	MOVQ quotes+16(FP), AX
+	SUBQ AX, DI
+	SHRQ $2, DI
+	MOVQ DI, nq+32(FP)
+	MOVQ specials+24(FP), AX
+	SUBQ AX, R9
+	SHRQ $2, R9
+	MOVQ R9, ns+40(FP)
+	VZEROUPPER
 	RET

@@ -2,4 +2,9 @@
 
 package parse
 
-func indexBlocks(b []byte, spec, high []uint64) { indexGeneric(b, spec, high) }
+// vector is false: only amd64 has vector code.
+const vector = false
+
+func indexBlocks(b []byte, quotes, specials []int32) (nq, ns int) {
+	return indexGeneric(b, quotes, specials)
+}

@@ -181,20 +181,25 @@ func TestCallbackError(t *testing.T) {
 	}
 }
 
-// differential runs both decoders on in: both fail, or both succeed with
-// the same events.
+// differential runs both decoders on in, the parser with its fast path
+// and with the slow path alone: all fail, or all succeed with the same
+// events.
 func differential(t testing.TB, in []byte) {
 	t.Helper()
 	want, wn, werr := collect(reference.Records, bytes.NewReader(in))
-	got, gn, gerr := collect(parse.Records, bytes.NewReader(in))
-	if (gerr != nil) != (werr != nil) {
-		t.Fatalf("on %.200q:\nparse error: %v\nreference error: %v", in, gerr, werr)
-	}
-	if werr != nil {
-		return
-	}
-	if gn != wn || !reflect.DeepEqual(got, want) {
-		t.Fatalf("on %.200q:\nparse:     %d %+v\nreference: %d %+v", in, gn, got, wn, want)
+	for _, fast := range []bool{true, false} {
+		restore := parse.SetFastPath(fast)
+		got, gn, gerr := collect(parse.Records, bytes.NewReader(in))
+		restore()
+		if (gerr != nil) != (werr != nil) {
+			t.Fatalf("on %.200q (fast path %v):\nparse error: %v\nreference error: %v", in, fast, gerr, werr)
+		}
+		if werr != nil {
+			continue
+		}
+		if gn != wn || !reflect.DeepEqual(got, want) {
+			t.Fatalf("on %.200q (fast path %v):\nparse:     %d %+v\nreference: %d %+v", in, fast, gn, got, wn, want)
+		}
 	}
 }
 

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/bits"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const (
@@ -78,19 +80,24 @@ type scanner struct {
 	vals  []byte
 	spans [numFields]span
 
-	// spec and high index buf (see index.go).
-	spec, high []uint64
+	// The index of buf (see index.go): where the quotes that delimit
+	// strings lie and where escapes start, below lim, with cursors.
+	quotes, escs []int32
+	specials     []int32 // blocks of 64 bytes holding a backslash or control
+	lim, qc, ec  int
 }
 
 type span struct{ start, end int32 }
 
 func (s *scanner) reset(r io.Reader) {
 	if s.buf == nil {
-		s.buf = make([]byte, bufSize)
-		s.spec = make([]uint64, indexWords)
-		s.high = make([]uint64, indexWords)
+		// Eight bytes past what fill reads let plainAt read whole words
+		// up to the end of the data; the index reads whole blocks.
+		s.buf = make([]byte, bufSize+64)
+		s.quotes = make([]int32, 0, bufSize+quoteSlack)
+		s.specials = make([]int32, 0, bufSize/64)
 	}
-	s.index(nil)
+	s.index(0)
 	s.r, s.i, s.n, s.off, s.rerr = r, 0, 0, 0, nil
 }
 
@@ -107,14 +114,19 @@ func (s *scanner) fill() bool {
 	}
 	s.off += int64(s.n)
 	s.i, s.n = 0, 0
-	for tries := 0; s.n == 0 && s.rerr == nil; tries++ {
-		if tries == 100 {
-			s.rerr = io.ErrNoProgress
-			break
+	// Fill the whole buffer when the reader allows (a gzip reader returns
+	// at most its window at a time): records cut by the buffer's end take
+	// the slow path.
+	for empty := 0; s.n < bufSize && s.rerr == nil; {
+		m, err := s.r.Read(s.buf[s.n:bufSize])
+		s.n, s.rerr = s.n+m, err
+		if m == 0 && err == nil {
+			if empty++; empty == 100 {
+				s.rerr = io.ErrNoProgress
+			}
 		}
-		s.n, s.rerr = s.r.Read(s.buf[:bufSize])
 	}
-	s.index(s.buf[:s.n])
+	s.index(s.n)
 	return s.n > 0
 }
 
@@ -178,14 +190,109 @@ func (s *scanner) expect(c byte) error {
 	return nil
 }
 
+// special marks the bytes that end a plain run inside a string.
+var special = func() (t [256]bool) {
+	for c := 0; c < 0x20; c++ {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
+const (
+	lsb = 0x0101010101010101
+	msb = 0x8080808080808080
+)
+
+// plain returns the length of the run of bytes at the start of b that a
+// string holds as they are: no quote, backslash or control character.
+func plain(b []byte) int {
+	j := 0
+	for ; j+8 <= len(b); j += 8 {
+		if m := specials(binary.LittleEndian.Uint64(b[j:])); m != 0 {
+			return j + bits.TrailingZeros64(m)>>3
+		}
+	}
+	for ; j < len(b); j++ {
+		if special[b[j]] {
+			return j
+		}
+	}
+	return j
+}
+
+// specials marks with its high bit each byte of w (eight bytes, the first
+// in the low bits) that ends a plain run: a quote, a backslash, or a
+// control character. Each of the three terms marks the first byte that
+// matches exactly (bytes after it may be marked wrongly by the borrow, but
+// only the first counts). A byte of 0x80 and above matches none, and the
+// three terms share that test (&^ w), as w, w^'"' and w^'\\' have the same
+// high bits.
+func specials(w uint64) uint64 {
+	q := w ^ (lsb * '"')
+	e := w ^ (lsb * '\\')
+	return ((w - lsb*0x20) | (q - lsb) | (e - lsb)) &^ w & msb
+}
+
+// plainAt is plain(s.buf[i:s.n]) made quicker for short strings: it reads
+// whole words past s.n, up to the end of the buffer, where the bytes are
+// stale but harmless, so only the buffer's last few bytes go one by one.
+// With ascii it also stops at bytes 0x80 and above.
+func (s *scanner) plainAt(i int, ascii bool) int {
+	var hi uint64
+	if ascii {
+		hi = msb
+	}
+	j, n := i, s.n
+	if last := len(s.buf) - 8; n <= last {
+		// Every word that starts before n lies inside buf.
+		p := unsafe.Pointer(unsafe.SliceData(s.buf))
+		for j < n {
+			w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, j))[:])
+			if m := specials(w) | w&hi; m != 0 {
+				return min(j+bits.TrailingZeros64(m)>>3, n) - i
+			}
+			j += 8
+		}
+		return n - i
+	}
+	b := s.buf[:n]
+	for ; j+8 <= n; j += 8 {
+		w := binary.LittleEndian.Uint64(b[j:])
+		if m := specials(w) | w&hi; m != 0 {
+			return j + bits.TrailingZeros64(m)>>3 - i
+		}
+	}
+	for ; j < n; j++ {
+		if special[b[j]] || ascii && b[j] >= 0x80 {
+			return j - i
+		}
+	}
+	return n - i
+}
+
 // skipStr consumes a string whose opening quote is consumed.
 func (s *scanner) skipStr() error {
-	if j := s.end(s.i); j < s.n && s.buf[j] == '"' {
+	if start := s.i; start+16 <= s.n && s.n <= len(s.buf)-8 {
+		p := unsafe.Pointer(unsafe.SliceData(s.buf))
+		var j int
+		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
+			j = start + bits.TrailingZeros64(m)>>3
+		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
+			j = start + 8 + bits.TrailingZeros64(m)>>3
+		} else {
+			j = start + 16 + s.plainAt(start+16, false)
+		}
+		if j < s.n && s.buf[j] == '"' {
+			s.i = j + 1
+			return nil
+		}
+	} else if j := s.i + s.plainAt(s.i, false); j < s.n && s.buf[j] == '"' {
 		s.i = j + 1
 		return nil
 	}
 	for {
-		s.i = s.end(s.i)
+		s.i += plain(s.buf[s.i:s.n])
 		if s.i < s.n {
 			c := s.buf[s.i]
 			s.i++
@@ -249,7 +356,7 @@ func (s *scanner) keepStr(dst *[]byte, limit int) (kept, escaped bool, err error
 	base := len(*dst)
 	for {
 		start := s.i
-		s.i = s.end(s.i)
+		s.i += plain(s.buf[s.i:s.n])
 		if kept {
 			if len(*dst)-base+s.i-start > limit {
 				kept = false
@@ -305,10 +412,28 @@ func (s *scanner) decode(raw []byte) (string, error) {
 // be one trailscan looks for comes back empty.
 func (s *scanner) key() ([]byte, error) {
 	// Fast path: the whole key and its colon are in the buffer, unescaped.
-	if i := s.i; i < s.n && s.buf[i] == '"' {
-		if j := s.end(i + 1); j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
+	// Most keys end within two words, looked at here without a call.
+	if i := s.i; i+17 < s.n && s.n <= len(s.buf)-8 && s.buf[i] == '"' {
+		start := i + 1
+		p := unsafe.Pointer(unsafe.SliceData(s.buf))
+		var j int
+		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
+			j = start + bits.TrailingZeros64(m)>>3
+		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
+			j = start + 8 + bits.TrailingZeros64(m)>>3
+		} else {
+			j = start + 16 + s.plainAt(start+16, false)
+		}
+		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
 			s.i = j + 2
-			return s.buf[i+1 : j], nil
+			return s.buf[start:j], nil
+		}
+	} else if s.i < s.n && s.buf[s.i] == '"' {
+		start := s.i + 1
+		j := start + s.plainAt(start, false)
+		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
+			s.i = j + 2
+			return s.buf[start:j], nil
 		}
 	}
 	return s.keySlow()
@@ -355,27 +480,21 @@ func (s *scanner) keep(f field, name string) error {
 	case '"':
 		// Fast path: a plain ASCII string, whole in the buffer.
 		start := s.i + 1
-		j := s.endASCII(start)
-		if j < s.n && s.buf[j] == '"' && j-start <= maxField {
-			if len(s.vals) > 4*maxField {
-				s.compact()
-			}
-			v, l := len(s.vals), j-start
-			if l <= 32 && cap(s.vals)-v >= 32 && start+32 <= len(s.buf) {
-				// Most kept strings are short: copy four words rather than
-				// call memmove, whose branches on the size often mispredict.
-				// The bytes past the string are within vals' capacity and
-				// are overwritten by the next value.
-				dst, src := s.vals[v:v+32:v+32], s.buf[start:start+32:start+32]
-				binary.LittleEndian.PutUint64(dst[0:8], binary.LittleEndian.Uint64(src[0:8]))
-				binary.LittleEndian.PutUint64(dst[8:16], binary.LittleEndian.Uint64(src[8:16]))
-				binary.LittleEndian.PutUint64(dst[16:24], binary.LittleEndian.Uint64(src[16:24]))
-				binary.LittleEndian.PutUint64(dst[24:32], binary.LittleEndian.Uint64(src[24:32]))
-				s.vals = s.vals[:v+l]
+		var j int
+		if start+16 <= s.n && s.n <= len(s.buf)-8 {
+			p := unsafe.Pointer(unsafe.SliceData(s.buf))
+			if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:]); specials(w)|w&msb != 0 {
+				j = start + bits.TrailingZeros64(specials(w)|w&msb)>>3
+			} else if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:]); specials(w)|w&msb != 0 {
+				j = start + 8 + bits.TrailingZeros64(specials(w)|w&msb)>>3
 			} else {
-				s.vals = append(s.vals, s.buf[start:j]...)
+				j = start + 16 + s.plainAt(start+16, true)
 			}
-			s.spans[f] = span{int32(v), int32(len(s.vals))}
+		} else {
+			j = start + s.plainAt(start, true)
+		}
+		if j < s.n && s.buf[j] == '"' && j-start <= maxField {
+			s.put(f, start, j)
 			s.i = j + 1
 			return nil
 		}
@@ -406,6 +525,30 @@ func (s *scanner) keep(f field, name string) error {
 	}
 	s.spans[f] = span{int32(start), int32(len(s.vals))}
 	return nil
+}
+
+// put keeps buf[start:end], a plain string of at most maxField bytes, as
+// field f.
+func (s *scanner) put(f field, start, end int) {
+	if len(s.vals) > 4*maxField {
+		s.compact()
+	}
+	v, l := len(s.vals), end-start
+	if l <= 32 && cap(s.vals)-v >= 32 && start+32 <= len(s.buf) {
+		// Most kept strings are short: copy four words rather than call
+		// memmove, whose branches on the size often mispredict. The bytes
+		// past the string are within vals' capacity and are overwritten by
+		// the next value.
+		dst, src := s.vals[v:v+32:v+32], s.buf[start:start+32:start+32]
+		binary.LittleEndian.PutUint64(dst[0:8], binary.LittleEndian.Uint64(src[0:8]))
+		binary.LittleEndian.PutUint64(dst[8:16], binary.LittleEndian.Uint64(src[8:16]))
+		binary.LittleEndian.PutUint64(dst[16:24], binary.LittleEndian.Uint64(src[16:24]))
+		binary.LittleEndian.PutUint64(dst[24:32], binary.LittleEndian.Uint64(src[24:32]))
+		s.vals = s.vals[:v+l]
+	} else {
+		s.vals = append(s.vals, s.buf[start:end]...)
+	}
+	s.spans[f] = span{int32(v), int32(len(s.vals))}
 }
 
 // compact drops the values that later duplicates of their keys replaced,

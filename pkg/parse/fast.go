@@ -1,0 +1,388 @@
+package parse
+
+import "encoding/binary"
+
+// The fast path reads a whole record in one pass over the buffer's index
+// (see index.go), for records as CloudTrail writes them: compact, whole in
+// the buffer, below lim. It steps over each string by reading its closing
+// quote from the list, and takes every other token in place, without the
+// scanner's method calls, error values or refills.
+//
+// It gives up at the first thing it does not expect (space between tokens,
+// an escaped key where keys matter, a kept value that is not plain ASCII,
+// a wrong type, anything invalid, the end of what the index vouches for),
+// and the record is then read again from its start by the slow path, which
+// handles everything and reports errors. So the fast path only ever answers
+// for records the slow path would read the same way: the tests hold the two
+// equal, and both equal to encoding/json.
+
+// fastPath is off in tests that drive the slow path alone.
+var fastPath = true
+
+// level names the objects of a record whose members the scanner looks at.
+type level uint8
+
+const (
+	lvRecord level = iota
+	lvIdentity
+	lvSession
+	lvIssuer
+	lvDetails
+)
+
+// action is what the scanner does with a member's value.
+type action struct {
+	kind  uint8 // one of the do* constants
+	f     field // doKeep: the field kept
+	sub   level // doObject: the object read
+	clear [2]field
+}
+
+const (
+	doSkip = iota
+	doKeep
+	doReadOnly
+	doObject
+)
+
+// actionOf returns what to do with the member key of an object at lv: the
+// same as record, identity, sessionContext, issuer and details do.
+func actionOf(lv level, key []byte) action {
+	keep := func(f field) action { return action{kind: doKeep, f: f} }
+	object := func(sub level, from, to field) action {
+		return action{kind: doObject, sub: sub, clear: [2]field{from, to}}
+	}
+	switch lv {
+	case lvRecord:
+		switch string(key) {
+		case "eventTime":
+			return keep(fEventTime)
+		case "eventSource":
+			return keep(fEventSource)
+		case "eventName":
+			return keep(fEventName)
+		case "eventType":
+			return keep(fEventType)
+		case "awsRegion":
+			return keep(fAWSRegion)
+		case "recipientAccountId":
+			return keep(fRecipientAccountID)
+		case "eventID":
+			return keep(fEventID)
+		case "readOnly":
+			return action{kind: doReadOnly}
+		case "errorCode":
+			return keep(fErrorCode)
+		case "errorMessage":
+			return keep(fErrorMessage)
+		case "sourceIPAddress":
+			return keep(fSourceIPAddress)
+		case "userAgent":
+			return keep(fUserAgent)
+		case "userIdentity":
+			return object(lvIdentity, identityFields, fCaseID)
+		case "serviceEventDetails":
+			return object(lvDetails, fCaseID, numFields)
+		}
+	case lvIdentity:
+		switch string(key) {
+		case "type":
+			return keep(fType)
+		case "arn":
+			return keep(fARN)
+		case "accountId":
+			return keep(fAccountID)
+		case "principalId":
+			return keep(fPrincipalID)
+		case "invokedBy":
+			return keep(fInvokedBy)
+		case "sessionContext":
+			return object(lvSession, issuerFields, fCaseID)
+		}
+	case lvSession:
+		if string(key) == "sessionIssuer" {
+			return object(lvIssuer, issuerFields, fCaseID)
+		}
+	case lvIssuer:
+		switch string(key) {
+		case "type":
+			return keep(fIssuerType)
+		case "arn":
+			return keep(fIssuerARN)
+		case "userName":
+			return keep(fIssuerUserName)
+		case "accountId":
+			return keep(fIssuerAccountID)
+		}
+	case lvDetails:
+		switch string(key) {
+		case "supportCaseDisplayId":
+			return keep(fCaseID)
+		case "supportPermitRequestArn":
+			return keep(fPermitRequestARN)
+		}
+	}
+	return action{}
+}
+
+// fastRecord reads the record whose { is at s.i, keeping its fields as
+// record does, and reports whether it could. When it cannot, s.i is
+// unchanged and the fields are left for the slow path to reset.
+func (d *Reader) fastRecord() bool {
+	s := &d.s
+	if !fastPath || s.i >= s.lim {
+		return false
+	}
+	q := s.qc
+	for int(s.quotes[q]) < s.i {
+		q++
+	}
+	s.qc = q
+	i, q, ok := d.fastObject(lvRecord, s.i, q)
+	if !ok || !ascii(s.vals) {
+		return false
+	}
+	s.i, s.qc = i, q
+	return true
+}
+
+// ascii reports whether b is all ASCII. The fast path keeps only those
+// values: the slow path decides what others decode to, field by field.
+func ascii(b []byte) bool {
+	var or uint64
+	for ; len(b) >= 8; b = b[8:] {
+		or |= binary.LittleEndian.Uint64(b)
+	}
+	for _, c := range b {
+		or |= uint64(c)
+	}
+	return or&0x8080808080808080 == 0
+}
+
+// fastKey returns the position of the closing quote of the key at i, whose
+// opening quote is quotes[q], when a colon follows it, or -1.
+func fastKey(buf []byte, quotes []int32, i, q int) int {
+	if i < len(buf) && buf[i] == '"' && int(quotes[q]) == i {
+		if c := int(quotes[q+1]); c+1 < len(buf) && buf[c+1] == ':' {
+			return c
+		}
+	}
+	return -1
+}
+
+// fastObject reads the object at i, whose opening quote (if any) is
+// quotes[q], with the members of lv, and returns the positions after it.
+func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
+	s := &d.s
+	buf, quotes := s.buf[:s.lim], s.quotes
+	if i++; i < len(buf) && buf[i] == '}' {
+		return i + 1, q, true
+	}
+	for {
+		c := fastKey(buf, quotes, i, q)
+		if c < 0 || s.escaped(i+1, c) {
+			return i, q, false
+		}
+		a := actionOf(lv, buf[i+1:c])
+		i, q = c+2, q+2
+		ok := true
+		switch a.kind {
+		case doSkip:
+			i, q, ok = s.fastSkip(i, q)
+		case doKeep:
+			i, q, ok = s.fastKeep(a.f, i, q)
+		case doReadOnly:
+			d.ev.ReadOnly, i, ok = fastBool(buf, i)
+		case doObject:
+			s.clear(a.clear[0], a.clear[1])
+			switch {
+			case i < len(buf) && buf[i] == '{':
+				i, q, ok = d.fastObject(a.sub, i, q)
+			default:
+				i, ok = fastLiteral(buf, i, "null")
+			}
+		}
+		if !ok || i >= len(buf) {
+			return i, q, false
+		}
+		switch buf[i] {
+		case ',':
+			i++
+		case '}':
+			return i + 1, q, true
+		default:
+			return i, q, false
+		}
+	}
+}
+
+// fastKeep keeps the string (or null) at i as field f.
+func (s *scanner) fastKeep(f field, i, q int) (int, int, bool) {
+	buf, quotes := s.buf[:s.lim], s.quotes
+	if i < len(buf) && buf[i] == '"' && int(quotes[q]) == i {
+		c := int(quotes[q+1])
+		if c >= len(buf) || c-i-1 > maxField || s.escaped(i+1, c) {
+			return i, q, false
+		}
+		s.put(f, i+1, c)
+		return c + 1, q + 2, true
+	}
+	s.spans[f] = span{}
+	i, ok := fastLiteral(buf, i, "null")
+	return i, q, ok
+}
+
+// fastBool reads true, false or null at i.
+func fastBool(buf []byte, i int) (Bool, int, bool) {
+	if i < len(buf) {
+		switch buf[i] {
+		case 't':
+			i, ok := fastLiteral(buf, i, "true")
+			return True, i, ok
+		case 'f':
+			i, ok := fastLiteral(buf, i, "false")
+			return False, i, ok
+		}
+	}
+	i, ok := fastLiteral(buf, i, "null")
+	return Unset, i, ok
+}
+
+func fastLiteral(buf []byte, i int, lit string) (int, bool) {
+	if len(buf)-i >= len(lit) && string(buf[i:i+len(lit)]) == lit {
+		return i + len(lit), true
+	}
+	return i, false
+}
+
+// fastSkip steps over the value at i, of any kind, keeping nothing.
+// Containers nest at most 64 deep here (a bit each of open); deeper ones
+// take the slow path.
+func (s *scanner) fastSkip(i, q int) (int, int, bool) {
+	buf, quotes := s.buf[:s.lim], s.quotes
+	var open uint64 // a bit per open container, 1 for an object
+	depth := 0
+	for {
+		// A value.
+		if i >= len(buf) {
+			return i, q, false
+		}
+		switch c := buf[i]; c {
+		case '"':
+			if int(quotes[q]) != i || int(quotes[q+1]) >= len(buf) {
+				return i, q, false
+			}
+			i, q = int(quotes[q+1])+1, q+2
+		case '{', '[':
+			if i++; i < len(buf) && buf[i] == c+2 {
+				i++
+				break
+			}
+			if depth == 64 {
+				return i, q, false
+			}
+			depth++
+			open <<= 1
+			if c == '{' {
+				open |= 1
+				k := fastKey(buf, quotes, i, q)
+				if k < 0 {
+					return i, q, false
+				}
+				i, q = k+2, q+2
+			}
+			continue
+		case 't':
+			var ok bool
+			if i, ok = fastLiteral(buf, i, "true"); !ok {
+				return i, q, false
+			}
+		case 'f':
+			var ok bool
+			if i, ok = fastLiteral(buf, i, "false"); !ok {
+				return i, q, false
+			}
+		case 'n':
+			var ok bool
+			if i, ok = fastLiteral(buf, i, "null"); !ok {
+				return i, q, false
+			}
+		default:
+			var ok bool
+			if i, ok = fastNumber(buf, i); !ok {
+				return i, q, false
+			}
+		}
+		// After a value: close containers until one wants another element.
+		for {
+			if depth == 0 {
+				return i, q, true
+			}
+			if i >= len(buf) {
+				return i, q, false
+			}
+			c := buf[i]
+			if c == ',' {
+				i++
+				if open&1 == 1 {
+					k := fastKey(buf, quotes, i, q)
+					if k < 0 {
+						return i, q, false
+					}
+					i, q = k+2, q+2
+				}
+				break
+			}
+			if want := byte(']'); open&1 == 1 && c != '}' || open&1 == 0 && c != want {
+				return i, q, false
+			}
+			i++
+			open >>= 1
+			depth--
+		}
+	}
+}
+
+// fastNumber steps over the number at i:
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+func fastNumber(buf []byte, i int) (int, bool) {
+	if i < len(buf) && buf[i] == '-' {
+		i++
+	}
+	switch {
+	case i >= len(buf):
+		return i, false
+	case buf[i] == '0':
+		i++
+	case '1' <= buf[i] && buf[i] <= '9':
+		i = digits(buf, i+1)
+	default:
+		return i, false
+	}
+	if i < len(buf) && buf[i] == '.' {
+		j := digits(buf, i+1)
+		if j == i+1 {
+			return j, false
+		}
+		i = j
+	}
+	if i < len(buf) && (buf[i] == 'e' || buf[i] == 'E') {
+		i++
+		if i < len(buf) && (buf[i] == '+' || buf[i] == '-') {
+			i++
+		}
+		j := digits(buf, i)
+		if j == i {
+			return j, false
+		}
+		i = j
+	}
+	return i, true
+}
+
+func digits(buf []byte, i int) int {
+	for i < len(buf) && '0' <= buf[i] && buf[i] <= '9' {
+		i++
+	}
+	return i
+}

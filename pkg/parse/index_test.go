@@ -1,0 +1,78 @@
+package parse
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"testing"
+)
+
+// naiveIndex is what the indexers must return, written for clarity: a
+// quote is escaped when an odd run of backslashes precedes it.
+func naiveIndex(b []byte) (quotes, specials []int32) {
+	for p, c := range b {
+		if p%64 == 0 {
+			for _, c := range b[p : p+64] {
+				if c == '\\' || c < 0x20 {
+					specials = append(specials, int32(p/64))
+					break
+				}
+			}
+		}
+		if c != '"' {
+			continue
+		}
+		run := 0
+		for j := p - 1; j >= 0 && b[j] == '\\'; j-- {
+			run++
+		}
+		if run%2 == 0 {
+			quotes = append(quotes, int32(p))
+		}
+	}
+	return quotes, specials
+}
+
+func checkIndex(t *testing.T, b []byte) {
+	t.Helper()
+	b = b[:len(b)/64*64]
+	wantQ, wantS := naiveIndex(b)
+	for _, impl := range []struct {
+		name string
+		fn   func(b []byte, quotes, specials []int32) (int, int)
+	}{{"generic", indexGeneric}, {"indexBlocks", indexBlocks}} {
+		quotes := make([]int32, len(b)+quoteSlack)
+		specials := make([]int32, len(b)/64+1)
+		nq, ns := impl.fn(b, quotes, specials)
+		gotQ, gotS := quotes[:nq], specials[:ns]
+		if len(gotQ)+len(wantQ) > 0 && !reflect.DeepEqual(gotQ, wantQ) || len(gotS)+len(wantS) > 0 && !reflect.DeepEqual(gotS, wantS) {
+			t.Fatalf("%s on %q:\nquotes   %v\nwant     %v\nspecials %v\nwant     %v", impl.name, b, gotQ, wantQ, gotS, wantS)
+		}
+	}
+}
+
+// TestIndex checks the vector indexer (where this CPU has it) and the Go
+// one against the naive definition, on blocks dense with quotes,
+// backslashes (runs across block edges included) and control characters.
+func TestIndex(t *testing.T) {
+	if !vector {
+		t.Log("no vector indexer on this CPU: checking the Go one only")
+	}
+	alphabets := []string{`"\a`, `"\\\\\\\\a`, "\"\\x\x01\x1f \x80\xff", `"`, `\`, `ab"cd`}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for round := range 3000 {
+		abc := alphabets[round%len(alphabets)]
+		b := make([]byte, 64*(1+rng.IntN(8)))
+		for i := range b {
+			b[i] = abc[rng.IntN(len(abc))]
+		}
+		checkIndex(t, b)
+	}
+}
+
+func FuzzIndex(f *testing.F) {
+	f.Add([]byte(`{"a":"b\"c\\","d":"\\\"e"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		b = append(b, make([]byte, 64)...)
+		checkIndex(t, b)
+	})
+}
