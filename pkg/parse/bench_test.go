@@ -17,11 +17,11 @@ import (
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
-// benchDoc is the decompressed content of generated log files, about 8 MB
-// of ordinary CloudTrail records.
-func benchDoc(b *testing.B) [][]byte {
+// generatedDocs is the decompressed content of generated log files, about
+// size bytes of ordinary CloudTrail records.
+func generatedDocs(b testing.TB, size int64) [][]byte {
 	dir := b.TempDir()
-	cfg, err := gen.Config{Seed: 1}.Sized(8 << 20)
+	cfg, err := gen.Config{Seed: 1}.Sized(size)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func benchDoc(b *testing.B) [][]byte {
 // inflating them: the parser's own speed. cpuMB/s counts CPU time rather
 // than wall time, which other processes on a busy machine distort.
 func BenchmarkReader(b *testing.B) {
-	docs := benchDoc(b)
+	docs := generatedDocs(b, 8<<20)
 	var size int64
 	for _, d := range docs {
 		size += int64(len(d))

@@ -13,9 +13,12 @@
 // records, which a scan looks at and drops, cost no allocation; the caller
 // clones (Event.Clone) the few it keeps.
 //
-// The scanner is written for speed on CloudTrail's shape (compact JSON,
-// short strings): it finds the end of a string eight bytes at a time,
-// matches keys where they lie in its buffer, and copies the kept strings of
-// a record into one arena. A token split across two reads takes a slower
-// path that the tests drive at every byte.
+// Records are read by two paths. The fast path (fast.go) takes a record
+// that lies whole in the buffer, written compactly as CloudTrail writes it,
+// in one pass over an index of the buffer's quotes built 64 bytes at a
+// time (index.go, with AVX-512 where the CPU has it). On anything it does
+// not expect, it gives the record to the slow path, a streaming scanner
+// that handles every valid document, finds string ends eight bytes at a
+// time, and reports errors with their offsets. The tests hold both paths
+// to encoding/json.
 package parse

@@ -180,10 +180,15 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 	}
 	for {
 		c := fastKey(buf, quotes, i, q)
-		if c < 0 || s.escaped(i+1, c) {
+		if c < 0 {
 			return i, q, false
 		}
+		// The names have no escapes: a name that matches has none, one
+		// that does not may be a name written with escapes.
 		a := actionOf(lv, buf[i+1:c])
+		if a.kind == doSkip && s.escaped(i+1, c) {
+			return i, q, false
+		}
 		i, q = c+2, q+2
 		ok := true
 		switch a.kind {

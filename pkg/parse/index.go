@@ -31,6 +31,12 @@ const quoteSlack = 64
 // index indexes the buffer's first n bytes.
 func (s *scanner) index(n int) {
 	blocks := (n + 63) / 64
+	// The lists grow to what the largest fill needs: a small document
+	// does not pay for a full buffer's.
+	if need := blocks*64 + quoteSlack + 2; cap(s.quotes) < need {
+		s.quotes = make([]int32, 0, need)
+		s.specials = make([]int32, 0, blocks)
+	}
 	q, sp := s.quotes[:cap(s.quotes)], s.specials[:cap(s.specials)]
 	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp)
 	s.quotes, s.specials = q[:nq], sp[:ns]

@@ -2,9 +2,12 @@ package parse
 
 import "golang.org/x/sys/cpu"
 
-// vector reports whether indexAVX512 can run here: it compresses quote
-// positions with VPCOMPRESSB (AVX-512 VBMI2).
-var vector = cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
+// hasVector reports whether indexAVX512 can run here: it compresses quote
+// positions with VPCOMPRESSB (AVX-512 VBMI2). vector is whether it does.
+var (
+	hasVector = cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
+	vector    = hasVector
+)
 
 //go:noescape
 func indexAVX512(b *byte, blocks int, quotes, specials *int32) (nq, ns int)

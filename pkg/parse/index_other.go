@@ -2,8 +2,8 @@
 
 package parse
 
-// vector is false: only amd64 has vector code.
-const vector = false
+// Only amd64 has vector code.
+var hasVector, vector = false, false
 
 func indexBlocks(b []byte, quotes, specials []int32) (nq, ns int) {
 	return indexGeneric(b, quotes, specials)

@@ -181,24 +181,35 @@ func TestCallbackError(t *testing.T) {
 	}
 }
 
-// differential runs both decoders on in, the parser with its fast path
-// and with the slow path alone: all fail, or all succeed with the same
-// events.
+// paths are the parser's ways of reading records: every test of its
+// answers runs each.
+var paths = []struct {
+	name         string
+	fast, vector bool
+}{
+	{"fast path, vector index", true, true},
+	{"fast path, Go index", true, false},
+	{"slow path", false, false},
+}
+
+// differential runs the reference and each path of the parser on in: all
+// fail, or all succeed with the same events.
 func differential(t testing.TB, in []byte) {
 	t.Helper()
 	want, wn, werr := collect(reference.Records, bytes.NewReader(in))
-	for _, fast := range []bool{true, false} {
-		restore := parse.SetFastPath(fast)
+	for _, p := range paths {
+		restoreFast, restoreVector := parse.SetFastPath(p.fast), parse.SetVector(p.vector)
 		got, gn, gerr := collect(parse.Records, bytes.NewReader(in))
-		restore()
+		restoreFast()
+		restoreVector()
 		if (gerr != nil) != (werr != nil) {
-			t.Fatalf("on %.200q (fast path %v):\nparse error: %v\nreference error: %v", in, fast, gerr, werr)
+			t.Fatalf("on %.200q (%s):\nparse error: %v\nreference error: %v", in, p.name, gerr, werr)
 		}
 		if werr != nil {
 			continue
 		}
 		if gn != wn || !reflect.DeepEqual(got, want) {
-			t.Fatalf("on %.200q (fast path %v):\nparse:     %d %+v\nreference: %d %+v", in, fast, gn, got, wn, want)
+			t.Fatalf("on %.200q (%s):\nparse:     %d %+v\nreference: %d %+v", in, p.name, gn, got, wn, want)
 		}
 	}
 }
@@ -332,6 +343,35 @@ func TestReaderReuse(t *testing.T) {
 			if (gerr != nil) != (werr != nil) || werr == nil && (gn != wn || !reflect.DeepEqual(got, want)) {
 				t.Errorf("round %d on %.60q: got %d %v, want %d %v", round, in, gn, gerr, wn, werr)
 			}
+		}
+	}
+}
+
+// TestFastPathTakesCloudTrail checks that the fast path reads what it is
+// for: generated CloudTrail records, on each index, and that it answers as
+// the slow path does there.
+func TestFastPathTakesCloudTrail(t *testing.T) {
+	docs := generatedDocs(t, 2<<20)
+	for _, p := range paths[:2] {
+		restore := parse.SetVector(p.vector)
+		var br bytes.Reader
+		d := parse.NewReader(&br)
+		var records int64
+		for _, doc := range docs {
+			br.Reset(doc)
+			d.Reset(&br)
+			n, err := d.Records(func(*parse.Event) error { return nil })
+			if err != nil {
+				t.Fatal(err)
+			}
+			records += n
+			differential(t, doc)
+		}
+		restore()
+		fast := d.FastRecords()
+		t.Logf("%s: %d of %d records read by the fast path", p.name, fast, records)
+		if records == 0 || float64(fast) < 0.95*float64(records) {
+			t.Errorf("%s: %d of %d records read by the fast path, want at least 95%%", p.name, fast, records)
 		}
 	}
 }

@@ -1,10 +1,8 @@
 package parse
 
 import (
-	"encoding/binary"
 	"fmt"
 	"io"
-	"math/bits"
 	"unsafe"
 )
 
@@ -25,6 +23,7 @@ type Reader struct {
 	s         scanner
 	ev        Event
 	transient bool
+	fast      int64 // records read by the fast path, for tests
 }
 
 // NewReader returns a Reader of the document in r.
@@ -108,22 +107,6 @@ func (d *Reader) document(fn func(*Event) error) (int64, error) {
 func (s *scanner) member(first bool) (key []byte, done bool, err error) {
 	if !first && s.i < s.n && s.buf[s.i] == ',' {
 		s.i++
-		// key's fast path, repeated here to save a call on most members:
-		// a comma, then a whole plain key of up to 16 bytes and its colon.
-		if i := s.i; i+17 < s.n && s.n <= len(s.buf)-8 && s.buf[i] == '"' {
-			start := i + 1
-			p := unsafe.Pointer(unsafe.SliceData(s.buf))
-			j := -1
-			if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
-				j = start + bits.TrailingZeros64(m)>>3
-			} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
-				j = start + 8 + bits.TrailingZeros64(m)>>3
-			}
-			if j >= 0 && s.buf[j] == '"' && s.buf[j+1] == ':' {
-				s.i = j + 2
-				return s.buf[start:j], false, nil
-			}
-		}
 		key, err = s.key()
 		return key, false, err
 	}
@@ -200,7 +183,9 @@ func (d *Reader) records(fn func(*Event) error) (int64, error) {
 		s.spans = [numFields]span{}
 		// strings sets every string of ev: only the rest needs resetting.
 		d.ev.ReadOnly, d.ev.Offset = Unset, start
-		if !d.fastRecord() {
+		if d.fastRecord() {
+			d.fast++
+		} else {
 			s.i++
 			s.vals = s.vals[:0]
 			s.spans = [numFields]span{}
@@ -526,15 +511,11 @@ func (s *scanner) skipAny(depth int) error {
 			}
 			stack = append(stack, c)
 			if c == '{' {
-				if j := i + 1 + s.plainAt(i+1, false); buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
-					i = j + 2
-				} else {
-					s.i = i
-					if _, err := s.key(); err != nil {
-						return err
-					}
-					buf, i, n = s.buf, s.i, s.n
+				var err error
+				if i, err = s.skipKey(i); err != nil {
+					return err
 				}
+				buf, n = s.buf, s.n
 			}
 			continue
 		default:
@@ -572,15 +553,11 @@ func (s *scanner) skipAny(depth int) error {
 			if c == ',' {
 				i++
 				if top == '{' {
-					if j := i + 1 + s.plainAt(i+1, false); i < n && buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
-						i = j + 2
-					} else {
-						s.i = i
-						if _, err := s.key(); err != nil {
-							return err
-						}
-						buf, i, n = s.buf, s.i, s.n
+					var err error
+					if i, err = s.skipKey(i); err != nil {
+						return err
 					}
+					buf, n = s.buf, s.n
 				}
 				break
 			}
@@ -592,6 +569,14 @@ func (s *scanner) skipAny(depth int) error {
 			stack = stack[:len(stack)-1]
 		}
 	}
+}
+
+// skipKey consumes the object key at i and its colon, returning the
+// position after them.
+func (s *scanner) skipKey(i int) (int, error) {
+	s.i = i
+	_, err := s.key()
+	return s.i, err
 }
 
 func containerName(c byte) string {
