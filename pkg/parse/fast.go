@@ -1,6 +1,6 @@
 package parse
 
-import "encoding/binary"
+import "unicode/utf8"
 
 // The fast path reads a whole record in one pass over the buffer's index
 // (see index.go), for records as CloudTrail writes them: compact, whole in
@@ -8,8 +8,11 @@ import "encoding/binary"
 // quote from the list, and takes every other token in place, without the
 // scanner's method calls, error values or refills.
 //
+// The values it keeps stay where they are in the buffer.
+//
 // It gives up at the first thing it does not expect (space between tokens,
-// an escaped key where keys matter, a kept value that is not plain ASCII,
+// an escaped key where keys matter, a kept value with escapes or invalid
+// UTF-8,
 // a wrong type, anything invalid, the end of what the index vouches for),
 // and the record is then read again from its start by the slow path, which
 // handles everything and reports errors. So the fast path only ever answers
@@ -139,24 +142,22 @@ func (d *Reader) fastRecord() bool {
 	}
 	s.qc = q
 	i, q, ok := d.fastObject(lvRecord, s.i, q)
-	if !ok || !ascii(s.vals) {
+	if !ok || !s.ascii(s.i, i) && !s.validUTF8() {
 		return false
 	}
-	s.i, s.qc = i, q
+	s.i, s.qc, s.inBuf = i, q, true
 	return true
 }
 
-// ascii reports whether b is all ASCII. The fast path keeps only those
-// values: the slow path decides what others decode to, field by field.
-func ascii(b []byte) bool {
-	var or uint64
-	for ; len(b) >= 8; b = b[8:] {
-		or |= binary.LittleEndian.Uint64(b)
+// validUTF8 reports whether the values the fast path kept are valid
+// UTF-8, and so need no decoding.
+func (s *scanner) validUTF8() bool {
+	for _, sp := range s.spans {
+		if !utf8.Valid(s.buf[sp.start:sp.end]) {
+			return false
+		}
 	}
-	for _, c := range b {
-		or |= uint64(c)
-	}
-	return or&0x8080808080808080 == 0
+	return true
 }
 
 // fastKey returns the position of the closing quote of the key at i, whose
@@ -229,7 +230,7 @@ func (s *scanner) fastKeep(f field, i, q int) (int, int, bool) {
 		if c >= len(buf) || c-i-1 > maxField || s.escaped(i+1, c) {
 			return i, q, false
 		}
-		s.put(f, i+1, c)
+		s.spans[f] = span{int32(i + 1), int32(c)}
 		return c + 1, q + 2, true
 	}
 	s.spans[f] = span{}

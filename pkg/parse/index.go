@@ -36,9 +36,10 @@ func (s *scanner) index(n int) {
 	if need := blocks*64 + quoteSlack + 2; cap(s.quotes) < need {
 		s.quotes = make([]int32, 0, need)
 		s.specials = make([]int32, 0, blocks)
+		s.high = make([]uint64, blocks+1)
 	}
 	q, sp := s.quotes[:cap(s.quotes)], s.specials[:cap(s.specials)]
-	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp)
+	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high)
 	s.quotes, s.specials = q[:nq], sp[:ns]
 	s.lim, s.qc, s.ec = n, 0, 0
 	s.escapes(n)
@@ -95,6 +96,20 @@ func escapeLen(b []byte) int {
 	return 0
 }
 
+// ascii reports whether buf[i:j] (i < j, below lim) is all ASCII.
+func (s *scanner) ascii(i, j int) bool {
+	first, last := i/64, (j-1)/64
+	lo, hi := ^uint64(0)<<(i%64), ^uint64(0)>>((64-j%64)%64)
+	if first == last {
+		return s.high[first]&lo&hi == 0
+	}
+	or := s.high[first]&lo | s.high[last]&hi
+	for k := first + 1; k < last; k++ {
+		or |= s.high[k]
+	}
+	return or == 0
+}
+
 // escaped reports whether an escape starts in [i, j).
 func (s *scanner) escaped(i, j int) bool {
 	e := s.ec
@@ -108,11 +123,13 @@ func (s *scanner) escaped(i, j int) bool {
 // indexGeneric lists, for the blocks of 64 bytes of b, the positions of
 // the quotes not escaped by a backslash into quotes, and the blocks that
 // hold a backslash or a control character into specials, and returns how
-// many of each. It is what the vector code does, in plain Go.
-func indexGeneric(b []byte, quotes, specials []int32) (nq, ns int) {
+// many of each; it marks the bytes of 0x80 and above of each block in
+// high. It is what the vector code does, in plain Go.
+func indexGeneric(b []byte, quotes, specials []int32, high []uint64) (nq, ns int) {
 	var carry uint64 // 1 when the first byte of the block is escaped
 	for k := 0; k < len(b)/64; k++ {
-		quote, backslash, control := masks(b[k*64 : k*64+64])
+		quote, backslash, control, hi := masks(b[k*64 : k*64+64])
+		high[k] = hi
 		if backslash|control != 0 {
 			specials[ns] = int32(k)
 			ns++
@@ -130,9 +147,9 @@ func indexGeneric(b []byte, quotes, specials []int32) (nq, ns int) {
 	return nq, ns
 }
 
-// masks returns a bit for each quote, backslash and control character of
-// the 64 bytes of b, eight bytes at a time.
-func masks(b []byte) (quote, backslash, control uint64) {
+// masks returns a bit for each quote, backslash, control character and
+// byte of 0x80 and above of the 64 bytes of b, eight bytes at a time.
+func masks(b []byte) (quote, backslash, control, high uint64) {
 	const (
 		lsb = 0x0101010101010101
 		msb = 0x8080808080808080
@@ -147,8 +164,9 @@ func masks(b []byte) (quote, backslash, control uint64) {
 		quote |= gather(zero(w^lsb*'"')) << j
 		backslash |= gather(zero(w^lsb*'\\')) << j
 		control |= gather(^((w&low+lsb*(0x80-0x20))|w)&msb) << j
+		high |= gather(w&msb) << j
 	}
-	return quote, backslash, control
+	return quote, backslash, control, high
 }
 
 // escapedBytes returns the bytes of a block escaped by a backslash, given

@@ -20,10 +20,10 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 	VPADDD Z5, Z8, Z8; \
 	VMOVDQU32 Z8, off(DI)
 
-// func indexAVX512(b *byte, blocks int, quotes, specials *int32) (nq, ns int)
+// func indexAVX512(b *byte, blocks int, quotes, specials *int32, high *uint64) (nq, ns int)
 //
 // indexGeneric, 64 bytes per step: see there.
-TEXT ·indexAVX512(SB), NOSPLIT, $0-48
+TEXT ·indexAVX512(SB), NOSPLIT, $0-56
 	MOVQ b+0(FP), SI
 	MOVQ blocks+8(FP), CX
 	MOVQ quotes+16(FP), DI
@@ -51,6 +51,10 @@ loop:
 	KMOVQ K1, AX // quotes
 	KMOVQ K2, R8 // backslashes
 	KMOVQ K3, DX // control characters
+	VPMOVB2M Z0, K4
+	KMOVQ K4, BX // bytes of 0x80 and above
+	MOVQ high+32(FP), R12
+	MOVQ BX, (R12)(R11*8)
 	MOVQ R8, BX
 	ORQ DX, BX
 	JZ escapes
@@ -111,10 +115,10 @@ done:
 	MOVQ quotes+16(FP), AX
 	SUBQ AX, DI
 	SHRQ $2, DI
-	MOVQ DI, nq+32(FP)
+	MOVQ DI, nq+40(FP)
 	MOVQ specials+24(FP), AX
 	SUBQ AX, R9
 	SHRQ $2, R9
-	MOVQ R9, ns+40(FP)
+	MOVQ R9, ns+48(FP)
 	VZEROUPPER
 	RET

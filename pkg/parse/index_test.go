@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"math/rand/v2"
 	"reflect"
 	"testing"
@@ -38,12 +39,20 @@ func checkIndex(t *testing.T, b []byte) {
 	wantQ, wantS := naiveIndex(b)
 	for _, impl := range []struct {
 		name string
-		fn   func(b []byte, quotes, specials []int32) (int, int)
+		fn   func(b []byte, quotes, specials []int32, high []uint64) (int, int)
 	}{{"generic", indexGeneric}, {"indexBlocks", indexBlocks}} {
 		quotes := make([]int32, len(b)+quoteSlack)
 		specials := make([]int32, len(b)/64+1)
-		nq, ns := impl.fn(b, quotes, specials)
+		high := make([]uint64, len(b)/64)
+		nq, ns := impl.fn(b, quotes, specials, high)
 		gotQ, gotS := quotes[:nq], specials[:ns]
+		for k, w := range high {
+			for j := range 64 {
+				if want := b[k*64+j] >= 0x80; want != (w>>j&1 == 1) {
+					t.Fatalf("%s on %q: high bit %d is %v, want %v", impl.name, b, k*64+j, !want, want)
+				}
+			}
+		}
 		if len(gotQ)+len(wantQ) > 0 && !reflect.DeepEqual(gotQ, wantQ) || len(gotS)+len(wantS) > 0 && !reflect.DeepEqual(gotS, wantS) {
 			t.Fatalf("%s on %q:\nquotes   %v\nwant     %v\nspecials %v\nwant     %v", impl.name, b, gotQ, wantQ, gotS, wantS)
 		}
@@ -75,4 +84,26 @@ func FuzzIndex(f *testing.F) {
 		b = append(b, make([]byte, 64)...)
 		checkIndex(t, b)
 	})
+}
+
+// TestASCII checks scanner.ascii on every range of a buffer with a few
+// bytes of 0x80 and above.
+func TestASCII(t *testing.T) {
+	var s scanner
+	s.reset(nil)
+	b := s.buf[:300]
+	for i := range b {
+		b[i] = 'a'
+	}
+	b[70], b[130], b[191], b[192] = 0x80, 0xff, 0xc3, 0xa9
+	s.n = len(b)
+	s.index(len(b))
+	for i := 0; i < len(b); i++ {
+		for j := i + 1; j <= len(b); j++ {
+			want := !bytes.ContainsFunc(b[i:j], func(r rune) bool { return r >= 0x80 })
+			if got := s.ascii(i, j); got != want {
+				t.Fatalf("ascii(%d, %d) = %v, want %v", i, j, got, want)
+			}
+		}
+	}
 }

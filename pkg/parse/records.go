@@ -181,6 +181,7 @@ func (d *Reader) records(fn func(*Event) error) (int64, error) {
 		start := s.pos()
 		s.vals = s.vals[:0]
 		s.spans = [numFields]span{}
+		s.inBuf = false
 		// strings sets every string of ev: only the rest needs resetting.
 		d.ev.ReadOnly, d.ev.Offset = Unset, start
 		if d.fastRecord() {
@@ -250,9 +251,17 @@ const (
 // strings sets the record's strings from one allocation holding them all.
 func (d *Reader) strings() {
 	s, ev := &d.s, &d.ev
+	base := s.vals
+	if s.inBuf {
+		if d.transient {
+			base = s.buf
+		} else {
+			s.gather()
+		}
+	}
 	var all string
 	if d.transient {
-		all = unsafe.String(unsafe.SliceData(s.vals), len(s.vals))
+		all = unsafe.String(unsafe.SliceData(base), len(base))
 	} else {
 		all = string(s.vals)
 	}
@@ -280,6 +289,17 @@ func (d *Reader) strings() {
 	id.Issuer.AccountID = str(fIssuerAccountID)
 	ev.CaseID = str(fCaseID)
 	ev.PermitRequestARN = str(fPermitRequestARN)
+}
+
+// gather copies the values the fast path left in buf to vals.
+func (s *scanner) gather() {
+	s.vals = s.vals[:0]
+	for f, sp := range s.spans {
+		start := len(s.vals)
+		s.vals = append(s.vals, s.buf[sp.start:sp.end]...)
+		s.spans[f] = span{int32(start), int32(len(s.vals))}
+	}
+	s.inBuf = false
 }
 
 // clear empties fields [from, to): a later duplicate of an object key

@@ -79,11 +79,13 @@ type scanner struct {
 	// of its strings.
 	vals  []byte
 	spans [numFields]span
+	inBuf bool // the spans are in buf (the fast path), not in vals
 
 	// The index of buf (see index.go): where the quotes that delimit
 	// strings lie and where escapes start, below lim, with cursors.
 	quotes, escs []int32
-	specials     []int32 // blocks of 64 bytes holding a backslash or control
+	high         []uint64 // per block of 64 bytes, its bytes of 0x80 and above
+	specials     []int32  // blocks of 64 bytes holding a backslash or control
 	lim, qc, ec  int
 }
 
