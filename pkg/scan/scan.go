@@ -180,10 +180,11 @@ type worker struct {
 	obj   source.Object // the object being read
 	calls []summarize.Call
 	auths []summarize.Authorization
+	strs  summarize.Strings // the strings of the calls kept
 }
 
 func newWorker(cfg Config, done chan<- doneMsg) *worker {
-	return &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10)}
+	return &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Strings{}}
 }
 
 func (w *worker) read(ctx context.Context, j job) {
@@ -257,14 +258,15 @@ func (w *worker) decompress() (io.Reader, error) {
 
 // event keeps a file's matches aside until the file is read whole: the
 // events of a file that fails part way are not counted. ev's strings may
-// be transient (see parse.Reader.RecordsTransient): what is kept is cloned.
+// be transient (see parse.Reader.RecordsTransient): what is kept is cloned
+// or interned.
 func (w *worker) event(ev *parse.Event) error {
 	switch {
 	case filter.Support(ev):
 		if w.cfg.Scope.Contains(ev) {
-			c := ev.Clone()
-			call := summarize.NewCall(&c, w.obj.Path)
+			call := summarize.NewCall(ev, w.obj.Path)
 			call.Key = w.obj.Key
+			call.Own(w.strs)
 			w.calls = append(w.calls, call)
 		}
 	case filter.Authorization(ev):

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/filter"
@@ -63,6 +64,33 @@ func NewCall(ev *parse.Event, file string) Call {
 		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
 		Offset: ev.Offset, Length: ev.Length,
+	}
+}
+
+// Strings interns strings: the calls of a scan repeat a few services,
+// actions, accounts, regions and sessions thousands of times, and share
+// one copy of each.
+type Strings map[string]string
+
+// Of returns the interned copy of s, which may be transient (its memory
+// reused after the call).
+func (t Strings) Of(s string) string {
+	if c, ok := t[s]; ok {
+		return c
+	}
+	c := strings.Clone(s)
+	t[c] = c
+	return c
+}
+
+// Own makes c hold its own strings, for a call made from an event whose
+// strings are transient: the event ID cloned, the rest interned in t (File
+// and Key are the caller's).
+func (c *Call) Own(t Strings) {
+	c.ID = strings.Clone(c.ID)
+	for _, p := range []*string{&c.Service, &c.Action, &c.Account, &c.Region, &c.Session,
+		&c.ErrorCode, &c.SourceIP, &c.UserAgent} {
+		*p = t.Of(*p)
 	}
 }
 
