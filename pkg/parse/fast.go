@@ -194,6 +194,11 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 		ok := true
 		switch a.kind {
 		case doSkip:
+			// Most values skipped here are strings: no call for those.
+			if i < len(buf) && int(quotes[q]) == i && int(quotes[q+1]) < len(buf) {
+				i, q = int(quotes[q+1])+1, q+2
+				break
+			}
 			i, q, ok = s.fastSkip(i, q)
 		case doKeep:
 			i, q, ok = s.fastKeep(a.f, i, q)

@@ -59,22 +59,36 @@ func (s *scanner) escapes(n int) {
 	s.escs = s.escs[:0]
 	next := 0 // the first byte not part of an escape already read
 	for _, k := range s.specials {
-		for p := int(k) * 64; p < min(n, int(k)*64+64); p++ {
-			switch c := s.buf[p]; {
-			case c < 0x20:
-				s.lim = p
-			case c == '\\' && p >= next:
-				l := escapeLen(s.buf[p:n])
-				if l == 0 {
-					s.lim = p
-				}
-				s.escs = append(s.escs, int32(p))
-				next = p + l
+		base := int(k) * 64
+		_, backslash, control, _ := masks(s.buf[base : base+64])
+		if base+64 > n {
+			backslash &= 1<<(n-base) - 1
+			control &= 1<<(n-base) - 1
+		}
+		// Escapes before the first control character, which ends lim.
+		stop := n
+		if control != 0 {
+			stop = base + bits.TrailingZeros64(control)
+		}
+		for ; backslash != 0; backslash &= backslash - 1 {
+			p := base + bits.TrailingZeros64(backslash)
+			if p >= stop {
+				break
 			}
-			if s.lim < n {
-				s.escs = append(s.escs, noQuote)
-				return
+			if p < next {
+				continue
 			}
+			l := escapeLen(s.buf[p:n])
+			if l == 0 {
+				stop = p
+				break
+			}
+			s.escs = append(s.escs, int32(p))
+			next = p + l
+		}
+		if stop < n {
+			s.lim = stop
+			break
 		}
 	}
 	s.escs = append(s.escs, noQuote)
