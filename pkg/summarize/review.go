@@ -66,7 +66,8 @@ func (s *Summary) review(r *Result) {
 	sessions := map[sessKey]*sessionAcc{}
 	days := map[Day]int{}
 	r.Sessions, r.Notable, r.Days = []Session{}, []Notable{}, []Day{}
-	for _, c := range s.Calls() {
+	for _, i := range s.order() {
+		c := s.calls[i]
 		k := sessKey{c.Account, c.Session}
 		acc := sessions[k]
 		if acc == nil {

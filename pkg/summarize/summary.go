@@ -117,13 +117,14 @@ type Summary struct {
 	EventsScanned int64
 	FilesScanned  int
 	Failed        []FileError
-	calls         map[string]Call
+	calls         []Call           // each distinct call once, in no order
+	byID          map[string]int32 // the index in calls of each event ID
 	auths         map[string]Authorization
 }
 
 // New returns an empty summary.
 func New() *Summary {
-	return &Summary{calls: map[string]Call{}, auths: map[string]Authorization{}}
+	return &Summary{byID: map[string]int32{}, auths: map[string]Authorization{}}
 }
 
 // File records one file read whole, with its records and what matched in
@@ -147,8 +148,13 @@ func (s *Summary) Fail(path string, err error) {
 
 // AddCall adds a call, once per event ID.
 func (s *Summary) AddCall(c Call) {
-	if old, ok := s.calls[c.ID]; !ok || c.File < old.File {
-		s.calls[c.ID] = c
+	i, ok := s.byID[c.ID]
+	switch {
+	case !ok:
+		s.byID[c.ID] = int32(len(s.calls))
+		s.calls = append(s.calls, c)
+	case c.File < s.calls[i].File:
+		s.calls[i] = c
 	}
 }
 
@@ -164,8 +170,8 @@ func (s *Summary) Merge(o *Summary) {
 	s.EventsScanned += o.EventsScanned
 	s.FilesScanned += o.FilesScanned
 	s.Failed = append(s.Failed, o.Failed...)
-	for _, c := range o.calls {
-		s.AddCall(c)
+	for i := range o.calls {
+		s.AddCall(o.calls[i])
 	}
 	for _, a := range o.auths {
 		s.AddAuthorization(a)
@@ -174,7 +180,35 @@ func (s *Summary) Merge(o *Summary) {
 
 // Calls returns the distinct calls in time order (then by event ID).
 func (s *Summary) Calls() []Call {
-	return slices.SortedFunc(maps.Values(s.calls), func(a, b Call) int { return inOrder(a.Time, a.ID, b.Time, b.ID) })
+	out := make([]Call, len(s.calls))
+	for j, i := range s.order() {
+		out[j] = s.calls[i]
+	}
+	return out
+}
+
+// order returns the indexes of the calls in time order (then by event ID).
+// It sorts small keys rather than the calls: a Support-heavy archive has
+// tens of thousands of calls of a few hundred bytes each.
+func (s *Summary) order() []int32 {
+	type key struct {
+		sec  int64
+		nsec int
+		id   string
+		i    int32
+	}
+	keys := make([]key, len(s.calls))
+	for i, c := range s.calls {
+		keys[i] = key{c.Time.Unix(), c.Time.Nanosecond(), c.ID, int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec), cmp.Compare(a.id, b.id))
+	})
+	order := make([]int32, len(keys))
+	for j, k := range keys {
+		order[j] = k.i
+	}
+	return order
 }
 
 // Authorizations returns the distinct authorization events in time order.

@@ -1,7 +1,11 @@
 package summarize
 
 import (
+	"fmt"
+	"reflect"
+	"slices"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/trailscan/trailscan/pkg/parse"
@@ -30,5 +34,23 @@ func TestOwn(t *testing.T) {
 	}
 	if unsafe.StringData(calls[0].Service) != unsafe.StringData(calls[1].Service) {
 		t.Error("the service is not shared between calls")
+	}
+}
+
+// TestCallsOrder checks Calls against a plain sort by inOrder: time, then
+// event ID, zero times and sub-second times included.
+func TestCallsOrder(t *testing.T) {
+	base := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+	times := []time.Time{{}, base, base.Add(time.Nanosecond), base.Add(-time.Hour), base.AddDate(-3000, 0, 0)}
+	s := New()
+	var want []Call
+	for i := range 40 {
+		c := Call{ID: fmt.Sprintf("e%d", (i*7)%40), Time: times[i%len(times)], File: "f"}
+		s.AddCall(c)
+		want = append(want, c)
+	}
+	slices.SortFunc(want, func(a, b Call) int { return inOrder(a.Time, a.ID, b.Time, b.ID) })
+	if got := s.Calls(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Calls() = %v\nwant %v", got, want)
 	}
 }
