@@ -34,8 +34,14 @@ func Support(ev *parse.Event) bool {
 // isRoleARN reports whether arn is
 // arn:PARTITION:iam::ACCOUNT:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport.
 func isRoleARN(arn string) bool {
+	// Most issuers are other roles: a comparison of the ends turns them
+	// away before cut reads the fields.
+	const path = "role/" + rolePath + roleName
+	if !strings.HasSuffix(arn, ":"+path) {
+		return false
+	}
 	rest, ok := cut(arn, "iam")
-	return ok && rest == "role/"+rolePath+roleName
+	return ok && rest == path
 }
 
 // Session returns the role session name of a Support event (the name in
@@ -43,11 +49,15 @@ func isRoleARN(arn string) bool {
 // which groups the calls of one Support engagement, or "" if the caller's
 // ARN is not a session of the role.
 func Session(ev *parse.Event) string {
+	const prefix = "assumed-role/" + roleName + "/"
+	if !strings.Contains(ev.UserIdentity.ARN, ":"+prefix) {
+		return ""
+	}
 	rest, ok := cut(ev.UserIdentity.ARN, "sts")
 	if !ok {
 		return ""
 	}
-	name, ok := strings.CutPrefix(rest, "assumed-role/"+roleName+"/")
+	name, ok := strings.CutPrefix(rest, prefix)
 	if !ok || name == "" || strings.Contains(name, "/") {
 		return ""
 	}
