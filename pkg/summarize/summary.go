@@ -202,7 +202,14 @@ func (s *Summary) order() []int32 {
 		keys[i] = key{c.Time.Unix(), c.Time.Nanosecond(), c.ID, int32(i)}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(a.sec, b.sec), cmp.Compare(a.nsec, b.nsec), cmp.Compare(a.id, b.id))
+		// Not cmp.Or, which would compare the IDs every time.
+		if a.sec != b.sec {
+			return cmp.Compare(a.sec, b.sec)
+		}
+		if a.nsec != b.nsec {
+			return cmp.Compare(a.nsec, b.nsec)
+		}
+		return strings.Compare(a.id, b.id)
 	})
 	order := make([]int32, len(keys))
 	for j, k := range keys {
