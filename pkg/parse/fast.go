@@ -5,131 +5,23 @@ import "unicode/utf8"
 // The fast path reads a whole record in one pass over the buffer's index
 // (see index.go), for records as CloudTrail writes them: compact, whole in
 // the buffer, below lim. It steps over each string by reading its closing
-// quote from the list, and takes every other token in place, without the
-// scanner's method calls, error values or refills.
-//
-// The values it keeps stay where they are in the buffer.
+// quote from the list, takes every other token in place, without the
+// scanner's method calls, error values or refills, and leaves the values it
+// keeps where they are in the buffer.
 //
 // It gives up at the first thing it does not expect (space between tokens,
-// an escaped key where keys matter, a kept value with escapes or invalid
-// UTF-8,
-// a wrong type, anything invalid, the end of what the index vouches for),
-// and the record is then read again from its start by the slow path, which
-// handles everything and reports errors. So the fast path only ever answers
-// for records the slow path would read the same way: the tests hold the two
-// equal, and both equal to encoding/json.
+// an escaped name where names matter, a kept value with escapes or invalid
+// UTF-8, a wrong type, anything invalid, the end of what the index vouches
+// for), and the slow path then reads the record again from its start: it
+// handles everything and reports errors. So the fast path only answers for
+// records the slow path reads the same way; the tests hold the two equal,
+// and both to encoding/json.
 
 // fastPath is off in tests that drive the slow path alone.
 var fastPath = true
 
-// level names the objects of a record whose members the scanner looks at.
-type level uint8
-
-const (
-	lvRecord level = iota
-	lvIdentity
-	lvSession
-	lvIssuer
-	lvDetails
-)
-
-// action is what the scanner does with a member's value.
-type action struct {
-	kind  uint8 // one of the do* constants
-	f     field // doKeep: the field kept
-	sub   level // doObject: the object read
-	clear [2]field
-}
-
-const (
-	doSkip = iota
-	doKeep
-	doReadOnly
-	doObject
-)
-
-// actionOf returns what to do with the member key of an object at lv: the
-// same as record, identity, sessionContext, issuer and details do.
-func actionOf(lv level, key []byte) action {
-	keep := func(f field) action { return action{kind: doKeep, f: f} }
-	object := func(sub level, from, to field) action {
-		return action{kind: doObject, sub: sub, clear: [2]field{from, to}}
-	}
-	switch lv {
-	case lvRecord:
-		switch string(key) {
-		case "eventTime":
-			return keep(fEventTime)
-		case "eventSource":
-			return keep(fEventSource)
-		case "eventName":
-			return keep(fEventName)
-		case "eventType":
-			return keep(fEventType)
-		case "awsRegion":
-			return keep(fAWSRegion)
-		case "recipientAccountId":
-			return keep(fRecipientAccountID)
-		case "eventID":
-			return keep(fEventID)
-		case "readOnly":
-			return action{kind: doReadOnly}
-		case "errorCode":
-			return keep(fErrorCode)
-		case "errorMessage":
-			return keep(fErrorMessage)
-		case "sourceIPAddress":
-			return keep(fSourceIPAddress)
-		case "userAgent":
-			return keep(fUserAgent)
-		case "userIdentity":
-			return object(lvIdentity, identityFields, fCaseID)
-		case "serviceEventDetails":
-			return object(lvDetails, fCaseID, numFields)
-		}
-	case lvIdentity:
-		switch string(key) {
-		case "type":
-			return keep(fType)
-		case "arn":
-			return keep(fARN)
-		case "accountId":
-			return keep(fAccountID)
-		case "principalId":
-			return keep(fPrincipalID)
-		case "invokedBy":
-			return keep(fInvokedBy)
-		case "sessionContext":
-			return object(lvSession, issuerFields, fCaseID)
-		}
-	case lvSession:
-		if string(key) == "sessionIssuer" {
-			return object(lvIssuer, issuerFields, fCaseID)
-		}
-	case lvIssuer:
-		switch string(key) {
-		case "type":
-			return keep(fIssuerType)
-		case "arn":
-			return keep(fIssuerARN)
-		case "userName":
-			return keep(fIssuerUserName)
-		case "accountId":
-			return keep(fIssuerAccountID)
-		}
-	case lvDetails:
-		switch string(key) {
-		case "supportCaseDisplayId":
-			return keep(fCaseID)
-		case "supportPermitRequestArn":
-			return keep(fPermitRequestARN)
-		}
-	}
-	return action{}
-}
-
 // fastRecord reads the record whose { is at s.i, keeping its fields as
-// record does, and reports whether it could. When it cannot, s.i is
+// object does, and reports whether it could. When it cannot, s.i is
 // unchanged and the fields are left for the slow path to reset.
 func (d *Reader) fastRecord() bool {
 	s := &d.s

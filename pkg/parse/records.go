@@ -191,7 +191,7 @@ func (d *Reader) records(fn func(*Event) error) (int64, error) {
 			s.vals = s.vals[:0]
 			s.spans = [numFields]span{}
 			d.ev.ReadOnly = Unset
-			if err := d.record(); err != nil {
+			if err := d.object(lvRecord, 1); err != nil {
 				return n, err
 			}
 		}
@@ -215,38 +215,6 @@ func (d *Reader) records(fn func(*Event) error) (int64, error) {
 		}
 	}
 }
-
-// field names a string of Event that the scanner keeps.
-type field uint8
-
-const (
-	fEventTime field = iota
-	fEventSource
-	fEventName
-	fEventType
-	fAWSRegion
-	fRecipientAccountID
-	fEventID
-	fErrorCode
-	fErrorMessage
-	fSourceIPAddress
-	fUserAgent
-	fType
-	fARN
-	fAccountID
-	fPrincipalID
-	fInvokedBy
-	fIssuerType
-	fIssuerARN
-	fIssuerUserName
-	fIssuerAccountID
-	fCaseID
-	fPermitRequestARN
-	numFields
-
-	identityFields = fType
-	issuerFields   = fIssuerType
-)
 
 // strings sets the record's strings from one allocation holding them all.
 func (d *Reader) strings() {
@@ -310,155 +278,29 @@ func (s *scanner) clear(from, to field) {
 	}
 }
 
-// record reads the members of a record whose { is consumed. Later
+// object reads the members of an object at lv whose { is consumed, at
+// depth (the nesting of its members), keeping what actionOf says. Later
 // duplicates of a key replace earlier ones, as in a full parse into a map.
-func (d *Reader) record() error {
+func (d *Reader) object(lv level, depth int) error {
 	s := &d.s
 	for first := true; ; first = false {
 		k, done, err := s.member(first)
 		if err != nil || done {
 			return err
 		}
-		switch string(k) {
-		case "eventTime":
-			err = s.keep(fEventTime, "eventTime")
-		case "eventSource":
-			err = s.keep(fEventSource, "eventSource")
-		case "eventName":
-			err = s.keep(fEventName, "eventName")
-		case "eventType":
-			err = s.keep(fEventType, "eventType")
-		case "awsRegion":
-			err = s.keep(fAWSRegion, "awsRegion")
-		case "recipientAccountId":
-			err = s.keep(fRecipientAccountID, "recipientAccountId")
-		case "eventID":
-			err = s.keep(fEventID, "eventID")
-		case "readOnly":
+		switch a := actionOf(lv, k); a.kind {
+		case doKeep:
+			err = s.keep(a.f, fieldNames[a.f])
+		case doReadOnly:
 			d.ev.ReadOnly, err = s.boolean("readOnly")
-		case "errorCode":
-			err = s.keep(fErrorCode, "errorCode")
-		case "errorMessage":
-			err = s.keep(fErrorMessage, "errorMessage")
-		case "sourceIPAddress":
-			err = s.keep(fSourceIPAddress, "sourceIPAddress")
-		case "userAgent":
-			err = s.keep(fUserAgent, "userAgent")
-		case "userIdentity":
-			s.clear(identityFields, fCaseID)
-			err = s.identity()
-		case "serviceEventDetails":
-			s.clear(fCaseID, numFields)
-			err = s.details()
+		case doObject:
+			s.clear(a.clear[0], a.clear[1])
+			var ok bool
+			if ok, err = s.open(depth, levelNames[a.sub]); ok && err == nil {
+				err = d.object(a.sub, depth+1)
+			}
 		default:
-			err = s.skip(1)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func (s *scanner) identity() error {
-	ok, err := s.open(1, "userIdentity")
-	if !ok || err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil || done {
-			return err
-		}
-		switch string(k) {
-		case "type":
-			err = s.keep(fType, "userIdentity.type")
-		case "arn":
-			err = s.keep(fARN, "userIdentity.arn")
-		case "accountId":
-			err = s.keep(fAccountID, "userIdentity.accountId")
-		case "principalId":
-			err = s.keep(fPrincipalID, "userIdentity.principalId")
-		case "invokedBy":
-			err = s.keep(fInvokedBy, "userIdentity.invokedBy")
-		case "sessionContext":
-			s.clear(issuerFields, fCaseID)
-			err = s.sessionContext()
-		default:
-			err = s.skip(2)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func (s *scanner) sessionContext() error {
-	ok, err := s.open(2, "userIdentity.sessionContext")
-	if !ok || err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil || done {
-			return err
-		}
-		if string(k) == "sessionIssuer" {
-			s.clear(issuerFields, fCaseID)
-			err = s.issuer()
-		} else {
-			err = s.skip(3)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func (s *scanner) issuer() error {
-	ok, err := s.open(3, "sessionIssuer")
-	if !ok || err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil || done {
-			return err
-		}
-		switch string(k) {
-		case "type":
-			err = s.keep(fIssuerType, "sessionIssuer.type")
-		case "arn":
-			err = s.keep(fIssuerARN, "sessionIssuer.arn")
-		case "userName":
-			err = s.keep(fIssuerUserName, "sessionIssuer.userName")
-		case "accountId":
-			err = s.keep(fIssuerAccountID, "sessionIssuer.accountId")
-		default:
-			err = s.skip(4)
-		}
-		if err != nil {
-			return err
-		}
-	}
-}
-
-func (s *scanner) details() error {
-	ok, err := s.open(1, "serviceEventDetails")
-	if !ok || err != nil {
-		return err
-	}
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil || done {
-			return err
-		}
-		switch string(k) {
-		case "supportCaseDisplayId":
-			err = s.keep(fCaseID, "serviceEventDetails.supportCaseDisplayId")
-		case "supportPermitRequestArn":
-			err = s.keep(fPermitRequestARN, "serviceEventDetails.supportPermitRequestArn")
-		default:
-			err = s.skip(2)
+			err = s.skip(depth)
 		}
 		if err != nil {
 			return err
