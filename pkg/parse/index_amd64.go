@@ -5,7 +5,7 @@ import "golang.org/x/sys/cpu"
 // hasVector reports whether indexAVX512 can run here: it compresses quote
 // positions with VPCOMPRESSB (AVX-512 VBMI2). vector is whether it does.
 var (
-	hasVector = cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
+	hasVector = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
 	vector    = hasVector
 )
 
