@@ -2,9 +2,10 @@
 # corpus (-j 1 and -j 2, MB/s, peak RSS), and the 500 MB single-record
 # archives. The corpus is written once to $TRAILSCAN_BENCH_DIR (default
 # $TMPDIR/trailscan-bench); TRAILSCAN_BENCH_ROUNDS sets the rounds (best of).
+# make profile: where a -j 2 scan of that corpus spends its CPU time.
 GO ?= go
 
-.PHONY: test bench bench-parse
+.PHONY: test bench bench-parse profile
 
 test:
 	$(GO) test ./...
@@ -14,3 +15,7 @@ bench:
 
 bench-parse:
 	$(GO) test ./pkg/parse -run '^$$' -bench . -benchtime 3s
+
+profile:
+	$(GO) test ./pkg/scan -run '^$$' -bench BenchmarkRun -benchtime 1x -timeout 60m -cpuprofile scan-cpu.prof -o scan.test
+	$(GO) tool pprof -top scan.test scan-cpu.prof | head -40

@@ -66,36 +66,45 @@ func BenchmarkReader(b *testing.B) {
 		if transient {
 			name = "RecordsTransient"
 		}
-		b.Run(name, func(b *testing.B) {
-			b.SetBytes(size)
-			b.ReportAllocs()
-			var br bytes.Reader
-			d := parse.NewReader(&br)
-			var records int64
-			cpu0 := cpuTime()
-			for b.Loop() {
-				records = 0
-				for _, doc := range docs {
-					br.Reset(doc)
-					d.Reset(&br)
-					read := d.Records
-					if transient {
-						read = d.RecordsTransient
-					}
-					n, err := read(func(*parse.Event) error { return nil })
-					if err != nil {
-						b.Fatal(err)
-					}
-					records += n
-				}
+		for _, p := range paths {
+			b.Run(name+"/"+p.label, func(b *testing.B) {
+				defer parse.SetFastPath(p.fast)()
+				defer parse.SetVector(p.vector)()
+				readDocs(b, docs, size, transient)
+			})
+		}
+	}
+}
+
+// readDocs reads docs b.N times with one Reader.
+func readDocs(b *testing.B, docs [][]byte, size int64, transient bool) {
+	b.SetBytes(size)
+	b.ReportAllocs()
+	var br bytes.Reader
+	d := parse.NewReader(&br)
+	var records int64
+	cpu0 := cpuTime()
+	for b.Loop() {
+		records = 0
+		for _, doc := range docs {
+			br.Reset(doc)
+			d.Reset(&br)
+			read := d.Records
+			if transient {
+				read = d.RecordsTransient
 			}
-			if records == 0 {
-				b.Fatal("no records read")
+			n, err := read(func(*parse.Event) error { return nil })
+			if err != nil {
+				b.Fatal(err)
 			}
-			if cpu := cpuTime() - cpu0; cpu > 0 {
-				b.ReportMetric(float64(size)*float64(b.N)/1e6/cpu.Seconds(), "cpuMB/s")
-			}
-		})
+			records += n
+		}
+	}
+	if records == 0 {
+		b.Fatal("no records read")
+	}
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(size)*float64(b.N)/1e6/cpu.Seconds(), "cpuMB/s")
 	}
 }
 

@@ -184,12 +184,12 @@ func TestCallbackError(t *testing.T) {
 // paths are the parser's ways of reading records: every test of its
 // answers runs each.
 var paths = []struct {
-	name         string
+	name, label  string
 	fast, vector bool
 }{
-	{"fast path, vector index", true, true},
-	{"fast path, Go index", true, false},
-	{"slow path", false, false},
+	{"fast path, vector index", "vector", true, true},
+	{"fast path, Go index", "go-index", true, false},
+	{"slow path", "slow", false, false},
 }
 
 // differential runs the reference and each path of the parser on in: all

@@ -3,6 +3,7 @@ package scan_test
 import (
 	"bufio"
 	"cmp"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -20,6 +21,8 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/source"
 )
 
 // The benchmarks here time what the README promises: a full scan with the
@@ -366,4 +369,26 @@ func hugeArchive(b *testing.B, support bool) string {
 		b.Fatal(err)
 	}
 	return dir
+}
+
+// BenchmarkRun runs scan.Run in this process over the benchmark corpus at
+// -j 2, so that a profile shows where a scan's time goes:
+//
+//	go test ./pkg/scan -run '^$' -bench BenchmarkRun -benchtime 1x -cpuprofile cpu.out
+//	go tool pprof -top cpu.out
+func BenchmarkRun(b *testing.B) {
+	src, err := source.NewDir(corpus(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events int64
+	start := time.Now()
+	for b.Loop() {
+		sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{Jobs: 2})
+		if err != nil {
+			b.Fatal(err)
+		}
+		events += sum.EventsScanned
+	}
+	b.ReportMetric(float64(events)/time.Since(start).Seconds(), "events/s")
 }
