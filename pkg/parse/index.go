@@ -16,10 +16,12 @@ import (
 // them, where finding each end from the last is a chain of dependent
 // steps.
 //
-// Vector code (index_amd64.s) lists the quotes 64 bytes at a time, and the
-// blocks of 64 bytes that hold a backslash or a control character, which
-// are rare; indexGeneric does the same in Go. Then index reads those
-// blocks a byte at a time to set lim and list the escapes.
+// Vector code (index_amd64.s, AVX-512) lists the quotes 64 bytes at a
+// time, marks the bytes of 0x80 and above, and lists the blocks of 64 bytes
+// that hold a backslash or a control character, which are rare; index then
+// reads those blocks to set lim and list the escapes. Without the vector
+// code nothing is indexed (lim is 0) and the slow path reads every record:
+// an index built in Go costs more than the fast path saves.
 
 // noQuote ends the quote and escape lists.
 const noQuote = math.MaxInt32
@@ -30,6 +32,12 @@ const quoteSlack = 64
 
 // index indexes the buffer's first n bytes.
 func (s *scanner) index(n int) {
+	s.lim, s.qc, s.ec = 0, 0, 0
+	if !vector {
+		// Indexing in Go costs more than the fast path saves: the slow
+		// path reads everything.
+		return
+	}
 	blocks := (n + 63) / 64
 	// The lists grow to what the largest fill needs: a small document
 	// does not pay for a full buffer's.
@@ -41,7 +49,7 @@ func (s *scanner) index(n int) {
 	q, sp := s.quotes[:cap(s.quotes)], s.specials[:cap(s.specials)]
 	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high)
 	s.quotes, s.specials = q[:nq], sp[:ns]
-	s.lim, s.qc, s.ec = n, 0, 0
+	s.lim = n
 	s.escapes(n)
 	for len(s.quotes) > 0 && int(s.quotes[len(s.quotes)-1]) >= s.lim {
 		s.quotes = s.quotes[:len(s.quotes)-1]
@@ -60,7 +68,7 @@ func (s *scanner) escapes(n int) {
 	next := 0 // the first byte not part of an escape already read
 	for _, k := range s.specials {
 		base := int(k) * 64
-		_, backslash, control, _ := masks(s.buf[base : base+64])
+		backslash, control := masks(s.buf[base : base+64])
 		if base+64 > n {
 			backslash &= 1<<(n-base) - 1
 			control &= 1<<(n-base) - 1
@@ -134,36 +142,9 @@ func (s *scanner) escaped(i, j int) bool {
 	return int(s.escs[e]) < j
 }
 
-// indexGeneric lists, for the blocks of 64 bytes of b, the positions of
-// the quotes not escaped by a backslash into quotes, and the blocks that
-// hold a backslash or a control character into specials, and returns how
-// many of each; it marks the bytes of 0x80 and above of each block in
-// high. It is what the vector code does, in plain Go.
-func indexGeneric(b []byte, quotes, specials []int32, high []uint64) (nq, ns int) {
-	var carry uint64 // 1 when the first byte of the block is escaped
-	for k := 0; k < len(b)/64; k++ {
-		quote, backslash, control, hi := masks(b[k*64 : k*64+64])
-		high[k] = hi
-		if backslash|control != 0 {
-			specials[ns] = int32(k)
-			ns++
-		}
-		if backslash|carry != 0 {
-			var esc uint64
-			esc, carry = escapedBytes(backslash, carry)
-			quote &^= esc
-		}
-		for ; quote != 0; quote &= quote - 1 {
-			quotes[nq] = int32(k*64 + bits.TrailingZeros64(quote))
-			nq++
-		}
-	}
-	return nq, ns
-}
-
-// masks returns a bit for each quote, backslash, control character and
-// byte of 0x80 and above of the 64 bytes of b, eight bytes at a time.
-func masks(b []byte) (quote, backslash, control, high uint64) {
+// masks returns a bit for each backslash and control character of the 64
+// bytes of b, eight bytes at a time.
+func masks(b []byte) (backslash, control uint64) {
 	const (
 		lsb = 0x0101010101010101
 		msb = 0x8080808080808080
@@ -175,24 +156,8 @@ func masks(b []byte) (quote, backslash, control, high uint64) {
 	gather := func(m uint64) uint64 { return (m >> 7) * 0x0102040810204080 >> 56 }
 	for j := 0; j < 64; j += 8 {
 		w := binary.LittleEndian.Uint64(b[j:])
-		quote |= gather(zero(w^lsb*'"')) << j
 		backslash |= gather(zero(w^lsb*'\\')) << j
 		control |= gather(^((w&low+lsb*(0x80-0x20))|w)&msb) << j
-		high |= gather(w&msb) << j
 	}
-	return quote, backslash, control, high
-}
-
-// escapedBytes returns the bytes of a block escaped by a backslash, given
-// the block's backslashes and whether its first byte is escaped by the
-// block before, and whether the next block's first byte is. A run of
-// backslashes escapes the byte after it when the run is odd. (The method
-// is simdjson's: the carry of an addition finds where each run ends.)
-func escapedBytes(backslash, carry uint64) (escaped, next uint64) {
-	const even = 0x5555555555555555
-	backslash &^= carry
-	follows := backslash<<1 | carry
-	oddStarts := backslash &^ even &^ follows
-	seq, next := bits.Add64(oddStarts, backslash, 0)
-	return (even ^ seq<<1) & follows, next
+	return backslash, control
 }

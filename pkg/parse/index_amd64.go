@@ -2,21 +2,22 @@ package parse
 
 import "golang.org/x/sys/cpu"
 
-// hasVector reports whether indexAVX512 can run here: it compresses quote
-// positions with VPCOMPRESSB (AVX-512 VBMI2). vector is whether it does.
-var (
-	hasVector = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
-	vector    = hasVector
-)
+// vector reports whether indexAVX512 can run here: it compresses quote
+// positions with VPCOMPRESSB (AVX-512 VBMI2).
+var vector = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
 
 //go:noescape
 func indexAVX512(b *byte, blocks int, quotes, specials *int32, high *uint64) (nq, ns int)
 
-// indexBlocks is indexGeneric, in vector code where the CPU has it.
+// indexBlocks lists, for the blocks of 64 bytes of b, the positions of the
+// quotes not escaped by a backslash (one is when an odd run of backslashes
+// precedes it) into quotes, and the blocks that hold a backslash or a
+// control character into specials, and returns how many of each; it marks
+// the bytes of 0x80 and above of each block in high. Only where vector.
 func indexBlocks(b []byte, quotes, specials []int32, high []uint64) (nq, ns int) {
 	blocks := len(b) / 64
-	if !vector || blocks == 0 {
-		return indexGeneric(b, quotes, specials, high)
+	if blocks == 0 {
+		return 0, 0
 	}
 	// The vector code writes up to 64 positions for the last block.
 	_, _, _ = quotes[blocks*64+quoteSlack-1], specials[blocks-1], high[blocks-1]

@@ -22,7 +22,9 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 
 // func indexAVX512(b *byte, blocks int, quotes, specials *int32, high *uint64) (nq, ns int)
 //
-// indexGeneric, 64 bytes per step: see there.
+// indexBlocks (see there), 64 bytes per step. Quotes escaped by a run of
+// backslashes are found as simdjson does: the carry of adding the runs'
+// odd starts to the backslashes marks where each run ends.
 TEXT ·indexAVX512(SB), NOSPLIT, $0-56
 	MOVQ b+0(FP), SI
 	MOVQ blocks+8(FP), CX

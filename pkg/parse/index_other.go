@@ -2,9 +2,7 @@
 
 package parse
 
-// Only amd64 has vector code.
-var hasVector, vector = false, false
+// Only amd64 has vector code: nothing is indexed elsewhere.
+const vector = false
 
-func indexBlocks(b []byte, quotes, specials []int32, high []uint64) (nq, ns int) {
-	return indexGeneric(b, quotes, specials, high)
-}
+func indexBlocks(b []byte, quotes, specials []int32, high []uint64) (nq, ns int) { return 0, 0 }

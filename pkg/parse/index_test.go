@@ -37,34 +37,29 @@ func checkIndex(t *testing.T, b []byte) {
 	t.Helper()
 	b = b[:len(b)/64*64]
 	wantQ, wantS := naiveIndex(b)
-	for _, impl := range []struct {
-		name string
-		fn   func(b []byte, quotes, specials []int32, high []uint64) (int, int)
-	}{{"generic", indexGeneric}, {"indexBlocks", indexBlocks}} {
-		quotes := make([]int32, len(b)+quoteSlack)
-		specials := make([]int32, len(b)/64+1)
-		high := make([]uint64, len(b)/64)
-		nq, ns := impl.fn(b, quotes, specials, high)
-		gotQ, gotS := quotes[:nq], specials[:ns]
-		for k, w := range high {
-			for j := range 64 {
-				if want := b[k*64+j] >= 0x80; want != (w>>j&1 == 1) {
-					t.Fatalf("%s on %q: high bit %d is %v, want %v", impl.name, b, k*64+j, !want, want)
-				}
+	quotes := make([]int32, len(b)+quoteSlack)
+	specials := make([]int32, len(b)/64+1)
+	high := make([]uint64, len(b)/64)
+	nq, ns := indexBlocks(b, quotes, specials, high)
+	gotQ, gotS := quotes[:nq], specials[:ns]
+	if len(gotQ)+len(wantQ) > 0 && !reflect.DeepEqual(gotQ, wantQ) || len(gotS)+len(wantS) > 0 && !reflect.DeepEqual(gotS, wantS) {
+		t.Fatalf("on %q:\nquotes   %v\nwant     %v\nspecials %v\nwant     %v", b, gotQ, wantQ, gotS, wantS)
+	}
+	for k, w := range high {
+		for j := range 64 {
+			if want := b[k*64+j] >= 0x80; want != (w>>j&1 == 1) {
+				t.Fatalf("on %q: high bit %d is %v, want %v", b, k*64+j, !want, want)
 			}
-		}
-		if len(gotQ)+len(wantQ) > 0 && !reflect.DeepEqual(gotQ, wantQ) || len(gotS)+len(wantS) > 0 && !reflect.DeepEqual(gotS, wantS) {
-			t.Fatalf("%s on %q:\nquotes   %v\nwant     %v\nspecials %v\nwant     %v", impl.name, b, gotQ, wantQ, gotS, wantS)
 		}
 	}
 }
 
-// TestIndex checks the vector indexer (where this CPU has it) and the Go
-// one against the naive definition, on blocks dense with quotes,
-// backslashes (runs across block edges included) and control characters.
+// TestIndex checks the vector indexer against the naive definition, on
+// blocks dense with quotes, backslashes (runs across block edges included)
+// and control characters.
 func TestIndex(t *testing.T) {
 	if !vector {
-		t.Log("no vector indexer on this CPU: checking the Go one only")
+		t.Skip("no vector indexer on this CPU")
 	}
 	alphabets := []string{`"\a`, `"\\\\\\\\a`, "\"\\x\x01\x1f \x80\xff", `"`, `\`, `ab"cd`}
 	rng := rand.New(rand.NewPCG(1, 2))
@@ -80,6 +75,9 @@ func TestIndex(t *testing.T) {
 
 func FuzzIndex(f *testing.F) {
 	f.Add([]byte(`{"a":"b\"c\\","d":"\\\"e"}`))
+	if !vector {
+		f.Skip("no vector indexer on this CPU")
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		b = append(b, make([]byte, 64)...)
 		checkIndex(t, b)
@@ -89,6 +87,9 @@ func FuzzIndex(f *testing.F) {
 // TestASCII checks scanner.ascii on every range of a buffer with a few
 // bytes of 0x80 and above.
 func TestASCII(t *testing.T) {
+	if !vector {
+		t.Skip("no vector indexer on this CPU")
+	}
 	var s scanner
 	s.reset(nil)
 	b := s.buf[:300]

@@ -187,9 +187,9 @@ var paths = []struct {
 	name, label  string
 	fast, vector bool
 }{
-	{"fast path, vector index", "vector", true, true},
-	{"fast path, Go index", "go-index", true, false},
-	{"slow path", "slow", false, false},
+	{"fast path", "fast", true, true},
+	{"no index, as on CPUs without AVX-512", "no-index", true, false},
+	{"slow path", "slow", false, true},
 }
 
 // differential runs the reference and each path of the parser on in: all
@@ -348,30 +348,28 @@ func TestReaderReuse(t *testing.T) {
 }
 
 // TestFastPathTakesCloudTrail checks that the fast path reads what it is
-// for: generated CloudTrail records, on each index, and that it answers as
-// the slow path does there.
+// for, generated CloudTrail records, and answers there as the slow path
+// and encoding/json do.
 func TestFastPathTakesCloudTrail(t *testing.T) {
-	docs := generatedDocs(t, 2<<20)
-	for _, p := range paths[:2] {
-		restore := parse.SetVector(p.vector)
-		var br bytes.Reader
-		d := parse.NewReader(&br)
-		var records int64
-		for _, doc := range docs {
-			br.Reset(doc)
-			d.Reset(&br)
-			n, err := d.Records(func(*parse.Event) error { return nil })
-			if err != nil {
-				t.Fatal(err)
-			}
-			records += n
-			differential(t, doc)
+	if !parse.Vector {
+		t.Skip("no vector indexer on this CPU: the slow path reads everything")
+	}
+	var br bytes.Reader
+	d := parse.NewReader(&br)
+	var records int64
+	for _, doc := range generatedDocs(t, 2<<20) {
+		br.Reset(doc)
+		d.Reset(&br)
+		n, err := d.Records(func(*parse.Event) error { return nil })
+		if err != nil {
+			t.Fatal(err)
 		}
-		restore()
-		fast := d.FastRecords()
-		t.Logf("%s: %d of %d records read by the fast path", p.name, fast, records)
-		if records == 0 || float64(fast) < 0.95*float64(records) {
-			t.Errorf("%s: %d of %d records read by the fast path, want at least 95%%", p.name, fast, records)
-		}
+		records += n
+		differential(t, doc)
+	}
+	fast := d.FastRecords()
+	t.Logf("%d of %d records read by the fast path", fast, records)
+	if records == 0 || float64(fast) < 0.95*float64(records) {
+		t.Errorf("%d of %d records read by the fast path, want at least 95%%", fast, records)
 	}
 }

@@ -1,8 +1,10 @@
 package parse
 
 import (
+	"encoding/binary"
 	"fmt"
 	"io"
+	"math/bits"
 	"unsafe"
 )
 
@@ -107,6 +109,22 @@ func (d *Reader) document(fn func(*Event) error) (int64, error) {
 func (s *scanner) member(first bool) (key []byte, done bool, err error) {
 	if !first && s.i < s.n && s.buf[s.i] == ',' {
 		s.i++
+		// key's fast path, repeated here to save a call on most members:
+		// a comma, then a whole plain key of up to 16 bytes and its colon.
+		if i := s.i; i+17 < s.n && s.n <= len(s.buf)-8 && s.buf[i] == '"' {
+			start := i + 1
+			p := unsafe.Pointer(unsafe.SliceData(s.buf))
+			j := -1
+			if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
+				j = start + bits.TrailingZeros64(m)>>3
+			} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
+				j = start + 8 + bits.TrailingZeros64(m)>>3
+			}
+			if j >= 0 && s.buf[j] == '"' && s.buf[j+1] == ':' {
+				s.i = j + 2
+				return s.buf[start:j], false, nil
+			}
+		}
 		key, err = s.key()
 		return key, false, err
 	}
@@ -373,11 +391,15 @@ func (s *scanner) skipAny(depth int) error {
 			}
 			stack = append(stack, c)
 			if c == '{' {
-				var err error
-				if i, err = s.skipKey(i); err != nil {
-					return err
+				if j := i + 1 + s.plainAt(i+1, false); buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
+					i = j + 2
+				} else {
+					s.i = i
+					if _, err := s.key(); err != nil {
+						return err
+					}
+					buf, i, n = s.buf, s.i, s.n
 				}
-				buf, n = s.buf, s.n
 			}
 			continue
 		default:
@@ -415,11 +437,15 @@ func (s *scanner) skipAny(depth int) error {
 			if c == ',' {
 				i++
 				if top == '{' {
-					var err error
-					if i, err = s.skipKey(i); err != nil {
-						return err
+					if j := i + 1 + s.plainAt(i+1, false); i < n && buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
+						i = j + 2
+					} else {
+						s.i = i
+						if _, err := s.key(); err != nil {
+							return err
+						}
+						buf, i, n = s.buf, s.i, s.n
 					}
-					buf, n = s.buf, s.n
 				}
 				break
 			}
@@ -431,14 +457,6 @@ func (s *scanner) skipAny(depth int) error {
 			stack = stack[:len(stack)-1]
 		}
 	}
-}
-
-// skipKey consumes the object key at i and its colon, returning the
-// position after them.
-func (s *scanner) skipKey(i int) (int, error) {
-	s.i = i
-	_, err := s.key()
-	return s.i, err
 }
 
 func containerName(c byte) string {
