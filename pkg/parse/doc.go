@@ -16,9 +16,9 @@
 // Records are read by two paths. The fast path (fast.go) takes a record
 // that lies whole in the buffer, written compactly as CloudTrail writes it,
 // in one pass over an index of the buffer's quotes built 64 bytes at a
-// time (index.go, with AVX-512 where the CPU has it). On anything it does
-// not expect, it gives the record to the slow path, a streaming scanner
-// that handles every valid document, finds string ends eight bytes at a
-// time, and reports errors with their offsets. The tests hold both paths
-// to encoding/json.
+// time with AVX-512 (index.go). On anything it does not expect, and on
+// CPUs without those instructions, the slow path reads the record: a
+// streaming scanner that handles every valid document, finds string ends
+// eight bytes at a time, and reports errors with their offsets. The tests
+// hold both paths to encoding/json.
 package parse
