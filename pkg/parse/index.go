@@ -26,7 +26,7 @@ import (
 // noQuote ends the quote and escape lists.
 const noQuote = math.MaxInt32
 
-// quoteSlack is the room the indexers need past the last quote: they write
+// quoteSlack is the room the indexer needs past the last quote: it writes
 // the positions of a block's quotes sixteen at a time.
 const quoteSlack = 64
 
@@ -34,8 +34,6 @@ const quoteSlack = 64
 func (s *scanner) index(n int) {
 	s.lim, s.qc, s.ec = 0, 0, 0
 	if !vector {
-		// Indexing in Go costs more than the fast path saves: the slow
-		// path reads everything.
 		return
 	}
 	blocks := (n + 63) / 64
