@@ -271,23 +271,25 @@ func (s *scanner) plainAt(i int, ascii bool) int {
 	return n - i
 }
 
+// plainEnd is start+plainAt(start, false), looking at the first two words
+// in place: most strings and keys end within them.
+func (s *scanner) plainEnd(start int) int {
+	if start+16 <= s.n && s.n <= len(s.buf)-8 {
+		p := unsafe.Pointer(unsafe.SliceData(s.buf))
+		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
+			return start + bits.TrailingZeros64(m)>>3
+		}
+		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
+			return start + 8 + bits.TrailingZeros64(m)>>3
+		}
+		return start + 16 + s.plainAt(start+16, false)
+	}
+	return start + s.plainAt(start, false)
+}
+
 // skipStr consumes a string whose opening quote is consumed.
 func (s *scanner) skipStr() error {
-	if start := s.i; start+16 <= s.n && s.n <= len(s.buf)-8 {
-		p := unsafe.Pointer(unsafe.SliceData(s.buf))
-		var j int
-		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
-			j = start + bits.TrailingZeros64(m)>>3
-		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
-			j = start + 8 + bits.TrailingZeros64(m)>>3
-		} else {
-			j = start + 16 + s.plainAt(start+16, false)
-		}
-		if j < s.n && s.buf[j] == '"' {
-			s.i = j + 1
-			return nil
-		}
-	} else if j := s.i + s.plainAt(s.i, false); j < s.n && s.buf[j] == '"' {
+	if j := s.plainEnd(s.i); j < s.n && s.buf[j] == '"' {
 		s.i = j + 1
 		return nil
 	}
@@ -412,26 +414,9 @@ func (s *scanner) decode(raw []byte) (string, error) {
 // be one trailscan looks for comes back empty.
 func (s *scanner) key() ([]byte, error) {
 	// Fast path: the whole key and its colon are in the buffer, unescaped.
-	// Most keys end within two words, looked at here without a call.
-	if i := s.i; i+17 < s.n && s.n <= len(s.buf)-8 && s.buf[i] == '"' {
+	if i := s.i; i < s.n && s.buf[i] == '"' {
 		start := i + 1
-		p := unsafe.Pointer(unsafe.SliceData(s.buf))
-		var j int
-		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
-			j = start + bits.TrailingZeros64(m)>>3
-		} else if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
-			j = start + 8 + bits.TrailingZeros64(m)>>3
-		} else {
-			j = start + 16 + s.plainAt(start+16, false)
-		}
-		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
-			s.i = j + 2
-			return s.buf[start:j], nil
-		}
-	} else if s.i < s.n && s.buf[s.i] == '"' {
-		start := s.i + 1
-		j := start + s.plainAt(start, false)
-		if j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
+		if j := s.plainEnd(start); j+1 < s.n && s.buf[j] == '"' && s.buf[j+1] == ':' {
 			s.i = j + 2
 			return s.buf[start:j], nil
 		}
