@@ -345,10 +345,10 @@ func (s *scanner) skip(depth int) error {
 func (s *scanner) skipAny(depth int) error {
 	stack := s.stack[:0]
 	defer func() { s.stack = stack[:0] }()
-	// The loop keeps the position in a local and handles the common tokens
-	// in place; anything else (a token split by the buffer's end, space,
-	// escapes, numbers, literals) goes through the methods, after which
-	// the locals are loaded again.
+	// The loop keeps the position in a local and handles strings and
+	// brackets in place; anything else (keys, a token split by the
+	// buffer's end, space, escapes, numbers, literals) goes through the
+	// methods, after which the locals are loaded again.
 	buf, i, n := s.buf, s.i, s.n
 	for {
 		// A value.
@@ -391,15 +391,11 @@ func (s *scanner) skipAny(depth int) error {
 			}
 			stack = append(stack, c)
 			if c == '{' {
-				if j := i + 1 + s.plainAt(i+1, false); buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
-					i = j + 2
-				} else {
-					s.i = i
-					if _, err := s.key(); err != nil {
-						return err
-					}
-					buf, i, n = s.buf, s.i, s.n
+				s.i = i
+				if _, err := s.key(); err != nil {
+					return err
 				}
+				buf, i, n = s.buf, s.i, s.n
 			}
 			continue
 		default:
@@ -437,15 +433,11 @@ func (s *scanner) skipAny(depth int) error {
 			if c == ',' {
 				i++
 				if top == '{' {
-					if j := i + 1 + s.plainAt(i+1, false); i < n && buf[i] == '"' && j+1 < n && buf[j] == '"' && buf[j+1] == ':' {
-						i = j + 2
-					} else {
-						s.i = i
-						if _, err := s.key(); err != nil {
-							return err
-						}
-						buf, i, n = s.buf, s.i, s.n
+					s.i = i
+					if _, err := s.key(); err != nil {
+						return err
 					}
+					buf, i, n = s.buf, s.i, s.n
 				}
 				break
 			}
