@@ -197,18 +197,13 @@ func (d *Reader) records(fn func(*Event) error) (int64, error) {
 			return n, fmt.Errorf("%w: record %d is not an object", ErrNotCloudTrail, n+1)
 		}
 		start := s.pos()
-		s.vals = s.vals[:0]
-		s.spans = [numFields]span{}
-		s.inBuf = false
-		// strings sets every string of ev: only the rest needs resetting.
-		d.ev.ReadOnly, d.ev.Offset = Unset, start
+		d.ev.Offset = start
+		d.begin()
 		if d.fastRecord() {
 			d.fast++
 		} else {
+			d.begin() // what the fast path set before it gave up
 			s.i++
-			s.vals = s.vals[:0]
-			s.spans = [numFields]span{}
-			d.ev.ReadOnly = Unset
 			if err := d.object(lvRecord, 1); err != nil {
 				return n, err
 			}
@@ -232,6 +227,16 @@ func (d *Reader) records(fn func(*Event) error) (int64, error) {
 			return n, s.syntax("invalid character %q after array element", c)
 		}
 	}
+}
+
+// begin clears what reading a record sets. strings sets every string of
+// ev: only the rest needs clearing.
+func (d *Reader) begin() {
+	s := &d.s
+	s.vals = s.vals[:0]
+	s.spans = [numFields]span{}
+	s.inBuf = false
+	d.ev.ReadOnly = Unset
 }
 
 // strings sets the record's strings from one allocation holding them all.
