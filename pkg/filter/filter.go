@@ -1,11 +1,11 @@
 package filter
 
 import (
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/parse"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 const (
@@ -80,7 +80,7 @@ func cut(arn, service string) (string, bool) {
 		}
 	}
 	if part[0] != "arn" || !isPartition(part[1]) ||
-		part[2] != service || part[3] != "" || !IsAccountID(part[4]) {
+		part[2] != service || part[3] != "" || !trail.IsAccountID(part[4]) {
 		return "", false
 	}
 	return rest, true
@@ -98,19 +98,6 @@ func isPartition(p string) bool {
 	}
 	for _, c := range rest {
 		if !('a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
-// IsAccountID reports whether a is an AWS account ID: twelve digits.
-func IsAccountID(a string) bool {
-	if len(a) != 12 {
-		return false
-	}
-	for _, c := range a {
-		if c < '0' || c > '9' {
 			return false
 		}
 	}
@@ -146,28 +133,15 @@ func ReadOnly(ev *parse.Event) bool {
 	return false
 }
 
-// Scope restricts a scan to a time window and to some accounts and
-// regions. The zero Scope keeps everything.
-type Scope struct {
-	Since    time.Time // inclusive; zero: no lower bound
-	Until    time.Time // exclusive; zero: no upper bound
-	Accounts []string  // recipientAccountId; empty: all
-	Regions  []string  // awsRegion; empty: all
-}
-
-// Contains reports whether ev falls in the scope. An event whose eventTime
+// InScope reports whether ev falls in sc. An event whose eventTime
 // cannot be read is outside any time window, and inside when there is none.
-func (s Scope) Contains(ev *parse.Event) bool {
-	if len(s.Accounts) > 0 && !slices.Contains(s.Accounts, ev.RecipientAccountID) ||
-		len(s.Regions) > 0 && !slices.Contains(s.Regions, ev.AWSRegion) {
+func InScope(sc trail.Scope, ev *parse.Event) bool {
+	if !sc.HasAccount(ev.RecipientAccountID) || !sc.HasRegion(ev.AWSRegion) {
 		return false
 	}
-	if s.Since.IsZero() && s.Until.IsZero() {
+	if !sc.Windowed() {
 		return true
 	}
 	t, err := time.Parse(time.RFC3339, ev.EventTime)
-	if err != nil {
-		return false
-	}
-	return (s.Since.IsZero() || !t.Before(s.Since)) && (s.Until.IsZero() || t.Before(s.Until))
+	return err == nil && sc.HasTime(t)
 }

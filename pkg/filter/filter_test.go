@@ -4,6 +4,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/parse"
 )
@@ -111,7 +113,7 @@ func TestScope(t *testing.T) {
 	ev := func(tm, acct, region string) *parse.Event {
 		return &parse.Event{EventTime: tm, RecipientAccountID: acct, AWSRegion: region}
 	}
-	s := filter.Scope{Since: day("2026-10-02"), Until: day("2026-10-03"), Accounts: []string{"111122223333"}, Regions: []string{"eu-west-1"}}
+	s := trail.Scope{Since: day("2026-10-02"), Until: day("2026-10-03"), Accounts: []string{"111122223333"}, Regions: []string{"eu-west-1"}}
 	tests := []struct {
 		ev   *parse.Event
 		want bool
@@ -125,11 +127,11 @@ func TestScope(t *testing.T) {
 		{ev("garbage", "111122223333", "eu-west-1"), false},
 	}
 	for _, tt := range tests {
-		if got := s.Contains(tt.ev); got != tt.want {
+		if got := filter.InScope(s, tt.ev); got != tt.want {
 			t.Errorf("Contains(%+v) = %v, want %v", *tt.ev, got, tt.want)
 		}
 	}
-	if !(filter.Scope{}).Contains(ev("garbage", "", "")) {
+	if !filter.InScope(trail.Scope{}, ev("garbage", "", "")) {
 		t.Error("the zero Scope must keep everything")
 	}
 }

@@ -9,7 +9,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -17,14 +18,14 @@ import (
 
 // Origin describes a scan of srcs in scope, by shard spec of trailscan
 // version: what a partial result carries.
-func Origin(srcs []source.Source, scope filter.Scope, spec shard.Spec, version string) *summarize.Origin {
+func Origin(srcs []source.Source, scope trail.Scope, spec shard.Spec, version string) *summarize.Origin {
 	o := &summarize.Origin{Version: version, Format: summarize.SnapshotVersion, Sources: []string{}, Shard: spec.String()}
 	for _, s := range srcs {
 		o.Sources = append(o.Sources, s.String())
 	}
 	slices.Sort(o.Sources)
 	o.Sources = slices.Compact(o.Sources)
-	o.Scope = summarize.ScopeOf(scope)
+	o.Scope = scope.Canonical()
 	return o
 }
 

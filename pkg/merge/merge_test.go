@@ -10,8 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/internal/gen"
-	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/shard"
@@ -55,7 +56,7 @@ func archive(t *testing.T) (string, gen.Manifest) {
 
 // scanOnce runs a scan of dir, limited to spec's share, and returns its
 // summary and the keys of the objects it read.
-func scanOnce(t *testing.T, dir string, scope filter.Scope, spec *shard.Spec) (*summarize.Summary, []source.Source, []string) {
+func scanOnce(t *testing.T, dir string, scope trail.Scope, spec *shard.Spec) (*summarize.Summary, []source.Source, []string) {
 	t.Helper()
 	src, err := source.NewDir(dir)
 	if err != nil {
@@ -99,7 +100,7 @@ func TestIdentity(t *testing.T) {
 		t.Fatalf("archive lacks damaged files (%d) or duplicated events (%d records, %d events)", len(man.DamagedFiles), man.Records, man.Events)
 	}
 	start := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-	scopes := map[string]filter.Scope{
+	scopes := map[string]trail.Scope{
 		"all": {},
 		// A window ending and starting at midnight: its first events
 		// were delivered in the day before's folder, its last in the next.
@@ -165,7 +166,7 @@ func TestMergeCountsOnce(t *testing.T) {
 			c[j].File = file
 		}
 		s.File(10, c, nil)
-		return roundTrip(t, fmt.Sprintf("p%d", i), s, Origin(nil, filter.Scope{}, shard.Spec{Index: i, Count: 2}, "test"))
+		return roundTrip(t, fmt.Sprintf("p%d", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: 2}, "test"))
 	}
 	other := call
 	other.ID, other.Action, other.ReadOnly = "e2", "TerminateInstances", false
@@ -190,7 +191,7 @@ func TestMergeRefuses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := Origin(nil, filter.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, sp, "v1.0.0")
+		o := Origin(nil, trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, sp, "v1.0.0")
 		o.Sources = []string{"s3://bucket/logs"}
 		if edit != nil {
 			edit(o)
@@ -211,7 +212,7 @@ func TestMergeRefuses(t *testing.T) {
 			"a.json is shard 0/2 but b.json is shard 1/3: parts of different splits"},
 		{"different sources", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Sources = []string{"s3://other/logs"} })}, Options{},
 			"a.json scanned s3://bucket/logs but b.json scanned s3://other/logs: parts of different sources"},
-		{"different window", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Scope.Since = "2026-10-02T00:00:00Z" })}, Options{},
+		{"different window", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Scope.Since = time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC) })}, Options{},
 			"a.json scanned since 2026-10-01T00:00:00Z but b.json scanned since 2026-10-02T00:00:00Z: parts of different scopes"},
 		{"different accounts", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Scope.Accounts = []string{"111122223333"} })}, Options{},
 			"b.json scanned since 2026-10-01T00:00:00Z accounts 111122223333: parts of different scopes"},

@@ -7,6 +7,8 @@ import (
 	"runtime"
 	"sync/atomic"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/errgroup"
 
@@ -22,9 +24,9 @@ type Decoder func(io.Reader, func(*parse.Event) error) (int64, error)
 
 // Config is what a scan reads and keeps.
 type Config struct {
-	Jobs   int          // objects read at once; 0: one per CPU
-	Scope  filter.Scope // events outside it are not counted
-	Decode Decoder      // nil: parse.Records' reading, by a parse.Reader per worker
+	Jobs   int         // objects read at once; 0: one per CPU
+	Scope  trail.Scope // events outside it are not counted
+	Decode Decoder     // nil: parse.Records' reading, by a parse.Reader per worker
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
 	Select func(source.Object) bool
@@ -48,10 +50,6 @@ type Progress struct {
 	Matched atomic.Int64 // Support calls found, before deduplication
 }
 
-func (c Config) query() source.Query {
-	return source.Query{Since: c.Scope.Since, Until: c.Scope.Until, Accounts: c.Scope.Accounts, Regions: c.Scope.Regions}
-}
-
 // CountAhead counts the objects a scan with cfg will read, for progress,
 // when that is cheap: local sources only, and no Select (which may skip
 // most of them). It returns when the count is done or ctx is.
@@ -66,7 +64,7 @@ func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
 	}
 	var n int64
 	for _, src := range srcs {
-		if src.List(ctx, cfg.query(), func(source.Object) error { n++; return nil }) != nil {
+		if src.List(ctx, cfg.Scope, func(source.Object) error { n++; return nil }) != nil {
 			return
 		}
 	}
@@ -148,7 +146,7 @@ type doneMsg struct {
 }
 
 func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- job) error {
-	q := cfg.query()
+	q := cfg.Scope
 	for _, src := range srcs {
 		err := src.List(ctx, q, func(o source.Object) error {
 			if cfg.Select != nil && !cfg.Select(o) {
@@ -263,14 +261,14 @@ func (w *worker) decompress() (io.Reader, error) {
 func (w *worker) event(ev *parse.Event) error {
 	switch {
 	case filter.Support(ev):
-		if w.cfg.Scope.Contains(ev) {
+		if filter.InScope(w.cfg.Scope, ev) {
 			call := summarize.NewCall(ev, w.obj.Path)
 			call.Key = w.obj.Key
 			call.Own(w.strs)
 			w.calls = append(w.calls, call)
 		}
 	case filter.Authorization(ev):
-		if w.cfg.Scope.Contains(ev) {
+		if filter.InScope(w.cfg.Scope, ev) {
 			c := ev.Clone()
 			w.auths = append(w.auths, summarize.NewAuthorization(&c, w.obj.Path))
 		}

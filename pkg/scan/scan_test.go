@@ -13,9 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/internal/reference"
-	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -157,7 +158,7 @@ func TestWindows(t *testing.T) {
 	}
 	for _, w := range windows {
 		t.Run(fmt.Sprintf("%s..%s", w.since.Format(time.RFC3339), w.until.Format(time.RFC3339)), func(t *testing.T) {
-			scope := filter.Scope{Since: w.since, Until: w.until}
+			scope := trail.Scope{Since: w.since, Until: w.until}
 			var want []gen.Event
 			for _, e := range m.Support {
 				if (w.since.IsZero() || !e.Time.Before(w.since)) && (w.until.IsZero() || e.Time.Before(w.until)) {
@@ -172,7 +173,7 @@ func TestWindows(t *testing.T) {
 // TestAccountRegion restricts a scan to one account and one region.
 func TestAccountRegion(t *testing.T) {
 	dir, m := setup(t)
-	scope := filter.Scope{Accounts: []string{"444455556666"}, Regions: []string{"eu-west-1"}}
+	scope := trail.Scope{Accounts: []string{"444455556666"}, Regions: []string{"eu-west-1"}}
 	var want []gen.Event
 	for _, e := range m.Support {
 		if e.Account == "444455556666" && e.Region == "eu-west-1" {
@@ -293,7 +294,7 @@ type stalling struct{ opened chan struct{} }
 
 func (stalling) String() string { return "stalling" }
 
-func (stalling) List(ctx context.Context, q source.Query, fn func(source.Object) error) error {
+func (stalling) List(ctx context.Context, q trail.Scope, fn func(source.Object) error) error {
 	return fn(source.Object{Key: "k.json", Path: "k.json"})
 }
 

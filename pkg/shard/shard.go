@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/pkg/source"
 )
 
@@ -91,7 +93,7 @@ func Of(key string, n int) int {
 // account several times more numerous (better balance) and an event's
 // copies are always in the same region folder.
 func Unit(key string) string {
-	l, ok := source.ParseLayout(key)
+	l, ok := trail.ParseLayout(key)
 	if !ok || l.Day == 0 || l.Region == "" {
 		return key
 	}

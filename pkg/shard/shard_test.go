@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/source"
 )
@@ -169,7 +171,7 @@ func BenchmarkBalance(b *testing.B) {
 		b.Fatal(err)
 	}
 	var objs []source.Object
-	if err := src.List(context.Background(), source.Query{}, func(o source.Object) error {
+	if err := src.List(context.Background(), trail.Scope{}, func(o source.Object) error {
 		objs = append(objs, o)
 		return nil
 	}); err != nil {
@@ -179,7 +181,7 @@ func BenchmarkBalance(b *testing.B) {
 		"unit=key":                func(k string) string { return k },
 		"unit=account-region-day": Unit,
 		"unit=account-day": func(k string) string {
-			l, ok := source.ParseLayout(k)
+			l, ok := trail.ParseLayout(k)
 			if !ok || l.Day == 0 {
 				return k
 			}

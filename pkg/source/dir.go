@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // Dir is a local directory of downloaded logs, or a single log file.
@@ -28,7 +30,7 @@ func (d *Dir) String() string { return d.root }
 
 // List walks the directory in lexical order. A single file is listed
 // whatever its name: the user named it.
-func (d *Dir) List(ctx context.Context, q Query, fn func(Object) error) error {
+func (d *Dir) List(ctx context.Context, q trail.Scope, fn func(Object) error) error {
 	if d.file {
 		st, err := os.Stat(d.root)
 		if err != nil {

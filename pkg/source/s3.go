@@ -11,6 +11,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -221,7 +223,7 @@ func (s *S3) object(key string, size *int64, etag *string, mod *time.Time) Objec
 // without a delimiter. Digest and Insight folders are never listed. Folders are listed several
 // at a time, so objects come in no particular order; fn is called from one
 // goroutine at a time.
-func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
+func (s *S3) List(ctx context.Context, q trail.Scope, fn func(Object) error) error {
 	if s.single {
 		out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &s.prefix, RequestPayer: s.payer})
 		if err != nil {
@@ -269,7 +271,7 @@ func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
 		}
 		for _, dir := range folders {
 			do := func() error {
-				if covers(q, dir) {
+				if q.Covers(dir) {
 					return all(dir)
 				}
 				return walk(dir)
@@ -306,24 +308,6 @@ func (s *S3) List(ctx context.Context, q Query, fn func(Object) error) error {
 	}
 	g.Go(func() error { return walk(s.prefix) })
 	return g.Wait()
-}
-
-// covers reports whether q wants every log below the layout folder dir, a
-// region folder or one of its date folders: then one listing without a
-// delimiter, a thousand keys a page, costs less than a listing per day.
-// Nothing but date folders sits below a region, so this never reaches
-// into a digest or Insight folder.
-func covers(q Query, dir string) bool {
-	l, ok := ParseLayout(dir)
-	if !ok || l.Region == "" {
-		return false
-	}
-	start, end, dated := l.span()
-	if !dated { // the region: all time
-		return q.Since.IsZero() && q.Until.IsZero()
-	}
-	return (q.Since.IsZero() || !q.Since.After(start)) &&
-		(q.Until.IsZero() || !q.Until.Add(LateDelivery).Before(end))
 }
 
 // Open streams an object from GetObject. A read that breaks part way goes

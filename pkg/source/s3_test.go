@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
 	"github.com/trailscan/trailscan/internal/gen"
@@ -46,7 +48,7 @@ func uploadTree(t *testing.T, prefix string) (*s3.Client, string) {
 	return client, bucket
 }
 
-func listKeys(t *testing.T, bucket string, src source.Source, q source.Query) []string {
+func listKeys(t *testing.T, bucket string, src source.Source, q trail.Scope) []string {
 	t.Helper()
 	var keys []string
 	err := src.List(context.Background(), q, func(o source.Object) error {
@@ -89,7 +91,7 @@ func TestS3Prefix(t *testing.T) {
 			t.Errorf("New(%s): %v", c.arg, err)
 			continue
 		}
-		if got := listKeys(t, bucket, src, source.Query{}); !slices.Equal(got, c.want) {
+		if got := listKeys(t, bucket, src, trail.Scope{}); !slices.Equal(got, c.want) {
 			t.Errorf("List %s:\n got %q\nwant %q", c.arg, got, c.want)
 		}
 	}
@@ -124,7 +126,7 @@ func TestS3ListingEconomy(t *testing.T) {
 	}
 	for _, c := range []struct {
 		name      string
-		q         source.Query
+		q         trail.Scope
 		lists     int
 		gets      int
 		wantedDir string // the folder of every object fetched in the layout
@@ -134,13 +136,13 @@ func TestS3ListingEconomy(t *testing.T) {
 		// region: REGION/, then 2026/ (2025/ pruned), 10/ (09/ pruned),
 		// 02/. Objects: 2 accounts x 2 regions in the account trail, 2
 		// accounts in the organization trail, and the 2 exports.
-		{"one day", source.Query{Since: time.Date(2026, 10, 2, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 2, 12, 0, 0, 0, time.UTC)},
+		{"one day", trail.Scope{Since: time.Date(2026, 10, 2, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 2, 12, 0, 0, 0, time.UTC)},
 			lists(4), 2*2 + 2 + 2, "/2026/10/02/"},
 		// Everything: each region folder is listed whole, in one request.
 		// Objects: 2 accounts x 2 regions x 5 days + 1 .json in the
 		// account trail, 2 accounts x 2 days in the organization trail,
 		// and the 2 exports.
-		{"all", source.Query{}, lists(1), 2*2*5 + 1 + 2*2 + 2, "/CloudTrail/"},
+		{"all", trail.Scope{}, lists(1), 2*2*5 + 1 + 2*2 + 2, "/CloudTrail/"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var objs []source.Object
@@ -213,7 +215,7 @@ func TestS3OpenFailures(t *testing.T) {
 		t.Fatal(err)
 	}
 	objs := map[string]source.Object{}
-	if err := src.List(ctx, source.Query{}, func(o source.Object) error { objs[o.Key] = o; return nil }); err != nil {
+	if err := src.List(ctx, trail.Scope{}, func(o source.Object) error { objs[o.Key] = o; return nil }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: aws(deleted)}); err != nil {
@@ -381,7 +383,7 @@ func TestS3Cancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	var objs []source.Object
-	if err := src.List(ctx, source.Query{}, func(o source.Object) error { objs = append(objs, o); return nil }); err != nil {
+	if err := src.List(ctx, trail.Scope{}, func(o source.Object) error { objs = append(objs, o); return nil }); err != nil {
 		t.Fatal(err)
 	}
 	rc, err := src.Open(ctx, objs[0])
@@ -399,7 +401,7 @@ func TestS3Cancel(t *testing.T) {
 	if _, err := src.Open(ctx, objs[1]); !errors.Is(err, context.Canceled) {
 		t.Errorf("open after cancel: %v, want context.Canceled", err)
 	}
-	if err := src.List(ctx, source.Query{}, func(source.Object) error { return nil }); !errors.Is(err, context.Canceled) {
+	if err := src.List(ctx, trail.Scope{}, func(source.Object) error { return nil }); !errors.Is(err, context.Canceled) {
 		t.Errorf("list after cancel: %v, want context.Canceled", err)
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // Object is one log file of a source.
@@ -30,7 +32,7 @@ type Source interface {
 	// List calls fn for every log object that may hold events in q's scope,
 	// stopping at fn's first error. A location that cannot be read at all
 	// is an error; so is a ctx that is done.
-	List(ctx context.Context, q Query, fn func(Object) error) error
+	List(ctx context.Context, q trail.Scope, fn func(Object) error) error
 	// Open streams an object's bytes, as stored (usually gzip).
 	Open(ctx context.Context, o Object) (io.ReadCloser, error)
 }

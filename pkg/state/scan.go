@@ -39,7 +39,7 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 	for _, s := range srcs {
 		names = append(names, s.String())
 	}
-	scope := summarize.ScopeOf(cfg.Scope)
+	scope := cfg.Scope
 	var stats Stats
 	st, err := Load(path)
 	switch {

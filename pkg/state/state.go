@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/pkg/atomicfile"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -19,9 +21,9 @@ const Version = 1
 
 // State is what an incremental run keeps between runs.
 type State struct {
-	Version int             `json:"version"`
-	Sources []string        `json:"sources"`
-	Scope   summarize.Scope `json:"scope"` // a state made with one scope means nothing for another
+	Version int         `json:"version"`
+	Sources []string    `json:"sources"`
+	Scope   trail.Scope `json:"scope"` // a state made with one scope means nothing for another
 	// Objects are the objects read so far (or that failed), by path.
 	Objects map[string]Object `json:"objects"`
 	// Summary is the cumulative result of every object read so far.
@@ -46,7 +48,7 @@ func (a Object) same(b Object) bool {
 }
 
 // New returns an empty state for a scan of sources within scope.
-func New(sources []string, scope summarize.Scope) *State {
+func New(sources []string, scope trail.Scope) *State {
 	return &State{
 		Version: Version, Sources: canonical(sources), Scope: scope,
 		Objects: map[string]Object{}, Summary: summarize.New().Snapshot(),
@@ -93,7 +95,7 @@ func Load(path string) (*State, error) {
 }
 
 // Check refuses a state made for other sources or another scope.
-func (s *State) Check(path string, sources []string, scope summarize.Scope) error {
+func (s *State) Check(path string, sources []string, scope trail.Scope) error {
 	if want := canonical(sources); !slices.Equal(s.Sources, want) {
 		return &MismatchError{Path: path, What: "source", Have: s.Sources, Want: want}
 	}

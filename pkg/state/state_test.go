@@ -13,7 +13,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
@@ -203,7 +204,7 @@ func TestRefused(t *testing.T) {
 	if _, _, err := Scan(context.Background(), sp, sources(t, t.TempDir()), scan.Config{}); !errors.As(err, &mismatch) || mismatch.What != "source" {
 		t.Errorf("another source: err = %v, want a source mismatch", err)
 	}
-	other := scan.Config{Scope: filter.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}}
+	other := scan.Config{Scope: trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}}
 	if _, _, err := Scan(context.Background(), sp, sources(t, dir), other); !errors.As(err, &mismatch) || !strings.Contains(mismatch.What, "scope") {
 		t.Errorf("another scope: err = %v, want a scope mismatch", err)
 	}

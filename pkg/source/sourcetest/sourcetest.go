@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/trailscan/trailscan/pkg/trail"
+
 	"github.com/trailscan/trailscan/pkg/source"
 )
 
@@ -124,42 +126,42 @@ func at(s string) time.Time {
 
 // cases are the queries, each with the files it must list, said by hand
 // from the layout: a day folder holds deliveries of that UTC day, which
-// carry events from up to source.LateDelivery (6h) before.
+// carry events from up to trail.LateDelivery (6h) before.
 var cases = []struct {
 	name string
-	q    source.Query
+	q    trail.Scope
 	want func(f File) bool // for layout files; files outside it are always wanted
 }{
-	{"all", source.Query{}, func(File) bool { return true }},
-	{"two days", source.Query{Since: day("2026/10/02"), Until: day("2026/10/03")},
+	{"all", trail.Scope{}, func(File) bool { return true }},
+	{"two days", trail.Scope{Since: day("2026/10/02"), Until: day("2026/10/03")},
 		// 10/03's folder holds events of 10/02's last hours.
 		func(f File) bool { return f.Day == "2026/10/02" || f.Day == "2026/10/03" }},
-	{"midday hour", source.Query{Since: at("2026-10-01T12:00:00Z"), Until: at("2026-10-01T13:00:00Z")},
+	{"midday hour", trail.Scope{Since: at("2026-10-01T12:00:00Z"), Until: at("2026-10-01T13:00:00Z")},
 		func(f File) bool { return f.Day == "2026/10/01" }},
-	{"evening hours", source.Query{Since: at("2026-10-01T20:00:00Z"), Until: at("2026-10-01T23:00:00Z")},
+	{"evening hours", trail.Scope{Since: at("2026-10-01T20:00:00Z"), Until: at("2026-10-01T23:00:00Z")},
 		// Until plus 6h is 10/02 05:00.
 		func(f File) bool { return f.Day == "2026/10/01" || f.Day == "2026/10/02" }},
-	{"until only", source.Query{Until: day("2026/10/01")},
+	{"until only", trail.Scope{Until: day("2026/10/01")},
 		// Until 10/01 00:00 plus 6h reaches into 10/01's folder.
 		func(f File) bool { return f.Day <= "2026/10/01" }},
-	{"since only", source.Query{Since: day("2026/10/03")},
+	{"since only", trail.Scope{Since: day("2026/10/03")},
 		func(f File) bool { return f.Day >= "2026/10/03" }},
-	{"since in last year", source.Query{Since: at("2025-12-31T23:00:00Z"), Until: day("2026/01/01")},
+	{"since in last year", trail.Scope{Since: at("2025-12-31T23:00:00Z"), Until: day("2026/01/01")},
 		func(f File) bool { return f.Day == "2025/12/31" }},
-	{"month", source.Query{Since: day("2026/09/01"), Until: day("2026/09/30")},
+	{"month", trail.Scope{Since: day("2026/09/01"), Until: day("2026/09/30")},
 		// Until 09/30 00:00 plus 6h: 09/30's folder.
 		func(f File) bool { return f.Day == "2026/09/30" }},
-	{"account", source.Query{Accounts: []string{acctB}},
+	{"account", trail.Scope{Accounts: []string{acctB}},
 		func(f File) bool { return f.Account == acctB }},
-	{"region", source.Query{Regions: []string{"eu-west-1"}},
+	{"region", trail.Scope{Regions: []string{"eu-west-1"}},
 		func(f File) bool { return f.Region == "eu-west-1" }},
-	{"account region day", source.Query{Accounts: []string{acctA}, Regions: []string{"us-east-1"}, Since: day("2026/10/01"), Until: at("2026-10-01T12:00:00Z")},
+	{"account region day", trail.Scope{Accounts: []string{acctA}, Regions: []string{"us-east-1"}, Since: day("2026/10/01"), Until: at("2026-10-01T12:00:00Z")},
 		func(f File) bool { return f.Account == acctA && f.Region == "us-east-1" && f.Day == "2026/10/01" }},
-	{"two accounts", source.Query{Accounts: []string{acctA, acctB}, Regions: []string{"us-east-1", "eu-west-1"}},
+	{"two accounts", trail.Scope{Accounts: []string{acctA, acctB}, Regions: []string{"us-east-1", "eu-west-1"}},
 		func(File) bool { return true }},
-	{"no such account", source.Query{Accounts: []string{"999999999999"}},
+	{"no such account", trail.Scope{Accounts: []string{"999999999999"}},
 		func(File) bool { return false }},
-	{"no such time", source.Query{Since: day("2027/01/01")},
+	{"no such time", trail.Scope{Since: day("2027/01/01")},
 		func(File) bool { return false }},
 }
 
@@ -194,7 +196,7 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 
 	t.Run("Objects", func(t *testing.T) {
 		n := 0
-		err := src.List(ctx, source.Query{}, func(o source.Object) error {
+		err := src.List(ctx, trail.Scope{}, func(o source.Object) error {
 			n++
 			want := Content(o.Key)
 			if o.Size != int64(len(want)) {
@@ -234,7 +236,7 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 	t.Run("StopsAtFirstError", func(t *testing.T) {
 		stop := errors.New("enough")
 		calls := 0
-		err := src.List(ctx, source.Query{}, func(source.Object) error {
+		err := src.List(ctx, trail.Scope{}, func(source.Object) error {
 			calls++
 			return stop
 		})
@@ -249,7 +251,7 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 	t.Run("Cancelled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
 		cancel()
-		err := src.List(ctx, source.Query{}, func(source.Object) error { return nil })
+		err := src.List(ctx, trail.Scope{}, func(source.Object) error { return nil })
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("List with a cancelled context returned %v, want context.Canceled", err)
 		}
@@ -262,7 +264,7 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 	})
 }
 
-func list(t *testing.T, ctx context.Context, src source.Source, q source.Query) []string {
+func list(t *testing.T, ctx context.Context, src source.Source, q trail.Scope) []string {
 	t.Helper()
 	var keys []string
 	err := src.List(ctx, q, func(o source.Object) error {
