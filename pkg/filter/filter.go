@@ -2,7 +2,6 @@ package filter
 
 import (
 	"strings"
-	"time"
 
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/trail"
@@ -142,6 +141,6 @@ func InScope(sc trail.Scope, ev *parse.Event) bool {
 	if !sc.Windowed() {
 		return true
 	}
-	t, err := time.Parse(time.RFC3339, ev.EventTime)
+	t, err := trail.EventTime(ev.EventTime)
 	return err == nil && sc.HasTime(t)
 }

@@ -125,10 +125,15 @@ func TestScope(t *testing.T) {
 		{ev("2026-10-02T12:00:00Z", "444455556666", "eu-west-1"), false},
 		{ev("2026-10-02T12:00:00Z", "111122223333", "us-east-1"), false},
 		{ev("garbage", "111122223333", "eu-west-1"), false},
+		// Exports rewrite eventTime; the event is still in its window.
+		{ev("2026-10-02 03:01:00.000000000", "111122223333", "eu-west-1"), true},
+		{ev("2026-10-02T05:01:00+02:00", "111122223333", "eu-west-1"), true},
+		{ev("2026-10-03T01:01:00+02:00", "111122223333", "eu-west-1"), true},
+		{ev("2026-10-02T01:01:00+02:00", "111122223333", "eu-west-1"), false},
 	}
 	for _, tt := range tests {
 		if got := filter.InScope(s, tt.ev); got != tt.want {
-			t.Errorf("Contains(%+v) = %v, want %v", *tt.ev, got, tt.want)
+			t.Errorf("InScope(%+v) = %v, want %v", *tt.ev, got, tt.want)
 		}
 	}
 	if !filter.InScope(trail.Scope{}, ev("garbage", "", "")) {

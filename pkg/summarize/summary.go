@@ -10,6 +10,7 @@ import (
 
 	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/parse"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // Call is one call made by AWS Support's role, reduced to what a summary
@@ -57,7 +58,7 @@ type FileError struct {
 
 // NewCall reduces a Support event read from file.
 func NewCall(ev *parse.Event, file string) Call {
-	t, _ := time.Parse(time.RFC3339, ev.EventTime)
+	t, _ := trail.EventTime(ev.EventTime)
 	return Call{
 		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
@@ -96,7 +97,7 @@ func (c *Call) Own(t Strings) {
 
 // NewAuthorization reduces a Support authorization event read from file.
 func NewAuthorization(ev *parse.Event, file string) Authorization {
-	t, _ := time.Parse(time.RFC3339, ev.EventTime)
+	t, _ := trail.EventTime(ev.EventTime)
 	return Authorization{
 		ID: eventKey(ev, file), Time: t.UTC(), Action: ev.EventName, Account: ev.RecipientAccountID,
 		Region: ev.AWSRegion, CaseID: ev.CaseID, Request: ev.PermitRequestARN, File: file,
