@@ -8,8 +8,8 @@
 // Examples:
 //
 //	trailgen -o /tmp/archive
-//	trailgen -damaged -org o-a1b2c3d4e5 -partitions aws,aws-us-gov -o /tmp/archive -manifest /tmp/archive.json
-//	trailgen -size-mb 1024 -uneven -o /tmp/big
+//	trailgen --damaged --org o-a1b2c3d4e5 --partitions aws,aws-us-gov -o /tmp/archive --manifest /tmp/archive.json
+//	trailgen --size-mb 1024 --uneven -o /tmp/big
 //
 // The testdata/sample archive is made by the go:generate directive of
 // package internal/gen.
@@ -19,7 +19,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -28,6 +27,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/internal/gen"
 )
@@ -39,19 +40,19 @@ func main() {
 	os.Exit(code)
 }
 
-const usage = `usage: trailgen [flags] -o DIR
+const usage = `Usage: trailgen [flags] -o DIR
 
 Writes a synthetic CloudTrail archive below DIR, an empty or new directory,
 with the S3 key layout of an account trail (and of an organization trail
-with -org), and prints what it wrote. The same flags write the same bytes.
+with --org), and prints what it wrote. The same flags write the same bytes.
 
 Examples:
   trailgen -o /tmp/archive
-  trailgen -damaged -org o-a1b2c3d4e5 -partitions aws,aws-us-gov -o /tmp/a -manifest /tmp/a.json
-  trailgen -size-mb 1024 -uneven -o /tmp/big
+  trailgen --damaged --org o-a1b2c3d4e5 --partitions aws,aws-us-gov -o /tmp/a --manifest /tmp/a.json
+  trailgen --size-mb 1024 --uneven -o /tmp/big
 
-Flags (-flag and --flag are the same):
-`
+Flags:
+%s`
 
 // options are the command line, before it becomes a gen.Config.
 type options struct {
@@ -68,13 +69,9 @@ type options struct {
 	out, manifest          string
 }
 
-func (o *options) flags(stderr io.Writer) *flag.FlagSet {
-	fs := flag.NewFlagSet("trailgen", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usage)
-		fs.PrintDefaults()
-	}
+func (o *options) flags() *pflag.FlagSet {
+	fs := pflag.NewFlagSet("trailgen", pflag.ContinueOnError)
+	fs.SortFlags = false
 	fs.Int64Var(&o.seed, "seed", 1, "random seed: the archive depends only on it and the other flags")
 	fs.StringVar(&o.start, "start", "2026-10-01", "first day of events, `YYYY-MM-DD` (UTC)")
 	fs.IntVar(&o.days, "days", 3, "number of days of events")
@@ -84,28 +81,29 @@ func (o *options) flags(stderr io.Writer) *flag.FlagSet {
 	fs.IntVar(&o.filesPerDay, "files-per-day", 4, "log files per account, region and day")
 	fs.IntVar(&o.records, "records", 50, "average records per log file")
 	fs.Float64Var(&o.supportRate, "support-rate", 0.03, "fraction of records made by the Support role")
-	fs.Int64Var(&o.sizeMB, "size-mb", 0, "target uncompressed size in MiB of the valid log files; sets -files-per-day and -records")
+	fs.Int64Var(&o.sizeMB, "size-mb", 0, "target uncompressed size in MiB of the valid log files; sets --files-per-day and --records")
 	fs.BoolVar(&o.damaged, "damaged", false, "add damaged, multi-member, uncompressed, empty, Digest and Insight files")
 	fs.StringVar(&o.org, "org", "", "organization `ID` (o-...): add an organization trail logging the same events again")
 	fs.StringVar(&o.prefix, "prefix", "acct-trail", "key prefix of the account trail")
 	fs.StringVar(&o.orgPrefix, "org-prefix", "org-trail", "key prefix of the organization trail")
 	fs.BoolVar(&o.uneven, "uneven", false, "give the first accounts 8 and 3 times the files of the others")
 	fs.IntVar(&o.workers, "workers", 0, "files generated at once (default GOMAXPROCS); does not change the output")
-	fs.StringVar(&o.out, "o", "", "output `DIR` (required)")
-	fs.StringVar(&o.out, "output", "", "output `DIR` (same as -o)")
+	fs.StringVarP(&o.out, "output", "o", "", "output `DIR` (required)")
 	fs.StringVar(&o.manifest, "manifest", "", "also write the manifest, as JSON, to `FILE` (outside DIR, or scanners read it)")
-	fs.BoolVar(&o.quiet, "q", false, "print nothing on success")
+	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
 	return fs
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var o options
-	fs := o.flags(stderr)
+	fs := o.flags()
+	fs.Usage = func() { fmt.Fprintf(stdout, usage, fs.FlagUsages()) }
+	fs.SetOutput(io.Discard) // errors are printed below, with the hint
 	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+		if errors.Is(err, pflag.ErrHelp) { // pflag has printed the usage
 			return 0
 		}
-		return 2
+		return usageError(stderr, err.Error())
 	}
 	if fs.NArg() > 0 {
 		return usageError(stderr, fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
@@ -140,7 +138,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func usageError(stderr io.Writer, msg string) int {
-	fmt.Fprintf(stderr, "trailgen: error: %s\ntrailgen: hint: see trailgen -help\n", msg)
+	fmt.Fprintf(stderr, "trailgen: error: %s\ntrailgen: hint: see trailgen --help\n", msg)
 	return 2
 }
 
@@ -148,10 +146,10 @@ func usageError(stderr io.Writer, msg string) int {
 func (o *options) config() (gen.Config, error) {
 	start, err := time.Parse("2006-01-02", o.start)
 	if err != nil {
-		return gen.Config{}, fmt.Errorf("-start %q: want YYYY-MM-DD", o.start)
+		return gen.Config{}, fmt.Errorf("--start %q: want YYYY-MM-DD", o.start)
 	}
 	if o.accounts < 1 {
-		return gen.Config{}, fmt.Errorf("-accounts %d: want at least 1", o.accounts)
+		return gen.Config{}, fmt.Errorf("--accounts %d: want at least 1", o.accounts)
 	}
 	c := gen.Config{
 		Seed: o.seed, Start: start, Days: o.days, Accounts: accountIDs(o.seed, o.accounts),
@@ -164,7 +162,7 @@ func (o *options) config() (gen.Config, error) {
 	}
 	parts := splitList(o.partitions)
 	if len(parts) > len(c.Accounts) {
-		return c, fmt.Errorf("-partitions: %d partitions for %d accounts", len(parts), len(c.Accounts))
+		return c, fmt.Errorf("--partitions: %d partitions for %d accounts", len(parts), len(c.Accounts))
 	}
 	c.Partitions = map[string]string{}
 	for i, p := range parts {

@@ -14,9 +14,9 @@ import (
 )
 
 // sampleArgs is the command line of testdata/sample (without -o and
-// -manifest); internal/gen's TestSample holds the same as a Config.
-var sampleArgs = []string{"-seed", "7", "-accounts", "3", "-partitions", "aws,aws,aws-us-gov",
-	"-files-per-day", "2", "-records", "12", "-damaged", "-org", "o-a1b2c3d4e5"}
+// --manifest); internal/gen's TestSample holds the same as a Config.
+var sampleArgs = []string{"--seed", "7", "--accounts", "3", "--partitions", "aws,aws,aws-us-gov",
+	"--files-per-day", "2", "--records", "12", "--damaged", "--org", "o-a1b2c3d4e5"}
 
 func trailgen(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
@@ -28,7 +28,7 @@ func trailgen(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func TestSample(t *testing.T) {
 	dir := t.TempDir()
 	out, manifest := filepath.Join(dir, "archive"), filepath.Join(dir, "manifest.json")
-	if code, _, stderr := trailgen(t, append(sampleArgs, "-q", "-o", out, "-manifest", manifest)...); code != 0 {
+	if code, _, stderr := trailgen(t, append(sampleArgs, "-q", "-o", out, "--manifest", manifest)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	want, got := tree(t, "../../testdata/sample/archive"), tree(t, out)
@@ -47,7 +47,7 @@ func TestSample(t *testing.T) {
 
 func TestReport(t *testing.T) {
 	dir := t.TempDir()
-	code, stdout, stderr := trailgen(t, "-days", "1", "-accounts", "1", "-o", dir)
+	code, stdout, stderr := trailgen(t, "--days", "1", "--accounts", "1", "--output", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -61,7 +61,7 @@ func TestReport(t *testing.T) {
 func TestSize(t *testing.T) {
 	dir := t.TempDir()
 	manifest := filepath.Join(t.TempDir(), "m.json")
-	if code, _, stderr := trailgen(t, "-size-mb", "16", "-uneven", "-q", "-o", dir, "-manifest", manifest); code != 0 {
+	if code, _, stderr := trailgen(t, "--size-mb", "16", "--uneven", "--quiet", "-o", dir, "--manifest", manifest); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	var m gen.Manifest
@@ -69,7 +69,7 @@ func TestSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	if m.Bytes < 14<<20 || m.Bytes > 18<<20 {
-		t.Errorf("-size-mb 16 wrote %d bytes", m.Bytes)
+		t.Errorf("--size-mb 16 wrote %d bytes", m.Bytes)
 	}
 }
 
@@ -83,15 +83,34 @@ func TestErrors(t *testing.T) {
 	}{
 		{nil, 2, "trailgen: error: no output directory"},
 		{[]string{"-o", t.TempDir(), "extra"}, 2, `unexpected argument "extra"`},
-		{[]string{"-o", t.TempDir(), "-start", "yesterday"}, 2, "want YYYY-MM-DD"},
-		{[]string{"-o", t.TempDir(), "-accounts", "1", "-partitions", "aws,aws-cn"}, 2, "2 partitions for 1 accounts"},
-		{[]string{"-o", t.TempDir(), "-org", "42"}, 2, "want o-"},
+		{[]string{"-o", t.TempDir(), "--start", "yesterday"}, 2, `--start "yesterday": want YYYY-MM-DD`},
+		{[]string{"-o", t.TempDir(), "--accounts", "1", "--partitions", "aws,aws-cn"}, 2, "2 partitions for 1 accounts"},
+		{[]string{"-o", t.TempDir(), "--org", "42"}, 2, "want o-"},
 		{[]string{"-o", full}, 1, "trailgen: hint: choose a new or empty directory"},
-		{[]string{"-no-such-flag"}, 2, "flag provided but not defined"},
+		{[]string{"--no-such-flag"}, 2, "trailgen: error: unknown flag: --no-such-flag\ntrailgen: hint: see trailgen --help"},
+		{[]string{"--days"}, 2, "flag needs an argument"},
+		{[]string{"--days", "three"}, 2, `invalid argument "three"`},
+		// A long flag with one dash, as the standard flag package took
+		// it, is a run of short flags to pflag: refused, not misread.
+		{[]string{"-seed", "7", "-o", t.TempDir()}, 2, "unknown shorthand flag: 's' in -seed"},
 	} {
 		code, _, stderr := trailgen(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.stderr) {
 			t.Errorf("trailgen %q: exit %d, stderr %q; want exit %d and %q", tc.args, code, stderr, tc.code, tc.stderr)
+		}
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, arg := range []string{"--help", "-h"} {
+		code, stdout, stderr := trailgen(t, arg)
+		if code != 0 || stderr != "" {
+			t.Errorf("trailgen %s: exit %d, stderr %q; want exit 0 and nothing", arg, code, stderr)
+		}
+		for _, want := range []string{"Usage: trailgen", "Examples:", "  trailgen --size-mb 1024", "-o, --output DIR", "--files-per-day int"} {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("trailgen %s: stdout lacks %q:\n%s", arg, want, stdout)
+			}
 		}
 	}
 }

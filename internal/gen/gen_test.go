@@ -26,8 +26,8 @@ var update = flag.Bool("update", false, "rewrite testdata/sample from the sample
 // sampleDir is the committed sample archive, shared with other packages'
 // tests. cmd/trailgen's test checks that this command line makes it:
 //
-//	trailgen -seed 7 -accounts 3 -partitions aws,aws,aws-us-gov -files-per-day 2 -records 12 -damaged -org o-a1b2c3d4e5 \
-//	    -o testdata/sample/archive -manifest testdata/sample/manifest.json
+//	trailgen --seed 7 --accounts 3 --partitions aws,aws,aws-us-gov --files-per-day 2 --records 12 --damaged --org o-a1b2c3d4e5 \
+//	    -o testdata/sample/archive --manifest testdata/sample/manifest.json
 const sampleDir = "../../testdata/sample"
 
 // sample is the Config that command line makes.

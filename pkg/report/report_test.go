@@ -19,8 +19,8 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 
 const goldenDir = "../../testdata/golden"
 
-// fixture scans the hand-made archive of testdata/golden/fixture (see
-// make_fixture.py there): two accounts, three days, a duplicate delivery,
+// fixture scans the hand-made archive of testdata/golden/fixture (made
+// by internal/fixture): two accounts, three days, a duplicate delivery,
 // a failed write, a Support authorization event, and logged strings that
 // try to inject script.
 func fixture(t testing.TB) *summarize.Summary {
