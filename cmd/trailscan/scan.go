@@ -19,6 +19,7 @@ import (
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/state"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 const scanUsage = `Usage: trailscan scan [flags] SOURCE...
@@ -211,8 +212,28 @@ func (c *scanCmd) config() (scan.Config, error) {
 	if c.events == "-" && (c.output == "" || c.output == "-") {
 		return cfg, usageError{fmt.Errorf("--events - and the report would both go to standard output"), "write the report elsewhere with -o FILE"}
 	}
+	if err := checkScope(c.accounts, c.region); err != nil {
+		return cfg, err
+	}
 	cfg.Jobs, cfg.Scope.Accounts, cfg.Scope.Regions = c.jobs, c.accounts, c.region
 	return cfg, c.applyShard(&cfg)
+}
+
+// checkScope refuses account IDs and region names that cannot name
+// anything: a typo would otherwise match no event, and look like an
+// account Support never touched.
+func checkScope(accounts, regions []string) error {
+	for _, a := range accounts {
+		if !trail.IsAccountID(a) {
+			return usageError{fmt.Errorf("--account %q is not an account ID", a), "an account ID is twelve digits, such as 111122223333"}
+		}
+	}
+	for _, r := range regions {
+		if !trail.IsRegion(r) {
+			return usageError{fmt.Errorf("--region %q is not a region name", r), "a region is named like us-east-1 or eu-west-2"}
+		}
+	}
+	return nil
 }
 
 // parseTime reads RFC 3339 or a date, which means its midnight UTC.

@@ -129,3 +129,26 @@ func IsAccountID(a string) bool {
 	}
 	return true
 }
+
+// IsRegion reports whether r has the form of an AWS region name: two or
+// more lower-case words and a number, joined by hyphens (us-east-1,
+// us-gov-west-1, eu-isoe-west-1). It checks the form, not that the region
+// exists: new regions open every year.
+func IsRegion(r string) bool {
+	words := strings.Split(r, "-")
+	if len(words) < 3 {
+		return false
+	}
+	for i, w := range words {
+		if w == "" {
+			return false
+		}
+		last := i == len(words)-1
+		for _, c := range w {
+			if last && (c < '0' || c > '9') || !last && (c < 'a' || c > 'z') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -123,3 +123,16 @@ func TestParseLayout(t *testing.T) {
 		}
 	}
 }
+
+func TestIsRegion(t *testing.T) {
+	for r, want := range map[string]bool{
+		"us-east-1": true, "us-gov-west-1": true, "cn-north-1": true, "eu-isoe-west-1": true,
+		"ap-southeast-5": true, "il-central-1": true,
+		"us-east1": false, "us-east-": false, "US-EAST-1": false, "us--east-1": false,
+		"east-1": false, "": false, "us-east-1a": false, "us-east-1 ": false,
+	} {
+		if got := trail.IsRegion(r); got != want {
+			t.Errorf("IsRegion(%q) = %v, want %v", r, got, want)
+		}
+	}
+}
