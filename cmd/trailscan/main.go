@@ -25,14 +25,43 @@ const (
 	exitUsage   = 2
 	exitPartial = 3 // finished, but some files could not be read
 	exitAlert   = 4 // --fail-on found what it names
-	exitSignal  = 130
+	// A run a signal stopped exits as a shell reports a process that
+	// signal killed: 128 plus its number.
+	exitInterrupted = 130 // SIGINT, Ctrl-C
+	exitTerminated  = 143 // SIGTERM
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifySignals(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// signalled is the cause of a context that a signal cancelled.
+type signalled struct{ sig syscall.Signal }
+
+func (e signalled) Error() string { return e.sig.String() + " signal received" }
+
+// Is makes a run a signal stopped one that was cancelled.
+func (e signalled) Is(target error) bool { return target == context.Canceled }
+
+// notifySignals is signal.NotifyContext keeping the signal as the
+// context's cause, for exitCode: NotifyContext's cause names it only in
+// its text. sigs are of type syscall.Signal, as os.Interrupt is.
+func notifySignals(parent context.Context, sigs ...os.Signal) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	go func() {
+		select {
+		case s := <-ch:
+			n, _ := s.(syscall.Signal)
+			cancel(signalled{n})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
 const usage = `trailscan reports what AWS Support did in your AWS accounts, from CloudTrail logs.
@@ -64,6 +93,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		err = usageError{fmt.Errorf("unknown command %q", args[0]), "run 'trailscan --help' for the commands"}
 	}
+	// What a stopped run returns is ctx's error; its cause says which
+	// signal stopped it.
+	var sig signalled
+	if errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &sig) {
+		err = sig
+	}
 	return exitCode(err, stderr)
 }
 
@@ -71,14 +106,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func exitCode(err error, stderr io.Writer) int {
 	var u usageError
 	var e exitError
+	var sig signalled
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errHelp):
 		return exitOK
+	case errors.As(err, &sig) && sig.sig == syscall.SIGTERM:
+		fmt.Fprintln(stderr, "trailscan: terminated")
+		return exitTerminated
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "trailscan: interrupted")
-		return exitSignal
+		return exitInterrupted
 	case errors.As(err, &u):
 		fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(u.err.Error()))
 		if u.hint != "" {

@@ -8,7 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/rogpeppe/go-internal/testscript"
@@ -84,5 +86,42 @@ func TestErrorsEscaped(t *testing.T) {
 	code := exitCode(errors.New("get s3://b/evil\x1b[2J.json.gz: AccessDenied"), &stderr)
 	if code != exitFailed || bytes.ContainsRune(stderr.Bytes(), 0x1b) || !strings.Contains(stderr.String(), `evil\x1b[2J`) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+const sample = "../../testdata/sample/archive"
+
+// TestSignalExitCodes: a run stopped by a signal exits as a shell reports a
+// process that signal killed, 128 plus its number, and says why it
+// stopped. (TestKilledStateRun sends the signals to a real process.)
+func TestSignalExitCodes(t *testing.T) {
+	for _, c := range []struct {
+		sig  syscall.Signal
+		code int
+		says string
+	}{
+		{syscall.SIGINT, 130, "trailscan: interrupted\n"},
+		{syscall.SIGTERM, 143, "trailscan: terminated\n"},
+	} {
+		t.Run(c.sig.String(), func(t *testing.T) {
+			ctx, stop := notifySignals(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			self, err := os.FindProcess(os.Getpid())
+			if err == nil {
+				err = self.Signal(c.sig)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(10 * time.Second):
+				t.Fatalf("%v did not cancel the context in 10 s", c.sig)
+			}
+			var stdout, stderr bytes.Buffer
+			if code := run(ctx, []string{"scan", sample}, &stdout, &stderr); code != c.code || stderr.String() != c.says || stdout.Len() > 0 {
+				t.Errorf("exit %d, stderr %q, %d bytes of output; want exit %d, stderr %q, no output", code, stderr.String(), stdout.Len(), c.code, c.says)
+			}
+		})
 	}
 }

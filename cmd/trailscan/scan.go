@@ -49,7 +49,8 @@ Exit codes:
      (each is listed with its reason in the output)
   4  finished, and found what --fail-on names (this wins over 3; a partial
      result is still warned about)
-  130 interrupted
+  130 interrupted (Ctrl-C, SIGINT)
+  143 terminated (SIGTERM)
 
 A --state file made for other sources or another scope (--since, --until,
 --account, --region) is refused with exit 2; one of a newer format with
