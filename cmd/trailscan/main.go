@@ -81,11 +81,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	var err error
+	quiet := false
 	switch args[0] {
 	case "scan":
-		err = (&scanCmd{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+		c := &scanCmd{stdout: stdout, stderr: stderr}
+		err = c.Run(ctx, args[1:])
+		quiet = c.quiet
 	case "merge":
-		err = (&mergeCmd{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+		c := &mergeCmd{stdout: stdout, stderr: stderr}
+		err = c.Run(ctx, args[1:])
+		quiet = c.quiet
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "trailscan %s\n", versionString())
 	case "help", "--help", "-h":
@@ -99,11 +104,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &sig) {
 		err = sig
 	}
-	return exitCode(err, stderr)
+	return exitCode(err, quiet, stderr)
 }
 
 // exitCode prints err the way users see errors, and returns the exit code.
-func exitCode(err error, stderr io.Writer) int {
+// Quiet leaves out warnings: a run that wrote its result says the rest
+// with its exit code.
+func exitCode(err error, quiet bool, stderr io.Writer) int {
 	var u usageError
 	var e exitError
 	var sig signalled
@@ -125,7 +132,7 @@ func exitCode(err error, stderr io.Writer) int {
 		}
 		return exitUsage
 	case errors.As(err, &e):
-		if e.err != nil {
+		if e.err != nil && !quiet {
 			fmt.Fprintf(stderr, "trailscan: warning: %s\n", report.Clean(e.err.Error()))
 		}
 		return e.code

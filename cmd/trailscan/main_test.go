@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -83,13 +84,44 @@ func truncateCmd(ts *testscript.TestScript, neg bool, args []string) {
 // reaches the terminal is escaped.
 func TestErrorsEscaped(t *testing.T) {
 	var stderr bytes.Buffer
-	code := exitCode(errors.New("get s3://b/evil\x1b[2J.json.gz: AccessDenied"), &stderr)
+	code := exitCode(errors.New("get s3://b/evil\x1b[2J.json.gz: AccessDenied"), false, &stderr)
 	if code != exitFailed || bytes.ContainsRune(stderr.Bytes(), 0x1b) || !strings.Contains(stderr.String(), `evil\x1b[2J`) {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 }
 
 const sample = "../../testdata/sample/archive"
+
+// TestQuiet: -q leaves only errors on standard error; the exit code says
+// the rest.
+func TestQuiet(t *testing.T) {
+	part := filepath.Join(t.TempDir(), "part.json")
+	if code := run(context.Background(), []string{"scan", "-q", "--shard", "0/1", "-f", "json", "-o", part, sample}, io.Discard, io.Discard); code != exitPartial {
+		t.Fatalf("scan --shard 0/1: exit %d", code)
+	}
+	for _, c := range []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string // "" for nothing at all
+	}{
+		{"partial", []string{"scan", "-q", sample}, exitPartial, ""},
+		{"alert", []string{"scan", "-q", "--fail-on", "any-support", sample}, exitAlert, ""},
+		{"alert, not quiet", []string{"scan", "--fail-on", "any-support", sample}, exitAlert, "trailscan: warning: --fail-on: found"},
+		{"merge alert", []string{"merge", "-q", "--fail-on", "any-support", part}, exitAlert, ""},
+		{"merge alert, not quiet", []string{"merge", "--fail-on", "any-support", part}, exitAlert, "trailscan: warning: --fail-on: found"},
+		{"error", []string{"scan", "-q", "--fail-on", "any-support", "does-not-exist"}, exitFailed, "trailscan: error: "},
+		{"usage", []string{"scan", "-q", "--fail-on", "nothing", sample}, exitUsage, "trailscan: hint: "},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var stderr bytes.Buffer
+			code := run(context.Background(), c.args, io.Discard, &stderr)
+			if code != c.code || (c.stderr == "") != (stderr.Len() == 0) || !strings.Contains(stderr.String(), c.stderr) {
+				t.Errorf("trailscan %s: exit %d, stderr %q; want exit %d, stderr %q", strings.Join(c.args, " "), code, stderr.String(), c.code, c.stderr)
+			}
+		})
+	}
+}
 
 // TestSignalExitCodes: a run stopped by a signal exits as a shell reports a
 // process that signal killed, 128 plus its number, and says why it
