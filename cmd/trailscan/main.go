@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/trailscan/trailscan/pkg/report"
+	"github.com/trailscan/trailscan/pkg/source"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -126,10 +127,10 @@ func exitCode(err error, quiet bool, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "trailscan: interrupted")
 		return exitInterrupted
 	case errors.As(err, &u):
-		fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(u.err.Error()))
-		if u.hint != "" {
-			fmt.Fprintf(stderr, "trailscan: hint: %s\n", u.hint)
-		}
+		u.print(stderr)
+		return exitUsage
+	case errors.Is(err, source.ErrNotFile):
+		usageError{err, "name a directory of logs, a log file or s3://bucket/prefix (a named pipe is not read: save its logs to a file)"}.print(stderr)
 		return exitUsage
 	case errors.As(err, &e):
 		if e.err != nil && !quiet {
@@ -151,6 +152,13 @@ type usageError struct {
 }
 
 func (e usageError) Error() string { return e.err.Error() }
+
+func (e usageError) print(stderr io.Writer) {
+	fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(e.err.Error()))
+	if e.hint != "" {
+		fmt.Fprintf(stderr, "trailscan: hint: %s\n", e.hint)
+	}
+}
 
 // exitError ends a run that produced its output with a code other than 0.
 type exitError struct {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -15,6 +16,8 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 )
 
 // TestMain lets the transcripts in testdata/script run trailscan as a
@@ -155,5 +158,62 @@ func TestSignalExitCodes(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, %d bytes of output; want exit %d, stderr %q, no output", code, stderr.String(), stdout.Len(), c.code, c.says)
 			}
 		})
+	}
+}
+
+// TestSourceNotFile: a SOURCE that is neither a directory nor a regular
+// file is refused at once, by name: opening a named pipe that has no
+// writer would block where neither Ctrl-C nor SIGTERM reaches.
+func TestSourceNotFile(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "logs.json.gz")
+	if out, err := exec.Command("mkfifo", fifo).CombinedOutput(); err != nil {
+		t.Skipf("cannot make a named pipe: %v %s", err, out)
+	}
+	link := filepath.Join(dir, "link.json")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	sources := []string{fifo, link}
+	if st, err := os.Stat(os.DevNull); err == nil && st.Mode()&os.ModeDevice != 0 {
+		sources = append(sources, os.DevNull)
+	}
+	for _, src := range sources {
+		t.Run(filepath.Base(src), func(t *testing.T) {
+			var stderr bytes.Buffer
+			done := make(chan int, 1)
+			go func() { done <- run(context.Background(), []string{"scan", src}, io.Discard, &stderr) }()
+			select {
+			case code := <-done:
+				if want := "trailscan: error: " + src + ": not a directory or a regular file\ntrailscan: hint: "; code != exitUsage || !strings.HasPrefix(stderr.String(), want) {
+					t.Errorf("exit %d, stderr %q; want exit %d, %q...", code, stderr.String(), exitUsage, want)
+				}
+			case <-time.After(10 * time.Second):
+				t.Fatalf("trailscan scan %s: no answer in 10 s", src)
+			}
+		})
+	}
+}
+
+// TestS3SchemeAnyCase: a URL's scheme may be written in any case; S3://
+// is S3, not a local path.
+func TestS3SchemeAnyCase(t *testing.T) {
+	endpoint := sourcetest.S3Endpoint(t)
+	client := sourcetest.S3Client(t)
+	bucket := sourcetest.NewBucket(t, client)
+	sourcetest.Upload(t, client, bucket, "archive/", sample)
+	var want []byte
+	for _, scheme := range []string{"s3://", "S3://"} {
+		var stdout, stderr bytes.Buffer
+		arg := scheme + bucket + "/archive"
+		code := run(context.Background(), []string{"scan", "-q", "-f", "json", "--endpoint-url", endpoint, "--path-style", arg}, &stdout, &stderr)
+		if code != exitPartial || !bytes.Contains(stdout.Bytes(), []byte(`"s3://`+bucket+"/archive/")) {
+			t.Fatalf("trailscan scan %s: exit %d, stderr %q, output:\n%.500s", arg, code, stderr.String(), stdout.String())
+		}
+		if want == nil {
+			want = stdout.Bytes()
+		} else if !bytes.Equal(stdout.Bytes(), want) {
+			t.Errorf("trailscan scan %s:%s", arg, firstDiff(stdout.String(), string(want)))
+		}
 	}
 }

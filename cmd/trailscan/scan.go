@@ -230,7 +230,7 @@ func parseTime(flag, s string) (time.Time, error) {
 	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01 or 2026-10-01T12:00:00Z"}
 }
 
-func isS3(arg string) bool { return strings.HasPrefix(arg, "s3://") }
+func isS3(arg string) bool { return source.IsS3(arg) }
 
 // remoteJobs is the default parallelism for S3: a GET waits tens of
 // milliseconds for its first byte, so a worker per CPU would mostly wait.
