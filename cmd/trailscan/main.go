@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/trailscan/trailscan/pkg/report"
+	"github.com/trailscan/trailscan/pkg/source"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -25,14 +26,43 @@ const (
 	exitUsage   = 2
 	exitPartial = 3 // finished, but some files could not be read
 	exitAlert   = 4 // --fail-on found what it names
-	exitSignal  = 130
+	// A run a signal stopped exits as a shell reports a process that
+	// signal killed: 128 plus its number.
+	exitInterrupted = 130 // SIGINT, Ctrl-C
+	exitTerminated  = 143 // SIGTERM
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := notifySignals(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// signalled is the cause of a context that a signal cancelled.
+type signalled struct{ sig syscall.Signal }
+
+func (e signalled) Error() string { return e.sig.String() + " signal received" }
+
+// Is makes a run a signal stopped one that was cancelled.
+func (e signalled) Is(target error) bool { return target == context.Canceled }
+
+// notifySignals is signal.NotifyContext keeping the signal as the
+// context's cause, for exitCode: NotifyContext's cause names it only in
+// its text. sigs are of type syscall.Signal, as os.Interrupt is.
+func notifySignals(parent context.Context, sigs ...os.Signal) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancelCause(parent)
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, sigs...)
+	go func() {
+		select {
+		case s := <-ch:
+			n, _ := s.(syscall.Signal)
+			cancel(signalled{n})
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, func() { signal.Stop(ch); cancel(nil) }
 }
 
 const usage = `trailscan reports what AWS Support did in your AWS accounts, from CloudTrail logs.
@@ -52,11 +82,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return exitUsage
 	}
 	var err error
+	quiet := false
 	switch args[0] {
 	case "scan":
-		err = (&scanCmd{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+		c := &scanCmd{stdout: stdout, stderr: stderr}
+		err = c.Run(ctx, args[1:])
+		quiet = c.quiet
 	case "merge":
-		err = (&mergeCmd{stdout: stdout, stderr: stderr}).Run(ctx, args[1:])
+		c := &mergeCmd{stdout: stdout, stderr: stderr}
+		err = c.Run(ctx, args[1:])
+		quiet = c.quiet
 	case "version", "--version", "-v":
 		fmt.Fprintf(stdout, "trailscan %s\n", versionString())
 	case "help", "--help", "-h":
@@ -64,29 +99,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	default:
 		err = usageError{fmt.Errorf("unknown command %q", args[0]), "run 'trailscan --help' for the commands"}
 	}
-	return exitCode(err, stderr)
+	// What a stopped run returns is ctx's error; its cause says which
+	// signal stopped it.
+	var sig signalled
+	if errors.Is(err, context.Canceled) && errors.As(context.Cause(ctx), &sig) {
+		err = sig
+	}
+	return exitCode(err, quiet, stderr)
 }
 
 // exitCode prints err the way users see errors, and returns the exit code.
-func exitCode(err error, stderr io.Writer) int {
+// Quiet leaves out warnings: a run that wrote its result says the rest
+// with its exit code.
+func exitCode(err error, quiet bool, stderr io.Writer) int {
 	var u usageError
 	var e exitError
+	var sig signalled
 	switch {
 	case err == nil:
 		return exitOK
 	case errors.Is(err, errHelp):
 		return exitOK
+	case errors.As(err, &sig) && sig.sig == syscall.SIGTERM:
+		fmt.Fprintln(stderr, "trailscan: terminated")
+		return exitTerminated
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(stderr, "trailscan: interrupted")
-		return exitSignal
+		return exitInterrupted
 	case errors.As(err, &u):
-		fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(u.err.Error()))
-		if u.hint != "" {
-			fmt.Fprintf(stderr, "trailscan: hint: %s\n", u.hint)
-		}
+		u.print(stderr)
+		return exitUsage
+	case errors.Is(err, source.ErrNotFile):
+		usageError{err, "name a directory of logs, a log file or s3://bucket/prefix (a named pipe is not read: save its logs to a file)"}.print(stderr)
 		return exitUsage
 	case errors.As(err, &e):
-		if e.err != nil {
+		if e.err != nil && !quiet {
 			fmt.Fprintf(stderr, "trailscan: warning: %s\n", report.Clean(e.err.Error()))
 		}
 		return e.code
@@ -105,6 +152,13 @@ type usageError struct {
 }
 
 func (e usageError) Error() string { return e.err.Error() }
+
+func (e usageError) print(stderr io.Writer) {
+	fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(e.err.Error()))
+	if e.hint != "" {
+		fmt.Fprintf(stderr, "trailscan: hint: %s\n", e.hint)
+	}
+}
 
 // exitError ends a run that produced its output with a code other than 0.
 type exitError struct {

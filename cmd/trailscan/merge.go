@@ -41,7 +41,8 @@ Exit codes:
   3  merged, but the result is partial: some files could not be read by
      the shards, or (with --incomplete) some shards are missing
   4  the merged result holds what --fail-on names
-  130 interrupted
+  130 interrupted (Ctrl-C, SIGINT)
+  143 terminated (SIGTERM)
 `
 
 type mergeCmd struct {

@@ -50,7 +50,8 @@ Exit codes:
      (each is listed with its reason in the output)
   4  finished, and found what --fail-on names (this wins over 3; a partial
      result is still warned about)
-  130 interrupted
+  130 interrupted (Ctrl-C, SIGINT)
+  143 terminated (SIGTERM)
 
 A --state file made for other sources or another scope (--since, --until,
 --account, --region) is refused with exit 2; one of a newer format with
@@ -250,7 +251,7 @@ func parseTime(flag, s string) (time.Time, error) {
 	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01 or 2026-10-01T12:00:00Z"}
 }
 
-func isS3(arg string) bool { return strings.HasPrefix(arg, "s3://") }
+func isS3(arg string) bool { return source.IsS3(arg) }
 
 // remoteJobs is the default parallelism for S3: a GET waits tens of
 // milliseconds for its first byte, so a worker per CPU would mostly wait.

@@ -2,6 +2,7 @@ package source
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -17,11 +18,20 @@ type Dir struct {
 	file bool
 }
 
-// NewDir returns the source for a local path, which must exist.
+// ErrNotFile is a local path that is neither a directory nor a regular
+// file: a named pipe, a device, a socket. Opening a named pipe that has no
+// writer blocks, beyond the reach of ctx and of Ctrl-C.
+var ErrNotFile = errors.New("not a directory or a regular file")
+
+// NewDir returns the source for a local path, which must exist and be a
+// directory or a regular file.
 func NewDir(path string) (*Dir, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err // os.Stat names the path
+	}
+	if !st.IsDir() && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: %w", path, ErrNotFile)
 	}
 	return &Dir{root: path, file: !st.IsDir()}, nil
 }

@@ -39,10 +39,18 @@ type Source interface {
 
 // New returns the source for arg: s3://bucket[/prefix], or a local path.
 func New(ctx context.Context, arg string, opts Options) (Source, error) {
-	if rest, ok := strings.CutPrefix(arg, "s3://"); ok {
-		return newS3(ctx, rest, opts)
+	if IsS3(arg) {
+		return newS3(ctx, arg[len(s3Scheme):], opts)
 	}
 	return NewDir(arg)
+}
+
+const s3Scheme = "s3://"
+
+// IsS3 reports whether arg names an S3 location. The scheme may be in any
+// case, as in any URL: S3://bucket is no local path.
+func IsS3(arg string) bool {
+	return len(arg) >= len(s3Scheme) && strings.EqualFold(arg[:len(s3Scheme)], s3Scheme)
 }
 
 // Options configure the S3 source; a local source ignores them.
