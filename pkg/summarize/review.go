@@ -60,6 +60,23 @@ type Group struct {
 // own grouping, comes first.
 var Groupings = []string{"service", "session", "account", "region", "day"}
 
+type sessionAcc struct {
+	Session
+	span              timeSpan
+	services, actions map[string]bool
+}
+
+func (a *sessionAcc) add(c Call) {
+	a.Calls++
+	if c.ErrorCode != "" {
+		a.Failures++
+	}
+	a.AnyWrite = a.AnyWrite || !c.ReadOnly
+	a.span.add(c.Time)
+	a.services[c.Service] = true
+	a.actions[ShortService(c.Service)+":"+c.Action] = true
+}
+
 // sessionList is the sessions in order of their first call.
 func (t *tally) sessionList() []Session {
 	out := []Session{}
@@ -85,23 +102,6 @@ func (t *tally) dayList() []Day {
 		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Account, b.Account))
 	})
 	return out
-}
-
-type sessionAcc struct {
-	Session
-	span              timeSpan
-	services, actions map[string]bool
-}
-
-func (a *sessionAcc) add(c Call) {
-	a.Calls++
-	if c.ErrorCode != "" {
-		a.Failures++
-	}
-	a.AnyWrite = a.AnyWrite || !c.ReadOnly
-	a.span.add(c.Time)
-	a.services[c.Service] = true
-	a.actions[ShortService(c.Service)+":"+c.Action] = true
 }
 
 // ShortService is a service's eventSource as IAM names it in actions:

@@ -60,15 +60,7 @@ func TestPartHoldsSnapshot(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var sn Snapshot
-		if err := json.Unmarshal(b, &sn); err != nil {
-			t.Fatal(err)
-		}
-		got, err := sn.Summary()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(got.Snapshot(), sum.Snapshot()) {
+		if got := readSnapshot(t, b); !reflect.DeepEqual(got.Snapshot(), sum.Snapshot()) {
 			t.Errorf("the part holds another summary:\n got %+v\nwant %+v", got.Snapshot(), sum.Snapshot())
 		}
 	}
