@@ -98,7 +98,9 @@ func WithCalls() Option {
 func (s *Summary) Result(opts ...Option) Result {
 	var o options
 	for _, opt := range opts {
-		opt(&o)
+		if opt != nil {
+			opt(&o)
+		}
 	}
 	order := s.order()
 	sn := s.snapshot(order, o.calls)
