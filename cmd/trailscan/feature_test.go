@@ -25,7 +25,7 @@ func TestExitCodes(t *testing.T) {
 	os.WriteFile(filepath.Join(damaged, "good.json"), []byte(`{"Records":[]}`), 0o644)
 	st := filepath.Join(t.TempDir(), "state.json")
 	newer := filepath.Join(t.TempDir(), "newer.json")
-	os.WriteFile(newer, []byte(`{"version":2}`), 0o644)
+	os.WriteFile(newer, []byte(`{"version":99}`), 0o644)
 	tests := []struct {
 		name   string
 		args   []string
@@ -40,7 +40,7 @@ func TestExitCodes(t *testing.T) {
 		{"alert wins over partial, both said", []string{"scan", "--fail-on", "error", fixture, damaged}, 4, "(?s)partial.*failed calls"},
 		{"first state", []string{"scan", "-q", "--state", st, fixture}, 0, ""},
 		{"state for another scope", []string{"scan", "--state", st, "--region", "eu-west-1", fixture}, 2, "another scope"},
-		{"newer state", []string{"scan", "--state", newer, fixture}, 1, "version 2"},
+		{"newer state", []string{"scan", "--state", newer, fixture}, 1, "version 99"},
 		{"state and shard", []string{"scan", "--state", st, "--shard", "0/2", fixture}, 2, "cannot be combined"},
 		{"bad --by", []string{"scan", "--by", "x", fixture}, 2, "grouping"},
 	}

@@ -100,8 +100,8 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := m.Result()
-	if err := c.write(c.stdout, &res, m.Summary); err != nil {
+	res := m.Result(c.grouping)
+	if err := c.write(c.stdout, res); err != nil {
 		return err
 	}
 	return c.status(m, res)
@@ -111,8 +111,8 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 // would be, with missing shards as one more reason the result is partial.
 func (c *mergeCmd) status(m *merge.Merged, res summarize.Result) error {
 	var why []string
-	if len(m.Missing) > 0 {
-		why = append(why, fmt.Sprintf("%d of %d shards are missing (%s)", len(m.Missing), m.Origin.Shards, strings.Join(m.Missing, ", ")))
+	if missing := m.Origin.Missing(); len(missing) > 0 {
+		why = append(why, fmt.Sprintf("%d of %d shards are missing (%s)", len(missing), m.Origin.Shards, strings.Join(missing, ", ")))
 	}
 	return outcome(res, c.failOn, why, c.quiet, c.stderr)
 }

@@ -107,6 +107,7 @@ func outcome(res summarize.Result, failOn, why []string, quiet bool, stderr io.W
 type reportFlags struct {
 	format, output, by string
 	failOn             []string
+	grouping           summarize.Option // --by, once checked
 }
 
 // register adds the flags; finds says what --fail-on looks at.
@@ -121,7 +122,8 @@ func (f *reportFlags) check() error {
 	if !slices.Contains(report.Formats, f.format) {
 		return usageError{fmt.Errorf("unknown format %q", f.format), "use one of: " + strings.Join(report.Formats, ", ")}
 	}
-	if !slices.Contains(summarize.Groupings, f.by) {
+	var err error
+	if f.grouping, err = summarize.GroupedBy(f.by); err != nil {
 		return usageError{fmt.Errorf("unknown grouping --by %q", f.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
 	}
 	for _, k := range f.failOn {
@@ -132,15 +134,7 @@ func (f *reportFlags) check() error {
 	return nil
 }
 
-// write groups res as --by asks, and writes it in --format to --output
-// (or stdout).
-func (f *reportFlags) write(stdout io.Writer, res *summarize.Result, sum *summarize.Summary) error {
-	if f.by != "service" {
-		groups, err := sum.Group(f.by)
-		if err != nil {
-			return err
-		}
-		res.By, res.Groups = f.by, groups
-	}
-	return writeFile(stdout, f.output, func(w io.Writer) error { return report.Write(w, f.format, *res) })
+// write writes res in --format to --output (or stdout).
+func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {
+	return writeFile(stdout, f.output, func(w io.Writer) error { return report.Write(w, f.format, res) })
 }

@@ -67,7 +67,7 @@ type scanCmd struct {
 	accounts, region []string
 	quiet            bool
 	s3               source.Options
-	shard            shardOpts // hooks.go
+	shard            shardOpts // shard.go
 	events           string
 	statePath        string
 }
@@ -124,9 +124,8 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := sum.Result()
-	c.shardResult(&res, sum, srcs, cfg)
-	if err := c.write(c.stdout, &res, sum); err != nil {
+	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping)...)
+	if err := c.write(c.stdout, res); err != nil {
 		return err
 	}
 	why, err := c.writeEvidence(ctx, sum, srcs)

@@ -9,17 +9,16 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/trailscan/trailscan/pkg/trail"
-
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // Origin describes a scan of srcs in scope, by shard spec of trailscan
-// version: what a partial result carries.
-func Origin(srcs []source.Source, scope trail.Scope, spec shard.Spec, version string) *summarize.Origin {
-	o := &summarize.Origin{Version: version, Format: summarize.SnapshotVersion, Sources: []string{}, Shard: spec.String()}
+// version: what a part carries (see summarize.WithOrigin).
+func Origin(srcs []source.Source, scope trail.Scope, spec shard.Spec, version string) summarize.Origin {
+	o := summarize.Origin{Version: version, Format: summarize.SnapshotVersion, Sources: []string{}, Shard: spec.String()}
 	for _, s := range srcs {
 		o.Sources = append(o.Sources, s.String())
 	}
@@ -29,23 +28,25 @@ func Origin(srcs []source.Source, scope trail.Scope, spec shard.Spec, version st
 	return o
 }
 
-// Partial makes res, the result of sum, a partial result from origin o:
-// one that lists every call, for Merge.
-func Partial(res *summarize.Result, sum *summarize.Summary, o *summarize.Origin) {
-	res.Scan = o
-	res.Calls = sum.Calls()
-}
-
-// Part is a partial result and the name of the file it was read from.
+// Part is a shard's part and the name of the file it was read from.
 // Parts come from Read, which checks them and rebuilds their summaries.
 type Part struct {
 	Name   string
-	Result summarize.Result
+	Origin summarize.Origin
 	spec   shard.Spec
-	sum    *summarize.Summary // rebuilt from Result when read
+	sum    *summarize.Summary
 }
 
-// ReadFile reads a partial result from a file.
+// part is what Read decodes of a part: its origin, and the summary's
+// Snapshot, which a part holds inline (see summarize.WithCalls). The rest
+// of the result is derived from the summary, and is derived again from
+// the merged one.
+type part struct {
+	Scan *summarize.Origin `json:"scan"`
+	summarize.Snapshot
+}
+
+// ReadFile reads a part from a file.
 func ReadFile(path string) (Part, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -55,14 +56,15 @@ func ReadFile(path string) (Part, error) {
 	return Read(path, f)
 }
 
-// Read reads the partial result called name from r.
+// Read reads the part called name from r.
 func Read(name string, r io.Reader) (Part, error) {
-	p := Part{Name: name}
-	dec := json.NewDecoder(r)
-	if err := dec.Decode(&p.Result); err != nil {
-		return p, fmt.Errorf("read %s: not a JSON result: %w", name, err)
+	var raw part
+	if err := json.NewDecoder(r).Decode(&raw); err != nil {
+		return Part{Name: name}, fmt.Errorf("read %s: not a JSON result: %w", name, err)
 	}
-	if err := p.check(); err != nil {
+	p, err := raw.check()
+	p.Name = name
+	if err != nil {
 		return p, fmt.Errorf("read %s: %w", name, err)
 	}
 	return p, nil
@@ -72,22 +74,22 @@ func Read(name string, r io.Reader) (Part, error) {
 // --shard, or by another format than json.
 var ErrNotPartial = errors.New("not a partial result (write parts with: trailscan scan --shard i/N --format json)")
 
-func (p *Part) check() error {
-	o := p.Result.Scan
+func (raw part) check() (Part, error) {
+	o := raw.Scan
 	if o == nil || o.Shard == "" {
-		return ErrNotPartial
+		return Part{}, ErrNotPartial
 	}
+	p := Part{Origin: *o}
 	spec, err := shard.Parse(o.Shard, func(string) string { return "" })
 	if err != nil || o.Shard != spec.String() {
-		return fmt.Errorf("shard %q: not i/N", o.Shard)
+		return p, fmt.Errorf("shard %q: not i/N", o.Shard)
 	}
 	p.spec = spec
 	if o.Format > summarize.SnapshotVersion {
-		return fmt.Errorf("written by trailscan %s in format %d, newer than this trailscan reads (%d)", o.Version, o.Format, summarize.SnapshotVersion)
+		return p, fmt.Errorf("written by trailscan %s in format %d, newer than this trailscan reads (%d)", o.Version, o.Format, summarize.SnapshotVersion)
 	}
-	// Rebuilding the summary checks the rest (every call listed), once.
-	p.sum, err = p.Result.Summary()
-	return err
+	p.sum, err = raw.Summary()
+	return p, err
 }
 
 // Options change what Merge accepts.
@@ -102,16 +104,12 @@ type Options struct {
 type Merged struct {
 	Summary *summarize.Summary
 	Origin  summarize.Origin // Shards is N; Parts lists the shards merged
-	Missing []string         // shards not among the parts ("i/N"), with Options.Incomplete
 }
 
-// Result is the merged result, as a full scan would report it, with the
-// origin of the parts.
-func (m *Merged) Result() summarize.Result {
-	r := m.Summary.Result()
-	o := m.Origin
-	r.Scan = &o
-	return r
+// Result is the merged result, as a full scan would report it with opts,
+// with the origin of the parts.
+func (m *Merged) Result(opts ...summarize.Option) summarize.Result {
+	return m.Summary.Result(append([]summarize.Option{summarize.WithOrigin(m.Origin)}, opts...)...)
 }
 
 // Merge checks that parts are the shards of one scan, then combines them.
@@ -119,20 +117,18 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("no parts to merge")
 	}
-	for i := range parts {
-		if parts[i].spec.Count == 0 { // built by hand rather than read
-			if err := parts[i].check(); err != nil {
-				return nil, fmt.Errorf("%s: %w", parts[i].Name, err)
-			}
+	for _, p := range parts {
+		if p.sum == nil {
+			return nil, fmt.Errorf("%s: not a part read with Read", p.Name)
 		}
 	}
 	parts = slices.Clone(parts)
 	slices.SortStableFunc(parts, func(a, b Part) int { return a.spec.Index - b.spec.Index })
 	first := parts[0]
-	fo := first.Result.Scan
+	fo := first.Origin
 	byIndex := map[int]string{}
 	for _, p := range parts {
-		o := p.Result.Scan
+		o := p.Origin
 		switch {
 		case p.spec.Count != first.spec.Count:
 			return nil, fmt.Errorf("%s is shard %s but %s is shard %s: parts of different splits cannot be merged", first.Name, fo.Shard, p.Name, o.Shard)
@@ -153,21 +149,18 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 	}
 	m := &Merged{Summary: summarize.New()}
 	m.Origin = summarize.Origin{Version: fo.Version, Format: summarize.SnapshotVersion, Sources: fo.Sources, Scope: fo.Scope, Shards: first.spec.Count}
-	for i := range first.spec.Count {
-		if byIndex[i] == "" {
-			m.Missing = append(m.Missing, shard.Spec{Index: i, Count: first.spec.Count}.String())
-		}
+	for _, p := range parts {
+		m.Origin.Parts = append(m.Origin.Parts, p.Origin.Shard)
 	}
-	if len(m.Missing) > 0 && !opts.Incomplete {
-		e := &IncompleteError{Missing: m.Missing, Count: first.spec.Count}
+	if missing := m.Origin.Missing(); len(missing) > 0 && !opts.Incomplete {
+		e := &IncompleteError{Missing: missing, Count: first.spec.Count}
 		for _, p := range parts {
-			e.Given = append(e.Given, fmt.Sprintf("%s (%s)", p.Name, p.Result.Scan.Shard))
+			e.Given = append(e.Given, fmt.Sprintf("%s (%s)", p.Name, p.Origin.Shard))
 		}
 		return nil, e
 	}
 	for _, p := range parts {
 		m.Summary.Merge(p.sum)
-		m.Origin.Parts = append(m.Origin.Parts, p.Result.Scan.Shard)
 	}
 	return m, nil
 }

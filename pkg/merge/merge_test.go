@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/trailscan/trailscan/pkg/trail"
 
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/report"
@@ -18,6 +17,7 @@ import (
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 var (
@@ -77,12 +77,10 @@ func scanOnce(t *testing.T, dir string, scope trail.Scope, spec *shard.Spec) (*s
 
 // roundTrip writes a shard's partial result as scan --shard -f json does,
 // and reads it back as merge does.
-func roundTrip(t *testing.T, name string, sum *summarize.Summary, o *summarize.Origin) Part {
+func roundTrip(t *testing.T, name string, sum *summarize.Summary, o summarize.Origin) Part {
 	t.Helper()
-	res := sum.Result()
-	Partial(&res, sum, o)
 	var buf bytes.Buffer
-	if err := report.JSON(&buf, res); err != nil {
+	if err := report.JSON(&buf, sum.Result(summarize.WithOrigin(o), summarize.WithCalls())); err != nil {
 		t.Fatal(err)
 	}
 	p, err := Read(name, &buf)
@@ -165,7 +163,7 @@ func TestMergeCountsOnce(t *testing.T) {
 		for j := range c {
 			c[j].File = file
 		}
-		s.File(10, c, nil)
+		s.AddFile(10, c, nil)
 		return roundTrip(t, fmt.Sprintf("p%d", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: 2}, "test"))
 	}
 	other := call
@@ -186,7 +184,7 @@ func TestMergeCountsOnce(t *testing.T) {
 func TestMergeRefuses(t *testing.T) {
 	part := func(name, spec string, edit func(*summarize.Origin)) Part {
 		s := summarize.New()
-		s.File(1, []summarize.Call{{ID: "e-" + name, Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Service: "s", Action: "a"}}, nil)
+		s.AddFile(1, []summarize.Call{{ID: "e-" + name, Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Service: "s", Action: "a"}}, nil)
 		sp, err := shard.Parse(spec, func(string) string { return "" })
 		if err != nil {
 			t.Fatal(err)
@@ -194,7 +192,7 @@ func TestMergeRefuses(t *testing.T) {
 		o := Origin(nil, trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, sp, "v1.0.0")
 		o.Sources = []string{"s3://bucket/logs"}
 		if edit != nil {
-			edit(o)
+			edit(&o)
 		}
 		return roundTrip(t, name, s, o)
 	}
@@ -230,8 +228,8 @@ func TestMergeRefuses(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if strings.Join(m.Missing, ",") != "1/3" || strings.Join(m.Origin.Parts, ",") != "0/3,2/3" || m.Result().EventsMatched != 2 {
-					t.Errorf("incomplete merge: missing %v, parts %v, %d calls", m.Missing, m.Origin.Parts, m.Result().EventsMatched)
+				if missing := m.Origin.Missing(); strings.Join(missing, ",") != "1/3" || strings.Join(m.Origin.Parts, ",") != "0/3,2/3" || m.Result().EventsMatched != 2 {
+					t.Errorf("incomplete merge: missing %v, parts %v, %d calls", missing, m.Origin.Parts, m.Result().EventsMatched)
 				}
 				return
 			}
@@ -255,5 +253,53 @@ func TestReadRefuses(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 			t.Errorf("%s: Read: %v, want an error containing %q", tt.name, err, tt.wantErr)
 		}
+	}
+}
+
+// TestReadsFormat1 merges testdata/v1-part-*-of-2.json, written by the
+// last release before one serialised summary, from this directory:
+//
+//	trailscan scan --shard i/2 --since 2026-10-02 --until 2026-10-04 --region eu-west-1,us-east-1 \
+//	    --account 459474012442,139967081385 -f json -o testdata/v1-part-i-of-2.json ../../testdata/sample/archive
+//
+// The merge must be what a full scan gives, and print what that release's
+// merge printed (testdata/v1-merged.json).
+func TestReadsFormat1(t *testing.T) {
+	var parts []Part
+	for i := range 2 {
+		p, err := ReadFile(fmt.Sprintf("testdata/v1-part-%d-of-2.json", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, p)
+	}
+	m, err := Merge(parts, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	scope := trail.Scope{
+		Since:    time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC),
+		Until:    time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC),
+		Accounts: []string{"459474012442", "139967081385"},
+		Regions:  []string{"eu-west-1", "us-east-1"},
+	}
+	full, _, _ := scanOnce(t, "../../testdata/sample/archive", scope, nil)
+	want := full.Snapshot()
+	if len(want.Calls) == 0 || len(want.Authorizations) == 0 || len(want.Failed) == 0 {
+		t.Fatalf("the scope holds %d calls, %d authorizations, %d failed files: the test proves nothing", len(want.Calls), len(want.Authorizations), len(want.Failed))
+	}
+	if !reflect.DeepEqual(m.Summary.Snapshot(), want) {
+		t.Errorf("merged summary differs from the full scan's:\n got %+v\nwant %+v", m.Summary.Snapshot(), want)
+	}
+	var got bytes.Buffer
+	if err := report.JSON(&got, m.Result()); err != nil {
+		t.Fatal(err)
+	}
+	printed, err := os.ReadFile("testdata/v1-merged.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got.Bytes(), printed) {
+		t.Errorf("the merge prints otherwise than format 1's did:\n--- got\n%s\n--- want\n%s", got.Bytes(), printed)
 	}
 }

@@ -56,10 +56,8 @@ func golden(t *testing.T, name string, got []byte) {
 
 func TestGolden(t *testing.T) {
 	sum := fixture(t)
-	bySession := sum.Result()
-	bySession.By = "session"
-	var err error
-	if bySession.Groups, err = sum.Group("session"); err != nil {
+	bySession, err := summarize.GroupedBy("session")
+	if err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
@@ -69,8 +67,8 @@ func TestGolden(t *testing.T) {
 		{"fixture.table", "table", sum.Result()},
 		{"fixture.json", "json", sum.Result()},
 		{"fixture.csv", "csv", sum.Result()},
-		{"fixture-by-session.table", "table", bySession},
-		{"fixture-by-session.csv", "csv", bySession},
+		{"fixture-by-session.table", "table", sum.Result(bySession)},
+		{"fixture-by-session.csv", "csv", sum.Result(bySession)},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer

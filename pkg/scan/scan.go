@@ -178,11 +178,11 @@ type worker struct {
 	obj   source.Object // the object being read
 	calls []summarize.Call
 	auths []summarize.Authorization
-	strs  summarize.Strings // the strings of the calls kept
+	strs  summarize.Interner // the strings of the calls kept
 }
 
 func newWorker(cfg Config, done chan<- doneMsg) *worker {
-	return &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Strings{}}
+	return &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Interner{}}
 }
 
 func (w *worker) read(ctx context.Context, j job) {
@@ -230,7 +230,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
-	w.sum.File(n, w.calls, w.auths)
+	w.sum.AddFile(n, w.calls, w.auths)
 	w.cfg.Progress.Matched.Add(int64(len(w.calls)))
 	return nil
 }
@@ -264,7 +264,7 @@ func (w *worker) event(ev *parse.Event) error {
 		if filter.InScope(w.cfg.Scope, ev) {
 			call := summarize.NewCall(ev, w.obj.Path)
 			call.Key = w.obj.Key
-			call.Own(w.strs)
+			call.Intern(w.strs)
 			w.calls = append(w.calls, call)
 		}
 	case filter.Authorization(ev):

@@ -11,4 +11,7 @@
 // is the whole key. Units are spread with a jump consistent hash, which
 // balances the shares when units are many; an archive of uneven accounts
 // still has many account-days.
+//
+// shard must never import scan, summarize, merge or cmd: it decides which
+// objects are a copy's, and nothing about what is read in them.
 package shard

@@ -7,18 +7,14 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/trailscan/trailscan/pkg/trail"
-
 	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // Spec is one copy's share: shard Index of Count, 0-based.
 type Spec struct {
 	Index, Count int
 }
-
-// All is the single shard that holds everything.
-var All = Spec{Index: 0, Count: 1}
 
 // EnvIndex are the environment variables that --shard auto/N reads the
 // index from, in order: AWS Batch array jobs, then Kubernetes indexed Jobs.

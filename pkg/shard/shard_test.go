@@ -8,10 +8,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/trailscan/trailscan/pkg/trail"
-
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 func env(kv ...string) func(string) string {

@@ -6,5 +6,10 @@
 // Objects are selected by what was seen, not by a time cursor, so a late
 // delivery is still read; events are kept once per event ID, so an event
 // delivered twice still counts once. The file is replaced atomically: a run
-// stopped at any moment leaves the previous state as it was.
+// stopped at any moment leaves the previous state as it was. The summary
+// is stored as a summarize.Snapshot, the form shards' parts hold too; a
+// state of an older format is read and saved in the current one.
+//
+// state must never import report, shard, merge or cmd: it keeps a summary
+// between runs, and how the summary is reported or split is not its concern.
 package state

@@ -8,16 +8,19 @@ import (
 	"sync"
 	"time"
 
-	"github.com/trailscan/trailscan/pkg/trail"
-
 	"github.com/trailscan/trailscan/pkg/atomicfile"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // Version is the state format this code writes. A newer one is refused:
-// an older trailscan cannot know what it would lose by rewriting it.
-const Version = 1
+// an older trailscan cannot know what it would lose by rewriting it. An
+// older one is read (see readV1) and saved in this one.
+//
+// Format 1 held the summary in a form of its own; format 2 holds the one
+// serialised summary, summarize.Snapshot, that shard parts hold too.
+const Version = 2
 
 // State is what an incremental run keeps between runs.
 type State struct {
@@ -78,11 +81,16 @@ func Load(path string) (*State, error) {
 	if err := json.Unmarshal(b, &probe); err != nil {
 		return nil, fmt.Errorf("read state %s: %w", path, err)
 	}
-	if probe.Version > Version || probe.Version < 1 {
-		return nil, fmt.Errorf("read state %s: format version %d is not one this trailscan reads (%d)", path, probe.Version, Version)
-	}
 	var s State
-	if err := json.Unmarshal(b, &s); err != nil {
+	switch probe.Version {
+	case Version:
+		err = json.Unmarshal(b, &s)
+	case 1:
+		s, err = readV1(b)
+	default:
+		return nil, fmt.Errorf("read state %s: format version %d is not one this trailscan reads (1 to %d)", path, probe.Version, Version)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("read state %s: %w", path, err)
 	}
 	if s.Objects == nil {

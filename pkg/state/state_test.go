@@ -13,12 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscan/trailscan/pkg/trail"
-
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 const acct = "111122223333"
@@ -209,8 +208,9 @@ func TestRefused(t *testing.T) {
 		t.Errorf("another scope: err = %v, want a scope mismatch", err)
 	}
 	b, _ := os.ReadFile(sp)
-	os.WriteFile(sp, bytes.Replace(b, []byte(`{"version":1,`), []byte(`{"version":2,`), 1), 0o644)
-	if _, _, err := Scan(context.Background(), sp, sources(t, dir), scan.Config{}); err == nil || !strings.Contains(err.Error(), "version 2") {
+	newer := fmt.Sprintf(`{"version":%d,`, Version+1)
+	os.WriteFile(sp, bytes.Replace(b, []byte(fmt.Sprintf(`{"version":%d,`, Version)), []byte(newer), 1), 0o644)
+	if _, _, err := Scan(context.Background(), sp, sources(t, dir), scan.Config{}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("version %d", Version+1)) {
 		t.Errorf("newer version: err = %v, want a refusal", err)
 	}
 }
@@ -230,4 +230,57 @@ func TestChangedAndGone(t *testing.T) {
 		t.Errorf("stats = %+v, want a rescan that dropped 1 object", stats)
 	}
 	sameAsFull(t, "changed and gone", got, full(t, dir, scan.Config{}))
+}
+
+// TestReadsFormat1 reads testdata/v1.state.json, written by the last
+// release of format 1 from this directory:
+//
+//	trailscan scan --state testdata/v1.state.json --since 2026-10-02 --until 2026-10-04 \
+//	    --region eu-west-1,us-east-1 --account 459474012442,139967081385 ../../testdata/sample/archive
+//
+// Its summary must be what a full scan gives, and a run with it must save
+// it in the current format.
+func TestReadsFormat1(t *testing.T) {
+	const archive = "../../testdata/sample/archive"
+	b, err := os.ReadFile("testdata/v1.state.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sp := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(sp, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg := scan.Config{Scope: trail.Scope{
+		Since:    time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC),
+		Until:    time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC),
+		Accounts: []string{"459474012442", "139967081385"},
+		Regions:  []string{"eu-west-1", "us-east-1"},
+	}}
+	want := full(t, archive, cfg)
+	if len(want.Calls) == 0 || len(want.Authorizations) == 0 || len(want.Failed) == 0 {
+		t.Fatalf("the scope holds %d calls, %d authorizations, %d failed files: the test proves nothing", len(want.Calls), len(want.Authorizations), len(want.Failed))
+	}
+	st, err := Load(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Check(sp, []string{archive}, cfg.Scope); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := st.Summary.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sameAsFull(t, "format 1 as read", sum.Snapshot(), want)
+	// The objects' modification times are the checkout's, so the run may
+	// read everything again; either way the result is the full scan's.
+	got, _ := incremental(t, archive, sp, cfg)
+	sameAsFull(t, "format 1 after a run", got, want)
+	saved, err := Load(sp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if saved.Version != Version {
+		t.Errorf("saved in format %d, want %d", saved.Version, Version)
+	}
 }

@@ -1,4 +1,6 @@
-// Package summarize groups AWS Support's calls by service and action.
+// Package summarize keeps AWS Support's calls once each and reports them:
+// by service and action, and for reviewers by session, notable call, day
+// and authorization event.
 //
 // A Summary keeps each matched call once, keyed by eventID, so that the same
 // event delivered by two trails counts once, and so that summaries made by
@@ -6,9 +8,13 @@
 // a tiny share of any trail, so keeping them costs little; every total is
 // derived from them when a Result is made.
 //
-// A Result adds, for reviewers, the calls grouped by role session, the
-// notable calls (not read-only, or failed), the Support authorization
-// events apart from the role's calls, and calls per day and account.
-// A Snapshot is a Summary serialized exactly, for incremental state and
-// for shards' partial results.
+// Summary.Result is the one place a Result is built. What it adds to the
+// summary (the calls grouped otherwise, where the result came from, every
+// call listed) is asked for with options; no other package fills in a
+// Result's fields. A Snapshot is the one serialised form of a Summary:
+// state files hold it, and so do shards' parts.
+//
+// summarize builds only on parse, filter and trail. It must never import
+// source, scan, evidence, state, shard, merge, report or cmd: they build on
+// it, and a summary must not depend on where its calls were read.
 package summarize

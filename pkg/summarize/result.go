@@ -2,7 +2,9 @@ package summarize
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,7 +21,7 @@ type Result struct {
 	Regions       []string    `json:"regions"`
 	Services      []Service   `json:"services"`
 
-	// Added for reviewers (issue 6).
+	// For reviewers.
 	Sessions              []Session       `json:"sessions"`
 	Notable               []Notable       `json:"notable"`
 	SupportAuthorizations []Authorization `json:"support_authorizations"`
@@ -27,15 +29,16 @@ type Result struct {
 	Writes                int             `json:"writes"` // calls that did not only read
 	Failures              int             `json:"failures"`
 	// By and Groups are the main table grouped otherwise than by service
-	// and action, when asked for (see Summary.Group).
+	// and action, when asked for (see GroupedBy).
 	By     string  `json:"group_by,omitempty"`
 	Groups []Group `json:"groups,omitempty"`
 
-	// Added for shards (issue 7): a partial result (scan --shard) says
-	// where it came from and lists every call, so that merge can rebuild
-	// the Summary (see Result.Summary).
-	Scan  *Origin `json:"scan,omitempty"`
-	Calls []Call  `json:"calls,omitempty"`
+	// Scan says where the result came from, when asked for (see
+	// WithOrigin): a shard's part, or a merge of parts.
+	Scan *Origin `json:"scan,omitempty"`
+	// Calls lists every call, when asked for (see WithCalls), as a
+	// shard's part does for merge.
+	Calls []Call `json:"calls,omitempty"`
 }
 
 // Service is the calls made to one service (eventSource).
@@ -56,41 +59,138 @@ type Action struct {
 	LastSeen  string `json:"last_seen,omitempty"`
 }
 
-// Result computes the report of everything added so far.
-func (s *Summary) Result() Result {
+// An Option adds to what Summary.Result reports.
+type Option func(*options)
+
+type options struct {
+	by     string
+	origin *Origin
+	calls  bool
+}
+
+// GroupedBy adds the calls grouped by one of Groupings: session
+// (account/session), account, region or UTC day, in order of the key.
+// "service" is the main table itself, and adds nothing.
+func GroupedBy(by string) (Option, error) {
+	if !slices.Contains(Groupings, by) {
+		return nil, fmt.Errorf("unknown grouping %q (want one of %s)", by, strings.Join(Groupings, ", "))
+	}
+	if by == "service" {
+		by = ""
+	}
+	return func(o *options) { o.by = by }, nil
+}
+
+// WithOrigin says where the result came from: a shard's part, or a merge
+// of parts.
+func WithOrigin(o Origin) Option {
+	return func(opts *options) { opts.origin = &o }
+}
+
+// WithCalls lists every call. A shard's part does, for merge: with the
+// counts, failed files and authorization events every result has, it then
+// holds its summary's Snapshot (see Snapshot).
+func WithCalls() Option {
+	return func(o *options) { o.calls = true }
+}
+
+// Result reports everything added so far, and what opts add.
+func (s *Summary) Result(opts ...Option) Result {
+	var o options
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	order := s.order()
+	sn := s.snapshot(order, o.calls)
+	t := newTally()
+	for _, i := range order {
+		t.add(s.calls[i])
+	}
 	r := Result{
-		EventsScanned: s.EventsScanned,
-		EventsMatched: len(s.calls),
-		FilesScanned:  s.FilesScanned,
-		FilesFailed:   slices.Clone(s.Failed),
-		Accounts:      []string{},
-		Regions:       []string{},
-		Services:      []Service{},
+		EventsScanned:         sn.EventsScanned,
+		EventsMatched:         sn.EventsMatched,
+		FilesScanned:          sn.FilesScanned,
+		FilesFailed:           sn.Failed,
+		Accounts:              sortedKeys(t.accounts),
+		Regions:               sortedKeys(t.regions),
+		Services:              t.serviceList(),
+		Sessions:              t.sessionList(),
+		Notable:               t.notable,
+		SupportAuthorizations: sn.Authorizations,
+		Days:                  t.dayList(),
+		Writes:                t.writes,
+		Failures:              t.failures,
+		Scan:                  o.origin,
+		Calls:                 sn.Calls,
 	}
-	if r.FilesFailed == nil {
-		r.FilesFailed = []FileError{}
+	r.FirstSeen, r.LastSeen = t.span.strings()
+	if o.by != "" {
+		r.By, r.Groups = o.by, s.groups(o.by)
 	}
-	sortFailed(r.FilesFailed)
-	var span timeSpan
-	accounts, regions := map[string]bool{}, map[string]bool{}
-	services := map[string]map[string]*actionAcc{}
-	for _, c := range s.calls {
-		span.add(c.Time)
-		accounts[c.Account], regions[c.Region] = true, true
-		if services[c.Service] == nil {
-			services[c.Service] = map[string]*actionAcc{}
-		}
-		a := services[c.Service][c.Action]
-		if a == nil {
-			a = &actionAcc{Action: Action{Action: c.Action, ReadOnly: true}}
-			services[c.Service][c.Action] = a
-		}
-		a.add(c)
+	return r
+}
+
+// tally is what a Result derives from the calls, taken in time order.
+type tally struct {
+	span              timeSpan
+	accounts, regions map[string]bool
+	services          map[string]map[string]*actionAcc
+	sessions          map[sessionKey]*sessionAcc
+	days              map[Day]int
+	notable           []Notable
+	writes, failures  int
+}
+
+type sessionKey struct{ account, session string }
+
+func newTally() *tally {
+	return &tally{
+		accounts: map[string]bool{}, regions: map[string]bool{},
+		services: map[string]map[string]*actionAcc{}, sessions: map[sessionKey]*sessionAcc{},
+		days: map[Day]int{}, notable: []Notable{},
 	}
-	r.FirstSeen, r.LastSeen = span.strings()
-	s.review(&r)
-	r.Accounts, r.Regions = sortedKeys(accounts), sortedKeys(regions)
-	for name, actions := range services {
+}
+
+func (t *tally) add(c Call) {
+	t.span.add(c.Time)
+	t.accounts[c.Account], t.regions[c.Region] = true, true
+	if t.services[c.Service] == nil {
+		t.services[c.Service] = map[string]*actionAcc{}
+	}
+	a := t.services[c.Service][c.Action]
+	if a == nil {
+		a = &actionAcc{Action: Action{Action: c.Action, ReadOnly: true}}
+		t.services[c.Service][c.Action] = a
+	}
+	a.add(c)
+	k := sessionKey{c.Account, c.Session}
+	sess := t.sessions[k]
+	if sess == nil {
+		sess = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{}}
+		t.sessions[k] = sess
+	}
+	sess.add(c)
+	if !c.Time.IsZero() {
+		t.days[Day{Day: c.Time.Format(time.DateOnly), Account: c.Account}]++
+	}
+	if !c.ReadOnly {
+		t.writes++
+	}
+	if c.ErrorCode != "" {
+		t.failures++
+	}
+	if n, ok := notable(c); ok {
+		t.notable = append(t.notable, n)
+	}
+}
+
+// serviceList is the services, busiest first, each with its actions,
+// busiest first.
+func (t *tally) serviceList() []Service {
+	out := []Service{}
+	for name, actions := range t.services {
 		svc := Service{Service: name}
 		for _, a := range actions {
 			a.FirstSeen, a.LastSeen = a.span.strings()
@@ -101,12 +201,12 @@ func (s *Summary) Result() Result {
 		slices.SortFunc(svc.Actions, func(x, y Action) int {
 			return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Action, y.Action))
 		})
-		r.Services = append(r.Services, svc)
+		out = append(out, svc)
 	}
-	slices.SortFunc(r.Services, func(x, y Service) int {
+	slices.SortFunc(out, func(x, y Service) int {
 		return cmp.Or(cmp.Compare(y.Count, x.Count), cmp.Compare(x.Service, y.Service))
 	})
-	return r
+	return out
 }
 
 type actionAcc struct {

@@ -2,7 +2,6 @@ package summarize
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -47,7 +46,7 @@ type Day struct {
 	Calls   int    `json:"calls"`
 }
 
-// Group is the calls that share one value of a grouping (see Groupings).
+// Group is the calls that share one value of a grouping (see GroupedBy).
 type Group struct {
 	Key       string `json:"key"`
 	Calls     int    `json:"calls"`
@@ -57,54 +56,9 @@ type Group struct {
 	LastSeen  string `json:"last_seen,omitempty"`
 }
 
-// Groupings are the names Group accepts.
+// Groupings are the names GroupedBy accepts; "service", the main table's
+// own grouping, comes first.
 var Groupings = []string{"service", "session", "account", "region", "day"}
-
-// review fills in the reviewer's parts of r.
-func (s *Summary) review(r *Result) {
-	type sessKey struct{ account, session string }
-	sessions := map[sessKey]*sessionAcc{}
-	days := map[Day]int{}
-	r.Sessions, r.Notable, r.Days = []Session{}, []Notable{}, []Day{}
-	for _, i := range s.order() {
-		c := s.calls[i]
-		k := sessKey{c.Account, c.Session}
-		acc := sessions[k]
-		if acc == nil {
-			acc = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{}}
-			sessions[k] = acc
-		}
-		acc.add(c)
-		if !c.Time.IsZero() {
-			days[Day{Day: c.Time.Format(time.DateOnly), Account: c.Account}]++
-		}
-		if !c.ReadOnly {
-			r.Writes++
-		}
-		if c.ErrorCode != "" {
-			r.Failures++
-		}
-		if n, ok := notable(c); ok {
-			r.Notable = append(r.Notable, n)
-		}
-	}
-	for _, acc := range sessions {
-		acc.Start, acc.End = acc.span.strings()
-		acc.Services, acc.Actions = sortedKeys(acc.services), sortedKeys(acc.actions)
-		r.Sessions = append(r.Sessions, acc.Session)
-	}
-	slices.SortFunc(r.Sessions, func(a, b Session) int {
-		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Account, b.Account), cmp.Compare(a.Session, b.Session))
-	})
-	for d, n := range days {
-		d.Calls = n
-		r.Days = append(r.Days, d)
-	}
-	slices.SortFunc(r.Days, func(a, b Day) int {
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Account, b.Account))
-	})
-	r.SupportAuthorizations = s.Authorizations()
-}
 
 type sessionAcc struct {
 	Session
@@ -121,6 +75,33 @@ func (a *sessionAcc) add(c Call) {
 	a.span.add(c.Time)
 	a.services[c.Service] = true
 	a.actions[ShortService(c.Service)+":"+c.Action] = true
+}
+
+// sessionList is the sessions in order of their first call.
+func (t *tally) sessionList() []Session {
+	out := []Session{}
+	for _, acc := range t.sessions {
+		acc.Start, acc.End = acc.span.strings()
+		acc.Services, acc.Actions = sortedKeys(acc.services), sortedKeys(acc.actions)
+		out = append(out, acc.Session)
+	}
+	slices.SortFunc(out, func(a, b Session) int {
+		return cmp.Or(cmp.Compare(a.Start, b.Start), cmp.Compare(a.Account, b.Account), cmp.Compare(a.Session, b.Session))
+	})
+	return out
+}
+
+// dayList is the calls per day and account, by day then account.
+func (t *tally) dayList() []Day {
+	out := []Day{}
+	for d, n := range t.days {
+		d.Calls = n
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b Day) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Account, b.Account))
+	})
+	return out
 }
 
 // ShortService is a service's eventSource as IAM names it in actions:
@@ -152,15 +133,9 @@ func notable(c Call) (Notable, bool) {
 	}, true
 }
 
-// Group groups the calls by one of Groupings: service (and action),
-// session (account/session), account, region, or UTC day. Groups come in
-// order of their key, except that "service" puts the busiest first, as
-// the main table does.
-func (s *Summary) Group(by string) ([]Group, error) {
-	key, ok := groupKeys[by]
-	if !ok {
-		return nil, fmt.Errorf("unknown grouping %q (want one of %s)", by, strings.Join(Groupings, ", "))
-	}
+// groups groups the calls by one of groupKeys, in order of the key.
+func (s *Summary) groups(by string) []Group {
+	key := groupKeys[by]
 	groups := map[string]*groupAcc{}
 	for _, c := range s.calls {
 		k := key(c)
@@ -183,13 +158,8 @@ func (s *Summary) Group(by string) ([]Group, error) {
 		g.FirstSeen, g.LastSeen = g.span.strings()
 		out = append(out, g.Group)
 	}
-	slices.SortFunc(out, func(a, b Group) int {
-		if by == "service" {
-			return cmp.Or(cmp.Compare(b.Calls, a.Calls), cmp.Compare(a.Key, b.Key))
-		}
-		return cmp.Compare(a.Key, b.Key)
-	})
-	return out, nil
+	slices.SortFunc(out, func(a, b Group) int { return cmp.Compare(a.Key, b.Key) })
+	return out
 }
 
 type groupAcc struct {
@@ -198,7 +168,6 @@ type groupAcc struct {
 }
 
 var groupKeys = map[string]func(Call) string{
-	"service": func(c Call) string { return c.Service + " " + c.Action },
 	"session": func(c Call) string { return c.Account + "/" + c.Session },
 	"account": func(c Call) string { return c.Account },
 	"region":  func(c Call) string { return c.Region },

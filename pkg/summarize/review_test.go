@@ -33,43 +33,45 @@ func TestReview(t *testing.T) {
 	}
 }
 
-func TestGroup(t *testing.T) {
+func TestGroupedBy(t *testing.T) {
 	s := sampleSummary()
 	tests := []struct {
 		by   string
+		want string // the result's By
 		keys []string
 	}{
-		{"service", []string{"ec2.amazonaws.com DescribeInstances", "iam.amazonaws.com DeleteRole"}},
-		{"session", []string{"111122223333/AWSSupport-1"}},
-		{"account", []string{"111122223333"}},
-		{"region", []string{"eu-west-1", "us-east-1"}},
-		{"day", []string{"2026-10-01"}},
+		{"service", "", nil}, // the main table itself
+		{"session", "session", []string{"111122223333/AWSSupport-1"}},
+		{"account", "account", []string{"111122223333"}},
+		{"region", "region", []string{"eu-west-1", "us-east-1"}},
+		{"day", "day", []string{"2026-10-01"}},
 	}
 	for _, tt := range tests {
-		gs, err := s.Group(tt.by)
+		opt, err := GroupedBy(tt.by)
 		if err != nil {
 			t.Fatal(err)
 		}
+		r := s.Result(opt)
 		var keys []string
-		for _, g := range gs {
+		for _, g := range r.Groups {
 			keys = append(keys, g.Key)
 		}
-		if !reflect.DeepEqual(keys, tt.keys) {
-			t.Errorf("Group(%q) keys = %v, want %v", tt.by, keys, tt.keys)
+		if r.By != tt.want || !reflect.DeepEqual(keys, tt.keys) {
+			t.Errorf("GroupedBy(%q): By %q, keys %v; want %q, %v", tt.by, r.By, keys, tt.want, tt.keys)
 		}
 	}
-	if _, err := s.Group("colour"); err == nil {
-		t.Error("Group(colour): no error")
+	if _, err := GroupedBy("colour"); err == nil {
+		t.Error("GroupedBy(colour): no error")
 	}
 }
 
 func TestAlerts(t *testing.T) {
 	quiet := New()
-	quiet.File(3, nil, nil)
+	quiet.AddFile(3, nil, nil)
 	reads := New()
-	reads.File(1, []Call{{ID: "r", ReadOnly: true}}, nil)
+	reads.AddFile(1, []Call{{ID: "r", ReadOnly: true}}, nil)
 	authOnly := New()
-	authOnly.File(1, nil, []Authorization{{ID: "z"}})
+	authOnly.AddFile(1, nil, []Authorization{{ID: "z"}})
 	tests := []struct {
 		name  string
 		s     *Summary

@@ -6,46 +6,60 @@ import (
 	"slices"
 )
 
-// SnapshotVersion is the version of the Snapshot format that this code
-// writes. A reader refuses a newer one rather than guess at its meaning.
+// SnapshotVersion is the version of the Snapshot form, which a shard's
+// part records in its Origin. A reader refuses a newer one rather than
+// guess at its meaning.
 const SnapshotVersion = 1
 
-// Snapshot is a Summary in a form that can be stored and read back exactly:
-// an incremental run's state, or a shard's partial result waiting to be
-// merged. Its JSON names are a contract, like Result's: only ever added.
+// Snapshot is a Summary in the one form in which it is stored and read
+// back exactly. A state file holds it under "summary"; a shard's part,
+// a Result made WithCalls, holds it inline: its events_scanned,
+// events_matched, files_scanned, files_failed, support_authorizations and
+// calls are the part's Snapshot. Its JSON names are a contract, like
+// Result's: only ever added.
 //
 // Calls and Authorizations are in time order (then event ID) and Failed in
 // path order, so that equal summaries have byte-identical snapshots.
 type Snapshot struct {
-	Version        int             `json:"version"`
-	EventsScanned  int64           `json:"events_scanned"`
+	EventsScanned int64 `json:"events_scanned"`
+	// EventsMatched is len(Calls): a reader checks it, so that a file cut
+	// short of some calls is refused rather than read as fewer calls.
+	EventsMatched  int             `json:"events_matched"`
 	FilesScanned   int             `json:"files_scanned"`
 	Failed         []FileError     `json:"files_failed"`
+	Authorizations []Authorization `json:"support_authorizations"`
 	Calls          []Call          `json:"calls"`
-	Authorizations []Authorization `json:"authorizations"`
 }
 
 // Snapshot returns everything s holds, in a canonical order.
-func (s *Summary) Snapshot() Snapshot {
+func (s *Summary) Snapshot() Snapshot { return s.snapshot(s.order(), true) }
+
+// snapshot is Snapshot for the calls in order, which it lists only if
+// withCalls: a Result that does not list them would copy them for
+// nothing.
+func (s *Summary) snapshot(order []int32, withCalls bool) Snapshot {
 	failed := slices.Clone(s.Failed)
 	if failed == nil {
 		failed = []FileError{}
 	}
 	sortFailed(failed)
-	return Snapshot{
-		Version:        SnapshotVersion,
+	sn := Snapshot{
 		EventsScanned:  s.EventsScanned,
+		EventsMatched:  len(s.calls),
 		FilesScanned:   s.FilesScanned,
 		Failed:         failed,
-		Calls:          s.Calls(),
 		Authorizations: s.Authorizations(),
 	}
+	if withCalls {
+		sn.Calls = s.callsIn(order)
+	}
+	return sn
 }
 
 // Summary rebuilds the summary a snapshot was taken of.
 func (sn Snapshot) Summary() (*Summary, error) {
-	if sn.Version > SnapshotVersion {
-		return nil, fmt.Errorf("summary snapshot version %d is newer than this trailscan reads (%d)", sn.Version, SnapshotVersion)
+	if len(sn.Calls) != sn.EventsMatched {
+		return nil, fmt.Errorf("summary lists %d calls but counts %d: it was cut short", len(sn.Calls), sn.EventsMatched)
 	}
 	s := New()
 	s.EventsScanned, s.FilesScanned = sn.EventsScanned, sn.FilesScanned

@@ -12,7 +12,7 @@ import (
 func sampleSummary() *Summary {
 	t0 := time.Date(2026, 10, 1, 3, 4, 5, 0, time.UTC)
 	s := New()
-	s.File(10, []Call{
+	s.AddFile(10, []Call{
 		{ID: "b", Time: t0.Add(time.Hour), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Region: "eu-west-1", Session: "AWSSupport-1", ReadOnly: true, File: "x/1.json.gz", Offset: 12, Length: 300},
 		{ID: "a", Time: t0, Service: "iam.amazonaws.com", Action: "DeleteRole", Account: "111122223333", Region: "us-east-1", Session: "AWSSupport-1", ErrorCode: "AccessDenied", File: "x/1.json.gz", Offset: 400, Length: 200},
 	}, []Authorization{{ID: "z", Time: t0, Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234", File: "x/1.json.gz"}})
@@ -39,14 +39,33 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 }
 
-func TestSnapshotRefusesNewer(t *testing.T) {
+func TestSnapshotRefusesCut(t *testing.T) {
 	var sn Snapshot
-	if err := json.Unmarshal([]byte(`{"version":99}`), &sn); err != nil {
+	if err := json.Unmarshal([]byte(`{"events_matched":2,"calls":[{"event_id":"a"}]}`), &sn); err != nil {
 		t.Fatal(err)
 	}
 	_, err := sn.Summary()
-	if err == nil || !strings.Contains(err.Error(), "newer") {
-		t.Errorf("err = %v, want a refusal of a newer version", err)
+	if err == nil || !strings.Contains(err.Error(), "lists 1 calls but counts 2") {
+		t.Errorf("err = %v, want a refusal of a summary cut short", err)
+	}
+}
+
+// TestPartHoldsSnapshot checks that a result made WithCalls, as a shard
+// writes its part, holds its summary's Snapshot inline, and that one made
+// without does not list the calls.
+func TestPartHoldsSnapshot(t *testing.T) {
+	s := sampleSummary()
+	for _, sum := range []*Summary{s, New()} {
+		b, err := json.Marshal(sum.Result(WithCalls(), WithOrigin(Origin{Shard: "0/1"})))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := readSnapshot(t, b); !reflect.DeepEqual(got.Snapshot(), sum.Snapshot()) {
+			t.Errorf("the part holds another summary:\n got %+v\nwant %+v", got.Snapshot(), sum.Snapshot())
+		}
+	}
+	if r := s.Result(); r.Calls != nil || r.Scan != nil {
+		t.Errorf("a result without options lists %d calls, origin %v", len(r.Calls), r.Scan)
 	}
 }
 

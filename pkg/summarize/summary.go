@@ -68,14 +68,14 @@ func NewCall(ev *parse.Event, file string) Call {
 	}
 }
 
-// Strings interns strings: the calls of a scan repeat a few services,
+// Interner interns strings: the calls of a scan repeat a few services,
 // actions, accounts, regions and sessions thousands of times, and share
 // one copy of each.
-type Strings map[string]string
+type Interner map[string]string
 
-// Of returns the interned copy of s, which may be transient (its memory
-// reused after the call).
-func (t Strings) Of(s string) string {
+// Intern returns the interned copy of s, which may be transient (its
+// memory reused after the call).
+func (t Interner) Intern(s string) string {
 	if c, ok := t[s]; ok {
 		return c
 	}
@@ -84,14 +84,14 @@ func (t Strings) Of(s string) string {
 	return c
 }
 
-// Own makes c hold its own strings, for a call made from an event whose
+// Intern makes c hold its own strings, for a call made from an event whose
 // strings are transient: the event ID cloned, the rest interned in t (File
 // and Key are the caller's).
-func (c *Call) Own(t Strings) {
+func (c *Call) Intern(t Interner) {
 	c.ID = strings.Clone(c.ID)
 	for _, p := range []*string{&c.Service, &c.Action, &c.Account, &c.Region, &c.Session,
 		&c.ErrorCode, &c.SourceIP, &c.UserAgent} {
-		*p = t.Of(*p)
+		*p = t.Intern(*p)
 	}
 }
 
@@ -128,10 +128,10 @@ func New() *Summary {
 	return &Summary{byID: map[string]int32{}, auths: map[string]Authorization{}}
 }
 
-// File records one file read whole, with its records and what matched in
+// AddFile counts one file read whole: its records, and what matched in
 // it. A file that failed part way goes to Fail instead, and none of its
 // events count.
-func (s *Summary) File(records int64, calls []Call, auths []Authorization) {
+func (s *Summary) AddFile(records int64, calls []Call, auths []Authorization) {
 	s.FilesScanned++
 	s.EventsScanned += records
 	for _, c := range calls {
@@ -180,9 +180,12 @@ func (s *Summary) Merge(o *Summary) {
 }
 
 // Calls returns the distinct calls in time order (then by event ID).
-func (s *Summary) Calls() []Call {
-	out := make([]Call, len(s.calls))
-	for j, i := range s.order() {
+func (s *Summary) Calls() []Call { return s.callsIn(s.order()) }
+
+// callsIn returns the calls in order, as order returns it.
+func (s *Summary) callsIn(order []int32) []Call {
+	out := make([]Call, len(order))
+	for j, i := range order {
 		out[j] = s.calls[i]
 	}
 	return out

@@ -11,17 +11,17 @@ import (
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
-// TestOwn checks that a call made from a transient event keeps its strings
+// TestIntern checks that a call made from a transient event keeps its strings
 // when the event's memory is reused, and shares the repeated ones.
-func TestOwn(t *testing.T) {
+func TestIntern(t *testing.T) {
 	buf := []byte("evt-1ec2.amazonaws.comDescribeInstances")
 	str := func(i, j int) string { return unsafe.String(&buf[i], j-i) }
-	strs := Strings{}
+	strs := Interner{}
 	var calls []Call
 	for range 2 {
 		ev := parse.Event{EventID: str(0, 5), EventSource: str(5, 22), EventName: str(22, len(buf))}
 		c := NewCall(&ev, "f")
-		c.Own(strs)
+		c.Intern(strs)
 		calls = append(calls, c)
 	}
 	for i := range buf {

@@ -12,7 +12,7 @@ import (
 // together. Its JSON names are a contract, like Result's.
 type Origin struct {
 	Version string      `json:"version"` // trailscan's version
-	Format  int         `json:"format"`  // SnapshotVersion of the calls listed
+	Format  int         `json:"format"`  // SnapshotVersion of the summary a part holds
 	Sources []string    `json:"sources"` // as named on the command line, sorted
 	Scope   trail.Scope `json:"scope"`
 	// Shard is "i/N" for a shard's partial result; Shards is the number of
@@ -38,25 +38,4 @@ func (o *Origin) Missing() []string {
 		}
 	}
 	return missing
-}
-
-// Summary rebuilds the summary of a partial result, one that lists its
-// calls (Calls and Scan are set). Everything else a Result reports is
-// derived from the calls, the authorization events, the counts and the
-// failed files, so merging rebuilt summaries is exact.
-func (r Result) Summary() (*Summary, error) {
-	if r.Scan == nil {
-		return nil, fmt.Errorf("result has no scan origin: not a partial result (write one with scan --shard)")
-	}
-	if len(r.Calls) != r.EventsMatched {
-		return nil, fmt.Errorf("result lists %d calls but counts %d: not a complete partial result", len(r.Calls), r.EventsMatched)
-	}
-	return Snapshot{
-		Version:        r.Scan.Format,
-		EventsScanned:  r.EventsScanned,
-		FilesScanned:   r.FilesScanned,
-		Failed:         r.FilesFailed,
-		Calls:          r.Calls,
-		Authorizations: r.SupportAuthorizations,
-	}.Summary()
 }

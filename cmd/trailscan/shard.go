@@ -43,11 +43,11 @@ func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	return nil
 }
 
-// shardResult makes a shard's result a partial result that merge can
-// read: where it came from, and every call.
-func (c *scanCmd) shardResult(res *summarize.Result, sum *summarize.Summary, srcs []source.Source, cfg scan.Config) {
+// shardOptions make a shard's result a part that merge can read: where it
+// came from, and every call.
+func (c *scanCmd) shardOptions(srcs []source.Source, cfg scan.Config) []summarize.Option {
 	if c.shard.spec == nil {
-		return
+		return nil
 	}
-	merge.Partial(res, sum, merge.Origin(srcs, cfg.Scope, *c.shard.spec, versionString()))
+	return []summarize.Option{summarize.WithOrigin(merge.Origin(srcs, cfg.Scope, *c.shard.spec, versionString())), summarize.WithCalls()}
 }
