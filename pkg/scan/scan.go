@@ -51,14 +51,15 @@ type Progress struct {
 }
 
 // CountAhead counts the objects a scan with cfg will read, for progress,
-// when that is cheap: local sources only, and no Select (which may skip
-// most of them). It returns when the count is done or ctx is.
+// when that is cheap: sources that say they are cheap to list (see
+// source.CheapLister), and no Select (which may skip most of them). It
+// returns when the count is done or ctx is.
 func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
 	if cfg.Select != nil || cfg.Progress == nil {
 		return
 	}
 	for _, src := range srcs {
-		if _, local := src.(*source.Dir); !local {
+		if c, ok := src.(source.CheapLister); !ok || !c.CheapToList() {
 			return
 		}
 	}

@@ -255,22 +255,30 @@ func TestCancel(t *testing.T) {
 }
 
 // TestCountAhead counts what a scan of local sources will read, and
-// declines when a Select may skip objects.
+// declines when a Select may skip objects or a source is not cheap to list.
 func TestCountAhead(t *testing.T) {
 	dir, m := setup(t)
 	src, err := source.NewDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := scan.Config{Progress: new(scan.Progress)}
-	scan.CountAhead(context.Background(), []source.Source{src}, cfg)
-	if got, want := cfg.Progress.Total.Load(), int64(m.ValidFiles+len(m.DamagedFiles)); got != want {
-		t.Errorf("counted %d objects, want %d", got, want)
-	}
-	cfg = scan.Config{Progress: new(scan.Progress), Select: func(source.Object) bool { return false }}
-	scan.CountAhead(context.Background(), []source.Source{src}, cfg)
-	if got := cfg.Progress.Total.Load(); got != 0 {
-		t.Errorf("counted %d objects despite a Select", got)
+	for _, c := range []struct {
+		name string
+		srcs []source.Source
+		keep func(source.Object) bool
+		want int
+	}{
+		{"local", []source.Source{src}, nil, m.ValidFiles + len(m.DamagedFiles)},
+		{"a Select", []source.Source{src}, func(source.Object) bool { return false }, 0},
+		{"a source that does not say it is cheap", []source.Source{src, stalling{}}, nil, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := scan.Config{Progress: new(scan.Progress), Select: c.keep}
+			scan.CountAhead(context.Background(), c.srcs, cfg)
+			if got := cfg.Progress.Total.Load(); got != int64(c.want) {
+				t.Errorf("counted %d objects, want %d", got, c.want)
+			}
+		})
 	}
 }
 

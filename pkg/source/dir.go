@@ -12,20 +12,15 @@ import (
 	"github.com/trailscan/trailscan/pkg/trail"
 )
 
-// Dir is a local directory of downloaded logs, or a single log file.
-type Dir struct {
-	root string
-	file bool
-}
-
 // ErrNotFile is a local path that is neither a directory nor a regular
 // file: a named pipe, a device, a socket. Opening a named pipe that has no
 // writer blocks, beyond the reach of ctx and of Ctrl-C.
 var ErrNotFile = errors.New("not a directory or a regular file")
 
 // NewDir returns the source for a local path, which must exist and be a
-// directory or a regular file.
-func NewDir(path string) (*Dir, error) {
+// directory of downloaded logs or a regular file, listed whatever its name
+// (the user named it).
+func NewDir(path string) (*Location, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err // os.Stat names the path
@@ -33,27 +28,33 @@ func NewDir(path string) (*Dir, error) {
 	if !st.IsDir() && !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: %w", path, ErrNotFile)
 	}
-	return &Dir{root: path, file: !st.IsDir()}, nil
+	if !st.IsDir() {
+		return &Location{name: path, driver: dir{filepath.Dir(path)}, below: filepath.Base(path), single: true, cheap: true}, nil
+	}
+	return &Location{name: path, driver: dir{path}, cheap: true}, nil
 }
 
-func (d *Dir) String() string { return d.root }
+// dir is the driver of a local directory: keys are slash-separated paths
+// below root.
+type dir struct{ root string }
 
-// List walks the directory in lexical order. A single file is listed
-// whatever its name: the user named it.
-func (d *Dir) List(ctx context.Context, q trail.Scope, fn func(Object) error) error {
-	if d.file {
-		st, err := os.Stat(d.root)
-		if err != nil {
-			return fmt.Errorf("list %s: %w", d.root, err)
-		}
-		return fn(Object{Key: filepath.Base(d.root), Path: d.root, Size: st.Size(), ModTime: st.ModTime()})
+func (d dir) stat(ctx context.Context, key string) (Object, error) {
+	path := filepath.Join(d.root, filepath.FromSlash(key))
+	st, err := os.Stat(path)
+	if err != nil {
+		return Object{}, pathless(err)
 	}
+	return Object{Key: key, Path: path, Size: st.Size(), ModTime: st.ModTime()}, nil
+}
+
+// list walks the directory in lexical order.
+func (d dir) list(ctx context.Context, prefix string, q trail.Scope, fn func(Object) error) error {
 	// A trailing separator makes the walk follow a root that is a link to
 	// a directory, as the user expects; links below it are not followed.
-	root := d.root + string(filepath.Separator)
-	return filepath.WalkDir(root, func(path string, e fs.DirEntry, err error) error {
-		if path == root && err != nil {
-			return fmt.Errorf("list %s: %w", d.root, err)
+	top := filepath.Join(d.root, filepath.FromSlash(prefix)) + string(filepath.Separator)
+	return filepath.WalkDir(top, func(path string, e fs.DirEntry, err error) error {
+		if path == top && err != nil {
+			return pathless(err)
 		}
 		if err := ctx.Err(); err != nil {
 			return err
@@ -73,12 +74,12 @@ func (d *Dir) List(ctx context.Context, q trail.Scope, fn func(Object) error) er
 			return nil
 		}
 		if e.IsDir() {
-			if path != root && q.Excludes(key) {
+			if path != top && q.Excludes(key) {
 				return filepath.SkipDir
 			}
 			return nil
 		}
-		if !e.Type().IsRegular() || !IsLog(e.Name()) {
+		if !e.Type().IsRegular() {
 			return nil
 		}
 		info, err := e.Info()
@@ -89,7 +90,19 @@ func (d *Dir) List(ctx context.Context, q trail.Scope, fn func(Object) error) er
 	})
 }
 
-// Open opens a listed file.
-func (d *Dir) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
-	return os.Open(o.Path) // its errors name the path
+func (d dir) open(ctx context.Context, o Object) (io.ReadCloser, error) {
+	f, err := os.Open(o.Path)
+	if err != nil {
+		return nil, pathless(err)
+	}
+	return f, nil
+}
+
+// pathless is the reason of an os error without the path it names, which
+// a Location's errors name already.
+func pathless(err error) error {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		return pe.Err
+	}
+	return err
 }

@@ -45,18 +45,11 @@ const (
 	idleConns = 128
 )
 
-// S3 is the logs of an S3 bucket below a prefix, or one log object.
-type S3 struct {
+// s3Bucket is the driver of an S3 bucket: keys are the objects' keys.
+type s3Bucket struct {
 	client *s3.Client
 	bucket string
-	prefix string // "" or ending in "/"; the key itself when single
-	single bool   // the user named one object
 	payer  types.RequestPayer
-	name   string // as the user typed it
-}
-
-func newS3(ctx context.Context, bucketPrefix string, opts Options) (Source, error) {
-	return NewS3(ctx, bucketPrefix, opts)
 }
 
 // NewS3 returns the source for bucketPrefix, "BUCKET[/PREFIX]" (an s3://
@@ -65,25 +58,26 @@ func newS3(ctx context.Context, bucketPrefix string, opts Options) (Source, erro
 // be listed with the credentials found, so that a wrong name or missing
 // credentials fail before any work. optFns adjust the S3 client (tests use
 // them to watch its requests).
-func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...func(*s3.Options)) (*S3, error) {
+func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...func(*s3.Options)) (*Location, error) {
 	bucket, prefix, _ := strings.Cut(strings.TrimPrefix(bucketPrefix, "s3://"), "/")
 	if bucket == "" {
 		return nil, fmt.Errorf("s3://%s: no bucket name", bucketPrefix)
 	}
-	s := &S3{bucket: bucket, prefix: prefix, name: "s3://" + strings.TrimPrefix(bucketPrefix, "s3://")}
+	s := &s3Bucket{bucket: bucket}
+	loc := &Location{name: "s3://" + strings.TrimPrefix(bucketPrefix, "s3://"), driver: s, below: prefix}
 	if IsLog(prefix) {
-		s.single = true
+		loc.single = true
 	} else if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		// s3://bucket/logs means the folder logs/, not every key that
 		// starts with "logs" (logs-old/, logs2/).
-		s.prefix += "/"
+		loc.below += "/"
 	}
 	switch opts.RequestPayer {
 	case "":
 	case "requester":
 		s.payer = types.RequestPayerRequester
 	default:
-		return nil, fmt.Errorf("%s: request payer %q: only \"requester\" is known", s, opts.RequestPayer)
+		return nil, fmt.Errorf("%s: request payer %q: only \"requester\" is known", loc, opts.RequestPayer)
 	}
 
 	load := []func(*config.LoadOptions) error{config.WithHTTPClient(newHTTPClient())}
@@ -95,7 +89,7 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, load...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: load AWS configuration: %w", s, err)
+		return nil, fmt.Errorf("%s: load AWS configuration: %w", loc, err)
 	}
 	if cfg.RetryMaxAttempts == 0 && cfg.Retryer == nil {
 		// Only when the user's configuration (AWS_MAX_ATTEMPTS, the
@@ -135,7 +129,7 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 		// asking it there saves a redirect per request afterwards.
 		region, err := bucketRegion(ctx, s3.NewFromConfig(cfg, clientOpts(cmp.Or(cfg.Region, "us-east-1"))), bucket)
 		if err != nil {
-			return nil, s.accessError(err)
+			return nil, s.accessError(loc, err)
 		}
 		cfg.Region = region
 	}
@@ -143,18 +137,18 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 
 	// One cheap request that needs what the scan needs: credentials, the
 	// bucket, and permission to list (or to read the one object).
-	if s.single {
-		_, err = s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &s.prefix, RequestPayer: s.payer})
+	if loc.single {
+		_, err = s.stat(ctx, loc.below)
 	} else {
 		_, err = s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
-			Bucket: &s.bucket, Prefix: &s.prefix, Delimiter: aws.String("/"),
+			Bucket: &s.bucket, Prefix: &loc.below, Delimiter: aws.String("/"),
 			MaxKeys: aws.Int32(1), RequestPayer: s.payer,
 		})
 	}
 	if err != nil {
-		return nil, s.accessError(err)
+		return nil, s.accessError(loc, err)
 	}
-	return s, nil
+	return loc, nil
 }
 
 // newHTTPClient is the SDK's HTTP client, keeping enough idle connections
@@ -186,27 +180,25 @@ func bucketRegion(ctx context.Context, client *s3.Client, bucket string) (string
 	return client.Options().Region, nil
 }
 
-// accessError explains why the bucket cannot be read at all.
-func (s *S3) accessError(err error) error {
+// accessError explains why the bucket of loc cannot be read at all.
+func (s *s3Bucket) accessError(loc *Location, err error) error {
 	var re *awshttp.ResponseError
 	var ae smithy.APIError
 	switch {
-	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && !s.single,
+	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && !loc.single,
 		errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucket":
-		return fmt.Errorf("%s: bucket %q does not exist (or not in this partition): %w", s, s.bucket, err)
+		return fmt.Errorf("%s: bucket %q does not exist (or not in this partition): %w", loc, s.bucket, err)
 	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound:
-		return fmt.Errorf("%s: no such object: %w", s, err)
+		return fmt.Errorf("%s: no such object: %w", loc, err)
 	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusForbidden:
-		return fmt.Errorf("%s: access denied to bucket %q (the scan needs s3:ListBucket and s3:GetObject): %w", s, s.bucket, err)
+		return fmt.Errorf("%s: access denied to bucket %q (the scan needs s3:ListBucket and s3:GetObject): %w", loc, s.bucket, err)
 	case strings.Contains(err.Error(), "credentials"):
-		return fmt.Errorf("%s: no usable AWS credentials (set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID): %w", s, err)
+		return fmt.Errorf("%s: no usable AWS credentials (set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID): %w", loc, err)
 	}
-	return fmt.Errorf("%s: %w", s, err)
+	return fmt.Errorf("%s: %w", loc, err)
 }
 
-func (s *S3) String() string { return s.name }
-
-func (s *S3) object(key string, size *int64, etag *string, mod *time.Time) Object {
+func (s *s3Bucket) object(key string, size *int64, etag *string, mod *time.Time) Object {
 	o := Object{Key: key, Path: "s3://" + s.bucket + "/" + key, Size: aws.ToInt64(size), ETag: aws.ToString(etag)}
 	if mod != nil {
 		o.ModTime = *mod
@@ -214,23 +206,24 @@ func (s *S3) object(key string, size *int64, etag *string, mod *time.Time) Objec
 	return o
 }
 
-// List discovers the layout one folder level at a time, listing with a
+func (s *s3Bucket) stat(ctx context.Context, key string) (Object, error) {
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &key, RequestPayer: s.payer})
+	if err != nil {
+		return Object{}, err
+	}
+	return s.object(key, out.ContentLength, out.ETag, out.LastModified), nil
+}
+
+// list discovers the layout one folder level at a time, listing with a
 // "/" delimiter: a level's listing names the folders below it, and only
 // those q may need are listed in turn. Only day folders (or folders
 // outside the CloudTrail layout) hold logs, so a one-day scan of a bucket
 // of years lists a few folders per account and region, not the bucket.
 // A region, year or month folder that q wants whole is listed in one go,
-// without a delimiter. Digest and Insight folders are never listed. Folders are listed several
-// at a time, so objects come in no particular order; fn is called from one
-// goroutine at a time.
-func (s *S3) List(ctx context.Context, q trail.Scope, fn func(Object) error) error {
-	if s.single {
-		out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &s.prefix, RequestPayer: s.payer})
-		if err != nil {
-			return fmt.Errorf("list %s: %w", s, err)
-		}
-		return fn(s.object(s.prefix, out.ContentLength, out.ETag, out.LastModified))
-	}
+// without a delimiter, a thousand keys a request. Digest and Insight
+// folders are never listed. Folders are listed several at a time, so
+// objects come in no particular order.
+func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, fn func(Object) error) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(listers)
 	var mu sync.Mutex
@@ -243,23 +236,24 @@ func (s *S3) List(ctx context.Context, q trail.Scope, fn func(Object) error) err
 		}
 		return stop
 	}
-	var walk, all func(prefix string) error
-	walk = func(prefix string) error {
+	var walk func(prefix string, whole bool) error
+	walk = func(prefix string, whole bool) error {
+		in := &s3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: &prefix, RequestPayer: s.payer}
+		if !whole {
+			in.Delimiter = aws.String("/")
+		}
 		var folders []string
-		p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
-			Bucket: &s.bucket, Prefix: &prefix, Delimiter: aws.String("/"), RequestPayer: s.payer,
-		})
+		p := s3.NewListObjectsV2Paginator(s.client, in)
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
-				return fmt.Errorf("list s3://%s/%s: %w", s.bucket, prefix, err)
+				if prefix != root { // the Location names the root
+					err = fmt.Errorf("folder %s: %w", prefix, err)
+				}
+				return err
 			}
 			for _, o := range page.Contents {
-				key := aws.ToString(o.Key)
-				if !IsLog(key) {
-					continue
-				}
-				if err := emit(s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
+				if err := emit(s.object(aws.ToString(o.Key), o.Size, o.ETag, o.LastModified)); err != nil {
 					return err
 				}
 			}
@@ -270,12 +264,7 @@ func (s *S3) List(ctx context.Context, q trail.Scope, fn func(Object) error) err
 			}
 		}
 		for _, dir := range folders {
-			do := func() error {
-				if q.Covers(dir) {
-					return all(dir)
-				}
-				return walk(dir)
-			}
+			do := func() error { return walk(dir, q.Covers(dir)) }
 			// A free lister takes the folder; when none is free, this one
 			// does it itself rather than wait while holding its slot.
 			if !g.TryGo(do) {
@@ -286,36 +275,21 @@ func (s *S3) List(ctx context.Context, q trail.Scope, fn func(Object) error) err
 		}
 		return nil
 	}
-	// all lists every object below prefix, a thousand a request.
-	all = func(prefix string) error {
-		p := s3.NewListObjectsV2Paginator(s.client, &s3.ListObjectsV2Input{
-			Bucket: &s.bucket, Prefix: &prefix, RequestPayer: s.payer,
-		})
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				return fmt.Errorf("list s3://%s/%s: %w", s.bucket, prefix, err)
-			}
-			for _, o := range page.Contents {
-				if key := aws.ToString(o.Key); IsLog(key) {
-					if err := emit(s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
-	}
-	g.Go(func() error { return walk(s.prefix) })
+	g.Go(func() error { return walk(root, false) })
 	return g.Wait()
 }
 
-// Open streams an object from GetObject. A read that breaks part way goes
+// open streams an object from GetObject. A read that breaks part way goes
 // on from where it stopped, with a ranged GET of the same version (by
 // ETag), a few times; then the read fails with the object's path.
-func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
+func (s *s3Bucket) open(ctx context.Context, o Object) (io.ReadCloser, error) {
 	r := &s3Reader{ctx: ctx, s: s, o: o}
 	if err := r.get(); err != nil {
+		// get names the object for the reads it resumes; the Location
+		// names it for this first one.
+		if reason := errors.Unwrap(err); reason != nil {
+			err = reason
+		}
 		return nil, err
 	}
 	return r, nil
@@ -323,7 +297,7 @@ func (s *S3) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
 
 type s3Reader struct {
 	ctx     context.Context
-	s       *S3
+	s       *s3Bucket
 	o       Object
 	body    io.ReadCloser
 	etag    string

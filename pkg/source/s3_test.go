@@ -27,14 +27,19 @@ import (
 
 func TestS3Conformance(t *testing.T) {
 	client := sourcetest.S3Client(t)
-	sourcetest.Run(t, func(t *testing.T, dir string) source.Source {
+	sourcetest.Run(t, func(t *testing.T, dir string) sourcetest.Stored {
 		bucket := sourcetest.NewBucket(t, client)
 		sourcetest.Upload(t, client, bucket, "", dir)
-		src, err := source.New(context.Background(), "s3://"+bucket, sourcetest.S3Options(t))
-		if err != nil {
-			t.Fatal(err)
+		ctx := context.Background()
+		return sourcetest.Stored{
+			At: func(key string) (*source.Location, error) {
+				return source.New(ctx, strings.TrimSuffix("s3://"+bucket+"/"+key, "/"), sourcetest.S3Options(t))
+			},
+			Remove: func(key string) error {
+				_, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: &key})
+				return err
+			},
 		}
-		return src
 	})
 }
 
@@ -236,9 +241,9 @@ func TestS3OpenFailures(t *testing.T) {
 	for _, c := range []struct {
 		key, want string
 	}{
-		{denied, "get s3://" + bucket + "/" + denied + ": "},
+		{denied, "open s3://" + bucket + "/" + denied + ": "},
 		{denied, "AccessDenied"},
-		{deleted, "get s3://" + bucket + "/" + deleted + ": "},
+		{deleted, "open s3://" + bucket + "/" + deleted + ": "},
 		{deleted, "NoSuchKey"},
 		{broken, "read s3://" + bucket + "/" + broken + " at byte 40: "},
 		{broken, "connection reset"},

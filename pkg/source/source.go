@@ -2,6 +2,8 @@ package source
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"time"
@@ -25,7 +27,8 @@ type Object struct {
 	Err error
 }
 
-// Source lists and opens the log objects of one location.
+// Source lists and opens the log objects of one location. *Location is
+// trailscan's; tests give their own.
 type Source interface {
 	// String is the location as the user named it.
 	String() string
@@ -37,10 +40,48 @@ type Source interface {
 	Open(ctx context.Context, o Object) (io.ReadCloser, error)
 }
 
+// A CheapLister is a Source that says whether listing it is cheap, as a
+// walk of a local disk is and a listing of S3, a request per thousand
+// keys, is not: cheap enough to list twice, once ahead to count for
+// progress. A Source that does not say is taken as not cheap.
+type CheapLister interface {
+	Source
+	CheapToList() bool
+}
+
+// Location is a local directory or file, or an S3 prefix or object, over
+// the driver that reads it. It does for every driver what does not depend
+// on the storage: it lists the one object a user named, keeps only log
+// names, and names the location or object in its errors.
+type Location struct {
+	name   string // as the user named it
+	driver driver
+	// below is the key prefix listed: "" or ending in "/"; or, when single,
+	// the key of the one object the user named.
+	below  string
+	single bool
+	cheap  bool
+}
+
+// A driver is what a kind of storage does for a Location: no more than
+// finding, listing and opening objects by key.
+type driver interface {
+	// stat describes the object at key.
+	stat(ctx context.Context, key string) (Object, error)
+	// list calls fn for every object below the key prefix, whatever its
+	// name, except below the folders q excludes. fn is called from one
+	// goroutine at a time, and never after it returned an error or after
+	// list returned. A folder or object found but not readable is an
+	// Object with Err, not an error.
+	list(ctx context.Context, prefix string, q trail.Scope, fn func(Object) error) error
+	// open streams a listed object's bytes.
+	open(ctx context.Context, o Object) (io.ReadCloser, error)
+}
+
 // New returns the source for arg: s3://bucket[/prefix], or a local path.
-func New(ctx context.Context, arg string, opts Options) (Source, error) {
+func New(ctx context.Context, arg string, opts Options) (*Location, error) {
 	if IsS3(arg) {
-		return newS3(ctx, arg[len(s3Scheme):], opts)
+		return NewS3(ctx, arg[len(s3Scheme):], opts)
 	}
 	return NewDir(arg)
 }
@@ -66,4 +107,47 @@ type Options struct {
 // delivered, or .json as some downloads leave it.
 func IsLog(name string) bool {
 	return strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")
+}
+
+func (l *Location) String() string { return l.name }
+
+// CheapToList reports whether the location is on a local disk.
+func (l *Location) CheapToList() bool { return l.cheap }
+
+// List lists the logs below the location, or the one object the user
+// named, whatever q and its name say. Its errors name the location, but
+// fn's error is returned as it is.
+func (l *Location) List(ctx context.Context, q trail.Scope, fn func(Object) error) error {
+	if l.single {
+		o, err := l.driver.stat(ctx, l.below)
+		if err != nil {
+			return fmt.Errorf("list %s: %w", l, err)
+		}
+		return fn(o)
+	}
+	var stop error
+	err := l.driver.list(ctx, l.below, q, func(o Object) error {
+		if o.Err == nil && !IsLog(o.Key) {
+			return nil
+		}
+		stop = fn(o)
+		return stop
+	})
+	if err != nil && (stop == nil || !errors.Is(err, stop)) {
+		return fmt.Errorf("list %s: %w", l, err)
+	}
+	return err
+}
+
+// Open streams a listed object's bytes. Its errors name the object; an
+// object listed with Err is not opened.
+func (l *Location) Open(ctx context.Context, o Object) (io.ReadCloser, error) {
+	if o.Err != nil {
+		return nil, fmt.Errorf("open %s: %w", o.Path, o.Err)
+	}
+	rc, err := l.driver.open(ctx, o)
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", o.Path, err)
+	}
+	return rc, nil
 }

@@ -1,6 +1,7 @@
-// Package sourcetest is the conformance suite every source.Source runs:
-// the same tree of CloudTrail keys, listed with and without a Query, must
-// give the same objects and bytes from a local directory and from S3.
+// Package sourcetest is the conformance suite every driver of a
+// source.Location runs: the same tree of CloudTrail keys, listed in and
+// out of a trail.Scope, named whole or one object at a time, must give the
+// same objects, bytes and errors from a local directory and from S3.
 package sourcetest
 
 import (
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -165,30 +167,36 @@ var cases = []struct {
 		func(File) bool { return false }},
 }
 
-// Run checks the source mk returns for a directory holding Tree. mk is
-// called once; its Source must name the tree's files by their path below
-// dir as Object.Key.
-func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
+// Stored is the test tree as one driver keeps it.
+type Stored struct {
+	// At returns the source a user names by the tree's location followed
+	// by key: "" for the whole tree, or an object's key.
+	At func(key string) (*source.Location, error)
+	// Remove deletes the object at key, so that opening it fails.
+	Remove func(key string) error
+	// Unreadable, when not nil, adds below the tree a folder that can be
+	// found but not read, and returns its key or that of a folder above
+	// it. It skips t where it cannot make one.
+	Unreadable func(t *testing.T) string
+}
+
+// Run checks a driver. store keeps Tree, written below dir, where the
+// driver reads it; it is called once. The whole tree's source must name
+// the tree's files by their key below it as Object.Key.
+func Run(t *testing.T, store func(t *testing.T, dir string) Stored) {
 	dir := t.TempDir()
 	WriteTree(t, dir)
-	src := mk(t, dir)
-	ctx := context.Background()
-	files := map[string]File{}
-	for _, f := range Tree() {
-		files[f.Key] = f
+	st := store(t, dir)
+	src, err := st.At("")
+	if err != nil {
+		t.Fatal(err)
 	}
+	ctx := context.Background()
 
 	for _, c := range cases {
 		t.Run("List/"+c.name, func(t *testing.T) {
-			var want []string
-			for _, f := range Tree() {
-				if f.Log && (f.Day == "" || c.want(f)) {
-					want = append(want, f.Key)
-				}
-			}
-			slices.Sort(want)
 			got := list(t, ctx, src, c.q)
-			if !slices.Equal(got, want) {
+			if want := wanted(c.want); !slices.Equal(got, want) {
 				t.Errorf("List(%+v):\n%s", c.q, diff(got, want))
 			}
 		})
@@ -198,9 +206,8 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 		n := 0
 		err := src.List(ctx, trail.Scope{}, func(o source.Object) error {
 			n++
-			want := Content(o.Key)
-			if o.Size != int64(len(want)) {
-				t.Errorf("%s: Size %d, want %d", o.Key, o.Size, len(want))
+			if o.Err != nil {
+				t.Errorf("%s: Err %v", o.Key, o.Err)
 			}
 			if o.Path == "" || !strings.HasSuffix(o.Path, filepath.FromSlash(o.Key)) && !strings.HasSuffix(o.Path, o.Key) {
 				t.Errorf("%s: Path %q does not end with the key", o.Key, o.Path)
@@ -208,21 +215,7 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 			if o.ModTime.IsZero() {
 				t.Errorf("%s: no ModTime", o.Key)
 			}
-			rc, err := src.Open(ctx, o)
-			if err != nil {
-				t.Errorf("Open(%s): %v", o.Key, err)
-				return nil
-			}
-			got, err := io.ReadAll(rc)
-			if err != nil {
-				t.Errorf("read %s: %v", o.Key, err)
-			}
-			if err := rc.Close(); err != nil {
-				t.Errorf("close %s: %v", o.Key, err)
-			}
-			if !bytes.Equal(got, want) {
-				t.Errorf("%s: read %d bytes %.40q..., want %d bytes %.40q...", o.Key, len(got), got, len(want), want)
-			}
+			read(t, ctx, src, o, o.Key)
 			return nil
 		})
 		if err != nil {
@@ -233,6 +226,43 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 		}
 	})
 
+	// One object named: listed whatever the scope, as the user named it.
+	nothing := trail.Scope{Accounts: []string{"999999999999"}}
+	for _, key := range []string{
+		"AWSLogs/" + acctA + "/CloudTrail/eu-west-1/2026/10/02/" + acctA + "_CloudTrail_eu-west-1_20261002T0005Z_abc.json.gz",
+		"exports/2026-10-01-support.json",
+	} {
+		t.Run("Single/"+path.Base(key), func(t *testing.T) {
+			one, err := st.At(key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.HasSuffix(one.String(), key) && !strings.HasSuffix(one.String(), filepath.FromSlash(key)) {
+				t.Errorf("String() = %q, want one that ends with %s", one.String(), key)
+			}
+			var objs []source.Object
+			if err := one.List(ctx, nothing, func(o source.Object) error { objs = append(objs, o); return nil }); err != nil {
+				t.Fatal(err)
+			}
+			if len(objs) != 1 {
+				t.Fatalf("listed %d objects, want the one named", len(objs))
+			}
+			// A key names the object inside its source: the whole key in a
+			// bucket, the file's name in its folder.
+			if o := objs[0]; !strings.HasSuffix(key, o.Key) || path.Base(o.Key) != path.Base(key) || o.Err != nil || o.Size != int64(len(Content(key))) {
+				t.Errorf("listed %+v, want %s", o, key)
+			}
+			read(t, ctx, one, objs[0], key)
+		})
+	}
+
+	t.Run("Single/missing", func(t *testing.T) {
+		const key = "AWSLogs/" + acctA + "/CloudTrail/us-east-1/2026/10/01/missing.json.gz"
+		if one, err := st.At(key); err == nil || !strings.Contains(err.Error(), "missing.json.gz") {
+			t.Errorf("At(%s) = %v, %v; want an error that names it", key, one, err)
+		}
+	})
+
 	t.Run("StopsAtFirstError", func(t *testing.T) {
 		stop := errors.New("enough")
 		calls := 0
@@ -240,8 +270,8 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 			calls++
 			return stop
 		})
-		if !errors.Is(err, stop) {
-			t.Errorf("List returned %v, want fn's error", err)
+		if err != stop {
+			t.Errorf("List returned %v, want fn's error as it is", err)
 		}
 		if calls != 1 {
 			t.Errorf("fn called %d times after returning an error, want once", calls)
@@ -262,6 +292,118 @@ func Run(t *testing.T, mk func(t *testing.T, dir string) source.Source) {
 			t.Error("String() is empty")
 		}
 	})
+
+	// From here on the tree changes.
+	t.Run("OpenErrors", func(t *testing.T) {
+		objs := map[string]source.Object{}
+		if err := src.List(ctx, trail.Scope{}, func(o source.Object) error { objs[o.Key] = o; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		const gone, goneOne = "exports/old/trail.json.gz", "exports/2026-10-01-support.json"
+		one, err := st.At(goneOne)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, key := range []string{gone, goneOne} {
+			if err := st.Remove(key); err != nil {
+				t.Fatal(err)
+			}
+		}
+		o := objs[gone]
+		_, err = src.Open(ctx, o)
+		once(t, err, "open", o.Path)
+		err = one.List(ctx, trail.Scope{}, func(source.Object) error { return nil })
+		once(t, err, "list", one.String())
+
+		o.Err = errors.New("unreadable")
+		if _, err := src.Open(ctx, o); !errors.Is(err, o.Err) {
+			t.Errorf("Open of an object listed with Err: %v, want its Err", err)
+		}
+	})
+
+	t.Run("Unreadable", func(t *testing.T) {
+		if st.Unreadable == nil {
+			t.Skip("this driver cannot make a folder it cannot read")
+		}
+		bad := st.Unreadable(t)
+		var keys, failed []string
+		err := src.List(ctx, trail.Scope{}, func(o source.Object) error {
+			if o.Err == nil {
+				keys = append(keys, o.Key)
+				return nil
+			}
+			if !strings.HasPrefix(o.Key, bad) || o.Path == "" {
+				t.Errorf("listed %s (%s) with Err %v, want a folder below %s", o.Key, o.Path, o.Err, bad)
+			}
+			if _, err := src.Open(ctx, o); !errors.Is(err, o.Err) {
+				t.Errorf("Open(%s) = %v, want its Err", o.Key, err)
+			}
+			failed = append(failed, o.Key)
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("List stopped at an unreadable folder: %v", err)
+		}
+		if len(failed) != 1 {
+			t.Errorf("listed %d objects with Err, want 1: %q", len(failed), failed)
+		}
+		// Everything else is still listed. (exports/ is left out: it has
+		// lost files to OpenErrors, or not, when that did not run.)
+		slices.Sort(keys)
+		want := slices.DeleteFunc(wanted(func(File) bool { return true }), func(k string) bool { return strings.HasPrefix(k, "exports/") })
+		if keys = slices.DeleteFunc(keys, func(k string) bool { return strings.HasPrefix(k, "exports/") }); !slices.Equal(keys, want) {
+			t.Errorf("List past an unreadable folder:\n%s", diff(keys, want))
+		}
+	})
+}
+
+// wanted is the keys of the logs of Tree a listing must give when it
+// wants the layout files want says, and every file outside the layout.
+func wanted(want func(File) bool) []string {
+	var keys []string
+	for _, f := range Tree() {
+		if f.Log && (f.Day == "" || want(f)) {
+			keys = append(keys, f.Key)
+		}
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// read checks that o, listed by src, holds the content of the tree's key.
+func read(t *testing.T, ctx context.Context, src source.Source, o source.Object, key string) {
+	t.Helper()
+	want := Content(key)
+	if o.Size != int64(len(want)) {
+		t.Errorf("%s: Size %d, want %d", o.Key, o.Size, len(want))
+	}
+	rc, err := src.Open(ctx, o)
+	if err != nil {
+		t.Errorf("Open(%s): %v", o.Key, err)
+		return
+	}
+	got, err := io.ReadAll(rc)
+	if err != nil {
+		t.Errorf("read %s: %v", o.Key, err)
+	}
+	if err := rc.Close(); err != nil {
+		t.Errorf("close %s: %v", o.Key, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s: read %d bytes %.40q..., want %d bytes %.40q...", o.Key, len(got), got, len(want), want)
+	}
+}
+
+// once checks that err says what failed (op) on what, naming it once.
+func once(t *testing.T, err error, op, what string) {
+	t.Helper()
+	if err == nil {
+		t.Errorf("%s %s: no error", op, what)
+		return
+	}
+	if msg := err.Error(); !strings.HasPrefix(msg, op+" "+what+": ") || strings.Count(msg, what) != 1 {
+		t.Errorf("%s %s: error %q, want one that starts %q and names it once", op, what, msg, op+" "+what+": ")
+	}
 }
 
 func list(t *testing.T, ctx context.Context, src source.Source, q trail.Scope) []string {
