@@ -148,7 +148,7 @@ func (c *scanCmd) writeEvidence(ctx context.Context, sum *summarize.Summary, src
 	}
 	var missed *evidence.MissedError
 	err = writeFile(c.stdout, c.events, func(w io.Writer) error {
-		_, err := evidence.Write(ctx, w, sum.Calls(), evidence.Sources(srcs))
+		_, err := evidence.Write(ctx, w, sum.Calls(), evidence.OpenFrom(srcs))
 		if errors.As(err, &missed) {
 			return nil
 		}

@@ -6,10 +6,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -17,8 +16,9 @@ import (
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
-// Opener opens an object, as stored (gzip or not).
-type Opener func(ctx context.Context, o source.Object) (io.ReadCloser, error)
+// Opener opens an object of the source named from (its String), as stored
+// (gzip or not).
+type Opener func(ctx context.Context, from string, o source.Object) (io.ReadCloser, error)
 
 // Write writes the record of each call to w, one per line, in the order
 // of calls (Summary.Calls gives time order, then event ID). A record is
@@ -40,23 +40,24 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 	defer spool.Close()
 
 	type span struct{ at, n int64 }
+	type file struct{ path, from string } // from: the source's String
 	spans := make([]span, len(calls))
-	byFile := map[string][]int{}
+	byFile := map[file][]int{}
 	for i, c := range calls {
-		byFile[c.File] = append(byFile[c.File], i)
+		f := file{c.File, c.Source}
+		byFile[f] = append(byFile[f], i)
 	}
-	files := make([]string, 0, len(byFile))
-	for f := range byFile {
-		files = append(files, f)
-	}
-	slices.Sort(files)
+	files := slices.SortedFunc(maps.Keys(byFile), func(a, b file) int {
+		return cmp.Or(cmp.Compare(a.path, b.path), cmp.Compare(a.from, b.from))
+	})
 	out := &oneLine{w: bufio.NewWriterSize(spool, 64<<10)}
 	var at int64
 	var missed MissedError
-	for _, f := range files {
-		idx := byFile[f]
+	for _, k := range files {
+		idx, f := byFile[k], k.path
 		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(calls[a].Offset, calls[b].Offset) })
-		err := copySpans(ctx, source.Object{Path: f, Key: calls[idx[0]].Key}, open, out, func(yield func(off, n int64) error) error {
+		o := source.Object{Path: f, Key: calls[idx[0]].Key}
+		err := copySpans(ctx, k.from, o, open, out, func(yield func(off, n int64) error) error {
 			for _, i := range idx {
 				if calls[i].Length <= 0 {
 					return fmt.Errorf("event %s: where its record lies in %s is not known", calls[i].ID, f)
@@ -128,10 +129,10 @@ func (e *MissedError) Error() string {
 		e.Events, len(e.Files), e.Files[0].Error)
 }
 
-// copySpans opens path, inflates it, and copies the spans that each
-// yields, which come in offset order.
-func copySpans(ctx context.Context, o source.Object, open Opener, w io.Writer, spans func(yield func(off, n int64) error) error) error {
-	rc, err := open(ctx, o)
+// copySpans opens o of the source from, inflates it, and copies the spans
+// that each yields, which come in offset order.
+func copySpans(ctx context.Context, from string, o source.Object, open Opener, w io.Writer, spans func(yield func(off, n int64) error) error) error {
+	rc, err := open(ctx, from, o)
 	if err != nil {
 		return err
 	}
@@ -185,26 +186,25 @@ func (o *oneLine) Write(p []byte) (int, error) {
 	return o.w.Write(o.buf)
 }
 
-// Sources opens an object from the source it came from: the one whose
-// location is the longest prefix of the object's path. Calls carry their
-// object's key and path, so nothing about the listing needs remembering.
-func Sources(srcs []source.Source) Opener {
-	return func(ctx context.Context, o source.Object) (io.ReadCloser, error) {
-		var best source.Source
-		n := -1
-		for _, s := range srcs {
-			for _, loc := range []string{s.String(), filepath.Clean(s.String())} {
-				if strings.HasPrefix(o.Path, loc) && len(loc) > n {
-					best, n = s, len(loc)
-				}
-			}
+// OpenFrom returns the Opener that opens each object through the one of
+// srcs it was listed from, which each call names (summarize.Call.Source).
+// A call that does not name its source, kept by an older trailscan, can
+// only be opened when there is one source.
+func OpenFrom(srcs []source.Source) Opener {
+	byName := make(map[string]source.Source, len(srcs))
+	for _, s := range srcs {
+		byName[s.String()] = s
+	}
+	return func(ctx context.Context, from string, o source.Object) (io.ReadCloser, error) {
+		src, ok := byName[from]
+		switch {
+		case !ok && from == "" && len(srcs) == 1:
+			src = srcs[0]
+		case !ok && from == "":
+			return nil, fmt.Errorf("open %s: which of the %d sources it was read from is not recorded (by the trailscan that read it)", o.Path, len(srcs))
+		case !ok:
+			return nil, fmt.Errorf("open %s: it was read from %s, not one of the sources given", o.Path, from)
 		}
-		if best == nil && len(srcs) == 1 {
-			best = srcs[0]
-		}
-		if best == nil {
-			return nil, fmt.Errorf("open %s: no source holds it", o.Path)
-		}
-		return best.Open(ctx, o)
+		return src.Open(ctx, o)
 	}
 }

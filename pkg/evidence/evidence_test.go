@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -16,6 +17,7 @@ import (
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 const role = `"userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-x","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport","userName":"AWSServiceRoleForSupport"}}}`
@@ -46,7 +48,7 @@ func TestWrite(t *testing.T) {
 
 	src, sum := scanDir(t, dir)
 	var out bytes.Buffer
-	n, err := Write(context.Background(), &out, sum.Calls(), Sources([]source.Source{src}))
+	n, err := Write(context.Background(), &out, sum.Calls(), OpenFrom([]source.Source{src}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +80,7 @@ func TestWriteMissingObject(t *testing.T) {
 	dir := t.TempDir()
 	src, _ := source.NewDir(dir)
 	gone := filepath.Join(dir, "gone.json.gz")
-	rc, err := Sources([]source.Source{src})(context.Background(), source.Object{Key: "gone.json.gz", Path: gone})
+	rc, err := OpenFrom([]source.Source{src})(context.Background(), src.String(), source.Object{Key: "gone.json.gz", Path: gone})
 	if err == nil {
 		rc.Close()
 		t.Fatal("opened an object that does not exist")
@@ -99,7 +101,7 @@ func TestWriteMissedFile(t *testing.T) {
 	src, sum := scanDir(t, dir)
 	os.Remove(filepath.Join(dir, "b.json"))
 	var out bytes.Buffer
-	n, err := Write(context.Background(), &out, sum.Calls(), Sources([]source.Source{src}))
+	n, err := Write(context.Background(), &out, sum.Calls(), OpenFrom([]source.Source{src}))
 	var missed *MissedError
 	if !errors.As(err, &missed) || missed.Events != 1 || len(missed.Files) != 1 || !strings.HasSuffix(missed.Files[0].Path, "b.json") {
 		t.Fatalf("err = %v, want one event of b.json missed", err)
@@ -107,6 +109,55 @@ func TestWriteMissedFile(t *testing.T) {
 	if n != 2 || strings.Count(out.String(), "\n") != 2 || !strings.Contains(out.String(), `"eventID":"a"`) || !strings.Contains(out.String(), `"eventID":"c"`) {
 		t.Errorf("wrote %d records:\n%s", n, out.String())
 	}
+}
+
+// TestOpenFrom opens each object through the source its calls name, not
+// one its path looks like.
+func TestOpenFrom(t *testing.T) {
+	logs, old := named("logs"), named("logs/old")
+	both := []source.Source{logs, old}
+	for _, c := range []struct {
+		name    string
+		srcs    []source.Source
+		from    string
+		want    string // the source that opens it
+		wantErr string
+	}{
+		{"named", both, "logs", "logs", ""},
+		{"named, though the path says otherwise", both, "logs/old", "logs/old", ""},
+		{"not named, one source", []source.Source{logs}, "", "logs", ""},
+		{"not named, two sources", both, "", "", "which of the 2 sources it was read from is not recorded"},
+		{"another source", both, "s3://logs", "", "it was read from s3://logs, not one of the sources given"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			o := source.Object{Key: "x.json", Path: "logs/x.json"}
+			rc, err := OpenFrom(c.srcs)(context.Background(), c.from, o)
+			if c.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), c.wantErr) || !strings.Contains(err.Error(), o.Path) {
+					t.Fatalf("error %v, want one naming %s and saying %q", err, o.Path, c.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			if got, _ := io.ReadAll(rc); string(got) != c.want {
+				t.Errorf("opened by %q, want %q", got, c.want)
+			}
+		})
+	}
+}
+
+// named is a source that opens every object as its own name.
+type named string
+
+func (n named) String() string { return string(n) }
+
+func (named) List(context.Context, trail.Scope, func(source.Object) error) error { return nil }
+
+func (n named) Open(context.Context, source.Object) (io.ReadCloser, error) {
+	return io.NopCloser(strings.NewReader(string(n))), nil
 }
 
 // scanDir scans dir as trailscan would, for the calls evidence copies.

@@ -177,6 +177,7 @@ type worker struct {
 	gz    *gzip.Reader
 	rd    *parse.Reader // reused from file to file, when cfg.Decode is nil
 	obj   source.Object // the object being read
+	from  string        // the String of obj's source
 	calls []summarize.Call
 	auths []summarize.Authorization
 	strs  summarize.Interner // the strings of the calls kept
@@ -214,7 +215,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
-	w.obj, w.calls, w.auths = j.obj, w.calls[:0], w.auths[:0]
+	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
 	var n int64
 	if w.cfg.Decode != nil {
 		n, err = w.cfg.Decode(r, w.event)
@@ -264,7 +265,7 @@ func (w *worker) event(ev *parse.Event) error {
 	case filter.Support(ev):
 		if filter.InScope(w.cfg.Scope, ev) {
 			call := summarize.NewCall(ev, w.obj.Path)
-			call.Key = w.obj.Key
+			call.Key, call.Source = w.obj.Key, w.from
 			call.Intern(w.strs)
 			w.calls = append(w.calls, call)
 		}

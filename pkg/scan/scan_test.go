@@ -282,6 +282,46 @@ func TestCountAhead(t *testing.T) {
 	}
 }
 
+// TestCallSource scans one account of the account trail and the
+// organization trail (which logs it again, with another account) as two
+// sources: each call names the source its file was listed from, where
+// evidence opens it again, whichever copy of it was kept.
+func TestCallSource(t *testing.T) {
+	dir, m := setup(t)
+	var srcs []source.Source
+	for _, trail := range []string{"acct/AWSLogs/111122223333", "org"} {
+		src, err := source.NewDir(filepath.Join(dir, filepath.FromSlash(trail)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, src)
+	}
+	sum, err := scan.Run(context.Background(), srcs, scan.Config{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := sum.Calls()
+	want := 0
+	for _, e := range m.Support {
+		if e.Account != "777788889999" { // in another partition: not in the organization trail
+			want++
+		}
+	}
+	if len(calls) != want {
+		t.Fatalf("%d calls, want %d", len(calls), want)
+	}
+	from := map[string]int{}
+	for _, c := range calls {
+		if want := filepath.Join(c.Source, filepath.FromSlash(c.Key)); c.File != want {
+			t.Errorf("call %s: read from %s, but source %q and key %q are %s", c.ID, c.File, c.Source, c.Key, want)
+		}
+		from[c.Source]++
+	}
+	if len(from) != len(srcs) {
+		t.Errorf("calls by source %v: want calls from each of %v", from, srcs)
+	}
+}
+
 // TestCancelLastObject cancels while the last object is being read, after
 // the listing has ended: the scan must report the cancel, not a result
 // with the object listed as damaged.

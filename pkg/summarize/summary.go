@@ -32,6 +32,9 @@ type Call struct {
 	File string `json:"file"`
 	// Key is the file's key in its source, to open it again for evidence.
 	Key string `json:"key,omitempty"`
+	// Source is the source File was listed from, as its String names it,
+	// to open it again for evidence.
+	Source string `json:"source,omitempty"`
 	// Offset and Length locate the event's record in File's decompressed
 	// document, so that evidence can be copied out after the scan.
 	Offset int64 `json:"offset"`
