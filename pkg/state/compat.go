@@ -2,6 +2,8 @@ package state
 
 import (
 	"encoding/json"
+	"path/filepath"
+	"strings"
 
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
@@ -19,7 +21,7 @@ type summaryV1 struct {
 }
 
 // readV1 reads a format 1 state: the same as this format but for its
-// summary.
+// summary, whose calls do not name their source.
 func readV1(b []byte) (State, error) {
 	var v1 struct {
 		State
@@ -30,9 +32,30 @@ func readV1(b []byte) (State, error) {
 	}
 	s, old := v1.State, v1.Summary
 	s.Version = Version
+	for i, c := range old.Calls {
+		old.Calls[i].Source = sourceOfV1(s.Sources, c.File)
+	}
 	s.Summary = summarize.Snapshot{
 		EventsScanned: old.EventsScanned, EventsMatched: len(old.Calls), FilesScanned: old.FilesScanned,
 		Failed: old.Failed, Authorizations: old.Authorizations, Calls: old.Calls,
 	}
 	return s, nil
+}
+
+// sourceOfV1 is the one of sources a call of a format 1 state, read from
+// path, came from, as evidence found it then: the one whose location is
+// the longest prefix of the path, or the only one.
+func sourceOfV1(sources []string, path string) string {
+	best, n := "", -1
+	for _, s := range sources {
+		for _, loc := range []string{s, filepath.Clean(s)} {
+			if strings.HasPrefix(path, loc) && len(loc) > n {
+				best, n = s, len(loc)
+			}
+		}
+	}
+	if best == "" && len(sources) == 1 {
+		best = sources[0]
+	}
+	return best
 }
