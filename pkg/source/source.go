@@ -119,6 +119,9 @@ func (l *Location) CheapToList() bool { return l.cheap }
 // fn's error is returned as it is.
 func (l *Location) List(ctx context.Context, q trail.Scope, fn func(Object) error) error {
 	if l.single {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("list %s: %w", l, err)
+		}
 		o, err := l.driver.stat(ctx, l.below)
 		if err != nil {
 			return fmt.Errorf("list %s: %w", l, err)

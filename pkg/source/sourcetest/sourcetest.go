@@ -253,6 +253,12 @@ func Run(t *testing.T, store func(t *testing.T, dir string) Stored) {
 				t.Errorf("listed %+v, want %s", o, key)
 			}
 			read(t, ctx, one, objs[0], key)
+
+			cancelled, cancel := context.WithCancel(ctx)
+			cancel()
+			if err := one.List(cancelled, trail.Scope{}, func(source.Object) error { return nil }); !errors.Is(err, context.Canceled) {
+				t.Errorf("List with a cancelled context returned %v, want context.Canceled", err)
+			}
 		})
 	}
 
