@@ -1,5 +1,3 @@
-// Command trailscan reports what AWS Support did in AWS accounts, from
-// CloudTrail logs on disk or in S3.
 package main
 
 import (

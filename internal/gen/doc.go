@@ -30,6 +30,9 @@
 // A session issuer, when present, decides: a look-alike role of the same
 // name at another path has a matching sts ARN (STS drops the path) but a
 // different issuer, and is not Support.
+//
+// gen must never import a trailscan package: the archives it writes are
+// the input the scanner is judged on, so they do not depend on it.
 package gen
 
 // The sample archive in testdata/sample, which other packages test against.

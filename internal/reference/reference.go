@@ -1,7 +1,3 @@
-// Package reference decodes CloudTrail documents the careful, slow way:
-// every value of every record through encoding/json. It is the answer the
-// streaming parser in pkg/parse must equal on every input, and exists only
-// to be compared against.
 package reference
 
 import (

@@ -1,5 +1,3 @@
-// Package atomicfile replaces files whole: a reader, or the next run after
-// a crash, sees the old file or the new one, never a part of either.
 package atomicfile
 
 import (

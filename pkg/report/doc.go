@@ -7,4 +7,7 @@
 // interpret, CSV defuses what a spreadsheet would run as a formula, and the
 // HTML page escapes by context (html/template) under a Content-Security-
 // Policy that lets only its own script run.
+//
+// report builds only on summarize, and must never import source, scan,
+// state or cmd: it writes a Result, whatever produced it.
 package report

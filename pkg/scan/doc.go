@@ -5,4 +5,8 @@
 // delay the first results, and the queue between them is short, so memory
 // does not grow with the archive. Each worker keeps its own summary; they
 // merge at the end, exactly, because summaries deduplicate by event ID.
+//
+// scan builds on source, parse, filter, summarize and trail, and must never
+// import state, shard, merge, report or cmd: those decide what to scan and
+// what to do with the summary, and call it.
 package scan
