@@ -288,6 +288,9 @@ func TestReadsFormat1(t *testing.T) {
 	if len(want.Calls) == 0 || len(want.Authorizations) == 0 || len(want.Failed) == 0 {
 		t.Fatalf("the scope holds %d calls, %d authorizations, %d failed files: the test proves nothing", len(want.Calls), len(want.Authorizations), len(want.Failed))
 	}
+	// Format 1 did not count the files that held nothing in scope: its
+	// parts have none, which never makes a merge look empty.
+	want.FilesOutOfScope = 0
 	if !reflect.DeepEqual(m.Summary.Snapshot(), want) {
 		t.Errorf("merged summary differs from the full scan's:\n got %+v\nwant %+v", m.Summary.Snapshot(), want)
 	}
