@@ -8,6 +8,8 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/trailscan/trailscan/pkg/report"
@@ -20,7 +22,7 @@ var version = ""
 // Exit codes, documented in the usage text and the README.
 const (
 	exitOK      = 0
-	exitFailed  = 1 // nothing could be scanned
+	exitFailed  = 1 // nothing was scanned, or an output could not be written
 	exitUsage   = 2
 	exitPartial = 3 // finished, but some files could not be read
 	exitAlert   = 4 // --fail-on found what it names
@@ -107,12 +109,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // exitCode prints err the way users see errors, and returns the exit code.
-// Quiet leaves out warnings: a run that wrote its result says the rest
-// with its exit code.
+// Errors are always printed; quiet leaves out warnings: a run that wrote
+// its result says the rest with its exit code. A run that ends with
+// several outcomes (see join) says each, and exits with the one that
+// ranks first.
 func exitCode(err error, quiet bool, stderr io.Writer) int {
 	var u usageError
 	var e exitError
 	var sig signalled
+	if all, ok := err.(several); ok {
+		code := exitOK
+		for _, err := range all {
+			code = first(code, exitCode(err, quiet, stderr))
+		}
+		return code
+	}
 	switch {
 	case err == nil:
 		return exitOK
@@ -131,7 +142,11 @@ func exitCode(err error, quiet bool, stderr io.Writer) int {
 		usageError{err, "name a directory of logs, a log file or s3://bucket/prefix (a named pipe is not read: save its logs to a file)"}.print(stderr)
 		return exitUsage
 	case errors.As(err, &e):
-		if e.err != nil && !quiet {
+		switch {
+		case e.err == nil:
+		case e.code == exitFailed:
+			usageError{e.err, e.hint}.print(stderr)
+		case !quiet:
 			fmt.Fprintf(stderr, "trailscan: warning: %s\n", report.Clean(e.err.Error()))
 		}
 		return e.code
@@ -139,6 +154,52 @@ func exitCode(err error, quiet bool, stderr io.Writer) int {
 	// Errors can name S3 keys and quote input: never raw on a terminal.
 	fmt.Fprintf(stderr, "trailscan: error: %s\n", report.Clean(err.Error()))
 	return exitFailed
+}
+
+// precedence orders the exit codes of a run that ends with several
+// outcomes: the first that applies is the exit code. An alert outranks a
+// failed write, so that a full disk does not hide what --fail-on found;
+// a failed write or an unreadable archive outranks a partial result.
+var precedence = []int{exitTerminated, exitInterrupted, exitUsage, exitAlert, exitFailed, exitPartial, exitOK}
+
+// first returns whichever of codes a and b ranks first in precedence.
+func first(a, b int) int {
+	if slices.Index(precedence, b) < slices.Index(precedence, a) {
+		return b
+	}
+	return a
+}
+
+// several is the outcomes of a run that has more than one to say: a
+// partial result, an alert, an output that could not be written.
+type several []error
+
+func (e several) Error() string {
+	msgs := make([]string, len(e))
+	for i, err := range e {
+		msgs[i] = err.Error()
+	}
+	return strings.Join(msgs, "; ")
+}
+
+func (e several) Unwrap() []error { return e }
+
+// join returns the errors that are not nil as one error: nil for none,
+// the error itself for one, else several.
+func join(errs ...error) error {
+	var all several
+	for _, err := range errs {
+		if err != nil {
+			all = append(all, err)
+		}
+	}
+	switch len(all) {
+	case 0:
+		return nil
+	case 1:
+		return all[0]
+	}
+	return all
 }
 
 var errHelp = errors.New("help requested")
@@ -158,10 +219,14 @@ func (e usageError) print(stderr io.Writer) {
 	}
 }
 
-// exitError ends a run that produced its output with a code other than 0.
+// exitError ends a run with code: one that produced its output (3, 4,
+// or 1 when it could read none of its files), or one that found nothing
+// to scan (1). An exitError of code 1 is an error, printed with its hint;
+// the others are warnings.
 type exitError struct {
 	code int
 	err  error
+	hint string
 }
 
 func (e exitError) Error() string { return fmt.Sprintf("exit %d: %v", e.code, e.err) }

@@ -33,14 +33,17 @@ Examples:
 
 Flags:
 %s
-Exit codes:
+Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
   0  complete
-  1  a part cannot be read, or the parts do not belong together
+  1  a part cannot be read, or the parts do not belong together; the
+     shards found no log files, or nothing in scope; none of their files
+     could be read (the result is still written); or -o cannot be written
   2  bad usage: a file that is not a shard's JSON, or shards missing
      without --incomplete
   3  merged, but the result is partial: some files could not be read by
      the shards, or (with --incomplete) some shards are missing
-  4  the merged result holds what --fail-on names
+  4  the merged result holds what --fail-on names; a partial result, or
+     an output that could not be written, is said as well
   130 interrupted (Ctrl-C, SIGINT)
   143 terminated (SIGTERM)
 `
@@ -78,6 +81,9 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{errors.New("no PART given"), "name the JSON files written by 'trailscan scan --shard i/N -f json'"}
 	}
+	if err := c.checkOutput(); err != nil {
+		return err
+	}
 	var parts []merge.Part
 	for _, name := range fs.Args() {
 		if err := ctx.Err(); err != nil {
@@ -101,10 +107,14 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	res := m.Result(c.grouping)
-	if err := c.write(c.stdout, res); err != nil {
-		return err
+	// With shards missing, what they hold is not known.
+	if len(m.Origin.Missing()) == 0 {
+		if err := emptyResult(res, m.Origin.Sources, m.Origin.Scope); err != nil {
+			return err
+		}
 	}
-	return c.status(m, res)
+	written := c.write(c.stdout, res)
+	return join(c.status(m, res), written)
 }
 
 // status is the exit of a merge that wrote its result, as a full scan's
@@ -114,5 +124,5 @@ func (c *mergeCmd) status(m *merge.Merged, res summarize.Result) error {
 	if missing := m.Origin.Missing(); len(missing) > 0 {
 		why = append(why, fmt.Sprintf("%d of %d shards are missing (%s)", len(missing), m.Origin.Shards, strings.Join(missing, ", ")))
 	}
-	return outcome(res, c.failOn, why, c.quiet, c.stderr)
+	return outcome(res, c.failOn, why)
 }

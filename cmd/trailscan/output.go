@@ -1,9 +1,12 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -19,23 +22,61 @@ import (
 
 // writeFile calls write with standard output, or with a file that
 // replaces path only once complete (see atomicfile): a reader never sees
-// half a result, and a failed run leaves the previous one.
-func writeFile(stdout io.Writer, path string, write func(io.Writer) error) error {
+// half a result, and a failed run leaves the previous one. flag names
+// the path in errors.
+func writeFile(stdout io.Writer, flag, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(stdout)
 	}
 	f, err := atomicfile.Create(path, 0o644)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return notWritten(flag, path, "could not be written", err)
 	}
 	defer f.Abort()
 	if err := write(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return notWritten(flag, path, "could not be written", err)
 	}
 	if err := f.Commit(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return notWritten(flag, path, "could not be written", err)
 	}
 	return nil
+}
+
+// notWritten is the error of a path that flag names and that cannot be
+// written. An error about the path itself, or the temporary file beside
+// it, is said without their names: the temporary file's would only
+// puzzle.
+func notWritten(flag, path, what string, err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) && filepath.Dir(pe.Path) == filepath.Dir(path) {
+		err = pe.Err
+	}
+	return fmt.Errorf("%s %s %s: %w", flag, path, what, err)
+}
+
+// checkWritable tells, before a scan that may take hours, whether the
+// file flag names can be written when the scan is done: for a file that
+// replaces path (see writeFile), whether a file can be made beside it. A
+// device or a pipe is written directly, and is not opened ahead: a pipe
+// would wait for its reader.
+func checkWritable(flag, path string) error {
+	if path == "" || path == "-" {
+		return nil
+	}
+	st, err := os.Stat(path)
+	switch {
+	case err == nil && st.IsDir():
+		err = errors.New("is a directory")
+	case err == nil && !st.Mode().IsRegular():
+		return nil
+	default:
+		var f *atomicfile.File
+		if f, err = atomicfile.Create(path, 0o600); err == nil {
+			f.Abort()
+			return nil
+		}
+	}
+	return notWritten(flag, path, "cannot be written", err)
 }
 
 func isTerminal(f *os.File) bool {
@@ -79,28 +120,25 @@ func progressLine(p *scan.Progress, elapsed time.Duration) string {
 		p.Done.Load(), total, mb, p.Matched.Load(), mb/max(elapsed.Seconds(), 0.001), elapsed.Round(time.Second))
 }
 
-// outcome is the exit of a run that wrote its result: 4 when --fail-on
-// finds what it names, which wins over 3 when the result is partial
-// (failed files, or the reasons in why). Reasons are warned about on
-// stderr unless quiet; the exit code tells them anyway.
-func outcome(res summarize.Result, failOn, why []string, quiet bool, stderr io.Writer) error {
-	if n := len(res.FilesFailed); n > 0 {
+// outcome is the exit of a run that wrote its result (see precedence):
+// 1 when it could read none of its files, 3 when the result is partial
+// (failed files, or the reasons in why), 4 when --fail-on finds what it
+// names.
+func outcome(res summarize.Result, failOn, why []string) error {
+	var errs []error
+	switch n := len(res.FilesFailed); {
+	case n > 0 && res.FilesScanned == 0:
+		errs = append(errs, exitError{code: exitFailed, err: fmt.Errorf("none of the %d files could be read (each is listed with its reason in the result)", n)})
+	case n > 0:
 		why = append([]string{fmt.Sprintf("%d of %d files could not be read", n, n+res.FilesScanned)}, why...)
 	}
-	var partial error
-	if len(why) > 0 && !quiet {
-		partial = fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))
+	if len(why) > 0 {
+		errs = append(errs, exitError{code: exitPartial, err: fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))})
 	}
 	if found := res.Alerts(failOn); len(found) > 0 {
-		if partial != nil {
-			fmt.Fprintf(stderr, "trailscan: warning: %s\n", report.Clean(partial.Error()))
-		}
-		return exitError{exitAlert, fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
+		errs = append(errs, exitError{code: exitAlert, err: fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))})
 	}
-	if len(why) > 0 {
-		return exitError{exitPartial, partial}
-	}
-	return nil
+	return join(errs...)
 }
 
 // reportFlags choose what scan and merge write, and when they alert.
@@ -134,7 +172,10 @@ func (f *reportFlags) check() error {
 	return nil
 }
 
+// checkOutput tells whether --output can be written, before the work.
+func (f *reportFlags) checkOutput() error { return checkWritable("-o", f.output) }
+
 // write writes res in --format to --output (or stdout).
 func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {
-	return writeFile(stdout, f.output, func(w io.Writer) error { return report.Write(w, f.format, res) })
+	return writeFile(stdout, "-o", f.output, func(w io.Writer) error { return report.Write(w, f.format, res) })
 }

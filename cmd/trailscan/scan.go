@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -42,16 +41,24 @@ Examples:
 
 Flags:
 %s
-Exit codes:
+Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
   0  complete
-  1  nothing could be scanned (a source is missing or unreadable)
+  1  nothing was scanned: a source is missing or unreadable, holds no log
+     files, or the filters keep none of its files or events (the error
+     says what it holds); or none of the files could be read (the result
+     is still written, listing them); or -o, --events or --state cannot
+     be written (checked before the scan)
   2  bad usage
   3  finished, but some files could not be read: the result is partial
      (each is listed with its reason in the output)
-  4  finished, and found what --fail-on names (this wins over 3; a partial
-     result is still warned about)
+  4  finished, and found what --fail-on names; a partial result, or an
+     output that could not be written, is said as well
   130 interrupted (Ctrl-C, SIGINT)
   143 terminated (SIGTERM)
+
+A --shard whose share holds no files, or nothing in scope, exits 0: its
+part is valid, and the merge judges the whole. One that could read none
+of its files exits 1, to be run again.
 
 A --state file made for other sources or another scope (--since, --until,
 --account, --region) is refused with exit 2; one of a newer format with
@@ -110,6 +117,10 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 {
 		return usageError{fmt.Errorf("no SOURCE given"), "name a directory of logs, a log file, or s3://bucket/prefix"}
 	}
+	// An output that cannot be written is found now, not after the scan.
+	if err := join(c.checkOutput(), checkWritable("--events", c.events), checkWritable("--state", c.statePath)); err != nil {
+		return err
+	}
 	srcs, err := c.sources(ctx, fs.Args())
 	if err != nil {
 		return err
@@ -125,17 +136,17 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping)...)
-	if err := c.write(c.stdout, res); err != nil {
-		return err
+	// A shard's share may be empty: the merge judges the whole.
+	if c.shard.spec == nil {
+		if err := nothingToScan(ctx, res, srcs, cfg.Scope); err != nil {
+			return err
+		}
 	}
-	why, err := c.writeEvidence(ctx, sum, srcs)
-	if err != nil {
-		return err
-	}
-	if res.FilesScanned == 0 && len(res.FilesFailed) == 0 && !c.quiet {
-		fmt.Fprintf(c.stderr, "trailscan: warning: no CloudTrail log files found in %s\n", strings.Join(fs.Args(), ", "))
-	}
-	return outcome(res, c.failOn, why, c.quiet, c.stderr)
+	// Each output is written even if another could not be, and an alert
+	// outranks a failed write (see precedence).
+	written := c.write(c.stdout, res)
+	why, evidence := c.writeEvidence(ctx, sum, srcs)
+	return join(outcome(res, c.failOn, why), written, evidence)
 }
 
 // writeEvidence writes --events. Records whose files cannot be read again
@@ -147,7 +158,7 @@ func (c *scanCmd) writeEvidence(ctx context.Context, sum *summarize.Summary, src
 		return nil, nil
 	}
 	var missed *evidence.MissedError
-	err = writeFile(c.stdout, c.events, func(w io.Writer) error {
+	err = writeFile(c.stdout, "--events", c.events, func(w io.Writer) error {
 		_, err := evidence.Write(ctx, w, sum.Calls(), evidence.OpenFrom(srcs))
 		if errors.As(err, &missed) {
 			return nil

@@ -181,6 +181,9 @@ type worker struct {
 	calls []summarize.Call
 	auths []summarize.Authorization
 	strs  summarize.Interner // the strings of the calls kept
+	// inScope is whether the object being read has held an event in
+	// cfg.Scope yet: one is enough, so the rest are not checked.
+	inScope bool
 }
 
 func newWorker(cfg Config, done chan<- doneMsg) *worker {
@@ -205,6 +208,7 @@ func (w *worker) read(ctx context.Context, j job) {
 }
 
 func (w *worker) object(ctx context.Context, j job) error {
+	w.inScope = false
 	rc, err := j.src.Open(ctx, j.obj)
 	if err != nil {
 		return err
@@ -233,6 +237,9 @@ func (w *worker) object(ctx context.Context, j job) error {
 		return err
 	}
 	w.sum.AddFile(n, w.calls, w.auths)
+	if !w.inScope {
+		w.sum.FilesOutOfScope++
+	}
 	w.cfg.Progress.Matched.Add(int64(len(w.calls)))
 	return nil
 }
@@ -261,6 +268,9 @@ func (w *worker) decompress() (io.Reader, error) {
 // be transient (see parse.Reader.RecordsTransient): what is kept is cloned
 // or interned.
 func (w *worker) event(ev *parse.Event) error {
+	if !w.inScope {
+		w.inScope = filter.InScope(w.cfg.Scope, ev)
+	}
 	switch {
 	case filter.Support(ev):
 		if filter.InScope(w.cfg.Scope, ev) {

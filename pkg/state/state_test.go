@@ -271,7 +271,11 @@ func TestReadsFormat1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sameAsFull(t, "format 1 as read", sum.Snapshot(), want)
+	// Format 1 did not count the files that held nothing in scope: as
+	// read, it has none, which never makes a scan look empty.
+	asRead := want
+	asRead.FilesOutOfScope = 0
+	sameAsFull(t, "format 1 as read", sum.Snapshot(), asRead)
 	// The objects' modification times are the checkout's, so the run may
 	// read everything again; either way the result is the full scan's.
 	got, _ := incremental(t, archive, sp, cfg)

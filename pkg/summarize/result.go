@@ -20,6 +20,9 @@ type Result struct {
 	Accounts      []string    `json:"accounts"`
 	Regions       []string    `json:"regions"`
 	Services      []Service   `json:"services"`
+	// FilesOutOfScope counts the files read whole that held no event in
+	// --since/--until/--account/--region, or none at all; absent when 0.
+	FilesOutOfScope int `json:"files_out_of_scope,omitempty"`
 
 	// For reviewers.
 	Sessions              []Session       `json:"sessions"`
@@ -112,6 +115,7 @@ func (s *Summary) Result(opts ...Option) Result {
 		EventsScanned:         sn.EventsScanned,
 		EventsMatched:         sn.EventsMatched,
 		FilesScanned:          sn.FilesScanned,
+		FilesOutOfScope:       sn.FilesOutOfScope,
 		FilesFailed:           sn.Failed,
 		Accounts:              sortedKeys(t.accounts),
 		Regions:               sortedKeys(t.regions),

@@ -29,6 +29,11 @@ type Snapshot struct {
 	Failed         []FileError     `json:"files_failed"`
 	Authorizations []Authorization `json:"support_authorizations"`
 	Calls          []Call          `json:"calls"`
+
+	// FilesOutOfScope is absent when 0, as in every snapshot written
+	// before it was counted: read so, none of their files was out of
+	// scope, and an old state is never taken for an empty scan.
+	FilesOutOfScope int `json:"files_out_of_scope,omitempty"`
 }
 
 // Snapshot returns everything s holds, in a canonical order.
@@ -50,6 +55,7 @@ func (s *Summary) snapshot(order []int32, withCalls bool) Snapshot {
 		Failed:         failed,
 		Authorizations: s.Authorizations(),
 	}
+	sn.FilesOutOfScope = s.FilesOutOfScope
 	if withCalls {
 		sn.Calls = s.callsIn(order)
 	}
@@ -62,7 +68,7 @@ func (sn Snapshot) Summary() (*Summary, error) {
 		return nil, fmt.Errorf("summary lists %d calls but counts %d: it was cut short", len(sn.Calls), sn.EventsMatched)
 	}
 	s := New()
-	s.EventsScanned, s.FilesScanned = sn.EventsScanned, sn.FilesScanned
+	s.EventsScanned, s.FilesScanned, s.FilesOutOfScope = sn.EventsScanned, sn.FilesScanned, sn.FilesOutOfScope
 	s.Failed = slices.Clone(sn.Failed)
 	for _, c := range sn.Calls {
 		s.AddCall(c)

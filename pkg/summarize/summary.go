@@ -124,6 +124,11 @@ type Summary struct {
 	calls         []Call           // each distinct call once, in no order
 	byID          map[string]int32 // the index in calls of each event ID
 	auths         map[string]Authorization
+
+	// FilesOutOfScope counts the files read whole that held no event in
+	// the scan's scope, of any caller (an empty file too): when they are
+	// all the files read, the scan had nothing to look at.
+	FilesOutOfScope int
 }
 
 // New returns an empty summary.
@@ -173,6 +178,7 @@ func (s *Summary) AddAuthorization(a Authorization) {
 func (s *Summary) Merge(o *Summary) {
 	s.EventsScanned += o.EventsScanned
 	s.FilesScanned += o.FilesScanned
+	s.FilesOutOfScope += o.FilesOutOfScope
 	s.Failed = append(s.Failed, o.Failed...)
 	for i := range o.calls {
 		s.AddCall(o.calls[i])
