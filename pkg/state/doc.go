@@ -6,7 +6,11 @@
 // Objects are selected by what was seen, not by a time cursor, so a late
 // delivery is still read; events are kept once per event ID, so an event
 // delivered twice still counts once. The file is replaced atomically: a run
-// stopped at any moment leaves the previous state as it was. The summary
+// stopped at any moment leaves the previous state as it was. It carries a
+// checksum of its content, so that a file edited or damaged since is
+// refused rather than counted wrong; and a run holds a lock beside it, so
+// that a second run of the same state is refused rather than redo, and
+// then undo, the first one's work. The summary
 // is stored as a summarize.Snapshot, the form shards' parts hold too; a
 // state of an older format is read and saved in the current one.
 //

@@ -29,9 +29,14 @@ type Stats struct {
 // state, and returns the cumulative summary.
 //
 // A state for other sources or another scope is refused with a
-// *MismatchError. When an object that was read has changed since (CloudTrail
-// never rewrites a delivered file, so this is rare: a re-synced download),
-// its old contribution cannot be taken out exactly, so the run starts over
+// *MismatchError, one edited or damaged with a *DamagedError, one that
+// another run is using with a *LockedError: runs of one state must not
+// overlap, as each would read what the other reads, and the last to save
+// would drop the other's work.
+//
+// When an object that was read has changed since (CloudTrail never
+// rewrites a delivered file, so this is rare: a re-synced download), its
+// old contribution cannot be taken out exactly, so the run starts over
 // and reads everything. Nothing is saved unless the scan finishes: a run
 // that is stopped leaves the previous state as it was.
 func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Config) (*summarize.Summary, Stats, error) {
@@ -41,6 +46,11 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 	}
 	scope := cfg.Scope
 	var stats Stats
+	unlock, err := lock(path)
+	if err != nil {
+		return nil, stats, err
+	}
+	defer unlock()
 	st, err := Load(path)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):

@@ -2,10 +2,14 @@ package state
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/atomicfile"
@@ -68,38 +72,108 @@ func (e *MismatchError) Error() string {
 	return fmt.Sprintf("state %s was made for another %s (%v, not %v)", e.Path, e.What, e.Have, e.Want)
 }
 
+// DamagedError is a state file that does not hold what trailscan saved:
+// edited by hand or damaged. Read anyway, it could count objects twice or
+// lose the result, and say nothing.
+type DamagedError struct {
+	Path string
+	Err  error // what is wrong with it
+}
+
+func (e *DamagedError) Error() string {
+	return fmt.Sprintf("state %s was edited or damaged: %v", e.Path, e.Err)
+}
+
+func (e *DamagedError) Unwrap() error { return e.Err }
+
+// ErrNotFile is a state path that exists and is not a regular file: a
+// named pipe would block the run for ever, and a device or a directory
+// holds no state.
+var ErrNotFile = errors.New("not a regular file")
+
 // Load reads the state at path. A missing file is an error that
-// errors.Is(err, fs.ErrNotExist) recognizes; a newer version is refused.
+// errors.Is(err, fs.ErrNotExist) recognizes; a newer version is refused,
+// and so is a file that is not regular (ErrNotFile) or whose checksum does
+// not match its content (*DamagedError).
 func Load(path string) (*State, error) {
-	b, err := os.ReadFile(path)
+	b, err := readRegular(path)
 	if err != nil {
-		return nil, fmt.Errorf("read state: %w", err)
+		return nil, err
 	}
 	var probe struct {
-		Version int `json:"version"`
+		Version  int    `json:"version"`
+		Checksum string `json:"checksum"`
 	}
 	if err := json.Unmarshal(b, &probe); err != nil {
-		return nil, fmt.Errorf("read state %s: %w", path, err)
+		return nil, &DamagedError{Path: path, Err: err}
 	}
 	var s State
 	switch probe.Version {
 	case Version:
+		if err := verify(b, probe.Checksum != ""); err != nil {
+			return nil, &DamagedError{Path: path, Err: err}
+		}
 		err = json.Unmarshal(b, &s)
 	case 1:
+		// Format 1 had no checksum: one that has one was made from a
+		// later format by hand.
+		if probe.Checksum != "" {
+			return nil, &DamagedError{Path: path, Err: errors.New("it has a checksum, which format 1 never had")}
+		}
 		s, err = readV1(b)
+	case 0:
+		return nil, fmt.Errorf("read state %s: it has no format version: it is not a trailscan state", path)
 	default:
 		return nil, fmt.Errorf("read state %s: format version %d is not one this trailscan reads (1 to %d)", path, probe.Version, Version)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("read state %s: %w", path, err)
+		return nil, &DamagedError{Path: path, Err: err}
 	}
 	if s.Objects == nil {
 		s.Objects = map[string]Object{}
 	}
 	if _, err := s.Summary.Summary(); err != nil {
-		return nil, fmt.Errorf("read state %s: %w", path, err)
+		return nil, &DamagedError{Path: path, Err: err}
 	}
 	return &s, nil
+}
+
+// readRegular reads the file at path, which must be a regular file. It is
+// opened without waiting for a writer, so that a named pipe is refused,
+// not waited on.
+func readRegular(path string) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("state %s is a %s: %w", path, kind(st.Mode()), ErrNotFile)
+	}
+	b, err := io.ReadAll(f)
+	if err != nil {
+		return nil, fmt.Errorf("read state: %w", err)
+	}
+	return b, nil
+}
+
+// kind names what a file that is not regular is.
+func kind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
 }
 
 // Check refuses a state made for other sources or another scope.
@@ -118,7 +192,8 @@ func (s *State) Check(path string, sources []string, scope trail.Scope) error {
 var afterTemp = func() error { return nil }
 
 // Save writes s to path atomically (see atomicfile): a run killed at any
-// moment leaves the previous state whole. The state is readable by its
+// moment leaves the previous state whole. The file carries a checksum of
+// its content (see header), which Load checks. The state is readable by its
 // owner only, as it names every object of the archive.
 func (s *State) Save(path string) error {
 	f, err := atomicfile.Create(path, 0o600)
@@ -126,7 +201,15 @@ func (s *State) Save(path string) error {
 		return fmt.Errorf("write state %s: %w", path, err)
 	}
 	defer f.Abort()
-	if err := json.NewEncoder(f).Encode(s); err != nil {
+	body, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	body = append(body, '\n')
+	if _, err := f.Write(header(body)); err != nil {
+		return fmt.Errorf("write state %s: %w", path, err)
+	}
+	if _, err := f.Write(body[1:]); err != nil {
 		return fmt.Errorf("write state %s: %w", path, err)
 	}
 	if err := afterTemp(); err != nil {

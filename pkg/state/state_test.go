@@ -208,8 +208,8 @@ func TestRefused(t *testing.T) {
 		t.Errorf("another scope: err = %v, want a scope mismatch", err)
 	}
 	b, _ := os.ReadFile(sp)
-	newer := fmt.Sprintf(`{"version":%d,`, Version+1)
-	os.WriteFile(sp, bytes.Replace(b, []byte(fmt.Sprintf(`{"version":%d,`, Version)), []byte(newer), 1), 0o644)
+	newer := fmt.Sprintf(`"version":%d,`, Version+1)
+	os.WriteFile(sp, bytes.Replace(b, []byte(fmt.Sprintf(`"version":%d,`, Version)), []byte(newer), 1), 0o644)
 	if _, _, err := Scan(context.Background(), sp, sources(t, dir), scan.Config{}); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("version %d", Version+1)) {
 		t.Errorf("newer version: err = %v, want a refusal", err)
 	}
