@@ -61,8 +61,9 @@ part is valid, and the merge judges the whole. One that could read none
 of its files exits 1, to be run again.
 
 A --state file made for other sources or another scope (--since, --until,
---account, --region) is refused with exit 2; one of a newer format with
-exit 1.
+--account, --region), or that is not a regular file, is refused with exit
+2; one of a newer format, one edited or damaged (its checksum does not
+match), or one another run holds, with exit 1.
 `
 
 type scanCmd struct {
@@ -118,7 +119,7 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		return usageError{fmt.Errorf("no SOURCE given"), "name a directory of logs, a log file, or s3://bucket/prefix"}
 	}
 	// An output that cannot be written is found now, not after the scan.
-	if err := join(c.checkOutput(), checkWritable("--events", c.events), checkWritable("--state", c.statePath)); err != nil {
+	if err := join(c.checkOutput(), checkWritable("--events", c.events), checkState(c.statePath)); err != nil {
 		return err
 	}
 	srcs, err := c.sources(ctx, fs.Args())
@@ -178,10 +179,18 @@ func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Confi
 	}
 	sum, stats, err := state.Scan(ctx, c.statePath, srcs, cfg)
 	var mismatch *state.MismatchError
-	if errors.As(err, &mismatch) {
+	var damaged *state.DamagedError
+	var locked *state.LockedError
+	switch {
+	case errors.As(err, &mismatch):
 		return nil, usageError{err, "give the same SOURCE and --since/--until/--account/--region as the run that made it, or another --state file"}
-	}
-	if err != nil {
+	case errors.Is(err, state.ErrNotFile):
+		return nil, usageError{err, "give --state a regular file, or a path where none exists yet"}
+	case errors.As(err, &damaged):
+		return nil, exitError{code: exitFailed, err: err, hint: "the state file was edited or damaged: delete it to start over (the next run reads everything again), or restore a backup of it"}
+	case errors.As(err, &locked):
+		return nil, exitError{code: exitFailed, err: err, hint: "runs of one state file must not overlap: let that run finish, or schedule the runs further apart"}
+	case err != nil:
 		return nil, err
 	}
 	if !c.quiet {
@@ -197,6 +206,16 @@ func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Confi
 		}
 	}
 	return sum, nil
+}
+
+// checkState is checkWritable for --state, but for a path that exists and
+// is not a regular file: state.Scan refuses that as bad usage, before it
+// reads anything.
+func checkState(path string) error {
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil
+	}
+	return checkWritable("--state", path)
 }
 
 func (c *scanCmd) config() (scan.Config, error) {
