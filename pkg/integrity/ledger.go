@@ -64,8 +64,8 @@ type listedLog struct {
 const maxDigest = 64 << 20
 
 // AddDigest reads the uncompressed content of the digest at path from r;
-// signature is its x-amz-meta-signature, or "" where the source keeps no
-// metadata. Content that is no valid digest is recorded, to be reported
+// signature is its x-amz-meta-signature (Metadata["signature"] of the
+// SDK's GetObject), or "" where the source keeps no metadata. Content that is no valid digest is recorded, to be reported
 // as an invalid digest. An error reading r is returned and not recorded:
 // the caller records it with AddUnreadableDigest, unless the scan is being
 // stopped.
