@@ -10,6 +10,7 @@
 //	trailgen -o /tmp/archive
 //	trailgen --damaged --org o-a1b2c3d4e5 --partitions aws,aws-us-gov -o /tmp/archive --manifest /tmp/archive.json
 //	trailgen --size-mb 1024 --uneven -o /tmp/big
+//	trailgen --digests --public-keys /tmp/keys.json -o /tmp/signed --manifest /tmp/signed.json
 //
 // The testdata/sample archive is made by the go:generate directive of
 // package internal/gen.

@@ -35,6 +35,10 @@ Examples:
   trailgen -o /tmp/archive
   trailgen --damaged --org o-a1b2c3d4e5 --partitions aws,aws-us-gov -o /tmp/a --manifest /tmp/a.json
   trailgen --size-mb 1024 --uneven -o /tmp/big
+  trailgen --digests --public-keys /tmp/keys.json -o /tmp/signed --manifest /tmp/signed.json
+
+With --digests, the digests' signatures, which S3 keeps as object metadata,
+are in the manifest's "metadata", by path.
 
 Flags:
 %s`
@@ -49,9 +53,10 @@ type options struct {
 	supportRate            float64
 	sizeMB                 int64
 	damaged, uneven, quiet bool
+	digests                bool
 	org, prefix, orgPrefix string
 	workers                int
-	out, manifest          string
+	out, manifest, keys    string
 }
 
 func (o *options) flags() *pflag.FlagSet {
@@ -68,6 +73,7 @@ func (o *options) flags() *pflag.FlagSet {
 	fs.Float64Var(&o.supportRate, "support-rate", 0.03, "fraction of records made by the Support role")
 	fs.Int64Var(&o.sizeMB, "size-mb", 0, "target uncompressed size in MiB of the valid log files; sets --files-per-day and --records")
 	fs.BoolVar(&o.damaged, "damaged", false, "add damaged, multi-member, uncompressed, empty, Digest and Insight files")
+	fs.BoolVar(&o.digests, "digests", false, "write signed hourly CloudTrail-Digest files, as log file integrity validation does")
 	fs.StringVar(&o.org, "org", "", "organization `ID` (o-...): add an organization trail logging the same events again")
 	fs.StringVar(&o.prefix, "prefix", "acct-trail", "key prefix of the account trail")
 	fs.StringVar(&o.orgPrefix, "org-prefix", "org-trail", "key prefix of the organization trail")
@@ -75,6 +81,7 @@ func (o *options) flags() *pflag.FlagSet {
 	fs.IntVar(&o.workers, "workers", 0, "files generated at once (default GOMAXPROCS); does not change the output")
 	fs.StringVarP(&o.out, "output", "o", "", "output `DIR` (required)")
 	fs.StringVar(&o.manifest, "manifest", "", "also write the manifest, as JSON, to `FILE` (outside DIR, or scanners read it)")
+	fs.StringVar(&o.keys, "public-keys", "", "with --digests, also write the public keys that verify them, as `aws cloudtrail list-public-keys` prints them, to `FILE` (outside DIR)")
 	fs.BoolVarP(&o.quiet, "quiet", "q", false, "print nothing on success")
 	return fs
 }
@@ -96,6 +103,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if o.out == "" {
 		return usageError(stderr, "no output directory: use -o DIR")
 	}
+	if o.keys != "" && !o.digests {
+		return usageError(stderr, "--public-keys without --digests: there are no digests to verify")
+	}
 	c, err := o.config()
 	if err != nil {
 		return usageError(stderr, err.Error())
@@ -108,6 +118,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	m, err := gen.WriteContext(ctx, o.out, c)
 	if err == nil && o.manifest != "" {
 		err = writeManifest(o.manifest, m)
+	}
+	if err == nil && o.keys != "" {
+		err = writePublicKeys(o.keys, c)
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "trailgen: error: %v\n", err)
@@ -140,7 +153,7 @@ func (o *options) config() (gen.Config, error) {
 		Seed: o.seed, Start: start, Days: o.days, Accounts: accountIDs(o.seed, o.accounts),
 		Regions: splitList(o.regions), OrgID: o.org, Prefix: o.prefix, OrgPrefix: o.orgPrefix,
 		FilesPerDay: o.filesPerDay, RecordsPerFile: o.records, SupportRate: o.supportRate,
-		Damaged: o.damaged, Workers: o.workers,
+		Damaged: o.damaged, Digests: o.digests, Workers: o.workers,
 	}
 	if o.supportRate == 0 {
 		c.SupportRate = -1 // gen reads 0 as "default"; the flag's 0 means none
@@ -215,6 +228,17 @@ func writeManifest(name string, m gen.Manifest) error {
 		return err
 	}
 	return os.WriteFile(name, append(b, '\n'), 0o644)
+}
+
+func writePublicKeys(name string, c gen.Config) error {
+	b, err := c.PublicKeys()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(name, b, 0o644)
 }
 
 func report(w io.Writer, dir string, m gen.Manifest, took time.Duration) {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"io/fs"
@@ -11,6 +12,8 @@ import (
 	"testing"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // sampleArgs is the command line of testdata/sample (without -o and
@@ -73,6 +76,51 @@ func TestSize(t *testing.T) {
 	}
 }
 
+// TestDigests checks that --digests writes digests that verify with the
+// --public-keys file and the manifest's signatures.
+func TestDigests(t *testing.T) {
+	dir := t.TempDir()
+	out, manifest, keys := filepath.Join(dir, "archive"), filepath.Join(dir, "m.json"), filepath.Join(dir, "keys.json")
+	if code, _, stderr := trailgen(t, "--days", "1", "--accounts", "1", "--regions", "us-east-1", "--digests", "-q",
+		"-o", out, "--manifest", manifest, "--public-keys", keys); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	var m gen.Manifest
+	if err := json.Unmarshal(file(t, manifest), &m); err != nil {
+		t.Fatal(err)
+	}
+	list, err := integrity.ReadKeys(bytes.NewReader(file(t, keys)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := integrity.NewKeys(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := integrity.NewLedger()
+	for rel, b := range tree(t, out) {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(rel, "/CloudTrail-Digest/") {
+			if err := l.AddDigest(rel, zr, m.Metadata[rel]["signature"]); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		h := integrity.NewHasher(zr)
+		sum, err := h.Sum()
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.AddLog(rel, sum)
+	}
+	if f := l.Verify(trail.Scope{}, k); !f.Proven() || f.DigestsVerified != m.DigestFiles || f.LogsVerified != m.ValidFiles {
+		t.Errorf("%s; %d digests, %d logs written", f.Headline(), m.DigestFiles, m.ValidFiles)
+	}
+}
+
 func TestErrors(t *testing.T) {
 	full := t.TempDir()
 	os.WriteFile(filepath.Join(full, "x"), nil, 0o644)
@@ -87,6 +135,7 @@ func TestErrors(t *testing.T) {
 		{[]string{"-o", t.TempDir(), "--accounts", "1", "--partitions", "aws,aws-cn"}, 2, "2 partitions for 1 accounts"},
 		{[]string{"-o", t.TempDir(), "--org", "42"}, 2, "want o-"},
 		{[]string{"-o", full}, 1, "trailgen: hint: choose a new or empty directory"},
+		{[]string{"-o", t.TempDir(), "--public-keys", "k.json"}, 2, "--public-keys without --digests"},
 		{[]string{"--no-such-flag"}, 2, "trailgen: error: unknown flag: --no-such-flag\ntrailgen: hint: see trailgen --help"},
 		{[]string{"--days"}, 2, "flag needs an argument"},
 		{[]string{"--days", "three"}, 2, `invalid argument "three"`},

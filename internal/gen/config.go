@@ -54,6 +54,18 @@ type Config struct {
 	// an uncompressed .json file and an empty log (all valid); and
 	// CloudTrail-Digest and CloudTrail-Insight files (not events at all).
 	Damaged bool
+	// Digests writes the CloudTrail-Digest files of log file integrity
+	// validation as CloudTrail does: one an hour for each trail, account and
+	// region, listing the SHA-256 of every log file delivered that hour
+	// (none in an empty hour), chained to the one before and signed with
+	// the generator's test keys, which rotate half-way through the days
+	// (see PublicKeys). The first trail's first region also has a chain of
+	// two backfill digests, each listing a log file its hour's digest left
+	// out. Signatures are in Manifest.Metadata, for an upload to set as S3
+	// object metadata. With Damaged, these replace its placeholder digests,
+	// and its truncated and garbled files are listed with the hash of the
+	// content they had before damage.
+	Digests bool
 	// Weights multiplies the number of files of some accounts, for uneven
 	// volumes (shard balance). Accounts not listed weigh 1.
 	Weights map[string]int

@@ -40,6 +40,10 @@ func (w *worker) damaged(dir string, c *Config, j job, o *output) error {
 	deliver := delivery(r, from)
 	key := logKey(trailRoot(c.Prefix, "", j.acct), j.acct, j.region, deliver, r.alnum(16), gzipped)
 	o.damaged = append(o.damaged, key)
+	if c.Digests && j.kind != foreign {
+		// CloudTrail delivered it whole: the damage came after.
+		o.list(trailRoot(c.Prefix, "", j.acct), j.region, key, document(&w.buf, lines), deliver, recs)
+	}
 	return writeRaw(dir, key, b)
 }
 

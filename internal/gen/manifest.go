@@ -48,6 +48,11 @@ type Manifest struct {
 	// (eventSource supportauthz.amazonaws.com), by time then eventID. They
 	// are not the role's calls.
 	AuthzEvents []Event `json:"authzEvents"`
+	// Metadata is the S3 object metadata of the files that have some (the
+	// digests' signatures, with Config.Digests), by path: an upload sets
+	// each name as x-amz-meta-NAME. Local copies, like `aws s3 sync`'s,
+	// have none.
+	Metadata map[string]map[string]string `json:"metadata,omitempty"`
 }
 
 // Event is one event listed in a Manifest.

@@ -11,7 +11,7 @@ const (
 	truncated                 // gzip file cut short
 	garbled                   // valid gzip of corrupt JSON
 	foreign                   // valid gzip of JSON that is not a CloudTrail log
-	digests                   // a day's CloudTrail-Digest files
+	digests                   // a day's placeholder CloudTrail-Digest files
 	insights                  // a day's CloudTrail-Insight file
 )
 
@@ -47,11 +47,11 @@ func (c *Config) plan() []job {
 				if ri == 0 {
 					jobs = append(jobs, c.edges(ai, a, r, d)...)
 				}
-				if c.Damaged {
+				if c.Damaged && !c.Digests {
 					jobs = append(jobs, job{kind: digests, acct: a, region: r, day: d})
-					if ri == 0 {
-						jobs = append(jobs, job{kind: insights, acct: a, region: r, day: d})
-					}
+				}
+				if c.Damaged && ri == 0 {
+					jobs = append(jobs, job{kind: insights, acct: a, region: r, day: d})
 				}
 			}
 		}

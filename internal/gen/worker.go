@@ -20,6 +20,7 @@ type output struct {
 	records, events, bytes   int64
 	first, last              time.Time
 	support, authz           []Event
+	listed                   []listed // for the digests, with Config.Digests
 }
 
 // worker holds the buffers a goroutine reuses from job to job.
@@ -66,8 +67,12 @@ func (w *worker) logFile(dir string, c *Config, j job, o *output) error {
 	}
 	o.events += int64(len(recs))
 	key := logKey(trailRoot(c.Prefix, "", j.acct), j.acct, j.region, deliver, r.alnum(16), j.enc)
-	if err := w.writeLog(dir, key, lines, j.enc, o); err != nil {
+	doc, err := w.writeLog(dir, key, lines, j.enc, o)
+	if err != nil {
 		return err
+	}
+	if c.Digests {
+		o.list(trailRoot(c.Prefix, "", j.acct), j.region, key, doc, deliver, recs)
 	}
 	if !c.inOrg(j.acct) {
 		return nil
@@ -79,7 +84,13 @@ func (w *worker) logFile(dir string, c *Config, j job, o *output) error {
 	deliver = deliver.Add(time.Duration(r.IntN(180)) * time.Second) // a little later
 
 	key = logKey(trailRoot(c.OrgPrefix, c.OrgID, j.acct), j.acct, j.region, deliver, r.alnum(16), j.enc)
-	return w.writeLog(dir, key, lines, j.enc, o)
+	if doc, err = w.writeLog(dir, key, lines, j.enc, o); err != nil {
+		return err
+	}
+	if c.Digests {
+		o.list(trailRoot(c.OrgPrefix, c.OrgID, j.acct), j.region, key, doc, deliver, recs)
+	}
+	return nil
 }
 
 // add counts a record of a valid file, once per distinct event.
@@ -100,12 +111,14 @@ func (o *output) add(m made) {
 	}
 }
 
-func (w *worker) writeLog(dir, key string, lines [][]byte, enc encoding, o *output) error {
+// writeLog writes a log file and returns its uncompressed content, valid
+// until the worker's next document.
+func (w *worker) writeLog(dir, key string, lines [][]byte, enc encoding, o *output) ([]byte, error) {
 	doc := document(&w.buf, lines)
 	o.valid++
 	o.records += int64(len(lines))
 	o.bytes += int64(len(doc))
-	return w.write(dir, key, doc, enc)
+	return doc, w.write(dir, key, doc, enc)
 }
 
 // marshalAll encodes each record once, so that the organization trail's

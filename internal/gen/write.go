@@ -30,6 +30,11 @@ func WriteContext(ctx context.Context, dir string, c Config) (Manifest, error) {
 	for i := range outs {
 		m.merge(&outs[i])
 	}
+	if c.Digests {
+		if err := writeDigests(ctx, dir, &c, outs, &m); err != nil {
+			return Manifest{}, err
+		}
+	}
 	m.finish(&c)
 	return m, nil
 }

@@ -21,6 +21,7 @@ var allowed = map[string][]string{
 	"pkg/atomicfile":        {},
 	"pkg/filter":            {"pkg/parse", "pkg/trail"},
 	"pkg/source":            {"pkg/trail"},
+	"pkg/integrity":         {"pkg/trail"},
 	"pkg/source/sourcetest": {"pkg/source", "pkg/trail"},
 	"pkg/summarize":         {"pkg/filter", "pkg/parse", "pkg/trail"},
 	"pkg/shard":             {"pkg/source", "pkg/trail"},
