@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/trail"
@@ -476,6 +477,9 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 			return n, io.EOF
 		case err == io.EOF:
 			err = fmt.Errorf("the answer ended at byte %d of %d", r.off, r.size)
+		case r.size >= 0 && !short && connectionError(err):
+			// Every byte is in; how the connection ended does not matter.
+			return n, io.EOF
 		case r.size >= 0 && !short:
 			// Nothing is left to read again: the SDK found that the
 			// object's checksum does not match, most likely.
@@ -487,6 +491,14 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 			return n, nil
 		}
 	}
+}
+
+// connectionError reports whether err is about the connection, not the
+// bytes it brought.
+func connectionError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		strings.Contains(err.Error(), "connection reset")
 }
 
 // resume reads on from r.off with a new GET, unless too many resumes in

@@ -191,6 +191,7 @@ func TestS3OpenFailures(t *testing.T) {
 		slow    = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/02/111122223333_CloudTrail_us-east-1_20261002T0005Z_abc.json.gz"
 		skewed  = "AWSLogs/444455556666/CloudTrail/us-east-1/2026/10/02/444455556666_CloudTrail_us-east-1_20261002T0005Z_abc.json.gz"
 		corrupt = "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/02/111122223333_CloudTrail_eu-west-1_20261002T0005Z_abc.json.gz"
+		tail    = "AWSLogs/444455556666/CloudTrail/eu-west-1/2026/10/02/444455556666_CloudTrail_eu-west-1_20261002T0005Z_abc.json.gz"
 		deleted = "AWSLogs/444455556666/CloudTrail/us-east-1/2026/10/01/444455556666_CloudTrail_us-east-1_20261001T0005Z_abc.json.gz"
 	)
 	rec := sourcetest.NewRecorder(bucket)
@@ -228,6 +229,10 @@ func TestS3OpenFailures(t *testing.T) {
 			} else {
 				resp.Header.Set("Content-Range", "bytes 0-99/100")
 			}
+		case tail:
+			// Every byte comes, then the connection drops instead of
+			// ending: the object is whole all the same.
+			resp.Body = &cut{rc: resp.Body, n: int(resp.ContentLength)}
 		case corrupt:
 			// Every byte comes, the last one changed on the way: the SDK
 			// finds that the checksum S3 keeps does not match.
@@ -285,7 +290,7 @@ func TestS3OpenFailures(t *testing.T) {
 			t.Errorf("read %s: error %v, want one with %q", c.key, err, c.want)
 		}
 	}
-	for _, key := range []string{flaky, slow} {
+	for _, key := range []string{flaky, slow, tail} {
 		got, err := read(key)
 		if err != nil || !bytes.Equal(got, sourcetest.Content(key)) {
 			t.Errorf("read of %s, its connections dropped: %d bytes, %v; want the object's %d bytes", key, len(got), err, len(sourcetest.Content(key)))

@@ -277,6 +277,7 @@ func TestS3Faults(t *testing.T) {
 			failed:   []failure{{a.largest, "time limit"}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // the faults cost waits, not work
 			p, err := s3fault.Start(s3fault.Config{Upstream: a.endpoint, Faults: c.faults, Seed: 1, Origin: a.client})
 			if err != nil {
 				t.Fatal(err)
