@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/evidence"
+	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/state"
@@ -294,6 +296,15 @@ func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, 
 		clean[i] = a
 		if !isS3(a) {
 			clean[i] = filepath.Clean(a)
+		}
+	}
+	if !c.quiet {
+		// The AWS SDK's warnings, said as trailscan's; -q keeps errors only.
+		var mu sync.Mutex
+		c.s3.Warn = func(msg string) {
+			mu.Lock()
+			defer mu.Unlock()
+			fmt.Fprintf(c.stderr, "trailscan: warning: AWS SDK: %s\n", report.Clean(msg))
 		}
 	}
 	for _, a := range slices.Compact(slices.Sorted(slices.Values(clean))) {

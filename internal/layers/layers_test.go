@@ -34,6 +34,8 @@ var allowed = map[string][]string{
 	"internal/gen":          {},
 	"internal/fixture":      {},
 	"internal/layers":       {},
+	"internal/s3fault":      {},
+	"internal/toxiproxy":    {},
 	"cmd/trailgen":          {"internal/gen"},
 	"cmd/trailscan": {"pkg/atomicfile", "pkg/evidence", "pkg/merge", "pkg/report", "pkg/scan",
 		"pkg/shard", "pkg/source", "pkg/state", "pkg/summarize", "pkg/trail"},

@@ -6,21 +6,23 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/trail"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
-	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -33,9 +35,10 @@ const (
 	// of round trips (account, region, year, month, day); listing folders
 	// side by side keeps the workers fed when the latency is high.
 	listers = 8
-	// resumes is how often a read that breaks mid-object is resumed with
-	// a ranged GET before the object is reported as failed: the SDK retries
-	// requests, not a response body that a dropped connection cuts short.
+	// resumes is how many resumes in a row that read nothing a read that
+	// breaks mid-object gets before the object is reported as failed: the
+	// SDK retries requests, not a response body that a dropped connection
+	// cuts short. Resumes that read something are not counted.
 	resumes = 3
 	// drain is how much of an object left unread is still read on Close,
 	// to keep its connection for the next request.
@@ -47,9 +50,10 @@ const (
 
 // s3Bucket is the driver of an S3 bucket: keys are the objects' keys.
 type s3Bucket struct {
-	client *s3.Client
-	bucket string
-	payer  types.RequestPayer
+	client   *s3.Client
+	timeouts Timeouts
+	bucket   string
+	payer    types.RequestPayer
 }
 
 // NewS3 returns the source for bucketPrefix, "BUCKET[/PREFIX]" (an s3://
@@ -80,7 +84,11 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 		return nil, fmt.Errorf("%s: request payer %q: only \"requester\" is known", loc, opts.RequestPayer)
 	}
 
-	load := []func(*config.LoadOptions) error{config.WithHTTPClient(newHTTPClient())}
+	s.timeouts = opts.Timeouts.withDefaults()
+	load := []func(*config.LoadOptions) error{
+		config.WithHTTPClient(newHTTPClient()),
+		config.WithLogger(sdkLogger(opts.Warn)),
+	}
 	if opts.Profile != "" {
 		load = append(load, config.WithSharedConfigProfile(opts.Profile))
 	}
@@ -91,18 +99,11 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 	if err != nil {
 		return nil, fmt.Errorf("%s: load AWS configuration: %w", loc, err)
 	}
-	if cfg.RetryMaxAttempts == 0 && cfg.Retryer == nil {
-		// Only when the user's configuration (AWS_MAX_ATTEMPTS, the
-		// profile's max_attempts) does not say otherwise.
-		cfg.Retryer = func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				// The client-side retry quota would fail a whole scan's
-				// requests after a burst of throttling; backoff suffices.
-				o.RateLimiter = ratelimit.None
-			})
-		}
-	}
+	// The user's configuration (AWS_MAX_ATTEMPTS, the profile's
+	// max_attempts) may say how often to try.
+	attempts := cmp.Or(cfg.RetryMaxAttempts, maxAttempts)
+	cfg.Retryer = func() aws.Retryer { return newRetryer(attempts, s.timeouts, false) }
+	firstContact := func(o *s3.Options) { o.Retryer = newRetryer(attempts, s.timeouts, true) }
 	endpoint := opts.Endpoint
 	if endpoint != "" && cfg.Region == "" {
 		// S3-compatible stores rarely care, but the SDK signs with a region.
@@ -122,14 +123,16 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 			for _, fn := range optFns {
 				fn(o)
 			}
+			o.HTTPClient = &watched{next: o.HTTPClient, header: s.timeouts.Header, stall: s.timeouts.Stall}
+			o.APIOptions = append(o.APIOptions, checkListing)
 		}
 	}
 	if opts.Region == "" && endpoint == "" {
 		// AWS answers for any region with the bucket's own in a header;
 		// asking it there saves a redirect per request afterwards.
-		region, err := bucketRegion(ctx, s3.NewFromConfig(cfg, clientOpts(cmp.Or(cfg.Region, "us-east-1"))), bucket)
+		region, err := bucketRegion(ctx, s3.NewFromConfig(cfg, clientOpts(cmp.Or(cfg.Region, "us-east-1"))), bucket, firstContact)
 		if err != nil {
-			return nil, s.accessError(loc, err)
+			return nil, s.accessError(loc, err, endpoint)
 		}
 		cfg.Region = region
 	}
@@ -138,15 +141,15 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 	// One cheap request that needs what the scan needs: credentials, the
 	// bucket, and permission to list (or to read the one object).
 	if loc.single {
-		_, err = s.stat(ctx, loc.below)
+		_, err = s.head(ctx, loc.below, firstContact)
 	} else {
 		_, err = s.client.ListObjectsV2(ctx, &s3.ListObjectsV2Input{
 			Bucket: &s.bucket, Prefix: &loc.below, Delimiter: aws.String("/"),
 			MaxKeys: aws.Int32(1), RequestPayer: s.payer,
-		})
+		}, firstContact)
 	}
 	if err != nil {
-		return nil, s.accessError(loc, err)
+		return nil, s.accessError(loc, err, endpoint)
 	}
 	return loc, nil
 }
@@ -163,8 +166,8 @@ func newHTTPClient() *awshttp.BuildableClient {
 // bucketRegion asks S3 where bucket is. S3 names the region in the
 // x-amz-bucket-region header of a HeadBucket answer, even of a redirect
 // or a refusal.
-func bucketRegion(ctx context.Context, client *s3.Client, bucket string) (string, error) {
-	out, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket})
+func bucketRegion(ctx context.Context, client *s3.Client, bucket string, optFns ...func(*s3.Options)) (string, error) {
+	out, err := client.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: &bucket}, optFns...)
 	if err == nil && out.BucketRegion != nil && *out.BucketRegion != "" {
 		return *out.BucketRegion, nil
 	}
@@ -180,11 +183,20 @@ func bucketRegion(ctx context.Context, client *s3.Client, bucket string) (string
 	return client.Options().Region, nil
 }
 
-// accessError explains why the bucket of loc cannot be read at all.
-func (s *s3Bucket) accessError(loc *Location, err error) error {
+// accessError explains why the bucket of loc cannot be read at all. S3
+// names the reason in the answer's body, but a HEAD answer has none: then
+// only its status says something.
+func (s *s3Bucket) accessError(loc *Location, err error, endpoint string) error {
 	var re *awshttp.ResponseError
 	var ae smithy.APIError
+	var op *net.OpError
 	switch {
+	case errors.As(err, &op) && op.Op == "dial":
+		return fmt.Errorf("%s: cannot connect to S3 at %s: %w", loc, cmp.Or(endpoint, "its AWS endpoint"), err)
+	case errors.As(err, &ae) && ae.ErrorCode() == "SignatureDoesNotMatch":
+		return fmt.Errorf("%s: the secret access key is wrong for the access key ID (S3 says SignatureDoesNotMatch): %w", loc, err)
+	case errors.As(err, &ae) && ae.ErrorCode() == "InvalidAccessKeyId":
+		return fmt.Errorf("%s: the access key ID is not known to S3 (InvalidAccessKeyId): %w", loc, err)
 	case errors.As(err, &re) && re.HTTPStatusCode() == http.StatusNotFound && !loc.single,
 		errors.As(err, &ae) && ae.ErrorCode() == "NoSuchBucket":
 		return fmt.Errorf("%s: bucket %q does not exist (or not in this partition): %w", loc, s.bucket, err)
@@ -207,7 +219,13 @@ func (s *s3Bucket) object(key string, size *int64, etag *string, mod *time.Time)
 }
 
 func (s *s3Bucket) stat(ctx context.Context, key string) (Object, error) {
-	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &key, RequestPayer: s.payer})
+	return s.head(ctx, key)
+}
+
+// head is stat with options for the request, such as the first contact's
+// retryer, which gives up at once on what retrying cannot mend.
+func (s *s3Bucket) head(ctx context.Context, key string, opts ...func(*s3.Options)) (Object, error) {
+	out, err := s.client.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &s.bucket, Key: &key, RequestPayer: s.payer}, opts...)
 	if err != nil {
 		return Object{}, err
 	}
@@ -222,7 +240,9 @@ func (s *s3Bucket) stat(ctx context.Context, key string) (Object, error) {
 // A region, year or month folder that q wants whole is listed in one go,
 // without a delimiter, a thousand keys a request. Digest and Insight
 // folders are never listed. Folders are listed several at a time, so
-// objects come in no particular order.
+// objects come in no particular order; fn is called from one goroutine at
+// a time. A folder that cannot be listed, after the SDK's tries, is passed
+// to fn as an Object with Err set, and the others are listed still.
 func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, fn func(Object) error) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(listers)
@@ -236,6 +256,16 @@ func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, fn func
 		}
 		return stop
 	}
+	// failed reports a folder that could not be listed, in full: the scan
+	// names it, and goes on with the others. Only a scan that is stopped
+	// stops the listing.
+	failed := func(prefix string, err error) error {
+		err = fmt.Errorf("list s3://%s/%s: %w", s.bucket, prefix, err)
+		if ctx.Err() != nil {
+			return err
+		}
+		return emit(Object{Key: prefix, Path: "s3://" + s.bucket + "/" + prefix, Err: err})
+	}
 	var walk func(prefix string, whole bool) error
 	walk = func(prefix string, whole bool) error {
 		in := &s3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: &prefix, RequestPayer: s.payer}
@@ -247,10 +277,11 @@ func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, fn func
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
-				if prefix != root { // the Location names the root
-					err = fmt.Errorf("folder %s: %w", prefix, err)
+				// The folders found on the pages before are listed still.
+				if err := failed(prefix, err); err != nil {
+					return err
 				}
-				return err
+				break
 			}
 			for _, o := range page.Contents {
 				if err := emit(s.object(aws.ToString(o.Key), o.Size, o.ETag, o.LastModified)); err != nil {
@@ -279,31 +310,40 @@ func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, fn func
 	return g.Wait()
 }
 
-// open streams an object from GetObject. A read that breaks part way goes
-// on from where it stopped, with a ranged GET of the same version (by
-// ETag), a few times; then the read fails with the object's path.
+// open streams an object from GetObject. A read that breaks part way (a
+// connection reset or closed, a body that stalls or ends short of the
+// object's size) goes on from where it stopped, with a ranged GET of the
+// same version (by ETag), for as long as each resume reads something, up
+// to a few resumes in a row that read nothing; then the read fails with
+// the object's path. Reading one object, all tries included, takes at
+// most Timeouts.Object.
 func (s *s3Bucket) open(ctx context.Context, o Object) (io.ReadCloser, error) {
-	r := &s3Reader{ctx: ctx, s: s, o: o}
+	octx, cancel := context.WithTimeoutCause(ctx, s.timeouts.Object,
+		fmt.Errorf("gave up after %v, the time limit for one object", s.timeouts.Object))
+	r := &s3Reader{ctx: octx, parent: ctx, cancel: cancel, s: s, o: o, size: -1}
 	if err := r.get(); err != nil {
-		// get names the object for the reads it resumes; the Location
-		// names it for this first one.
-		if reason := errors.Unwrap(err); reason != nil {
-			err = reason
-		}
+		// The Location names the object.
+		err = r.cause(err)
+		cancel()
 		return nil, err
 	}
 	return r, nil
 }
 
 type s3Reader struct {
-	ctx     context.Context
-	s       *s3Bucket
-	o       Object
-	body    io.ReadCloser
-	etag    string
-	off     int64
-	broken  error // why the body stopped, until resumed
-	resumed int
+	ctx    context.Context // the object's, ended by its time limit
+	parent context.Context // the scan's
+	cancel context.CancelFunc
+	s      *s3Bucket
+	o      Object
+	body   io.ReadCloser
+	etag   string
+	size   int64 // the object's, or -1 when the answer did not say
+	off    int64
+	from   int64 // where the current body started
+	broken error // why the body stopped, until resumed
+	failed error // why the read gave up
+	stuck  int   // resumes in a row that read nothing
 }
 
 func (r *s3Reader) get() error {
@@ -316,37 +356,108 @@ func (r *s3Reader) get() error {
 	}
 	out, err := r.s.client.GetObject(r.ctx, in)
 	if err != nil {
-		return fmt.Errorf("get %s: %w", r.o.Path, err)
+		return err
 	}
+	r.from = r.off
 	if r.off == 0 {
 		r.etag = aws.ToString(out.ETag)
+		switch {
+		case out.ContentLength != nil:
+			r.size = *out.ContentLength
+		case r.o.ETag != "" && r.o.ETag == r.etag:
+			r.size = r.o.Size // the object listed: its size is known
+		}
+		r.body = out.Body
+		return nil
 	}
-	r.body = out.Body
+	body, err := r.resumed(out)
+	if err != nil {
+		out.Body.Close()
+		return err
+	}
+	r.body = body
 	return nil
 }
 
-func (r *s3Reader) Read(p []byte) (int, error) {
-	if err := r.ctx.Err(); err != nil {
-		// Stop at once, whatever the connection still holds.
-		return 0, fmt.Errorf("read %s: %w", r.o.Path, err)
+// resumed checks that the answer to a ranged GET goes on at r.off: a 206
+// whose Content-Range starts there, or a 200 of the whole object from a
+// server that ignores Range, whose first r.off bytes are then skipped.
+func (r *s3Reader) resumed(out *s3.GetObjectOutput) (io.ReadCloser, error) {
+	status := 0
+	if raw, ok := awsmiddleware.GetRawResponse(out.ResultMetadata).(*smithyhttp.Response); ok {
+		status = raw.StatusCode
 	}
+	switch {
+	case status == http.StatusPartialContent:
+		cr := aws.ToString(out.ContentRange)
+		var start, end, total int64
+		if n, _ := fmt.Sscanf(cr, "bytes %d-%d/%d", &start, &end, &total); n < 2 || start != r.off {
+			return nil, fmt.Errorf("asked for the bytes from %d, S3 answered with Content-Range %q", r.off, cr)
+		}
+		return out.Body, nil
+	case status == http.StatusOK:
+		if etag := aws.ToString(out.ETag); r.etag != "" && etag != r.etag {
+			return nil, fmt.Errorf("the object changed while read (ETag %s, was %s)", etag, r.etag)
+		}
+		return &skipper{rc: out.Body, n: r.off}, nil
+	}
+	return nil, fmt.Errorf("asked for the bytes from %d, S3 answered with status %d", r.off, status)
+}
+
+// skipper drops the first n bytes of a body.
+type skipper struct {
+	rc io.ReadCloser
+	n  int64
+}
+
+func (s *skipper) Read(p []byte) (int, error) {
+	if s.n > 0 {
+		n, err := io.CopyN(io.Discard, s.rc, s.n)
+		s.n -= n
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF // shorter than what was read before
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return s.rc.Read(p)
+}
+
+func (s *skipper) Close() error { return s.rc.Close() }
+
+func (r *s3Reader) Read(p []byte) (int, error) {
 	for {
+		if r.ctx.Err() != nil {
+			// Stop at once, whatever the connection still holds.
+			return 0, fmt.Errorf("read %s at byte %d: %w", r.o.Path, r.off, r.cause(nil))
+		}
+		if r.failed != nil {
+			return 0, r.failed
+		}
 		if r.broken != nil {
-			if r.ctx.Err() != nil || r.resumed >= resumes {
-				return 0, fmt.Errorf("read %s at byte %d: %w", r.o.Path, r.off, r.broken)
+			if r.failed = r.resume(); r.failed != nil {
+				return 0, r.failed
 			}
-			r.resumed++
-			r.body.Close()
-			if err := r.get(); err != nil {
-				r.body = eofReader{}
-				return 0, fmt.Errorf("read %s at byte %d: %w (resuming: %w)", r.o.Path, r.off, r.broken, err)
-			}
-			r.broken = nil
 		}
 		n, err := r.body.Read(p)
 		r.off += int64(n)
-		if err == nil || err == io.EOF {
-			return n, err
+		short := r.size >= 0 && r.off < r.size
+		switch {
+		case err == nil:
+			return n, nil
+		case err == io.EOF && !short:
+			return n, io.EOF
+		case err == io.EOF:
+			err = fmt.Errorf("the answer ended at byte %d of %d", r.off, r.size)
+		case r.size >= 0 && !short && connectionError(err):
+			// Every byte is in; how the connection ended does not matter.
+			return n, io.EOF
+		case r.size >= 0 && !short:
+			// Nothing is left to read again: the SDK found that the
+			// object's checksum does not match, most likely.
+			r.failed = fmt.Errorf("read %s: %w", r.o.Path, err)
+			return n, r.failed
 		}
 		r.broken = err
 		if n > 0 {
@@ -355,12 +466,61 @@ func (r *s3Reader) Read(p []byte) (int, error) {
 	}
 }
 
+// connectionError reports whether err is about the connection, not the
+// bytes it brought.
+func connectionError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		strings.Contains(err.Error(), "connection reset")
+}
+
+// resume reads on from r.off with a new GET, unless too many resumes in
+// a row read nothing.
+func (r *s3Reader) resume() error {
+	if r.off > r.from {
+		r.stuck = 0
+	} else {
+		r.stuck++
+	}
+	r.body.Close()
+	r.body = eofReader{}
+	fail := func(err error) error {
+		return fmt.Errorf("read %s at byte %d: %w", r.o.Path, r.off, err)
+	}
+	if r.stuck > resumes {
+		return fail(fmt.Errorf("%w (%d resumes in a row read nothing)", r.broken, resumes))
+	}
+	if r.stuck > 0 {
+		if err := sleep(r.ctx, backoff(r.s.timeouts.Backoff).delay(r.stuck)); err != nil {
+			return fail(r.cause(nil))
+		}
+	}
+	if err := r.get(); err != nil {
+		return fail(fmt.Errorf("%w (resuming: %w)", r.broken, r.cause(err)))
+	}
+	r.broken = nil
+	return nil
+}
+
+// cause is err, or why the object's context ended: the scan stopped, or
+// the object's time limit passed.
+func (r *s3Reader) cause(err error) error {
+	switch {
+	case r.parent.Err() != nil:
+		return r.parent.Err()
+	case r.ctx.Err() != nil:
+		return context.Cause(r.ctx)
+	}
+	return err
+}
+
 // Close closes the response body. A reader that stops at the end of the
 // JSON document may leave a few bytes unread (an empty gzip member, a
 // newline); reading them lets the connection serve the next request
 // instead of being closed and dialled again.
 func (r *s3Reader) Close() error {
-	if r.broken == nil && r.ctx.Err() == nil {
+	defer r.cancel()
+	if r.broken == nil && r.failed == nil && r.ctx.Err() == nil {
 		io.CopyN(io.Discard, r.body, drain)
 	}
 	return r.body.Close()

@@ -193,29 +193,66 @@ func TestS3OpenFailures(t *testing.T) {
 		denied  = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/01/111122223333_CloudTrail_us-east-1_20261001T0005Z_abc.json.gz"
 		broken  = "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/01/111122223333_CloudTrail_eu-west-1_20261001T0005Z_abc.json.gz"
 		flaky   = "AWSLogs/444455556666/CloudTrail/eu-west-1/2026/10/01/444455556666_CloudTrail_eu-west-1_20261001T0005Z_abc.json.gz"
+		slow    = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/02/111122223333_CloudTrail_us-east-1_20261002T0005Z_abc.json.gz"
+		skewed  = "AWSLogs/444455556666/CloudTrail/us-east-1/2026/10/02/444455556666_CloudTrail_us-east-1_20261002T0005Z_abc.json.gz"
+		corrupt = "AWSLogs/111122223333/CloudTrail/eu-west-1/2026/10/02/111122223333_CloudTrail_eu-west-1_20261002T0005Z_abc.json.gz"
+		tail    = "AWSLogs/444455556666/CloudTrail/eu-west-1/2026/10/02/444455556666_CloudTrail_eu-west-1_20261002T0005Z_abc.json.gz"
 		deleted = "AWSLogs/444455556666/CloudTrail/us-east-1/2026/10/01/444455556666_CloudTrail_us-east-1_20261001T0005Z_abc.json.gz"
 	)
 	rec := sourcetest.NewRecorder(bucket)
-	flakyGets := 0
+	gets := map[string]int{}
 	rec.Alter = func(r sourcetest.Request, resp *http.Response, err error) (*http.Response, error) {
 		if err != nil || r.Op != "GET" {
 			return resp, err
 		}
+		gets[r.Key]++
 		switch r.Key {
 		case denied:
 			return accessDenied(resp), nil
 		case broken:
-			// Every connection drops after 10 bytes.
-			resp.Body = &cut{rc: resp.Body, n: 10}
+			// The first connection drops after 10 bytes, every other one
+			// before its first.
+			n := 0
+			if gets[r.Key] == 1 {
+				n = 10
+			}
+			resp.Body = &cut{rc: resp.Body, n: n}
 		case flaky:
 			// The first connection drops after 10 bytes; a resumed read works.
-			if flakyGets++; flakyGets == 1 {
+			if gets[r.Key] == 1 {
 				resp.Body = &cut{rc: resp.Body, n: 10}
 			}
+		case slow:
+			// Every connection drops after 100 bytes: each resume reads on.
+			resp.Body = &cut{rc: resp.Body, n: 100}
+		case skewed:
+			// Every read's first connection drops after 10 bytes; the
+			// resumed read is answered with other bytes than those asked
+			// for.
+			if resp.Request.Header.Get("Range") == "" {
+				resp.Body = &cut{rc: resp.Body, n: 10}
+			} else {
+				resp.Header.Set("Content-Range", "bytes 0-99/100")
+			}
+		case tail:
+			// Every byte comes, then the connection drops instead of
+			// ending: the object is whole all the same.
+			resp.Body = &cut{rc: resp.Body, n: int(resp.ContentLength)}
+		case corrupt:
+			// Every byte comes, the last one changed on the way: the SDK
+			// finds that the checksum S3 keeps does not match.
+			b, _ := io.ReadAll(resp.Body)
+			b[len(b)-1]++
+			resp.Body = struct {
+				io.Reader
+				io.Closer
+			}{bytes.NewReader(b), resp.Body}
 		}
 		return resp, err
 	}
-	src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
+	opts := sourcetest.S3Options(t)
+	opts.Timeouts.Backoff = 20 * time.Millisecond // resumes that read nothing wait less
+	src, err := source.NewS3(ctx, bucket, opts, rec.Option)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,17 +282,27 @@ func TestS3OpenFailures(t *testing.T) {
 		{denied, "AccessDenied"},
 		{deleted, "open s3://" + bucket + "/" + deleted + ": "},
 		{deleted, "NoSuchKey"},
-		{broken, "read s3://" + bucket + "/" + broken + " at byte 40: "},
+		{broken, "read s3://" + bucket + "/" + broken + " at byte 10: "},
 		{broken, "connection reset"},
+		{broken, "3 resumes in a row read nothing"},
+		{skewed, "read s3://" + bucket + "/" + skewed + " at byte 10: "},
+		{skewed, `asked for the bytes from 10, S3 answered with Content-Range "bytes 0-99/100"`},
+		{corrupt, "read s3://" + bucket + "/" + corrupt + ": "},
+		{corrupt, "checksum did not match"},
 	} {
 		_, err := read(c.key)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("read %s: error %v, want one with %q", c.key, err, c.want)
 		}
 	}
-	got, err := read(flaky)
-	if err != nil || !bytes.Equal(got, sourcetest.Content(flaky)) {
-		t.Errorf("read of a connection dropped once: %d bytes, %v; want the object's %d bytes", len(got), err, len(sourcetest.Content(flaky)))
+	for _, key := range []string{flaky, slow, tail} {
+		got, err := read(key)
+		if err != nil || !bytes.Equal(got, sourcetest.Content(key)) {
+			t.Errorf("read of %s, its connections dropped: %d bytes, %v; want the object's %d bytes", key, len(got), err, len(sourcetest.Content(key)))
+		}
+	}
+	if gets[slow] < len(sourcetest.Content(slow))/100 {
+		t.Errorf("%d GETs of %s, 100 bytes each: too few for its %d bytes", gets[slow], slow, len(sourcetest.Content(slow)))
 	}
 }
 
@@ -290,7 +337,7 @@ func TestS3NoAccess(t *testing.T) {
 		want   []string
 	}{
 		{"missing bucket", "trailscan-no-such-bucket", nil, []string{"s3://trailscan-no-such-bucket", "does not exist"}},
-		{"wrong secret", "", map[string]string{"AWS_SECRET_ACCESS_KEY": "wrong"}, []string{"access denied to bucket"}},
+		{"wrong secret", "", map[string]string{"AWS_SECRET_ACCESS_KEY": "wrong"}, []string{"the secret access key is wrong", "SignatureDoesNotMatch"}},
 		{"no credentials", "", map[string]string{
 			"AWS_ACCESS_KEY_ID": "", "AWS_SECRET_ACCESS_KEY": "", "AWS_PROFILE": "",
 			"AWS_SHARED_CREDENTIALS_FILE": "/nonexistent", "AWS_CONFIG_FILE": "/nonexistent",
@@ -345,13 +392,19 @@ func TestS3ScanFailures(t *testing.T) {
 		case denied == "" || r.Key == denied:
 			denied = r.Key
 			return accessDenied(resp), nil
-		case broken == "" || r.Key == broken:
+		case broken == "":
+			// Its first connection drops after 10 bytes, the others
+			// before their first.
 			broken = r.Key
 			resp.Body = &cut{rc: resp.Body, n: 10}
+		case r.Key == broken:
+			resp.Body = &cut{rc: resp.Body}
 		}
 		return resp, nil
 	}
-	src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
+	opts := sourcetest.S3Options(t)
+	opts.Timeouts.Backoff = 20 * time.Millisecond // resumes that read nothing wait less
+	src, err := source.NewS3(ctx, bucket, opts, rec.Option)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -101,6 +101,10 @@ type Options struct {
 	Endpoint     string // an S3-compatible endpoint URL; "" for AWS
 	PathStyle    bool   // path-style addressing, for endpoints that need it
 	RequestPayer string // "requester" for requester-pays buckets
+	Timeouts     Timeouts
+	// Warn, when set, is told what the AWS SDK warns about (a fallback to
+	// IMDSv1, a response body it could not discard); nil drops it.
+	Warn func(msg string)
 }
 
 // IsLog reports whether a file name is a CloudTrail log: .json.gz as
