@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/source"
@@ -77,6 +78,12 @@ Run 'trailscan scan --help' for the flags, examples and exit codes.
 
 // run is main without the process: the CLI tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runAt(ctx, time.Now, args, stdout, stderr)
+}
+
+// runAt is run on the clock now, which relative times (--since 7d) and
+// the time a result says it was made come from: tests stop it.
+func runAt(ctx context.Context, now func() time.Time, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -85,11 +92,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	quiet := false
 	switch args[0] {
 	case "scan":
-		c := &scanCmd{stdout: stdout, stderr: stderr}
+		c := &scanCmd{stdout: stdout, stderr: stderr, now: now}
 		err = c.Run(ctx, args[1:])
 		quiet = c.quiet
 	case "merge":
-		c := &mergeCmd{stdout: stdout, stderr: stderr}
+		c := &mergeCmd{stdout: stdout, stderr: stderr, now: now}
 		err = c.Run(ctx, args[1:])
 		quiet = c.quiet
 	case "version", "--version", "-v":

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -50,6 +51,7 @@ Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
 
 type mergeCmd struct {
 	stdout, stderr io.Writer
+	now            func() time.Time // when the merged result says it was made
 
 	reportFlags
 	incomplete bool

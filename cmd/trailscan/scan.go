@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -34,6 +37,7 @@ Digest and Insight files are never counted.
 Examples:
   trailscan scan ./cloudtrail-logs
   trailscan scan --since 2026-10-01 --until 2026-10-08 -f json -o week.json ./logs
+  trailscan scan --since 7d ./logs
   trailscan scan --account 111122223333 --region eu-west-1 s3://org-trail-bucket/prefix
   trailscan scan --by session --events support-events.ndjson ./logs
   trailscan scan -f html -o support.html ./logs
@@ -67,6 +71,9 @@ exit 1.
 
 type scanCmd struct {
 	stdout, stderr io.Writer
+	// now is the clock: --since 7d counts back from it, and the result
+	// says it was made at it.
+	now func() time.Time
 
 	reportFlags
 	since, until     string
@@ -82,8 +89,8 @@ type scanCmd struct {
 func (c *scanCmd) flags() *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	fs.SortFlags = false
-	fs.StringVar(&c.since, "since", "", "count events at or after this time (RFC 3339 or YYYY-MM-DD, UTC)")
-	fs.StringVar(&c.until, "until", "", "count events before this time (RFC 3339 or YYYY-MM-DD, UTC)")
+	fs.StringVar(&c.since, "since", "", "count events at or after this time: RFC 3339, YYYY-MM-DD (UTC), or a duration\nbefore now (90m, 24h, 7d)")
+	fs.StringVar(&c.until, "until", "", "count events before this time, written as for --since")
 	fs.StringSliceVar(&c.accounts, "account", nil, "only this account ID (repeatable)")
 	fs.StringSliceVar(&c.region, "region", nil, "only events in this AWS region (repeatable)")
 	c.register(fs, "the scan finds")
@@ -110,7 +117,9 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		}
 		return usageError{err, "run 'trailscan scan --help' for the flags"}
 	}
-	cfg, err := c.config()
+	// One reading of the clock: relative times and the query's time agree.
+	now := c.now().UTC().Truncate(time.Second)
+	cfg, err := c.config(now)
 	if err != nil {
 		return err
 	}
@@ -199,13 +208,15 @@ func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Confi
 	return sum, nil
 }
 
-func (c *scanCmd) config() (scan.Config, error) {
+// config is the scan the flags ask for, with relative times counted back
+// from now.
+func (c *scanCmd) config(now time.Time) (scan.Config, error) {
 	var cfg scan.Config
 	var err error
-	if cfg.Scope.Since, err = parseTime("--since", c.since); err != nil {
+	if cfg.Scope.Since, err = parseTime("--since", c.since, now); err != nil {
 		return cfg, err
 	}
-	if cfg.Scope.Until, err = parseTime("--until", c.until); err != nil {
+	if cfg.Scope.Until, err = parseTime("--until", c.until, now); err != nil {
 		return cfg, err
 	}
 	if !cfg.Scope.Since.IsZero() && !cfg.Scope.Until.IsZero() && !cfg.Scope.Since.Before(cfg.Scope.Until) {
@@ -219,6 +230,12 @@ func (c *scanCmd) config() (scan.Config, error) {
 	}
 	if c.statePath != "" && c.shard.arg != "" {
 		return cfg, usageError{fmt.Errorf("--state and --shard cannot be combined"), "keep one state file per whole scan"}
+	}
+	if _, ok := ago(c.since); ok && c.statePath != "" {
+		return cfg, stateMoves("--since", c.since)
+	}
+	if _, ok := ago(c.until); ok && c.statePath != "" {
+		return cfg, stateMoves("--until", c.until)
 	}
 	if c.events == "-" && (c.output == "" || c.output == "-") {
 		return cfg, usageError{fmt.Errorf("--events - and the report would both go to standard output"), "write the report elsewhere with -o FILE"}
@@ -247,8 +264,16 @@ func checkScope(accounts, regions []string) error {
 	return nil
 }
 
-// parseTime reads RFC 3339 or a date, which means its midnight UTC.
-func parseTime(flag, s string) (time.Time, error) {
+// stateMoves refuses a time relative to now with --state: a state is
+// kept for one window, and such a window moves from run to run.
+func stateMoves(flag, value string) error {
+	return usageError{fmt.Errorf("%s %s moves with each run, and a --state file is kept for one window", flag, value),
+		"with --state, give a fixed time (" + flag + " 2026-10-01), or none: each run reads only what is new anyway"}
+}
+
+// parseTime reads RFC 3339; a date, which means its midnight UTC; or a
+// duration before now (see ago).
+func parseTime(flag, s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -258,7 +283,27 @@ func parseTime(flag, s string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01 or 2026-10-01T12:00:00Z"}
+	if d, ok := ago(s); ok {
+		return now.Add(-d).UTC(), nil
+	}
+	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01, 2026-10-01T12:00:00Z, or a duration before now: 90m, 24h, 7d"}
+}
+
+// maxDays keeps a number of days inside what a time.Duration holds.
+const maxDays = math.MaxInt64 / int64(24*time.Hour)
+
+// ago reads a duration that is not negative: Go's (90m, 24h, 1h30m), or a
+// whole number of days (7d), which Go's cannot write.
+func ago(s string) (time.Duration, bool) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.ParseInt(n, 10, 64)
+		if err != nil || days < 0 || days > maxDays {
+			return 0, false
+		}
+		return time.Duration(days) * 24 * time.Hour, true
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil && d >= 0
 }
 
 func isS3(arg string) bool { return source.IsS3(arg) }
