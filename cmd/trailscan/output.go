@@ -173,7 +173,18 @@ func (f *reportFlags) check() error {
 }
 
 // checkOutput tells whether --output can be written, before the work.
-func (f *reportFlags) checkOutput() error { return checkWritable("-o", f.output) }
+func (f *reportFlags) checkOutput() error { return checkOutput(f.output) }
+
+// checkOutput refuses an --output that is a format's name, as the AWS
+// CLI's --output json is, rather than write a file of that name; then
+// tells whether it can be written, before the work.
+func checkOutput(path string) error {
+	if slices.Contains(report.Formats, path) {
+		return usageError{fmt.Errorf("-o %s names a format, not a file: -o/--output is where the result goes", path),
+			fmt.Sprintf("choose the format with -f %s (add -o FILE to write it to a file); for a file named %s, write -o ./%s", path, path, path)}
+	}
+	return checkWritable("-o", path)
+}
 
 // write writes res in --format to --output (or stdout).
 func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {
