@@ -108,7 +108,8 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := m.Result(c.grouping)
+	asked := summarize.Query{Sources: m.Origin.Sources, Scope: m.Origin.Scope, Version: versionString(), GeneratedAt: c.now().Truncate(time.Second)}
+	res := m.Result(c.grouping, summarize.WithQuery(asked))
 	// With shards missing, what they hold is not known.
 	if len(m.Origin.Missing()) == 0 {
 		if err := emptyResult(res, m.Origin.Sources, m.Origin.Scope); err != nil {

@@ -144,7 +144,8 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping)...)
+	asked := summarize.WithQuery(summarize.Query{Sources: sourceNames(srcs), Scope: cfg.Scope, Version: versionString(), GeneratedAt: now})
+	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping, asked)...)
 	// A shard's share may be empty: the merge judges the whole.
 	if c.shard.spec == nil {
 		if err := nothingToScan(ctx, res, srcs, cfg.Scope); err != nil {
@@ -330,6 +331,15 @@ func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, 
 		srcs = append(srcs, s)
 	}
 	return srcs, nil
+}
+
+// sourceNames names srcs as the user did.
+func sourceNames(srcs []source.Source) []string {
+	names := make([]string, len(srcs))
+	for i, s := range srcs {
+		names[i] = s.String()
+	}
+	return names
 }
 
 // progress shows a status line on a terminal until stop is called.
