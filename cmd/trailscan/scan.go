@@ -31,13 +31,15 @@ AWSServiceRoleForSupport, by service and action, from CloudTrail logs.
 
 SOURCE is a directory of downloaded logs (walked recursively; the layout
 AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ under any prefix),
-a single .json.gz or .json log file, or s3://BUCKET[/PREFIX].
+a single .json.gz or .json log file, s3://BUCKET[/PREFIX], or - for one
+log read from standard input (gzip or not; not with --state or --events).
 Digest and Insight files are never counted.
 
 Examples:
   trailscan scan ./cloudtrail-logs
   trailscan scan --since 2026-10-01 --until 2026-10-08 -f json -o week.json ./logs
   trailscan scan --since 7d ./logs
+  aws s3 cp s3://bucket/AWSLogs/.../file.json.gz - | trailscan scan -
   trailscan scan --account 111122223333 --region eu-west-1 s3://org-trail-bucket/prefix
   trailscan scan --by session --events support-events.ndjson ./logs
   trailscan scan -f html -o support.html ./logs
@@ -125,6 +127,9 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	}
 	if fs.NArg() == 0 {
 		return usageError{fmt.Errorf("no SOURCE given"), "name a directory of logs, a log file, or s3://bucket/prefix"}
+	}
+	if err := c.checkStdin(fs.Args()); err != nil {
+		return err
 	}
 	// An output that cannot be written is found now, not after the scan.
 	if err := join(c.checkOutput(), checkWritable("--events", c.events), checkWritable("--state", c.statePath)); err != nil {
@@ -246,6 +251,29 @@ func (c *scanCmd) config(now time.Time) (scan.Config, error) {
 	}
 	cfg.Jobs, cfg.Scope.Accounts, cfg.Scope.Regions = c.jobs, c.accounts, c.region
 	return cfg, c.applyShard(&cfg)
+}
+
+// checkStdin refuses what cannot go with SOURCE -: standard input is read
+// once, as it comes, and has no name or version of its own.
+func (c *scanCmd) checkStdin(args []string) error {
+	if !slices.Contains(args, source.Stdin) {
+		return nil
+	}
+	switch {
+	case c.statePath != "":
+		return usageError{errors.New("--state cannot be combined with SOURCE - (standard input)"),
+			"a state remembers which objects it read by name and version, and a stream has neither: save the logs to files and scan their directory"}
+	case c.events != "":
+		// Evidence copies each record out of its log after the scan, and
+		// a stream is gone by then; keeping a copy of it all on disk, for
+		// the few records evidence wants, is the user's call to make.
+		return usageError{errors.New("--events cannot be combined with SOURCE - (standard input)"),
+			"--events reads each matched record again once the scan is done, and standard input can be read only once: save the log to a file and name that"}
+	case isTerminal(os.Stdin):
+		return usageError{errors.New("SOURCE - reads standard input, which is a terminal"),
+			"pipe a log into it: aws s3 cp s3://bucket/key.json.gz - | trailscan scan -"}
+	}
+	return nil
 }
 
 // checkScope refuses account IDs and region names that cannot name
