@@ -69,13 +69,8 @@ func (c *mergeCmd) flags() *pflag.FlagSet {
 
 func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	fs := c.flags()
-	fs.Usage = func() { fmt.Fprintf(c.stdout, mergeUsage, fs.FlagUsages()) }
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp { // pflag has printed fs.Usage
-			return errHelp
-		}
-		return usageError{err, "run 'trailscan merge --help' for the flags"}
+	if err := parseFlags(fs, mergeUsage, c.stdout, args); err != nil {
+		return err
 	}
 	if err := c.check(); err != nil {
 		return err

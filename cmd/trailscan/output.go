@@ -135,10 +135,16 @@ func outcome(res summarize.Result, failOn, why []string) error {
 	if len(why) > 0 {
 		errs = append(errs, exitError{code: exitPartial, err: fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))})
 	}
-	if found := res.Alerts(failOn); len(found) > 0 {
-		errs = append(errs, exitError{code: exitAlert, err: fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))})
+	return join(append(errs, alerted(res.Alerts(failOn)))...)
+}
+
+// alerted is the exit of a run whose --fail-on found what it names: nil
+// when found is empty.
+func alerted(found []string) error {
+	if len(found) == 0 {
+		return nil
 	}
-	return join(errs...)
+	return exitError{code: exitAlert, err: fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
 }
 
 // reportFlags choose what scan and merge write, and when they alert.

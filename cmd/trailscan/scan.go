@@ -111,13 +111,8 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 
 func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	fs := c.flags()
-	fs.Usage = func() { fmt.Fprintf(c.stdout, scanUsage, fs.FlagUsages()) }
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp { // pflag has already called fs.Usage
-			return errHelp
-		}
-		return usageError{err, "run 'trailscan scan --help' for the flags"}
+	if err := parseFlags(fs, scanUsage, c.stdout, args); err != nil {
+		return err
 	}
 	// One reading of the clock: relative times and the query's time agree.
 	now := c.now().UTC().Truncate(time.Second)
