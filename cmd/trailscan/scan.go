@@ -68,7 +68,8 @@ of its files exits 1, to be run again.
 
 A --state file made for other sources or another scope (--since, --until,
 --account, --region) is refused with exit 2; one of a newer format with
-exit 1.
+exit 1. A time relative to now (--since 7d) moves with each run, and is
+refused with --state (exit 2).
 `
 
 type scanCmd struct {
