@@ -44,6 +44,7 @@ func TestExitCodes(t *testing.T) {
 		{"state and shard", []string{"scan", "--state", st, "--shard", "0/2", fixture}, 2, "cannot be combined"},
 		{"state and a window that moves", []string{"scan", "--state", st, "--since", "7d", fixture}, 2, "--since 7d moves with each run"},
 		{"state and an end that moves", []string{"scan", "--state", st, "--until", "1h", fixture}, 2, "--until 1h moves with each run"},
+		{"shards and a window that moves", []string{"scan", "--shard", "0/2", "-f", "json", "--since", "30d", fixture}, 2, "--since 30d moves with each run, and the shards"},
 		{"bad --by", []string{"scan", "--by", "x", fixture}, 2, "grouping"},
 	}
 	for _, tt := range tests {

@@ -69,7 +69,7 @@ of its files exits 1, to be run again.
 A --state file made for other sources or another scope (--since, --until,
 --account, --region) is refused with exit 2; one of a newer format with
 exit 1. A time relative to now (--since 7d) moves with each run, and is
-refused with --state (exit 2).
+refused with --state and with --shard (exit 2).
 `
 
 type scanCmd struct {
@@ -233,11 +233,10 @@ func (c *scanCmd) config(now time.Time) (scan.Config, error) {
 	if c.statePath != "" && c.shard.arg != "" {
 		return cfg, usageError{fmt.Errorf("--state and --shard cannot be combined"), "keep one state file per whole scan"}
 	}
-	if _, ok := ago(c.since); ok && c.statePath != "" {
-		return cfg, stateMoves("--since", c.since)
-	}
-	if _, ok := ago(c.until); ok && c.statePath != "" {
-		return cfg, stateMoves("--until", c.until)
+	for _, f := range []struct{ flag, value string }{{"--since", c.since}, {"--until", c.until}} {
+		if _, ok := ago(f.value); ok && (c.statePath != "" || c.shard.arg != "") {
+			return cfg, windowMoves(f.flag, f.value, c.statePath != "")
+		}
 	}
 	if c.events == "-" && (c.output == "" || c.output == "-") {
 		return cfg, usageError{fmt.Errorf("--events - and the report would both go to standard output"), "write the report elsewhere with -o FILE"}
@@ -289,11 +288,16 @@ func checkScope(accounts, regions []string) error {
 	return nil
 }
 
-// stateMoves refuses a time relative to now with --state: a state is
-// kept for one window, and such a window moves from run to run.
-func stateMoves(flag, value string) error {
-	return usageError{fmt.Errorf("%s %s moves with each run, and a --state file is kept for one window", flag, value),
-		"with --state, give a fixed time (" + flag + " 2026-10-01), or none: each run reads only what is new anyway"}
+// windowMoves refuses a time relative to now with --state, or with
+// --shard: a state is kept for one window, and the shards of one scan
+// must scan one window, but such a window moves from run to run.
+func windowMoves(flag, value string, state bool) error {
+	if state {
+		return usageError{fmt.Errorf("%s %s moves with each run, and a --state file is kept for one window", flag, value),
+			"with --state, give a fixed time (" + flag + " 2026-10-01), or none: each run reads only what is new anyway"}
+	}
+	return usageError{fmt.Errorf("%s %s moves with each run, and the shards of a scan must all scan one window", flag, value),
+		"give every shard the same fixed time (" + flag + " 2026-10-01), or merge would refuse their parts"}
 }
 
 // parseTime reads RFC 3339; a date, which means its midnight UTC; or a
