@@ -107,6 +107,7 @@ func TestDiffRefused(t *testing.T) {
 		{"a state file", []string{"diff", "r.json", "st.json"}, exitUsage, "^trailscan: error: read st.json: not a JSON report of trailscan scan or merge: it lists no services\n"},
 		{"a shard's part", []string{"diff", "r.json", "part.json"}, exitUsage, "^trailscan: error: read part.json: shard 0/2: a shard's part holds only its share of the scan\ntrailscan: hint: merge the parts first"},
 		{"a missing file", []string{"diff", "r.json", "gone.json"}, exitFailed, "^trailscan: error: open gone.json: no such file or directory\n$"},
+		{"a directory", []string{"diff", "logs", "r.json"}, exitFailed, "^trailscan: error: read logs: .*is a directory\n$"},
 		{"both from standard input", []string{"diff", "-", "-"}, exitUsage, "both reports are -"},
 		{"csv", []string{"diff", "-f", "csv", "r.json", "r.json"}, exitUsage, `unknown format "csv" for diff\ntrailscan: hint: use one of: table, json, html`},
 		{"another alert", []string{"diff", "--fail-on", "write", "r.json", "r.json"}, exitUsage, `unknown --fail-on "write" for diff\ntrailscan: hint: use: new-action`},

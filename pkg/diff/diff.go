@@ -29,7 +29,10 @@ var ErrPart = errors.New("a shard's part holds only its share of the scan")
 func Read(name string, r io.Reader) (Report, error) {
 	rep := Report{Name: name}
 	if err := json.NewDecoder(r).Decode(&rep.Result); err != nil {
-		return rep, fmt.Errorf("read %s: %w: %w", name, ErrNotReport, err)
+		if notJSON(err) {
+			err = fmt.Errorf("%w: %w", ErrNotReport, err)
+		}
+		return rep, fmt.Errorf("read %s: %w", name, err)
 	}
 	// Every report lists its services, if none as []: null or nothing is
 	// some other JSON.
@@ -40,6 +43,14 @@ func Read(name string, r io.Reader) (Report, error) {
 		return rep, fmt.Errorf("read %s: shard %s: %w", name, s.Shard, ErrPart)
 	}
 	return rep, nil
+}
+
+// notJSON reports whether a decoding error is of what was read, rather
+// than of reading it (a directory, a failing disk).
+func notJSON(err error) bool {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	return errors.As(err, &syntax) || errors.As(err, &typ) || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 }
 
 // Diff is what changed from one report, Old, to another, New. Its JSON

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
@@ -136,6 +137,8 @@ func TestRead(t *testing.T) {
 		{"evidence", `{"eventID": "e1", "eventName": "GetRole"}` + "\n", ErrNotReport},
 		{"a shard's part", `{"scan": {"shard": "1/4"}, "services": []}`, ErrPart},
 		{"truncated", `{"services": [`, ErrNotReport},
+		{"empty", ``, ErrNotReport},
+		{"a number", `42`, ErrNotReport},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r, err := Read("r.json", strings.NewReader(c.doc))
@@ -146,5 +149,10 @@ func TestRead(t *testing.T) {
 				t.Errorf("Name %q", r.Name)
 			}
 		})
+	}
+	// A read that fails is not a file of the wrong kind.
+	disk := errors.New("input/output error")
+	if _, err := Read("r.json", iotest.ErrReader(disk)); !errors.Is(err, disk) || errors.Is(err, ErrNotReport) {
+		t.Errorf("a failed read: %v, want %v and no ErrNotReport", err, disk)
 	}
 }
