@@ -45,10 +45,7 @@ func emptyResult(res summarize.Result, sources []string, scope trail.Scope) erro
 // nothingToScan is emptyResult for a scan of srcs, with a hint: what the
 // sources hold, when a filter kept none of it.
 func nothingToScan(ctx context.Context, res summarize.Result, srcs []source.Source, scope trail.Scope) error {
-	names := make([]string, len(srcs))
-	for i, s := range srcs {
-		names[i] = s.String()
-	}
+	names := sourceNames(srcs)
 	err := emptyResult(res, names, scope)
 	var e exitError
 	if !errors.As(err, &e) {

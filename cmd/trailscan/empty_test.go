@@ -46,13 +46,14 @@ func tree(t *testing.T, dir, name string, files map[string]string) string {
 	return root
 }
 
-// inDir runs trailscan with dir as the working directory, so that the
-// paths it prints are short and the same in every run.
+// inDir runs trailscan with dir as the working directory, on the tests'
+// clock, so that the paths and times it prints are short and the same in
+// every run.
 func inDir(t *testing.T, dir string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	t.Chdir(dir)
 	var out, errs bytes.Buffer
-	code = run(context.Background(), args, &out, &errs)
+	code = runAt(context.Background(), testClock, args, &out, &errs)
 	return code, out.String(), errs.String()
 }
 

@@ -42,6 +42,9 @@ func TestExitCodes(t *testing.T) {
 		{"state for another scope", []string{"scan", "--state", st, "--region", "eu-west-1", fixture}, 2, "another scope"},
 		{"newer state", []string{"scan", "--state", newer, fixture}, 1, "version 99"},
 		{"state and shard", []string{"scan", "--state", st, "--shard", "0/2", fixture}, 2, "cannot be combined"},
+		{"state and a window that moves", []string{"scan", "--state", st, "--since", "7d", fixture}, 2, "--since 7d moves with each run"},
+		{"state and an end that moves", []string{"scan", "--state", st, "--until", "1h", fixture}, 2, "--until 1h moves with each run"},
+		{"shards and a window that moves", []string{"scan", "--shard", "0/2", "-f", "json", "--since", "30d", fixture}, 2, "--since 30d moves with each run, and the shards"},
 		{"bad --by", []string{"scan", "--by", "x", fixture}, 2, "grouping"},
 	}
 	for _, tt := range tests {

@@ -215,12 +215,13 @@ func waitReplaced(t *testing.T, path string, was os.FileInfo) {
 	t.Fatalf("%s was not replaced in a minute", path)
 }
 
-// runMain runs trailscan in this process and returns its standard output;
-// exit 3 (the archive has damaged files on purpose) is expected.
+// runMain runs trailscan in this process, on the tests' clock, and
+// returns its standard output; exit 3 (the archive has damaged files on
+// purpose) is expected.
 func runMain(t *testing.T, args ...string) []byte {
 	t.Helper()
 	var out, errs bytes.Buffer
-	if code := run(context.Background(), args, &out, &errs); code != exitOK && code != exitPartial {
+	if code := runAt(context.Background(), testClock, args, &out, &errs); code != exitOK && code != exitPartial {
 		t.Fatalf("trailscan %v: exit %d: %s", args, code, errs.String())
 	}
 	return out.Bytes()

@@ -11,6 +11,9 @@ import (
 	"slices"
 	"strings"
 	"syscall"
+	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/source"
@@ -70,13 +73,21 @@ const usage = `trailscan reports what AWS Support did in your AWS accounts, from
 Usage:
   trailscan scan [flags] SOURCE...   summarize AWS Support's calls
   trailscan merge [flags] PART...    combine the results of scan --shard
+  trailscan diff [flags] OLD NEW     what changed from one JSON report to another
   trailscan version                  print the version
 
-Run 'trailscan scan --help' for the flags, examples and exit codes.
+Run 'trailscan scan --help' (or merge, diff) for the flags, examples and
+exit codes.
 `
 
 // run is main without the process: the CLI tests call it directly.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runAt(ctx, time.Now, args, stdout, stderr)
+}
+
+// runAt is run on the clock now, which relative times (--since 7d) and
+// the time a result says it was made come from: tests stop it.
+func runAt(ctx context.Context, now func() time.Time, args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -85,11 +96,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	quiet := false
 	switch args[0] {
 	case "scan":
-		c := &scanCmd{stdout: stdout, stderr: stderr}
+		c := &scanCmd{stdout: stdout, stderr: stderr, now: now}
 		err = c.Run(ctx, args[1:])
 		quiet = c.quiet
 	case "merge":
-		c := &mergeCmd{stdout: stdout, stderr: stderr}
+		c := &mergeCmd{stdout: stdout, stderr: stderr, now: now}
+		err = c.Run(ctx, args[1:])
+		quiet = c.quiet
+	case "diff":
+		c := &diffCmd{stdout: stdout, stderr: stderr}
 		err = c.Run(ctx, args[1:])
 		quiet = c.quiet
 	case "version", "--version", "-v":
@@ -203,6 +218,20 @@ func join(errs ...error) error {
 }
 
 var errHelp = errors.New("help requested")
+
+// parseFlags parses a command's args with fs; --help prints usage, a
+// format with a %s for the flags, to stdout, and returns errHelp.
+func parseFlags(fs *pflag.FlagSet, usage string, stdout io.Writer, args []string) error {
+	fs.Usage = func() { fmt.Fprintf(stdout, usage, fs.FlagUsages()) }
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if err == pflag.ErrHelp { // pflag has printed the usage
+			return errHelp
+		}
+		return usageError{err, "run 'trailscan " + fs.Name() + " --help' for the flags"}
+	}
+	return nil
+}
 
 // usageError is a command line that cannot be run; hint says what to do.
 type usageError struct {

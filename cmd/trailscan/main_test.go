@@ -27,7 +27,7 @@ func TestMain(m *testing.M) {
 		runChild()
 	}
 	testscript.Main(m, map[string]func(){
-		"trailscan": func() { os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		"trailscan": func() { os.Exit(runAt(context.Background(), testClock, os.Args[1:], os.Stdout, os.Stderr)) },
 	})
 }
 
@@ -206,7 +206,7 @@ func TestS3SchemeAnyCase(t *testing.T) {
 	for _, scheme := range []string{"s3://", "S3://"} {
 		var stdout, stderr bytes.Buffer
 		arg := scheme + bucket + "/archive"
-		code := run(context.Background(), []string{"scan", "-q", "-f", "json", "--endpoint-url", endpoint, "--path-style", arg}, &stdout, &stderr)
+		code := runAt(context.Background(), testClock, []string{"scan", "-q", "-f", "json", "--endpoint-url", endpoint, "--path-style", arg}, &stdout, &stderr)
 		if code != exitPartial || !bytes.Contains(stdout.Bytes(), []byte(`"s3://`+bucket+"/archive/")) {
 			t.Fatalf("trailscan scan %s: exit %d, stderr %q, output:\n%.500s", arg, code, stderr.String(), stdout.String())
 		}

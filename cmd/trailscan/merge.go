@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -50,6 +51,7 @@ Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
 
 type mergeCmd struct {
 	stdout, stderr io.Writer
+	now            func() time.Time // when the merged result says it was made
 
 	reportFlags
 	incomplete bool
@@ -67,13 +69,8 @@ func (c *mergeCmd) flags() *pflag.FlagSet {
 
 func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	fs := c.flags()
-	fs.Usage = func() { fmt.Fprintf(c.stdout, mergeUsage, fs.FlagUsages()) }
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp { // pflag has printed fs.Usage
-			return errHelp
-		}
-		return usageError{err, "run 'trailscan merge --help' for the flags"}
+	if err := parseFlags(fs, mergeUsage, c.stdout, args); err != nil {
+		return err
 	}
 	if err := c.check(); err != nil {
 		return err
@@ -106,7 +103,8 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := m.Result(c.grouping)
+	asked := summarize.Query{Sources: m.Origin.Sources, Scope: m.Origin.Scope, Version: versionString(), GeneratedAt: c.now().Truncate(time.Second)}
+	res := m.Result(c.grouping, summarize.WithQuery(asked))
 	// With shards missing, what they hold is not known.
 	if len(m.Origin.Missing()) == 0 {
 		if err := emptyResult(res, m.Origin.Sources, m.Origin.Scope); err != nil {

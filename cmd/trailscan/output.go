@@ -135,10 +135,16 @@ func outcome(res summarize.Result, failOn, why []string) error {
 	if len(why) > 0 {
 		errs = append(errs, exitError{code: exitPartial, err: fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))})
 	}
-	if found := res.Alerts(failOn); len(found) > 0 {
-		errs = append(errs, exitError{code: exitAlert, err: fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))})
+	return join(append(errs, alerted(res.Alerts(failOn)))...)
+}
+
+// alerted is the exit of a run whose --fail-on found what it names: nil
+// when found is empty.
+func alerted(found []string) error {
+	if len(found) == 0 {
+		return nil
 	}
-	return join(errs...)
+	return exitError{code: exitAlert, err: fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))}
 }
 
 // reportFlags choose what scan and merge write, and when they alert.
@@ -173,7 +179,18 @@ func (f *reportFlags) check() error {
 }
 
 // checkOutput tells whether --output can be written, before the work.
-func (f *reportFlags) checkOutput() error { return checkWritable("-o", f.output) }
+func (f *reportFlags) checkOutput() error { return checkOutput(f.output) }
+
+// checkOutput refuses an --output that is a format's name, as the AWS
+// CLI's --output json is, rather than write a file of that name; then
+// tells whether it can be written, before the work.
+func checkOutput(path string) error {
+	if slices.Contains(report.Formats, path) {
+		return usageError{fmt.Errorf("-o %s names a format, not a file: -o/--output is where the result goes", path),
+			fmt.Sprintf("choose the format with -f %s (add -o FILE to write it to a file); for a file named %s, write -o ./%s", path, path, path)}
+	}
+	return checkWritable("-o", path)
+}
 
 // write writes res in --format to --output (or stdout).
 func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {

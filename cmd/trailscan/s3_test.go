@@ -65,7 +65,7 @@ func TestS3SameAsLocal(t *testing.T) {
 			scan := func(args ...string) (int, []byte) {
 				var stdout, stderr bytes.Buffer
 				args = append(append([]string{"scan", "-q", "-f", "json"}, c.flags...), args...)
-				code := run(context.Background(), args, &stdout, &stderr)
+				code := runAt(context.Background(), testClock, args, &stdout, &stderr)
 				if code != exitOK && code != exitPartial {
 					t.Fatalf("trailscan %s: exit %d: %s", strings.Join(args, " "), code, stderr.String())
 				}
@@ -80,8 +80,8 @@ func TestS3SameAsLocal(t *testing.T) {
 			if lerr != nil || serr != nil || len(le) == 0 || !bytes.Equal(le, se) {
 				t.Errorf("--events from S3 (%d bytes, %v) differs from local (%d bytes, %v)", len(se), serr, len(le), lerr)
 			}
-			// The same files, named where each scan found them.
-			remote = bytes.ReplaceAll(remote, []byte(s3URL+"/"), []byte(filepath.ToSlash(dir)+"/"))
+			// The same files and source, named where each scan found them.
+			remote = bytes.ReplaceAll(remote, []byte(s3URL), []byte(filepath.ToSlash(dir)))
 			if s3Code != localCode || !bytes.Equal(remote, local) {
 				t.Errorf("S3 scan (exit %d):\n%s\nlocal scan (exit %d):\n%s", s3Code, remote, localCode, local)
 			}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -30,12 +33,15 @@ AWSServiceRoleForSupport, by service and action, from CloudTrail logs.
 
 SOURCE is a directory of downloaded logs (walked recursively; the layout
 AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/ under any prefix),
-a single .json.gz or .json log file, or s3://BUCKET[/PREFIX].
+a single .json.gz or .json log file, s3://BUCKET[/PREFIX], or - for one
+log read from standard input (gzip or not; not with --state or --events).
 Digest and Insight files are never counted.
 
 Examples:
   trailscan scan ./cloudtrail-logs
   trailscan scan --since 2026-10-01 --until 2026-10-08 -f json -o week.json ./logs
+  trailscan scan --since 7d ./logs
+  aws s3 cp s3://bucket/AWSLogs/.../file.json.gz - | trailscan scan -
   trailscan scan --account 111122223333 --region eu-west-1 s3://org-trail-bucket/prefix
   trailscan scan --by session --events support-events.ndjson ./logs
   trailscan scan -f html -o support.html ./logs
@@ -65,11 +71,16 @@ of its files exits 1, to be run again.
 A --state file made for other sources or another scope (--since, --until,
 --account, --region), or that is not a regular file, is refused with exit
 2; one of a newer format, one edited or damaged (its checksum does not
-match), or one another run holds, with exit 1.
+match), or one another run holds, with exit 1. A time relative to now
+(--since 7d) moves with each run, and is refused with --state and with
+--shard (exit 2).
 `
 
 type scanCmd struct {
 	stdout, stderr io.Writer
+	// now is the clock: --since 7d counts back from it, and the result
+	// says it was made at it.
+	now func() time.Time
 
 	reportFlags
 	since, until     string
@@ -85,8 +96,8 @@ type scanCmd struct {
 func (c *scanCmd) flags() *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	fs.SortFlags = false
-	fs.StringVar(&c.since, "since", "", "count events at or after this time (RFC 3339 or YYYY-MM-DD, UTC)")
-	fs.StringVar(&c.until, "until", "", "count events before this time (RFC 3339 or YYYY-MM-DD, UTC)")
+	fs.StringVar(&c.since, "since", "", "count events at or after this time: RFC 3339, YYYY-MM-DD (UTC), or a duration\nbefore now (90m, 24h, 7d)")
+	fs.StringVar(&c.until, "until", "", "count events before this time, written as for --since")
 	fs.StringSliceVar(&c.accounts, "account", nil, "only this account ID (repeatable)")
 	fs.StringSliceVar(&c.region, "region", nil, "only events in this AWS region (repeatable)")
 	c.register(fs, "the scan finds")
@@ -105,20 +116,20 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 
 func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	fs := c.flags()
-	fs.Usage = func() { fmt.Fprintf(c.stdout, scanUsage, fs.FlagUsages()) }
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp { // pflag has already called fs.Usage
-			return errHelp
-		}
-		return usageError{err, "run 'trailscan scan --help' for the flags"}
+	if err := parseFlags(fs, scanUsage, c.stdout, args); err != nil {
+		return err
 	}
-	cfg, err := c.config()
+	// One reading of the clock: relative times and the query's time agree.
+	now := c.now().UTC().Truncate(time.Second)
+	cfg, err := c.config(now)
 	if err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
 		return usageError{fmt.Errorf("no SOURCE given"), "name a directory of logs, a log file, or s3://bucket/prefix"}
+	}
+	if err := c.checkStdin(fs.Args()); err != nil {
+		return err
 	}
 	// An output that cannot be written is found now, not after the scan.
 	if err := join(c.checkOutput(), checkWritable("--events", c.events), checkState(c.statePath)); err != nil {
@@ -138,7 +149,8 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping)...)
+	asked := summarize.WithQuery(summarize.Query{Sources: sourceNames(srcs), Scope: cfg.Scope, Version: versionString(), GeneratedAt: now})
+	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping, asked)...)
 	// A shard's share may be empty: the merge judges the whole.
 	if c.shard.spec == nil {
 		if err := nothingToScan(ctx, res, srcs, cfg.Scope); err != nil {
@@ -220,13 +232,15 @@ func checkState(path string) error {
 	return checkWritable("--state", path)
 }
 
-func (c *scanCmd) config() (scan.Config, error) {
+// config is the scan the flags ask for, with relative times counted back
+// from now.
+func (c *scanCmd) config(now time.Time) (scan.Config, error) {
 	var cfg scan.Config
 	var err error
-	if cfg.Scope.Since, err = parseTime("--since", c.since); err != nil {
+	if cfg.Scope.Since, err = parseTime("--since", c.since, now); err != nil {
 		return cfg, err
 	}
-	if cfg.Scope.Until, err = parseTime("--until", c.until); err != nil {
+	if cfg.Scope.Until, err = parseTime("--until", c.until, now); err != nil {
 		return cfg, err
 	}
 	if !cfg.Scope.Since.IsZero() && !cfg.Scope.Until.IsZero() && !cfg.Scope.Since.Before(cfg.Scope.Until) {
@@ -241,6 +255,11 @@ func (c *scanCmd) config() (scan.Config, error) {
 	if c.statePath != "" && c.shard.arg != "" {
 		return cfg, usageError{fmt.Errorf("--state and --shard cannot be combined"), "keep one state file per whole scan"}
 	}
+	for _, f := range []struct{ flag, value string }{{"--since", c.since}, {"--until", c.until}} {
+		if _, ok := ago(f.value); ok && (c.statePath != "" || c.shard.arg != "") {
+			return cfg, windowMoves(f.flag, f.value, c.statePath != "")
+		}
+	}
 	if c.events == "-" && (c.output == "" || c.output == "-") {
 		return cfg, usageError{fmt.Errorf("--events - and the report would both go to standard output"), "write the report elsewhere with -o FILE"}
 	}
@@ -249,6 +268,29 @@ func (c *scanCmd) config() (scan.Config, error) {
 	}
 	cfg.Jobs, cfg.Scope.Accounts, cfg.Scope.Regions = c.jobs, c.accounts, c.region
 	return cfg, c.applyShard(&cfg)
+}
+
+// checkStdin refuses what cannot go with SOURCE -: standard input is read
+// once, as it comes, and has no name or version of its own.
+func (c *scanCmd) checkStdin(args []string) error {
+	if !slices.Contains(args, source.Stdin) {
+		return nil
+	}
+	switch {
+	case c.statePath != "":
+		return usageError{errors.New("--state cannot be combined with SOURCE - (standard input)"),
+			"a state remembers which objects it read by name and version, and a stream has neither: save the logs to files and scan their directory"}
+	case c.events != "":
+		// Evidence copies each record out of its log after the scan, and
+		// a stream is gone by then; keeping a copy of it all on disk, for
+		// the few records evidence wants, is the user's call to make.
+		return usageError{errors.New("--events cannot be combined with SOURCE - (standard input)"),
+			"--events reads each matched record again once the scan is done, and standard input can be read only once: save the log to a file and name that"}
+	case isTerminal(os.Stdin):
+		return usageError{errors.New("SOURCE - reads standard input, which is a terminal"),
+			"pipe a log into it: aws s3 cp s3://bucket/key.json.gz - | trailscan scan -"}
+	}
+	return nil
 }
 
 // checkScope refuses account IDs and region names that cannot name
@@ -268,8 +310,21 @@ func checkScope(accounts, regions []string) error {
 	return nil
 }
 
-// parseTime reads RFC 3339 or a date, which means its midnight UTC.
-func parseTime(flag, s string) (time.Time, error) {
+// windowMoves refuses a time relative to now with --state, or with
+// --shard: a state is kept for one window, and the shards of one scan
+// must scan one window, but such a window moves from run to run.
+func windowMoves(flag, value string, state bool) error {
+	if state {
+		return usageError{fmt.Errorf("%s %s moves with each run, and a --state file is kept for one window", flag, value),
+			"with --state, give a fixed time (" + flag + " 2026-10-01), or none: each run reads only what is new anyway"}
+	}
+	return usageError{fmt.Errorf("%s %s moves with each run, and the shards of a scan must all scan one window", flag, value),
+		"give every shard the same fixed time (" + flag + " 2026-10-01), or merge would refuse their parts"}
+}
+
+// parseTime reads RFC 3339; a date, which means its midnight UTC; or a
+// duration before now (see ago).
+func parseTime(flag, s string, now time.Time) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
@@ -279,7 +334,27 @@ func parseTime(flag, s string) (time.Time, error) {
 	if t, err := time.Parse(time.DateOnly, s); err == nil {
 		return t, nil
 	}
-	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01 or 2026-10-01T12:00:00Z"}
+	if d, ok := ago(s); ok {
+		return now.Add(-d).UTC(), nil
+	}
+	return time.Time{}, usageError{fmt.Errorf("%s %q is not a time", flag, s), "write 2026-10-01, 2026-10-01T12:00:00Z, or a duration before now: 90m, 24h, 7d"}
+}
+
+// maxDays keeps a number of days inside what a time.Duration holds.
+const maxDays = math.MaxInt64 / int64(24*time.Hour)
+
+// ago reads a duration that is not negative: Go's (90m, 24h, 1h30m), or a
+// whole number of days (7d), which Go's cannot write.
+func ago(s string) (time.Duration, bool) {
+	if n, ok := strings.CutSuffix(s, "d"); ok {
+		days, err := strconv.ParseInt(n, 10, 64)
+		if err != nil || days < 0 || days > maxDays {
+			return 0, false
+		}
+		return time.Duration(days) * 24 * time.Hour, true
+	}
+	d, err := time.ParseDuration(s)
+	return d, err == nil && d >= 0
 }
 
 func isS3(arg string) bool { return source.IsS3(arg) }
@@ -315,6 +390,15 @@ func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, 
 		srcs = append(srcs, s)
 	}
 	return srcs, nil
+}
+
+// sourceNames names srcs as the user did.
+func sourceNames(srcs []source.Source) []string {
+	names := make([]string, len(srcs))
+	for i, s := range srcs {
+		names[i] = s.String()
+	}
+	return names
 }
 
 // progress shows a status line on a terminal until stop is called.

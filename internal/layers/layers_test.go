@@ -27,7 +27,8 @@ var allowed = map[string][]string{
 	"pkg/shard":             {"pkg/source", "pkg/trail"},
 	"pkg/scan":              {"pkg/filter", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
-	"pkg/report":            {"pkg/summarize"},
+	"pkg/diff":              {"pkg/summarize"},
+	"pkg/report":            {"pkg/diff", "pkg/summarize"},
 	"pkg/state":             {"pkg/atomicfile", "pkg/scan", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/merge":             {"pkg/shard", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"internal/reference":    {"pkg/parse"},
@@ -37,7 +38,7 @@ var allowed = map[string][]string{
 	"internal/s3fault":      {},
 	"internal/toxiproxy":    {},
 	"cmd/trailgen":          {"internal/gen"},
-	"cmd/trailscan": {"pkg/atomicfile", "pkg/evidence", "pkg/merge", "pkg/report", "pkg/scan",
+	"cmd/trailscan": {"pkg/atomicfile", "pkg/diff", "pkg/evidence", "pkg/merge", "pkg/report", "pkg/scan",
 		"pkg/shard", "pkg/source", "pkg/state", "pkg/summarize", "pkg/trail"},
 }
 

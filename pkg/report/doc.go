@@ -8,6 +8,7 @@
 // HTML page escapes by context (html/template) under a Content-Security-
 // Policy that lets only its own script run.
 //
-// report builds only on summarize, and must never import source, scan,
-// state or cmd: it writes a Result, whatever produced it.
+// report builds only on summarize and diff, and must never import source,
+// scan, state or cmd: it writes a Result, or a comparison of two,
+// whatever produced them.
 package report

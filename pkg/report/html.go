@@ -162,12 +162,12 @@ func chartOf(days []summarize.Day) chart {
 // html/template stops markup; Clean also makes visible what a browser
 // would silently obey, such as a bidirectional override that reorders a
 // cell so that it reads as something else.
-func cleaned(r summarize.Result) (summarize.Result, error) {
+func cleaned[T any](r T) (T, error) {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return r, err
 	}
-	var c summarize.Result
+	var c T
 	if err := json.Unmarshal(b, &c); err != nil {
 		return r, err
 	}

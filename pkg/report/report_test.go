@@ -64,11 +64,11 @@ func TestGolden(t *testing.T) {
 		file, format string
 		r            summarize.Result
 	}{
-		{"fixture.table", "table", sum.Result()},
-		{"fixture.json", "json", sum.Result()},
-		{"fixture.csv", "csv", sum.Result()},
-		{"fixture-by-session.table", "table", sum.Result(bySession)},
-		{"fixture-by-session.csv", "csv", sum.Result(bySession)},
+		{"fixture.table", "table", sum.Result(goldenQuery)},
+		{"fixture.json", "json", sum.Result(goldenQuery)},
+		{"fixture.csv", "csv", sum.Result(goldenQuery)},
+		{"fixture-by-session.table", "table", sum.Result(bySession, goldenQuery)},
+		{"fixture-by-session.csv", "csv", sum.Result(bySession, goldenQuery)},
 	}
 	for _, tt := range tests {
 		var b bytes.Buffer

@@ -1,16 +1,17 @@
 // Package source finds CloudTrail log objects and streams their bytes: it
 // lists and opens, and knows nothing of what the logs hold.
 //
-// A Location is a local directory (or file) or an S3 bucket and prefix (or
-// object); New chooses one from the argument a user typed. It is one type
-// over a small driver per kind of storage, and does for every driver what
-// does not depend on the storage: listing the one object a user named,
-// keeping only log names, naming the location or object in errors. Drivers
-// list only what can hold the events a trail.Scope asks for, using the key
-// layout CloudTrail writes, AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/
-// YYYY/MM/DD/, and never list digests or Insights events, which are not
-// API activity. Package sourcetest is the conformance suite every driver
-// runs.
+// A Location is a local directory (or file), an S3 bucket and prefix (or
+// object), or standard input ("-": one log, read once); New chooses one
+// from the argument a user typed. It is one type over a small driver per
+// kind of storage, and does for every driver what does not depend on the
+// storage: listing the one object a user named, keeping only log names,
+// naming the location or object in errors. Drivers list only what can hold
+// the events a trail.Scope asks for, using the key layout CloudTrail
+// writes, AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/, and
+// never list digests or Insights events, which are not API activity.
+// Package sourcetest is the conformance suite every driver of stored
+// objects runs; a stream, one object read once, has its own test.
 //
 // Of trailscan's packages it imports only pkg/trail, and must never import
 // another (pkg/parse, pkg/filter, pkg/summarize above all): the listing

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -78,8 +79,12 @@ type driver interface {
 	open(ctx context.Context, o Object) (io.ReadCloser, error)
 }
 
-// New returns the source for arg: s3://bucket[/prefix], or a local path.
+// New returns the source for arg: s3://bucket[/prefix], Stdin, or a
+// local path.
 func New(ctx context.Context, arg string, opts Options) (*Location, error) {
+	if arg == Stdin {
+		return NewStdin(os.Stdin), nil
+	}
 	if IsS3(arg) {
 		return NewS3(ctx, arg[len(s3Scheme):], opts)
 	}

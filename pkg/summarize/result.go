@@ -11,6 +11,8 @@ import (
 // Result is a summary as reported. Its JSON form is a contract that other
 // tools read: names only ever get added.
 type Result struct {
+	// Query says what was asked, when given (see WithQuery).
+	Query         *Query      `json:"query,omitempty"`
 	EventsScanned int64       `json:"events_scanned"`
 	EventsMatched int         `json:"events_matched"`
 	FilesScanned  int         `json:"files_scanned"`
@@ -68,6 +70,7 @@ type Option func(*options)
 type options struct {
 	by     string
 	origin *Origin
+	query  *Query
 	calls  bool
 }
 
@@ -127,6 +130,7 @@ func (s *Summary) Result(opts ...Option) Result {
 		Writes:                t.writes,
 		Failures:              t.failures,
 		Scan:                  o.origin,
+		Query:                 o.query,
 		Calls:                 sn.Calls,
 	}
 	r.FirstSeen, r.LastSeen = t.span.strings()

@@ -1,0 +1,235 @@
+package report
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/trailscan/trailscan/pkg/diff"
+	"github.com/trailscan/trailscan/pkg/summarize"
+)
+
+// DiffFormats are the names WriteDiff accepts: a comparison has no CSV,
+// its sections having no columns in common.
+var DiffFormats = []string{"table", "json", "html"}
+
+// WriteDiff writes d in the named format.
+func WriteDiff(w io.Writer, format string, d diff.Diff) error {
+	switch format {
+	case "table":
+		return DiffTable(w, d)
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	case "html":
+		return DiffHTML(w, d)
+	}
+	return fmt.Errorf("unknown format %q for a comparison (want one of %s)", format, strings.Join(DiffFormats, ", "))
+}
+
+// diffRows is how many rows of each section the table shows; JSON and
+// HTML show them all.
+const diffRows = 20
+
+// DiffTable writes d for a person: the two reports, what is new, what is
+// gone, what changed most, and the new sessions.
+func DiffTable(w io.Writer, d diff.Diff) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
+	for _, s := range []struct {
+		label string
+		side  diff.Side
+	}{{"Old", d.Old}, {"New", d.New}} {
+		p("%s:\t%s: %s\n", s.label, Clean(s.side.File), sideSummary(s.side))
+		if q := s.side.Query; q != nil {
+			p("\tquery: %s\n", Clean(q.String()))
+		}
+		if why := s.side.Partial(); why != "" {
+			p("\tPARTIAL: %s\n", why)
+		}
+	}
+	p("Actions:\t%d new (%d in new services), %d gone, %d changed\n", len(d.NewActions), newServiceActions(d), len(d.GoneActions), len(d.Changed))
+	if n := len(d.NewSessions); n > 0 {
+		p("Sessions:\t%d new, in accounts %s\n", n, list(sessionAccounts(d.NewSessions)))
+	} else {
+		p("Sessions:\tnone new\n")
+	}
+	p("New accounts:\t%s\n", list(d.NewAccounts))
+	more := func(n int) {
+		if n > diffRows {
+			p("  ... %d more (see -f json, -f html)\n", n-diffRows)
+		}
+	}
+	section := func(title string, services []diff.Service) {
+		if len(services) == 0 {
+			return
+		}
+		p("\n%s\tCALLS\tERRORS\n", title)
+		for _, s := range services[:min(len(services), diffRows)] {
+			p("  %s\t%d\t%d\n", Clean(s.Service), s.Count, s.Errors)
+		}
+		more(len(services))
+	}
+	actions := func(title string, actions []diff.Action) {
+		if len(actions) == 0 {
+			return
+		}
+		p("\n%s\tCALLS\tERRORS\n", title)
+		for _, a := range actions[:min(len(actions), diffRows)] {
+			p("  %s:%s\t%d\t%d\n", Clean(summarize.ShortService(a.Service)), Clean(a.Action), a.Count, a.Errors)
+		}
+		more(len(actions))
+	}
+	section("NEW SERVICES", d.NewServices)
+	actions("NEW ACTIONS", d.NewActions)
+	section("GONE SERVICES", d.GoneServices)
+	actions("GONE ACTIONS", d.GoneActions)
+	if len(d.Changed) > 0 {
+		p("\nCHANGED MOST\tCALLS\tERRORS\n")
+		for _, c := range d.Changed[:min(len(d.Changed), diffRows)] {
+			p("  %s:%s\t%s\t%s\n", Clean(summarize.ShortService(c.Service)), Clean(c.Action), change(c.OldCount, c.NewCount), change(c.OldErrors, c.NewErrors))
+		}
+		more(len(d.Changed))
+	}
+	if len(d.NewSessions) > 0 {
+		p("\nNEW SESSIONS\tSTART\tCALLS\tFAILED\tWRITE\n")
+		for _, s := range d.NewSessions[:min(len(d.NewSessions), diffRows)] {
+			p("  %s/%s\t%s\t%d\t%d\t%s\n", Clean(s.Account), Clean(s.Session), s.Start, s.Calls, s.Failures, yesNo(s.AnyWrite))
+		}
+		more(len(d.NewSessions))
+	}
+	return tw.Flush()
+}
+
+// sideSummary says what one report compared holds, on one line.
+func sideSummary(s diff.Side) string {
+	span := "no Support calls"
+	if s.FirstSeen != "" {
+		span = s.FirstSeen + " to " + s.LastSeen
+	}
+	return fmt.Sprintf("%s, %d Support calls, %d writes, %d failed calls", span, s.EventsMatched, s.Writes, s.Failures)
+}
+
+// newServiceActions counts the new actions of services that are new.
+func newServiceActions(d diff.Diff) int {
+	n := 0
+	for _, a := range d.NewActions {
+		if slices.ContainsFunc(d.NewServices, func(s diff.Service) bool { return s.Service == a.Service }) {
+			n++
+		}
+	}
+	return n
+}
+
+// sessionAccounts lists the accounts of sessions, sorted, once each.
+func sessionAccounts(sessions []summarize.Session) []string {
+	var out []string
+	for _, s := range sessions {
+		out = append(out, s.Account)
+	}
+	return slices.Compact(slices.Sorted(slices.Values(out)))
+}
+
+// change writes a count before and after, and by how much it moved.
+func change(before, after int) string {
+	if before == after {
+		return fmt.Sprint(after)
+	}
+	return fmt.Sprintf("%d → %d (%+d)", before, after, after-before)
+}
+
+var diffTemplate = template.Must(template.New("diff").Funcs(template.FuncMap{
+	"short":    summarize.ShortService,
+	"change":   change,
+	"accounts": sessionAccounts,
+	"summary":  sideSummary,
+	"yesno":    yesNo,
+}).Parse(diffSource))
+
+// DiffHTML writes d as one self-contained page, escaped as the report's
+// is (see HTML), with no script at all.
+func DiffHTML(w io.Writer, d diff.Diff) error {
+	c, err := cleaned(d)
+	if err == nil {
+		err = diffTemplate.Execute(w, c)
+	}
+	if err != nil {
+		return fmt.Errorf("write html comparison: %w", err)
+	}
+	return nil
+}
+
+const diffSource = `{{define "side"}}<span class="code">{{.File}}</span>: {{summary .}}{{with .Query}}<br>query: {{.String}}{{end}}{{with .Partial}}<br><span class="partial">partial: {{.}}</span>{{end}}{{end}}
+{{- define "services"}}{{if .}}<table class="services"><thead><tr><th>Service</th><th class="n">Calls</th><th class="n">Errors</th></tr></thead><tbody>
+{{range .}}<tr><td class="code">{{.Service}}</td><td class="n">{{.Count}}</td><td class="n">{{.Errors}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="none">None.</p>{{end}}{{end}}
+{{- define "actions"}}{{if .}}<table class="actions"><thead><tr><th>Action</th><th class="n">Calls</th><th class="n">Errors</th></tr></thead><tbody>
+{{range .}}<tr><td class="code">{{short .Service}}:{{.Action}}</td><td class="n">{{.Count}}</td><td class="n">{{.Errors}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="none">None.</p>{{end}}{{end}}
+{{- /* the page */ -}}
+<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>trailscan: what AWS Support did differently</title>
+<style>
+body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em auto; max-width: 1200px; padding: 0 1em; color: #222; }
+h1 { font-size: 1.5em; margin-bottom: .2em; }
+h2 { font-size: 1.15em; margin-top: 1.8em; border-bottom: 1px solid #ccc; padding-bottom: .2em; }
+table { border-collapse: collapse; width: 100%; margin-top: .5em; }
+th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #eee; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #f4f4f4; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
+.totals { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
+.totals dt { font-weight: 600; }
+.totals dd { margin: 0; overflow-wrap: anywhere; }
+.partial { color: #b00; font-weight: 600; }
+.none { color: #777; }
+</style>
+</head>
+<body>
+<h1>What AWS Support did differently</h1>
+<p>Two trailscan reports compared: what is new in the newer, what is gone from it, and what changed most.</p>
+
+<h2 id="reports">Reports</h2>
+<dl class="totals">
+<dt>Old</dt><dd id="old">{{template "side" .Old}}</dd>
+<dt>New</dt><dd id="new">{{template "side" .New}}</dd>
+<dt>Actions</dt><dd>{{len .NewActions}} new, {{len .GoneActions}} gone, {{len .Changed}} changed</dd>
+<dt>Sessions</dt><dd id="session-accounts">{{with .NewSessions}}{{len .}} new, in accounts {{range $i, $a := accounts .}}{{if $i}}, {{end}}{{$a}}{{end}}{{else}}none new{{end}}</dd>
+<dt>New accounts</dt><dd id="new-accounts">{{range $i, $a := .NewAccounts}}{{if $i}}, {{end}}{{$a}}{{else}}-{{end}}</dd>
+</dl>
+
+<h2 id="new-services-h">New services</h2>
+{{template "services" .NewServices}}
+<h2 id="new-actions-h">New actions</h2>
+{{template "actions" .NewActions}}
+<h2 id="gone-services-h">Gone services</h2>
+{{template "services" .GoneServices}}
+<h2 id="gone-actions-h">Gone actions</h2>
+{{template "actions" .GoneActions}}
+
+<h2 id="changed-h">Changed most</h2>
+{{if .Changed}}
+<table id="changed"><thead><tr><th>Action</th><th class="n">Calls</th><th class="n">Errors</th></tr></thead><tbody>
+{{range .Changed}}<tr><td class="code">{{short .Service}}:{{.Action}}</td><td class="n">{{change .OldCount .NewCount}}</td><td class="n">{{change .OldErrors .NewErrors}}</td></tr>
+{{end}}</tbody></table>
+{{else}}<p class="none">None.</p>{{end}}
+
+<h2 id="new-sessions-h">New sessions</h2>
+{{if .NewSessions}}
+<table id="new-sessions"><thead><tr><th>Account</th><th>Session</th><th>Start</th><th>End</th><th class="n">Calls</th><th class="n">Failed</th><th>Any write</th></tr></thead><tbody>
+{{range .NewSessions}}<tr><td>{{.Account}}</td><td class="code">{{.Session}}</td><td>{{.Start}}</td><td>{{.End}}</td><td class="n">{{.Calls}}</td><td class="n">{{.Failures}}</td><td>{{yesno .AnyWrite}}</td></tr>
+{{end}}</tbody></table>
+{{else}}<p class="none">None.</p>{{end}}
+</body>
+</html>
+`

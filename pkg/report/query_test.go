@@ -1,0 +1,62 @@
+package report
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
+)
+
+// goldenQuery is what the golden results say was asked.
+var goldenQuery = summarize.WithQuery(summarize.Query{
+	Sources:     []string{"testdata/golden/fixture"},
+	Version:     "(devel)",
+	GeneratedAt: time.Date(2026, 10, 4, 0, 0, 0, 0, time.UTC),
+})
+
+// TestQueryShown: the table and the page say what was asked on one line,
+// in their header, escaped as any logged string is; JSON has it whole.
+func TestQueryShown(t *testing.T) {
+	q := summarize.Query{
+		Sources: []string{"logs\x1b[2J", "<b>s3://b</b>"}, Version: "v1.2.3",
+		Scope:       trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Accounts: []string{"111122223333"}},
+		GeneratedAt: time.Date(2026, 10, 9, 12, 0, 0, 0, time.UTC),
+	}
+	r := fixture(t).Result(summarize.WithQuery(q))
+	for _, c := range []struct {
+		format string
+		want   string
+	}{
+		{"table", " <b>s3://b</b>, logs\\x1b[2J; since 2026-10-01T00:00:00Z accounts 111122223333; trailscan v1.2.3, 2026-10-09T12:00:00Z\n"},
+		{"html", `<dt>Query</dt><dd id="query">&lt;b&gt;s3://b&lt;/b&gt;, logs\x1b[2J; since 2026-10-01T00:00:00Z accounts 111122223333; trailscan v1.2.3, 2026-10-09T12:00:00Z</dd>`},
+		{"json", `"query": {
+    "sources": [
+      "\u003cb\u003es3://b\u003c/b\u003e",
+      "logs\u001b[2J"
+    ],
+    "trailscan_version": "v1.2.3",
+    "generated_at": "2026-10-09T12:00:00Z",
+    "since": "2026-10-01T00:00:00Z",
+    "accounts": [
+      "111122223333"
+    ]
+  },`},
+	} {
+		var b bytes.Buffer
+		if err := Write(&b, c.format, r); err != nil {
+			t.Fatal(err)
+		}
+		if c.format == "table" && !strings.HasPrefix(b.String(), "Query: ") {
+			t.Errorf("table: the query is not its first line:\n%.300s", b.String())
+		}
+		if !strings.Contains(b.String(), c.want) {
+			t.Errorf("%s: no\n%s\nin\n%.1500s", c.format, c.want, b.String())
+		}
+		if c.format != "json" && strings.ContainsRune(b.String(), 0x1b) {
+			t.Errorf("%s: a raw escape character", c.format)
+		}
+	}
+}
