@@ -213,7 +213,8 @@ func checkFailed(t *testing.T, bucket string, res summarize.Result, want []failu
 // for all but the objects and folders named as failed.
 func TestS3Faults(t *testing.T) {
 	a := newFaultArchive(t)
-	prefix2 := "AWSLogs/" + acct2 + "/"
+	// An account's folder is never listed, only its CloudTrail/ folder.
+	prefix2 := "AWSLogs/" + acct2 + "/CloudTrail/"
 	region1 := "AWSLogs/" + acct1 + "/CloudTrail/eu-west-1/"
 	for _, c := range []struct {
 		name     string

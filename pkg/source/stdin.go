@@ -39,7 +39,7 @@ func (s *stream) stat(ctx context.Context, key string) (Object, error) {
 	return Object{Key: key, Path: stdinPath}, nil
 }
 
-func (s *stream) list(ctx context.Context, prefix string, q trail.Scope, fn func(Object) error) error {
+func (s *stream) list(ctx context.Context, prefix string, q trail.Scope, share Share, fn func(Object) error) error {
 	o, _ := s.stat(ctx, Stdin)
 	return fn(o)
 }

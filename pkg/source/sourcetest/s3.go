@@ -166,7 +166,7 @@ type Recorder struct {
 // NewRecorder returns a Recorder of the requests for bucket.
 func NewRecorder(bucket string) *Recorder {
 	inner := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConnsPerHost = 128 // as source.NewS3's client
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = 1024, 1024 // as source.NewS3's client
 	})
 	return &Recorder{Bucket: bucket, inner: inner}
 }
