@@ -5,7 +5,9 @@ import (
 	"context"
 	"io"
 	"runtime"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/trailscan/trailscan/pkg/trail"
 
@@ -24,12 +26,20 @@ type Decoder func(io.Reader, func(*parse.Event) error) (int64, error)
 
 // Config is what a scan reads and keeps.
 type Config struct {
-	Jobs   int         // objects read at once; 0: one per CPU
+	// Jobs is the most objects read at once: asked for, waiting to be
+	// decoded, or being decoded; and no more are decoded at once than
+	// there are CPUs. 0: as many as keep every CPU decoding, chosen as the
+	// scan goes (see Run), up to MaxInFlight.
+	Jobs   int
 	Scope  trail.Scope // events outside it are not counted
 	Decode Decoder     // nil: parse.Records' reading, by a parse.Reader per worker
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
 	Select func(source.Object) bool
+	// Share, when set, is the day folders of a shard's share: a source
+	// that can (a source.ShareLister) lists only those. Select still
+	// chooses among what is listed.
+	Share source.Share
 	// Done, when set, is called after each object is read or has failed,
 	// from one goroutine at a time.
 	Done func(o source.Object, err error)
@@ -75,30 +85,54 @@ func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
 type job struct {
 	src source.Source
 	obj source.Object
+	rc  io.ReadCloser // obj opened, or why not
+	err error
 }
 
 // Run scans every object of srcs that may hold events in cfg.Scope. A file
 // that cannot be read is recorded in the summary and the scan goes on; the
 // error is for a source that cannot be listed, or a cancelled ctx.
+//
+// Objects are asked for ahead of the decoders, one per CPU (or
+// cfg.Jobs, if fewer), so that a source whose answers take long to start,
+// as S3's do, keeps them busy all the same: see pacer for how many are in
+// flight.
 func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summary, error) {
-	jobs := cfg.Jobs
-	if jobs <= 0 {
-		jobs = runtime.NumCPU()
+	decoders, most := runtime.NumCPU(), MaxInFlight
+	if cfg.Jobs > 0 {
+		decoders, most = min(decoders, cfg.Jobs), cfg.Jobs
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = new(Progress)
 	}
+	p := newPacer(decoders, most, throttles(srcs))
 	parent := ctx
 	g, ctx := errgroup.WithContext(ctx)
-	queue := make(chan job, 4*jobs)
+	queue := make(chan job, 4*decoders)
 	g.Go(func() error {
 		defer close(queue)
 		defer cfg.Progress.ListingDone.Store(true)
 		return list(ctx, srcs, cfg, queue)
 	})
+	// An object is opened, then waits for a decoder. ready is not
+	// buffered: an object opened holds its place in the gate until a
+	// decoder is done with it.
+	ready := make(chan job)
+	g.Go(func() error {
+		var opening sync.WaitGroup
+		defer close(ready)
+		defer opening.Wait()
+		for j := range queue {
+			if err := p.gate.Enter(ctx); err != nil {
+				return err
+			}
+			opening.Go(func() { p.open(ctx, j, ready) })
+		}
+		return nil
+	})
 	var done chan doneMsg
 	if cfg.Done != nil {
-		done = make(chan doneMsg, jobs)
+		done = make(chan doneMsg, decoders)
 		finished := make(chan struct{})
 		go func() {
 			defer close(finished)
@@ -108,16 +142,19 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 		}()
 		defer func() { <-finished }()
 	}
-	workers := make([]*worker, jobs)
+	workers := make([]*worker, decoders)
 	for i := range workers {
 		w := newWorker(cfg, done)
 		workers[i] = w
 		g.Go(func() error {
-			for j := range queue {
+			for j := range ready {
 				if err := ctx.Err(); err != nil {
+					p.drop(j)
 					return err
 				}
+				start := time.Now()
 				w.read(ctx, j)
+				p.decoded(time.Since(start))
 			}
 			return nil
 		})
@@ -141,6 +178,24 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 	return sum, nil
 }
 
+// throttles is how many requests the sources' storage has refused as too
+// many, so far.
+func throttles(srcs []source.Source) func() int64 {
+	var ts []source.Throttler
+	for _, src := range srcs {
+		if t, ok := src.(source.Throttler); ok {
+			ts = append(ts, t)
+		}
+	}
+	return func() int64 {
+		var n int64
+		for _, t := range ts {
+			n += t.Throttles()
+		}
+		return n
+	}
+}
+
 type doneMsg struct {
 	obj source.Object
 	err error
@@ -149,18 +204,24 @@ type doneMsg struct {
 func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- job) error {
 	q := cfg.Scope
 	for _, src := range srcs {
-		err := src.List(ctx, q, func(o source.Object) error {
+		keep := func(o source.Object) error {
 			if cfg.Select != nil && !cfg.Select(o) {
 				return nil
 			}
 			cfg.Progress.Listed.Add(1)
 			select {
-			case queue <- job{src, o}:
+			case queue <- job{src: src, obj: o}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-		})
+		}
+		var err error
+		if sl, ok := src.(source.ShareLister); ok && cfg.Share != nil {
+			err = sl.ListShare(ctx, q, cfg.Share, keep)
+		} else {
+			err = src.List(ctx, q, keep)
+		}
 		if err != nil {
 			return err
 		}
@@ -209,7 +270,7 @@ func (w *worker) read(ctx context.Context, j job) {
 
 func (w *worker) object(ctx context.Context, j job) error {
 	w.inScope = false
-	rc, err := j.src.Open(ctx, j.obj)
+	rc, err := j.rc, j.err
 	if err != nil {
 		return err
 	}
