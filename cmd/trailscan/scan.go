@@ -323,7 +323,11 @@ func (c *scanCmd) progress(ctx context.Context, srcs []source.Source, cfg scan.C
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	go scan.CountAhead(ctx, srcs, cfg)
+	// An incremental run reads only what its state has not: counted
+	// ahead, the whole archive would be a false total.
+	if c.statePath == "" {
+		go scan.CountAhead(ctx, srcs, cfg)
+	}
 	stopLine := showProgress(f, cfg.Progress)
 	return func() { cancel(); stopLine() }
 }
