@@ -9,14 +9,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/atomicfile"
 	"github.com/trailscan/trailscan/pkg/report"
-	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -82,42 +79,6 @@ func checkWritable(flag, path string) error {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// showProgress redraws one status line on w until stop is called, then
-// clears it so that nothing of it stays in the terminal.
-func showProgress(w io.Writer, p *scan.Progress) (stop func()) {
-	start := time.Now()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(w, "\r\033[K")
-				return
-			case <-t.C:
-				fmt.Fprintf(w, "\r\033[K%s", progressLine(p, time.Since(start)))
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
-}
-
-func progressLine(p *scan.Progress, elapsed time.Duration) string {
-	total := "?"
-	if p.ListingDone.Load() {
-		total = fmt.Sprint(p.Listed.Load())
-	} else if n := p.Total.Load(); n > 0 {
-		total = fmt.Sprint(n)
-	}
-	mb := float64(p.Bytes.Load()) / 1e6
-	return fmt.Sprintf("%d/%s files  %.1f MB read  %d Support calls  %.1f MB/s  %s",
-		p.Done.Load(), total, mb, p.Matched.Load(), mb/max(elapsed.Seconds(), 0.001), elapsed.Round(time.Second))
 }
 
 // outcome is the exit of a run that wrote its result (see precedence):

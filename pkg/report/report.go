@@ -79,6 +79,9 @@ func cell(s string) string {
 func Table(w io.Writer, r summarize.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
+	if n := r.NewSinceLastRun; n != nil {
+		p("New since last run:\t%d calls by AWS Support (%d writes, %d failed), %d sessions, %d authorization events\n", n.EventsMatched, n.Writes, n.Failures, len(n.Sessions), len(n.SupportAuthorizations))
+	}
 	if r.Query != nil {
 		p("Query:\t%s\n", Clean(r.Query.String()))
 	}

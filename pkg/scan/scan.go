@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"github.com/trailscan/trailscan/pkg/trail"
@@ -38,37 +39,71 @@ type Config struct {
 }
 
 // Progress counts a scan's work so far; read it with the atomic loads.
+// The zero value is ready.
 type Progress struct {
-	Listed      atomic.Int64 // objects found
+	Listed      atomic.Int64 // objects found, to be read
+	ListedBytes atomic.Int64 // their stored size
 	ListingDone atomic.Bool
-	// Total, when not 0, is how many objects the scan will read, counted
-	// ahead by CountAhead while the listing itself is held back by the
-	// workers.
-	Total   atomic.Int64
-	Done    atomic.Int64 // objects read or failed
-	Bytes   atomic.Int64 // stored bytes read
-	Matched atomic.Int64 // Support calls found, before deduplication
+	// Total and TotalBytes, when Total is not 0, are how many objects the
+	// scan will read and their stored size, counted ahead by CountAhead
+	// while the listing itself is held back by the workers.
+	Total      atomic.Int64
+	TotalBytes atomic.Int64
+	Done       atomic.Int64 // objects read or failed
+	Bytes      atomic.Int64 // stored bytes read
+	Inflated   atomic.Int64 // bytes read once decompressed: what is parsed
+	// Matched counts the distinct Support calls found, by event ID: the
+	// account trail's and the organization trail's copies of a call are
+	// one call.
+	Matched atomic.Int64
+
+	mu   sync.Mutex
+	seen map[string]struct{} // the event IDs Matched counts
 }
 
-// CountAhead counts the objects a scan with cfg will read, for progress,
-// when that is cheap: sources that say they are cheap to list (see
-// source.CheapLister), and no Select (which may skip most of them). It
-// returns when the count is done or ctx is.
-func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
-	if cfg.Select != nil || cfg.Progress == nil {
+// found counts the calls not found before.
+func (p *Progress) found(calls []summarize.Call) {
+	if len(calls) == 0 {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen == nil {
+		p.seen = map[string]struct{}{}
+	}
+	for _, c := range calls {
+		if _, ok := p.seen[c.ID]; !ok {
+			p.seen[c.ID] = struct{}{}
+			p.Matched.Add(1)
+		}
+	}
+}
+
+// CountAhead counts the objects a scan with cfg will read, and their
+// size, for progress. It lists every source a second time, beside the
+// scan's own listing: on S3 that is one request per thousand objects,
+// against the thousand the scan makes to read them. cfg.Select, when set,
+// is called for each object, so it must only choose (a shard's does); an
+// incremental run's, which records what it saw, must not be given here.
+// It returns when the count is done or ctx is, and counts nothing unless
+// it could list everything.
+func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
+	if cfg.Progress == nil {
+		return
+	}
+	var n, size int64
 	for _, src := range srcs {
-		if c, ok := src.(source.CheapLister); !ok || !c.CheapToList() {
+		err := src.List(ctx, cfg.Scope, func(o source.Object) error {
+			if cfg.Select == nil || cfg.Select(o) {
+				n, size = n+1, size+o.Size
+			}
+			return nil
+		})
+		if err != nil {
 			return
 		}
 	}
-	var n int64
-	for _, src := range srcs {
-		if src.List(ctx, cfg.Scope, func(source.Object) error { n++; return nil }) != nil {
-			return
-		}
-	}
+	cfg.Progress.TotalBytes.Store(size)
 	cfg.Progress.Total.Store(n)
 }
 
@@ -154,6 +189,7 @@ func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- jo
 				return nil
 			}
 			cfg.Progress.Listed.Add(1)
+			cfg.Progress.ListedBytes.Add(o.Size)
 			select {
 			case queue <- job{src, o}:
 				return nil
@@ -181,13 +217,17 @@ type worker struct {
 	calls []summarize.Call
 	auths []summarize.Authorization
 	strs  summarize.Interner // the strings of the calls kept
+	// inflated counts the decompressed bytes of the object being read.
+	inflated inflatedCounter
 	// inScope is whether the object being read has held an event in
 	// cfg.Scope yet: one is enough, so the rest are not checked.
 	inScope bool
 }
 
 func newWorker(cfg Config, done chan<- doneMsg) *worker {
-	return &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Interner{}}
+	w := &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Interner{}}
+	w.inflated.n = &cfg.Progress.Inflated
+	return w
 }
 
 func (w *worker) read(ctx context.Context, j job) {
@@ -219,6 +259,8 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
+	w.inflated.r = r
+	r = &w.inflated
 	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
 	var n int64
 	if w.cfg.Decode != nil {
@@ -240,7 +282,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if !w.inScope {
 		w.sum.FilesOutOfScope++
 	}
-	w.cfg.Progress.Matched.Add(int64(len(w.calls)))
+	w.cfg.Progress.found(w.calls)
 	return nil
 }
 
@@ -300,6 +342,18 @@ func (c *counter) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// inflatedCounter counts the bytes read from a decompressed document.
+type inflatedCounter struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *inflatedCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err

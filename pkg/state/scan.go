@@ -22,11 +22,16 @@ type Stats struct {
 	// Dropped counts objects no longer in the source that a rescan left
 	// out: after reading everything again, only what is there counts.
 	Dropped int
+	// Before is the cumulative summary the state held before the run,
+	// empty when there was none: what the run added is what the result
+	// holds beyond it (see summarize.SinceLastRun).
+	Before *summarize.Summary
 }
 
 // Scan runs a scan of srcs with cfg that reads only what the state at path
 // has not read, merges it into the state's cumulative summary, saves the
-// state, and returns the cumulative summary.
+// state, and returns the cumulative summary, with the one it was merged
+// into in Stats.Before.
 //
 // A state for other sources or another scope is refused with a
 // *MismatchError, one edited or damaged with a *DamagedError, one that
@@ -61,6 +66,9 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 		if err := st.Check(path, names, scope); err != nil {
 			return nil, stats, err
 		}
+	}
+	if stats.Before, err = st.Summary.Summary(); err != nil {
+		return nil, stats, err
 	}
 	r, sum, err := scanWith(ctx, st, srcs, cfg)
 	if err != nil {

@@ -10,7 +10,8 @@
 //
 // Summary.Result is the one place a Result is built. What it adds to the
 // summary (the calls grouped otherwise, where the result came from, every
-// call listed) is asked for with options; no other package fills in a
+// call listed, what a run added to an earlier run's summary) is asked for
+// with options; no other package fills in a
 // Result's fields. A Snapshot is the one serialised form of a Summary:
 // state files hold it, and so do shards' parts.
 //

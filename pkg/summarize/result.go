@@ -25,6 +25,9 @@ type Result struct {
 	// FilesOutOfScope counts the files read whole that held no event in
 	// --since/--until/--account/--region, or none at all; absent when 0.
 	FilesOutOfScope int `json:"files_out_of_scope,omitempty"`
+	// NewSinceLastRun is what this run added to the cumulative result
+	// above, when asked for (see SinceLastRun).
+	NewSinceLastRun *NewSince `json:"new_since_last_run,omitempty"`
 
 	// For reviewers.
 	Sessions              []Session       `json:"sessions"`
@@ -68,6 +71,7 @@ type Action struct {
 type Option func(*options)
 
 type options struct {
+	before *Summary // what an earlier run left, for SinceLastRun
 	by     string
 	origin *Origin
 	query  *Query
@@ -136,6 +140,9 @@ func (s *Summary) Result(opts ...Option) Result {
 	r.FirstSeen, r.LastSeen = t.span.strings()
 	if o.by != "" {
 		r.By, r.Groups = o.by, s.groups(o.by)
+	}
+	if o.before != nil {
+		r.NewSinceLastRun = s.since(o.before, order)
 	}
 	return r
 }
