@@ -105,9 +105,11 @@ func outcome(res summarize.Result, failOn, why []string, quiet bool, stderr io.W
 
 // reportFlags choose what scan and merge write, and when they alert.
 type reportFlags struct {
-	format, output, by string
-	failOn             []string
-	grouping           summarize.Option // --by, once checked
+	format, output, by, section string
+	all                         bool
+	failOn                      []string
+	grouping                    summarize.Option // --by, once checked
+	layout                      []report.Option  // --all and --section, once checked
 }
 
 // register adds the flags; finds says what --fail-on looks at.
@@ -115,6 +117,8 @@ func (f *reportFlags) register(fs *pflag.FlagSet, finds string) {
 	fs.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVarP(&f.output, "output", "o", "", "write the result to this file instead of standard output")
 	fs.StringVar(&f.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
+	fs.BoolVar(&f.all, "all", false, "print every row of the table, not the first of each section")
+	fs.StringVar(&f.section, "section", "", "write only this section, with -f csv (default main) or table: "+strings.Join(report.Sections, ", "))
 	fs.StringSliceVar(&f.failOn, "fail-on", nil, "exit 4 when "+finds+": "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
 }
 
@@ -126,6 +130,19 @@ func (f *reportFlags) check() error {
 	if f.grouping, err = summarize.GroupedBy(f.by); err != nil {
 		return usageError{fmt.Errorf("unknown grouping --by %q", f.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
 	}
+	if f.all {
+		f.layout = append(f.layout, report.All())
+	}
+	if f.section != "" {
+		if f.format != "csv" && f.format != "table" {
+			return usageError{fmt.Errorf("--section applies to -f csv and -f table, not -f %s", f.format), "JSON and HTML always hold every section"}
+		}
+		only, err := report.Section(f.section)
+		if err != nil {
+			return usageError{fmt.Errorf("unknown --section %q", f.section), "use one of: " + strings.Join(report.Sections, ", ")}
+		}
+		f.layout = append(f.layout, only)
+	}
 	for _, k := range f.failOn {
 		if !slices.Contains(summarize.AlertKinds, k) {
 			return usageError{fmt.Errorf("unknown --fail-on %q", k), "use one or more of: " + strings.Join(summarize.AlertKinds, ", ")}
@@ -136,5 +153,5 @@ func (f *reportFlags) check() error {
 
 // write writes res in --format to --output (or stdout).
 func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {
-	return writeFile(stdout, f.output, func(w io.Writer) error { return report.Write(w, f.format, res) })
+	return writeFile(stdout, f.output, func(w io.Writer) error { return report.Write(w, f.format, res, f.layout...) })
 }
