@@ -270,11 +270,13 @@ func pixels(t *testing.T, shot []byte, colour string) int {
 // TestHTMLInBrowser opens the report of the fixture archive and checks
 // what a reader gets: the page's own style and script applied, the chart
 // with one bar per day and account, the tables holding the expected rows,
-// and none of the script, handlers or attributes the logged strings try
-// to inject, which show as text instead.
+// none of the script, handlers or attributes the logged strings try to
+// inject, which show as text instead, and no sideways scrolling on a
+// phone.
 func TestHTMLInBrowser(t *testing.T) {
 	b := newBrowser(t)
-	b.open(writePage(t, fixture(t).Result()), 1400)
+	page := writePage(t, fixture(t).Result())
+	b.open(page, 1400)
 	var got struct {
 		Script, Title, MaxWidth string
 		Bars, Bar               int
@@ -321,6 +323,14 @@ func TestHTMLInBrowser(t *testing.T) {
 		if fmt.Sprint(c.got) != fmt.Sprint(c.want) {
 			t.Errorf("%s: got %v, want %v", c.what, c.got, c.want)
 		}
+	}
+
+	// The hostile strings are long words too: on a phone they wrap.
+	b.open(page, 420)
+	var width int
+	b.eval(`document.documentElement.scrollWidth`, &width)
+	if width > 420 {
+		t.Errorf("at 420 pixels the page is %d wide: it scrolls sideways", width)
 	}
 }
 
