@@ -110,9 +110,11 @@ func alerted(found []string) error {
 
 // reportFlags choose what scan and merge write, and when they alert.
 type reportFlags struct {
-	format, output, by string
-	failOn             []string
-	grouping           summarize.Option // --by, once checked
+	format, output, by, section string
+	all                         bool
+	failOn                      []string
+	grouping                    summarize.Option // --by, once checked
+	layout                      []report.Option  // --all and --section, once checked
 }
 
 // register adds the flags; finds says what --fail-on looks at.
@@ -120,6 +122,8 @@ func (f *reportFlags) register(fs *pflag.FlagSet, finds string) {
 	fs.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVarP(&f.output, "output", "o", "", "write the result to this file instead of standard output")
 	fs.StringVar(&f.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
+	fs.BoolVar(&f.all, "all", false, "print every row of the table, not the first of each section")
+	fs.StringVar(&f.section, "section", "", "write only this section, with -f csv (default main) or table: "+strings.Join(report.Sections, ", "))
 	fs.StringSliceVar(&f.failOn, "fail-on", nil, "exit 4 when "+finds+": "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
 }
 
@@ -130,6 +134,19 @@ func (f *reportFlags) check() error {
 	var err error
 	if f.grouping, err = summarize.GroupedBy(f.by); err != nil {
 		return usageError{fmt.Errorf("unknown grouping --by %q", f.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
+	}
+	if f.all {
+		f.layout = append(f.layout, report.All())
+	}
+	if f.section != "" {
+		if f.format != "csv" && f.format != "table" {
+			return usageError{fmt.Errorf("--section applies to -f csv and -f table, not -f %s", f.format), "JSON and HTML always hold every section"}
+		}
+		only, err := report.Section(f.section)
+		if err != nil {
+			return usageError{fmt.Errorf("unknown --section %q", f.section), "use one of: " + strings.Join(report.Sections, ", ")}
+		}
+		f.layout = append(f.layout, only)
 	}
 	for _, k := range f.failOn {
 		if !slices.Contains(summarize.AlertKinds, k) {
@@ -155,5 +172,5 @@ func checkOutput(path string) error {
 
 // write writes res in --format to --output (or stdout).
 func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {
-	return writeFile(stdout, "-o", f.output, func(w io.Writer) error { return report.Write(w, f.format, res) })
+	return writeFile(stdout, "-o", f.output, func(w io.Writer) error { return report.Write(w, f.format, res, f.layout...) })
 }
