@@ -9,8 +9,11 @@
 // list only what can hold the events a trail.Scope asks for, using the key
 // layout CloudTrail writes, AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/
 // YYYY/MM/DD/, and never list digests or Insights events, which are not
-// API activity. Package sourcetest is the conformance suite every driver
-// runs.
+// API activity. ListDigests lists the digests apart, in their own layout,
+// for verifying the logs; OpenWithMetadata gives the S3 metadata that
+// holds their signatures, and CloudTrail a client, with the S3
+// location's credentials, that asks for the keys that verify them.
+// Package sourcetest is the conformance suite every driver runs.
 //
 // Of trailscan's packages it imports only pkg/trail, and must never import
 // another (pkg/parse, pkg/filter, pkg/summarize above all): the listing

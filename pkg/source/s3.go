@@ -11,8 +11,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/trailscan/trailscan/pkg/trail"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/ratelimit"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -223,7 +221,7 @@ func (s *s3Bucket) stat(ctx context.Context, key string) (Object, error) {
 // without a delimiter, a thousand keys a request. Digest and Insight
 // folders are never listed. Folders are listed several at a time, so
 // objects come in no particular order.
-func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, fn func(Object) error) error {
+func (s *s3Bucket) list(ctx context.Context, root string, q Folders, fn func(Object) error) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(listers)
 	var mu sync.Mutex
