@@ -129,3 +129,13 @@ func isDigest(o Object) bool {
 	_, under := digestLevel(o.Path)
 	return under && (o.Err != nil || strings.HasSuffix(o.Key, ".json.gz"))
 }
+
+// A DigestSource is a Source whose digests can be listed and opened with
+// their metadata, as a Location's can.
+type DigestSource interface {
+	Source
+	ListDigests(ctx context.Context, f Folders, fn func(Object) error) error
+	OpenWithMetadata(ctx context.Context, o Object) (io.ReadCloser, map[string]string, error)
+}
+
+var _ DigestSource = (*Location)(nil)
