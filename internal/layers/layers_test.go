@@ -25,7 +25,7 @@ var allowed = map[string][]string{
 	"pkg/source/sourcetest": {"pkg/source", "pkg/trail"},
 	"pkg/summarize":         {"pkg/filter", "pkg/parse", "pkg/trail"},
 	"pkg/shard":             {"pkg/source", "pkg/trail"},
-	"pkg/scan":              {"pkg/filter", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
+	"pkg/scan":              {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
 	"pkg/report":            {"pkg/summarize"},
 	"pkg/state":             {"pkg/atomicfile", "pkg/scan", "pkg/source", "pkg/summarize", "pkg/trail"},
