@@ -23,7 +23,7 @@ var allowed = map[string][]string{
 	"pkg/source":            {"pkg/trail"},
 	"pkg/integrity":         {"pkg/trail"},
 	"pkg/source/sourcetest": {"pkg/source", "pkg/trail"},
-	"pkg/summarize":         {"pkg/filter", "pkg/parse", "pkg/trail"},
+	"pkg/summarize":         {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/trail"},
 	"pkg/shard":             {"pkg/source", "pkg/trail"},
 	"pkg/scan":              {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
