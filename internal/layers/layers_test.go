@@ -27,7 +27,7 @@ var allowed = map[string][]string{
 	"pkg/shard":             {"pkg/source", "pkg/trail"},
 	"pkg/scan":              {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
-	"pkg/report":            {"pkg/summarize"},
+	"pkg/report":            {"pkg/integrity", "pkg/summarize"},
 	"pkg/state":             {"pkg/atomicfile", "pkg/scan", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/merge":             {"pkg/shard", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"internal/reference":    {"pkg/parse"},

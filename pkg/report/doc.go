@@ -8,6 +8,10 @@
 // HTML page escapes by context (html/template) under a Content-Security-
 // Policy that lets only its own script run.
 //
-// report builds only on summarize, and must never import source, scan,
-// state or cmd: it writes a Result, whatever produced it.
+// A result of scan --verify opens with one line that says whether the
+// answer is proven complete, and lists each integrity finding.
+//
+// report builds only on summarize and integrity (the findings it writes),
+// and must never import source, scan, state or cmd: it writes a Result,
+// whatever produced it.
 package report

@@ -79,6 +79,7 @@ func cell(s string) string {
 func Table(w io.Writer, r summarize.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
+	integrityHeadline(p, r.Integrity)
 	if missing := r.Scan.Missing(); len(missing) > 0 {
 		p("INCOMPLETE:\tshards %s are missing: the result is partial\n", strings.Join(missing, ", "))
 	}
@@ -138,6 +139,7 @@ func Table(w io.Writer, r summarize.Result) error {
 			p("  %s: %s\n", Clean(f.Path), Clean(f.Error))
 		}
 	}
+	integrityFindings(p, r.Integrity)
 	return tw.Flush()
 }
 
