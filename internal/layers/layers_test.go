@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"pkg/scan":              {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
 	"pkg/report":            {"pkg/integrity", "pkg/summarize"},
-	"pkg/state":             {"pkg/atomicfile", "pkg/scan", "pkg/source", "pkg/summarize", "pkg/trail"},
+	"pkg/state":             {"pkg/atomicfile", "pkg/integrity", "pkg/scan", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/merge":             {"pkg/shard", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"internal/reference":    {"pkg/parse"},
 	"internal/gen":          {},
