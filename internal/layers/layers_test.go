@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
 	"pkg/report":            {"pkg/integrity", "pkg/summarize"},
 	"pkg/state":             {"pkg/atomicfile", "pkg/integrity", "pkg/scan", "pkg/source", "pkg/summarize", "pkg/trail"},
-	"pkg/merge":             {"pkg/shard", "pkg/source", "pkg/summarize", "pkg/trail"},
+	"pkg/merge":             {"pkg/integrity", "pkg/shard", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"internal/reference":    {"pkg/parse"},
 	"internal/gen":          {},
 	"internal/fixture":      {},
