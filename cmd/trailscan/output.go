@@ -123,7 +123,7 @@ func progressLine(p *scan.Progress, elapsed time.Duration) string {
 // outcome is the exit of a run that wrote its result (see precedence):
 // 1 when it could read none of its files, 3 when the result is partial
 // (failed files, or the reasons in why), 4 when --fail-on finds what it
-// names.
+// names, 5 when its logs do not verify.
 func outcome(res summarize.Result, failOn, why []string) error {
 	var errs []error
 	switch n := len(res.FilesFailed); {
@@ -137,6 +137,9 @@ func outcome(res summarize.Result, failOn, why []string) error {
 	}
 	if found := res.Alerts(failOn); len(found) > 0 {
 		errs = append(errs, exitError{code: exitAlert, err: fmt.Errorf("--fail-on: found %s", strings.Join(found, "; "))})
+	}
+	if f := res.Integrity; f != nil && f.Failed() {
+		errs = append(errs, exitError{code: exitIntegrity, err: errors.New(f.Headline())})
 	}
 	return join(errs...)
 }

@@ -35,7 +35,7 @@ var allowed = map[string][]string{
 	"internal/fixture":      {},
 	"internal/layers":       {},
 	"cmd/trailgen":          {"internal/gen"},
-	"cmd/trailscan": {"pkg/atomicfile", "pkg/evidence", "pkg/merge", "pkg/report", "pkg/scan",
+	"cmd/trailscan": {"pkg/atomicfile", "pkg/evidence", "pkg/integrity", "pkg/merge", "pkg/report", "pkg/scan",
 		"pkg/shard", "pkg/source", "pkg/state", "pkg/summarize", "pkg/trail"},
 }
 
