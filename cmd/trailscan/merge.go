@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/merge"
+	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -26,9 +27,13 @@ and an organization trail's copy) counts once.
 
 Parts are refused, naming the files, when they do not belong together:
 the same shard twice (in two parts, or in two merged groups), different
-sources, time windows, accounts or regions, different N, or different
-trailscan versions. A set that lacks a shard is refused too, unless
---incomplete or --part is given.
+sources, time windows, accounts or regions, different N, different
+trailscan versions, or some made with --verify and some without. A set
+that lacks a shard is refused too, unless --incomplete or --part is given.
+
+Shards of 'scan --verify' each read and hash their share of the logs
+and digests; the merge verifies the whole, with the public keys the
+shards had.
 
 Examples:
   for i in 0 1 2 3; do trailscan scan --shard $i/4 -f json -o part-$i.json ./logs & done; wait
@@ -40,7 +45,7 @@ Examples:
 
 Flags:
 %s
-Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
+Exit codes (when several apply, the first of 143/130, 2, 5, 4, 1, 3 wins):
   0  complete
   1  a part cannot be read, or the parts do not belong together; the
      shards found no log files, or nothing in scope; none of their files
@@ -51,6 +56,9 @@ Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
      the shards, or (with --incomplete, not --part) some shards are missing
   4  the merged result holds what --fail-on names; a partial result, or
      an output that could not be written, is said as well
+  5  the shards ran with --verify, and the merged ledgers do not verify:
+     a log is altered, missing or unlisted, a digest is invalid, or a
+     chain of digests has a gap
   130 interrupted (Ctrl-C, SIGINT)
   143 terminated (SIGTERM)
 `
@@ -117,7 +125,12 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	asked := summarize.Query{Sources: m.Origin.Sources, Scope: m.Origin.Scope, Version: versionString(), GeneratedAt: c.now().Truncate(time.Second)}
-	res := m.Result(c.grouping, summarize.WithQuery(asked), c.partOption())
+	var verified summarize.Option
+	if v := m.Verification; v != nil {
+		// A chain of digests crosses shards: only the whole verifies.
+		verified = summarize.WithIntegrity(verifyLedger(v.Ledger, scan.Config{Scope: m.Origin.Scope}, v.Keys))
+	}
+	res := m.Result(c.grouping, summarize.WithQuery(asked), c.partOption(), verified)
 	// With shards missing, what they hold is not known.
 	if len(m.Origin.Missing()) == 0 && !c.part {
 		if err := emptyResult(res, m.Origin.Sources, m.Origin.Scope); err != nil {

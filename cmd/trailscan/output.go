@@ -84,7 +84,7 @@ func isTerminal(f *os.File) bool {
 // outcome is the exit of a run that wrote its result (see precedence):
 // 1 when it could read none of its files, 3 when the result is partial
 // (failed files, or the reasons in why), 4 when --fail-on finds what it
-// names.
+// names, 5 when its logs do not verify.
 func outcome(res summarize.Result, failOn, why []string) error {
 	var errs []error
 	switch n := len(res.FilesFailed); {
@@ -96,7 +96,11 @@ func outcome(res summarize.Result, failOn, why []string) error {
 	if len(why) > 0 {
 		errs = append(errs, exitError{code: exitPartial, err: fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))})
 	}
-	return join(append(errs, alerted(res.Alerts(failOn)))...)
+	errs = append(errs, alerted(res.Alerts(failOn)))
+	if f := res.Integrity; f != nil && f.Failed() {
+		errs = append(errs, exitError{code: exitIntegrity, err: errors.New(f.Headline())})
+	}
+	return join(errs...)
 }
 
 // alerted is the exit of a run whose --fail-on found what it names: nil

@@ -46,10 +46,11 @@ Examples:
   trailscan scan --by session --events support-events.ndjson ./logs
   trailscan scan -f html -o support.html ./logs
   trailscan scan --state /var/lib/trailscan/state.json --fail-on write,error -q s3://bucket/prefix
+  trailscan scan --verify --public-keys keys.json ./logs
 
 Flags:
 %s
-Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
+Exit codes (when several apply, the first of 143/130, 2, 5, 4, 1, 3 wins):
   0  complete
   1  nothing was scanned: a source is missing or unreadable, holds no log
      files, or the filters keep none of its files or events (the error
@@ -62,6 +63,9 @@ Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
   4  finished, and found what --fail-on names (with --state, among what
      is new since the last run); a partial result, or an output that
      could not be written, is said as well
+  5  --verify: a log is altered, missing or unlisted, a digest is invalid,
+     or a chain of digests has a gap (the result names each); what else
+     applies is said as well
   130 interrupted (Ctrl-C, SIGINT)
   143 terminated (SIGTERM)
 
@@ -99,16 +103,32 @@ type scanCmd struct {
 	shard            shardOpts // shard.go
 	events           string
 	statePath        string
+	verify           verifyOpts // verify.go
 }
 
 func (c *scanCmd) flags() *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	fs.SortFlags = false
+	c.selectionFlags(fs)
+	c.register(fs, "the scan finds (with --state, among what is new)")
+	c.accessFlags(fs)
+	fs.StringVar(&c.events, "events", "", "write each matched Support event, whole, to this file as NDJSON, in time order")
+	fs.StringVar(&c.statePath, "state", "", "incremental run: read only objects this state file has not seen, keep it up to date,\nand report the cumulative result and what is new since the last run")
+	c.addShardFlags(fs)
+	c.addVerifyFlags(fs)
+	return fs
+}
+
+// selectionFlags choose what a scan reads, as scan and verify take them.
+func (c *scanCmd) selectionFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.since, "since", "", "count events at or after this time: RFC 3339, YYYY-MM-DD (UTC), or a duration\nbefore now (90m, 24h, 7d)")
 	fs.StringVar(&c.until, "until", "", "count events before this time, written as for --since")
 	fs.StringSliceVar(&c.accounts, "account", nil, "only this account ID (repeatable)")
 	fs.StringSliceVar(&c.region, "region", nil, "only events in this AWS region (repeatable)")
-	c.register(fs, "the scan finds (with --state, among what is new)")
+}
+
+// accessFlags say how a scan reads, as scan and verify take them.
+func (c *scanCmd) accessFlags(fs *pflag.FlagSet) {
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs; for S3, 4 per CPU, at least 8)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress line or warnings on standard error (the exit code still says a result is partial)")
 	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
@@ -116,10 +136,6 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 	fs.StringVar(&c.s3.Endpoint, "endpoint-url", "", "S3-compatible endpoint or VPC endpoint URL")
 	fs.BoolVar(&c.s3.PathStyle, "path-style", false, "path-style S3 addressing (some S3-compatible stores need it)")
 	fs.StringVar(&c.s3.RequestPayer, "request-payer", "", `"requester" for requester-pays buckets`)
-	fs.StringVar(&c.events, "events", "", "write each matched Support event, whole, to this file as NDJSON, in time order")
-	fs.StringVar(&c.statePath, "state", "", "incremental run: read only objects this state file has not seen, keep it up to date,\nand report the cumulative result and what is new since the last run")
-	c.addShardFlags(fs)
-	return fs
 }
 
 func (c *scanCmd) Run(ctx context.Context, args []string) error {
@@ -158,7 +174,7 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 		return err
 	}
 	asked := summarize.WithQuery(summarize.Query{Sources: sourceNames(srcs), Scope: cfg.Scope, Version: versionString(), GeneratedAt: now})
-	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping, asked, since)...)
+	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping, asked, since, c.integrityOption(ctx, srcs, cfg))...)
 	// A shard's share may be empty: the merge judges the whole.
 	if c.shard.spec == nil {
 		if err := nothingToScan(ctx, res, srcs, cfg.Scope); err != nil {
@@ -207,7 +223,7 @@ func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Confi
 	var locked *state.LockedError
 	switch {
 	case errors.As(err, &mismatch):
-		return nil, nil, usageError{err, "give the same SOURCE and --since/--until/--account/--region as the run that made it, or another --state file"}
+		return nil, nil, usageError{err, "give the same SOURCE and --since/--until/--account/--region and --verify as the run that made it, or another --state file"}
 	case errors.Is(err, state.ErrNotFile):
 		return nil, nil, usageError{err, "give --state a regular file, or a path where none exists yet"}
 	case errors.As(err, &damaged):
@@ -277,6 +293,9 @@ func (c *scanCmd) config(now time.Time) (scan.Config, error) {
 		return cfg, err
 	}
 	cfg.Jobs, cfg.Scope.Accounts, cfg.Scope.Regions = c.jobs, c.accounts, c.region
+	if err := c.applyVerify(&cfg); err != nil {
+		return cfg, err
+	}
 	return cfg, c.applyShard(&cfg)
 }
 

@@ -18,6 +18,11 @@
 // different sources, scopes, splits or trailscan versions, and, unless
 // Options.Incomplete, a set that lacks a shard. Each error names the files.
 //
+// Parts of scan --verify carry the integrity.Ledger of what their shard
+// read and the keys it had; the merge combines the ledgers, since a chain
+// of digests crosses shards, for its caller to verify the whole. Parts
+// that verify and parts that do not are refused together.
+//
 // merge must never import scan, state, report or cmd: it reads parts,
 // whoever wrote them, and leaves reporting the merged result to its caller.
 package merge

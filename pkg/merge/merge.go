@@ -39,6 +39,7 @@ type Part struct {
 	count  int   // N, of the split into shards
 	shards []int // the shards it holds, in order
 	sum    *summarize.Summary
+	verify *summarize.Verification // of a shard of scan --verify
 }
 
 // part is what Read decodes of a part: its origin, and the summary's
@@ -46,7 +47,8 @@ type Part struct {
 // of the result is derived from the summary, and is derived again from
 // the merged one.
 type part struct {
-	Scan *summarize.Origin `json:"scan"`
+	Scan         *summarize.Origin       `json:"scan"`
+	Verification *summarize.Verification `json:"verification"`
 	summarize.Snapshot
 }
 
@@ -110,6 +112,7 @@ func (raw part) check() (Part, error) {
 	}
 	var err error
 	p.sum, err = raw.Summary()
+	p.verify = raw.Verification
 	return p, err
 }
 
@@ -154,6 +157,9 @@ type Options struct {
 type Merged struct {
 	Summary *summarize.Summary
 	Origin  summarize.Origin // Shards is N; Parts lists the shards merged
+	// Verification, for shards of scan --verify, is their ledgers merged
+	// and the keys they had, to verify the whole with.
+	Verification *summarize.Verification
 }
 
 // Result is the merged result, as a full scan would report it with opts,
@@ -195,6 +201,8 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 		case !o.Scope.Equal(fo.Scope):
 			return nil, fmt.Errorf("%s scanned %s but %s scanned %s: parts of different scopes cannot be merged",
 				first.Name, fo.Scope.String(), p.Name, o.Scope.String())
+		case (p.verify != nil) != (first.verify != nil):
+			return nil, fmt.Errorf("%s was %s but %s %s: shards of one scan verify all or none", first.Name, verified(first), p.Name, verified(p))
 		case o.Version != fo.Version:
 			// Another version may assign objects to shards otherwise.
 			return nil, fmt.Errorf("%s was written by trailscan %s but %s by trailscan %s: run every shard with the same trailscan",
@@ -219,6 +227,7 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 	for _, p := range parts {
 		m.Summary.Merge(p.sum)
 	}
+	m.Verification = mergeVerifications(parts)
 	return m, nil
 }
 

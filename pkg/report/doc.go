@@ -19,7 +19,10 @@
 // context (html/template) under a Content-Security-Policy that lets only
 // its own script and style apply, by their hashes.
 //
-// report builds only on summarize and diff, and must never import source,
-// scan, state or cmd: it writes a Result, or a comparison of two,
-// whatever produced them.
+// A result of scan --verify opens with one line that says whether the
+// answer is proven complete, and lists each integrity finding.
+//
+// report builds only on summarize, diff and integrity (the findings it
+// writes), and must never import source, scan, state or cmd: it writes a
+// Result, or a comparison of two, whatever produced them.
 package report

@@ -13,6 +13,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -34,6 +35,7 @@ var (
 // logs that anyone with API access can write to.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
 	"wrap": wrap,
+	"time": summarize.Format,
 }).Parse(htmlSource))
 
 // HTML writes r as one self-contained page: no request leaves it when it
@@ -49,7 +51,7 @@ func HTML(w io.Writer, r summarize.Result) error {
 	d := htmlData{
 		Facts: factsOf(r), Chart: chartOf(r), Sections: htmlSections(r),
 		Script: template.JS(pageScript), Style: template.CSS(pageStyle),
-		ScriptHash: hash(pageScript), StyleHash: hash(pageStyle),
+		ScriptHash: hash(pageScript), StyleHash: hash(pageStyle), Integrity: r.Integrity,
 	}
 	if err := htmlTemplate.Execute(w, d); err != nil {
 		return fmt.Errorf("write html report: %w", err)
@@ -64,6 +66,7 @@ type htmlData struct {
 	Script                template.JS
 	Style                 template.CSS
 	ScriptHash, StyleHash string
+	Integrity             *integrity.Findings
 }
 
 func hash(s string) string {

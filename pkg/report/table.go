@@ -40,12 +40,20 @@ func Table(w io.Writer, r summarize.Result, opts ...Option) error {
 	if o.section != "" {
 		writeSection(&b, sectionNamed(r, o.section), o.all)
 	} else {
+		if f := r.Integrity; f != nil {
+			// Whether the answer is proven opens the report, whole: it
+			// is the one line a reader must not lose to the width.
+			b.WriteString(Clean(f.Headline()) + "\n")
+		}
 		writeFacts(&b, factsOf(r))
 		for _, s := range sectionsOf(r) {
 			if len(s.rows) > 0 {
 				b.WriteByte('\n')
 				writeSection(&b, s, o.all)
 			}
+		}
+		if err := writeFindings(&b, r.Integrity); err != nil {
+			return err
 		}
 	}
 	_, err := w.Write(b.Bytes())

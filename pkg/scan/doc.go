@@ -6,7 +6,11 @@
 // does not grow with the archive. Each worker keeps its own summary; they
 // merge at the end, exactly, because summaries deduplicate by event ID.
 //
-// scan builds on source, parse, filter, summarize and trail, and must never
-// import state, shard, merge, report or cmd: those decide what to scan and
-// what to do with the summary, and call it.
+// With a Ledger it also hashes each log as it decodes it and reads the
+// digests of the scope, for verifying the logs against CloudTrail's signed
+// digests (see pkg/integrity); the verdict is its caller's.
+//
+// scan builds on source, parse, filter, summarize, integrity and trail, and
+// must never import state, shard, merge, report or cmd: those decide what
+// to scan and what to do with the summary, and call it.
 package scan

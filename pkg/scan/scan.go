@@ -14,6 +14,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -36,6 +37,9 @@ type Config struct {
 	Done func(o source.Object, err error)
 	// Progress, when set, is updated as the scan goes.
 	Progress *Progress
+	// Ledger, when set, is fed what verifying the logs needs (see
+	// verify.go): the hash of each log read, and the digests in scope.
+	Ledger *integrity.Ledger
 }
 
 // Progress counts a scan's work so far; read it with the atomic loads.
@@ -93,13 +97,13 @@ func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
 	}
 	var n, size int64
 	for _, src := range srcs {
-		err := src.List(ctx, cfg.Scope, func(o source.Object) error {
+		count := func(o source.Object) error {
 			if cfg.Select == nil || cfg.Select(o) {
 				n, size = n+1, size+o.Size
 			}
 			return nil
-		})
-		if err != nil {
+		}
+		if src.List(ctx, cfg.Scope, count) != nil || cfg.Ledger != nil && listDigests(ctx, src, cfg.Scope, count) != nil {
 			return
 		}
 	}
@@ -108,8 +112,9 @@ func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
 }
 
 type job struct {
-	src source.Source
-	obj source.Object
+	src    source.Source
+	obj    source.Object
+	digest bool // a digest for cfg.Ledger, not a log
 }
 
 // Run scans every object of srcs that may hold events in cfg.Scope. A file
@@ -184,21 +189,28 @@ type doneMsg struct {
 func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- job) error {
 	q := cfg.Scope
 	for _, src := range srcs {
-		err := src.List(ctx, q, func(o source.Object) error {
+		digest := false
+		queued := func(o source.Object) error {
 			if cfg.Select != nil && !cfg.Select(o) {
 				return nil
 			}
 			cfg.Progress.Listed.Add(1)
 			cfg.Progress.ListedBytes.Add(o.Size)
 			select {
-			case queue <- job{src, o}:
+			case queue <- job{src, o, digest}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
-		})
-		if err != nil {
+		}
+		if err := src.List(ctx, q, queued); err != nil {
 			return err
+		}
+		if cfg.Ledger != nil {
+			digest = true
+			if err := listDigests(ctx, src, q, queued); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -219,6 +231,7 @@ type worker struct {
 	strs  summarize.Interner // the strings of the calls kept
 	// inflated counts the decompressed bytes of the object being read.
 	inflated inflatedCounter
+	hash     *integrity.Hasher // with cfg.Ledger
 	// inScope is whether the object being read has held an event in
 	// cfg.Scope yet: one is enough, so the rest are not checked.
 	inScope bool
@@ -232,13 +245,16 @@ func newWorker(cfg Config, done chan<- doneMsg) *worker {
 
 func (w *worker) read(ctx context.Context, j job) {
 	err := j.obj.Err
-	if err == nil {
+	switch {
+	case j.digest:
+		err = w.digest(ctx, j) // a digest's failure is the ledger's
+	case err == nil:
 		err = w.object(ctx, j)
 	}
 	if ctx.Err() != nil {
 		return // not a bad file: the scan is being stopped
 	}
-	if err != nil {
+	if err != nil && !j.digest {
 		w.sum.Fail(j.obj.Path, err)
 	}
 	w.cfg.Progress.Done.Add(1)
@@ -262,6 +278,9 @@ func (w *worker) object(ctx context.Context, j job) error {
 	w.inflated.r = r
 	r = &w.inflated
 	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
+	if w.cfg.Ledger != nil {
+		r = w.hashing(r)
+	}
 	var n int64
 	if w.cfg.Decode != nil {
 		n, err = w.cfg.Decode(r, w.event)
@@ -274,6 +293,9 @@ func (w *worker) object(ctx context.Context, j job) error {
 			w.rd.Reset(r)
 		}
 		n, err = w.rd.RecordsTransient(w.event)
+	}
+	if w.cfg.Ledger != nil {
+		w.addLog(j.obj)
 	}
 	if err != nil {
 		return err

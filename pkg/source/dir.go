@@ -8,8 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // ErrNotFile is a local path that is neither a directory nor a regular
@@ -48,7 +46,7 @@ func (d dir) stat(ctx context.Context, key string) (Object, error) {
 }
 
 // list walks the directory in lexical order.
-func (d dir) list(ctx context.Context, prefix string, q trail.Scope, fn func(Object) error) error {
+func (d dir) list(ctx context.Context, prefix string, q Folders, fn func(Object) error) error {
 	// A trailing separator makes the walk follow a root that is a link to
 	// a directory, as the user expects; links below it are not followed.
 	top := filepath.Join(d.root, filepath.FromSlash(prefix)) + string(filepath.Separator)

@@ -13,8 +13,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/trailscan/trailscan/pkg/trail"
-
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -243,7 +241,7 @@ func (s *s3Bucket) head(ctx context.Context, key string, opts ...func(*s3.Option
 // objects come in no particular order; fn is called from one goroutine at
 // a time. A folder that cannot be listed, after the SDK's tries, is passed
 // to fn as an Object with Err set, and the others are listed still.
-func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, fn func(Object) error) error {
+func (s *s3Bucket) list(ctx context.Context, root string, q Folders, fn func(Object) error) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(listers)
 	var mu sync.Mutex

@@ -15,7 +15,8 @@
 // Result's fields. A Snapshot is the one serialised form of a Summary:
 // state files hold it, and so do shards' parts.
 //
-// summarize builds only on parse, filter and trail. It must never import
+// summarize builds only on parse, filter, integrity (whose findings a
+// Result may carry) and trail. It must never import
 // source, scan, evidence, state, shard, merge, report or cmd: they build on
 // it, and a summary must not depend on where its calls were read.
 package summarize

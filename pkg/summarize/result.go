@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/trailscan/trailscan/pkg/integrity"
 )
 
 // Result is a summary as reported. Its JSON form is a contract that other
@@ -47,6 +49,11 @@ type Result struct {
 	// Calls lists every call, when asked for (see WithCalls), as a
 	// shard's part does for merge.
 	Calls []Call `json:"calls,omitempty"`
+
+	// Integrity and Verification are those of scan --verify, when asked
+	// for (see WithIntegrity and WithVerification).
+	Integrity    *integrity.Findings `json:"integrity,omitempty"`
+	Verification *Verification       `json:"verification,omitempty"`
 }
 
 // Service is the calls made to one service (eventSource).
@@ -71,11 +78,13 @@ type Action struct {
 type Option func(*options)
 
 type options struct {
-	before *Summary // what an earlier run left, for SinceLastRun
-	by     string
-	origin *Origin
-	query  *Query
-	calls  bool
+	before       *Summary // what an earlier run left, for SinceLastRun
+	by           string
+	origin       *Origin
+	query        *Query
+	calls        bool
+	integrity    *integrity.Findings
+	verification *Verification
 }
 
 // GroupedBy adds the calls grouped by one of Groupings: session
@@ -136,6 +145,8 @@ func (s *Summary) Result(opts ...Option) Result {
 		Scan:                  o.origin,
 		Query:                 o.query,
 		Calls:                 sn.Calls,
+		Integrity:             o.integrity,
+		Verification:          o.verification,
 	}
 	r.FirstSeen, r.LastSeen = t.span.strings()
 	if o.by != "" {
