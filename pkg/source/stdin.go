@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-
 )
 
 // Stdin is the SOURCE that names standard input; stdinPath is how the
