@@ -1,7 +1,10 @@
 # make bench: the scan against the inflate-only floor on a >1 GB generated
-# corpus (-j 1 and -j 2, MB/s, peak RSS), and the 500 MB single-record
-# archives. The corpus is written once to $TRAILSCAN_BENCH_DIR (default
-# $TMPDIR/trailscan-bench); TRAILSCAN_BENCH_ROUNDS sets the rounds (best of).
+# corpus (-j 1 and -j 2, MB/s, peak RSS), the scan with --verify against
+# the scan (verify/scan, in wall and CPU time), and the 500 MB
+# single-record archives. The corpus is written once to
+# $TRAILSCAN_BENCH_DIR (default $TMPDIR/trailscan-bench);
+# TRAILSCAN_BENCH_ROUNDS sets the rounds (best of), TRAILSCAN_BENCH_MIB
+# the corpus's size for a quick run.
 # make profile: where a -j 2 scan of that corpus spends its CPU time.
 GO ?= go
 

@@ -224,9 +224,9 @@ func TestEveryFileFailed(t *testing.T) {
 	none := "trailscan: error: none of the 2 files could be read (each is listed with its reason in the result)\n"
 	for _, c := range []cliCase{
 		{"every file", []string{"scan", "-f", "json", "bad"}, exitFailed, none, `"path": "bad/y.json"`},
-		{"every file, quiet", []string{"scan", "-q", "bad"}, exitFailed, none, "FAILED FILES"},
+		{"every file, quiet", []string{"scan", "-q", "bad"}, exitFailed, none, "Files that could not be read"},
 		{"every file, with --fail-on", []string{"scan", "-q", "--fail-on", "any-support", "-o", "r.json", "bad"}, exitFailed, none, ""},
-		{"some files", []string{"scan", "mixed"}, exitPartial, "trailscan: warning: 1 of 3 files could not be read; the result is partial\n", "FAILED FILES"},
+		{"some files", []string{"scan", "mixed"}, exitPartial, "trailscan: warning: 1 of 3 files could not be read; the result is partial\n", "Files that could not be read"},
 		{"a shard that read none of its files", []string{"scan", "--shard", "0/1", "-f", "json", "-o", "part.json", "bad"}, exitFailed, none, ""},
 		{"their merge", []string{"merge", "-f", "json", "part.json"}, exitFailed, none, `"path": "bad/x.json"`},
 	} {
@@ -249,5 +249,5 @@ func TestEveryFileFailedState(t *testing.T) {
 	tree(t, dir, "logs", map[string]string{"AWSLogs/111122223333/CloudTrail/us-east-1/2026/10/03/c.json": `{"Records":[{`})
 	cliCase{"new files all failed", []string{"scan", "--state", "st.json", "logs"}, exitPartial,
 		"trailscan: state st.json: read 1 new or changed objects, 2 already read\n" +
-			"trailscan: warning: 1 of 3 files could not be read; the result is partial\n", "FAILED FILES"}.check(t, dir)
+			"trailscan: warning: 1 of 3 files could not be read; the result is partial\n", "Files that could not be read"}.check(t, dir)
 }

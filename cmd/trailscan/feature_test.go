@@ -8,9 +8,6 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/trailscan/trailscan/pkg/scan"
 )
 
 // fixture is the hand-made archive behind the golden files: it holds a
@@ -76,31 +73,5 @@ func TestNoProgressOffTerminal(t *testing.T) {
 	}
 	if strings.Contains(stdout.String(), "\r") || strings.Contains(stdout.String(), "\033") {
 		t.Error("progress control characters in standard output")
-	}
-}
-
-func TestProgressLine(t *testing.T) {
-	var p scan.Progress
-	p.Listed.Store(10)
-	p.Done.Store(4)
-	p.Bytes.Store(3_000_000)
-	p.Matched.Store(7)
-	if got, want := progressLine(&p, 2*time.Second), "4/? files  3.0 MB read  7 Support calls  1.5 MB/s  2s"; got != want {
-		t.Errorf("while listing: %q, want %q", got, want)
-	}
-	p.Total.Store(12)
-	if got := progressLine(&p, 0); !strings.HasPrefix(got, "4/12 files") {
-		t.Errorf("counted ahead: %q, want the count", got)
-	}
-	p.ListingDone.Store(true)
-	if got := progressLine(&p, 0); !strings.HasPrefix(got, "4/10 files") {
-		t.Errorf("after listing: %q, want the total", got)
-	}
-	// showProgress leaves nothing behind on the terminal once stopped.
-	var term bytes.Buffer
-	stop := showProgress(&term, &p)
-	stop()
-	if !strings.HasSuffix(term.String(), "\r\033[K") {
-		t.Errorf("progress not cleared: %q", term.String())
 	}
 }

@@ -29,6 +29,9 @@ const (
 	exitUsage   = 2
 	exitPartial = 3 // finished, but some files could not be read
 	exitAlert   = 4 // --fail-on found what it names
+	// --verify found a log altered, missing or unlisted, an invalid
+	// digest or a chain gap: the answer is not what the archive was.
+	exitIntegrity = 5
 	// A run a signal stopped exits as a shell reports a process that
 	// signal killed: 128 plus its number.
 	exitInterrupted = 130 // SIGINT, Ctrl-C
@@ -72,6 +75,7 @@ const usage = `trailscan reports what AWS Support did in your AWS accounts, from
 
 Usage:
   trailscan scan [flags] SOURCE...   summarize AWS Support's calls
+  trailscan verify [flags] SOURCE... verify the logs against CloudTrail's signed digests
   trailscan merge [flags] PART...    combine the results of scan --shard
   trailscan diff [flags] OLD NEW     what changed from one JSON report to another
   trailscan version                  print the version
@@ -97,6 +101,10 @@ func runAt(ctx context.Context, now func() time.Time, args []string, stdout, std
 	switch args[0] {
 	case "scan":
 		c := &scanCmd{stdout: stdout, stderr: stderr, now: now}
+		err = c.Run(ctx, args[1:])
+		quiet = c.quiet
+	case "verify":
+		c := &verifyCmd{scanCmd{stdout: stdout, stderr: stderr, now: now}}
 		err = c.Run(ctx, args[1:])
 		quiet = c.quiet
 	case "merge":
@@ -172,10 +180,12 @@ func exitCode(err error, quiet bool, stderr io.Writer) int {
 }
 
 // precedence orders the exit codes of a run that ends with several
-// outcomes: the first that applies is the exit code. An alert outranks a
-// failed write, so that a full disk does not hide what --fail-on found;
-// a failed write or an unreadable archive outranks a partial result.
-var precedence = []int{exitTerminated, exitInterrupted, exitUsage, exitAlert, exitFailed, exitPartial, exitOK}
+// outcomes: the first that applies is the exit code. An archive that does
+// not verify outranks an alert, which it may hide the truth of; an alert
+// outranks a failed write, so that a full disk does not hide what
+// --fail-on found; a failed write or an unreadable archive outranks a
+// partial result.
+var precedence = []int{exitTerminated, exitInterrupted, exitUsage, exitIntegrity, exitAlert, exitFailed, exitPartial, exitOK}
 
 // first returns whichever of codes a and b ranks first in precedence.
 func first(a, b int) int {

@@ -9,14 +9,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/spf13/pflag"
 
 	"github.com/trailscan/trailscan/pkg/atomicfile"
 	"github.com/trailscan/trailscan/pkg/report"
-	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -84,46 +81,10 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// showProgress redraws one status line on w until stop is called, then
-// clears it so that nothing of it stays in the terminal.
-func showProgress(w io.Writer, p *scan.Progress) (stop func()) {
-	start := time.Now()
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(250 * time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				fmt.Fprint(w, "\r\033[K")
-				return
-			case <-t.C:
-				fmt.Fprintf(w, "\r\033[K%s", progressLine(p, time.Since(start)))
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
-}
-
-func progressLine(p *scan.Progress, elapsed time.Duration) string {
-	total := "?"
-	if p.ListingDone.Load() {
-		total = fmt.Sprint(p.Listed.Load())
-	} else if n := p.Total.Load(); n > 0 {
-		total = fmt.Sprint(n)
-	}
-	mb := float64(p.Bytes.Load()) / 1e6
-	return fmt.Sprintf("%d/%s files  %.1f MB read  %d Support calls  %.1f MB/s  %s",
-		p.Done.Load(), total, mb, p.Matched.Load(), mb/max(elapsed.Seconds(), 0.001), elapsed.Round(time.Second))
-}
-
 // outcome is the exit of a run that wrote its result (see precedence):
 // 1 when it could read none of its files, 3 when the result is partial
 // (failed files, or the reasons in why), 4 when --fail-on finds what it
-// names.
+// names, 5 when its logs do not verify.
 func outcome(res summarize.Result, failOn, why []string) error {
 	var errs []error
 	switch n := len(res.FilesFailed); {
@@ -135,7 +96,11 @@ func outcome(res summarize.Result, failOn, why []string) error {
 	if len(why) > 0 {
 		errs = append(errs, exitError{code: exitPartial, err: fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))})
 	}
-	return join(append(errs, alerted(res.Alerts(failOn)))...)
+	errs = append(errs, alerted(res.Alerts(failOn)))
+	if f := res.Integrity; f != nil && f.Failed() {
+		errs = append(errs, exitError{code: exitIntegrity, err: errors.New(f.Headline())})
+	}
+	return join(errs...)
 }
 
 // alerted is the exit of a run whose --fail-on found what it names: nil
@@ -149,9 +114,11 @@ func alerted(found []string) error {
 
 // reportFlags choose what scan and merge write, and when they alert.
 type reportFlags struct {
-	format, output, by string
-	failOn             []string
-	grouping           summarize.Option // --by, once checked
+	format, output, by, section string
+	all                         bool
+	failOn                      []string
+	grouping                    summarize.Option // --by, once checked
+	layout                      []report.Option  // --all and --section, once checked
 }
 
 // register adds the flags; finds says what --fail-on looks at.
@@ -159,6 +126,8 @@ func (f *reportFlags) register(fs *pflag.FlagSet, finds string) {
 	fs.StringVarP(&f.format, "format", "f", "table", "output format: "+strings.Join(report.Formats, ", "))
 	fs.StringVarP(&f.output, "output", "o", "", "write the result to this file instead of standard output")
 	fs.StringVar(&f.by, "by", "service", "group the main table by: "+strings.Join(summarize.Groupings, ", "))
+	fs.BoolVar(&f.all, "all", false, "print every row of the table, not the first of each section")
+	fs.StringVar(&f.section, "section", "", "write only this section, with -f csv (default main) or table: "+strings.Join(report.Sections, ", "))
 	fs.StringSliceVar(&f.failOn, "fail-on", nil, "exit 4 when "+finds+": "+strings.Join(summarize.AlertKinds, ", ")+" (comma-separated)")
 }
 
@@ -169,6 +138,19 @@ func (f *reportFlags) check() error {
 	var err error
 	if f.grouping, err = summarize.GroupedBy(f.by); err != nil {
 		return usageError{fmt.Errorf("unknown grouping --by %q", f.by), "use one of: " + strings.Join(summarize.Groupings, ", ")}
+	}
+	if f.all {
+		f.layout = append(f.layout, report.All())
+	}
+	if f.section != "" {
+		if f.format != "csv" && f.format != "table" {
+			return usageError{fmt.Errorf("--section applies to -f csv and -f table, not -f %s", f.format), "JSON and HTML always hold every section"}
+		}
+		only, err := report.Section(f.section)
+		if err != nil {
+			return usageError{fmt.Errorf("unknown --section %q", f.section), "use one of: " + strings.Join(report.Sections, ", ")}
+		}
+		f.layout = append(f.layout, only)
 	}
 	for _, k := range f.failOn {
 		if !slices.Contains(summarize.AlertKinds, k) {
@@ -194,5 +176,5 @@ func checkOutput(path string) error {
 
 // write writes res in --format to --output (or stdout).
 func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {
-	return writeFile(stdout, "-o", f.output, func(w io.Writer) error { return report.Write(w, f.format, res) })
+	return writeFile(stdout, "-o", f.output, func(w io.Writer) error { return report.Write(w, f.format, res, f.layout...) })
 }

@@ -45,10 +45,11 @@ Examples:
   trailscan scan --by session --events support-events.ndjson ./logs
   trailscan scan -f html -o support.html ./logs
   trailscan scan --state /var/lib/trailscan/state.json --fail-on write,error -q s3://bucket/prefix
+  trailscan scan --verify --public-keys keys.json ./logs
 
 Flags:
 %s
-Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
+Exit codes (when several apply, the first of 143/130, 2, 5, 4, 1, 3 wins):
   0  complete
   1  nothing was scanned: a source is missing or unreadable, holds no log
      files, or the filters keep none of its files or events (the error
@@ -58,14 +59,25 @@ Exit codes (when several apply, the first of 143/130, 2, 4, 1, 3 wins):
   2  bad usage
   3  finished, but some files could not be read: the result is partial
      (each is listed with its reason in the output)
-  4  finished, and found what --fail-on names; a partial result, or an
-     output that could not be written, is said as well
+  4  finished, and found what --fail-on names (with --state, among what
+     is new since the last run); a partial result, or an output that
+     could not be written, is said as well
+  5  --verify: a log is altered, missing or unlisted, a digest is invalid,
+     or a chain of digests has a gap (the result names each); what else
+     applies is said as well
   130 interrupted (Ctrl-C, SIGINT)
   143 terminated (SIGTERM)
 
 A --shard whose share holds no files, or nothing in scope, exits 0: its
 part is valid, and the merge judges the whole. One that could read none
 of its files exits 1, to be run again.
+
+With --state, the result is cumulative, every object read so far, and
+says first what this run added: new_since_last_run in JSON, the events
+no earlier run counted (a copy of an old event in a new file is not
+new), their writes, failures, notable calls and sessions, and the new
+authorization events and their cases. --fail-on judges only what is new,
+so a write found once alerts once, not on every run after.
 
 A --state file made for other sources or another scope (--since, --until,
 --account, --region), or that is not a regular file, is refused with exit
@@ -90,16 +102,32 @@ type scanCmd struct {
 	shard            shardOpts // shard.go
 	events           string
 	statePath        string
+	verify           verifyOpts // verify.go
 }
 
 func (c *scanCmd) flags() *pflag.FlagSet {
 	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
 	fs.SortFlags = false
+	c.selectionFlags(fs)
+	c.register(fs, "the scan finds (with --state, among what is new)")
+	c.accessFlags(fs)
+	fs.StringVar(&c.events, "events", "", "write each matched Support event, whole, to this file as NDJSON, in time order")
+	fs.StringVar(&c.statePath, "state", "", "incremental run: read only objects this state file has not seen, keep it up to date,\nand report the cumulative result and what is new since the last run")
+	c.addShardFlags(fs)
+	c.addVerifyFlags(fs)
+	return fs
+}
+
+// selectionFlags choose what a scan reads, as scan and verify take them.
+func (c *scanCmd) selectionFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.since, "since", "", "count events at or after this time: RFC 3339, YYYY-MM-DD (UTC), or a duration\nbefore now (90m, 24h, 7d)")
 	fs.StringVar(&c.until, "until", "", "count events before this time, written as for --since")
 	fs.StringSliceVar(&c.accounts, "account", nil, "only this account ID (repeatable)")
 	fs.StringSliceVar(&c.region, "region", nil, "only events in this AWS region (repeatable)")
-	c.register(fs, "the scan finds")
+}
+
+// accessFlags say how a scan reads, as scan and verify take them.
+func (c *scanCmd) accessFlags(fs *pflag.FlagSet) {
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "most files read at once (default: as many as keep every CPU decoding,\nchosen as the scan goes: for S3, often a hundred or more)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress line or warnings on standard error (the exit code still says a result is partial)")
 	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
@@ -107,10 +135,6 @@ func (c *scanCmd) flags() *pflag.FlagSet {
 	fs.StringVar(&c.s3.Endpoint, "endpoint-url", "", "S3-compatible endpoint or VPC endpoint URL")
 	fs.BoolVar(&c.s3.PathStyle, "path-style", false, "path-style S3 addressing (some S3-compatible stores need it)")
 	fs.StringVar(&c.s3.RequestPayer, "request-payer", "", `"requester" for requester-pays buckets`)
-	fs.StringVar(&c.events, "events", "", "write each matched Support event, whole, to this file as NDJSON, in time order")
-	fs.StringVar(&c.statePath, "state", "", "incremental run: read only objects this state file has not seen, keep it up to date,\nand report the cumulative result")
-	c.addShardFlags(fs)
-	return fs
 }
 
 func (c *scanCmd) Run(ctx context.Context, args []string) error {
@@ -140,13 +164,13 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	}
 	cfg.Progress = new(scan.Progress)
 	stop := c.progress(ctx, srcs, cfg)
-	sum, err := c.scan(ctx, srcs, cfg)
+	sum, since, err := c.scan(ctx, srcs, cfg)
 	stop()
 	if err != nil {
 		return err
 	}
 	asked := summarize.WithQuery(summarize.Query{Sources: sourceNames(srcs), Scope: cfg.Scope, Version: versionString(), GeneratedAt: now})
-	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping, asked)...)
+	res := sum.Result(append(c.shardOptions(srcs, cfg), c.grouping, asked, since, c.integrityOption(ctx, srcs, cfg))...)
 	// A shard's share may be empty: the merge judges the whole.
 	if c.shard.spec == nil {
 		if err := nothingToScan(ctx, res, srcs, cfg.Scope); err != nil {
@@ -182,10 +206,12 @@ func (c *scanCmd) writeEvidence(ctx context.Context, sum *summarize.Summary, src
 	return why, err
 }
 
-// scan runs the scan, incrementally when --state is given.
-func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Config) (*summarize.Summary, error) {
+// scan runs the scan, incrementally when --state is given; then since
+// adds to the result what the run added to the state's.
+func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Config) (_ *summarize.Summary, since summarize.Option, _ error) {
 	if c.statePath == "" {
-		return scan.Run(ctx, srcs, cfg)
+		sum, err := scan.Run(ctx, srcs, cfg)
+		return sum, nil, err
 	}
 	sum, stats, err := state.Scan(ctx, c.statePath, srcs, cfg)
 	var mismatch *state.MismatchError
@@ -193,15 +219,15 @@ func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Confi
 	var locked *state.LockedError
 	switch {
 	case errors.As(err, &mismatch):
-		return nil, usageError{err, "give the same SOURCE and --since/--until/--account/--region as the run that made it, or another --state file"}
+		return nil, nil, usageError{err, "give the same SOURCE and --since/--until/--account/--region and --verify as the run that made it, or another --state file"}
 	case errors.Is(err, state.ErrNotFile):
-		return nil, usageError{err, "give --state a regular file, or a path where none exists yet"}
+		return nil, nil, usageError{err, "give --state a regular file, or a path where none exists yet"}
 	case errors.As(err, &damaged):
-		return nil, exitError{code: exitFailed, err: err, hint: "the state file was edited or damaged: delete it to start over (the next run reads everything again), or restore a backup of it"}
+		return nil, nil, exitError{code: exitFailed, err: err, hint: "the state file was edited or damaged: delete it to start over (the next run reads everything again), or restore a backup of it"}
 	case errors.As(err, &locked):
-		return nil, exitError{code: exitFailed, err: err, hint: "runs of one state file must not overlap: let that run finish, or schedule the runs further apart"}
+		return nil, nil, exitError{code: exitFailed, err: err, hint: "runs of one state file must not overlap: let that run finish, or schedule the runs further apart"}
 	case err != nil:
-		return nil, err
+		return nil, nil, err
 	}
 	if !c.quiet {
 		fmt.Fprintf(c.stderr, "trailscan: state %s: read %d new or changed objects, %d already read\n", c.statePath, stats.Read, stats.Skipped)
@@ -215,7 +241,7 @@ func (c *scanCmd) scan(ctx context.Context, srcs []source.Source, cfg scan.Confi
 			fmt.Fprintf(c.stderr, "trailscan: warning: %d objects in the state are no longer in the source; their events are still counted\n", stats.Missing)
 		}
 	}
-	return sum, nil
+	return sum, summarize.SinceLastRun(stats.Before), nil
 }
 
 // checkState is checkWritable for --state, but for a path that exists and
@@ -263,6 +289,9 @@ func (c *scanCmd) config(now time.Time) (scan.Config, error) {
 		return cfg, err
 	}
 	cfg.Jobs, cfg.Scope.Accounts, cfg.Scope.Regions = c.jobs, c.accounts, c.region
+	if err := c.applyVerify(&cfg); err != nil {
+		return cfg, err
+	}
 	return cfg, c.applyShard(&cfg)
 }
 
@@ -400,7 +429,11 @@ func (c *scanCmd) progress(ctx context.Context, srcs []source.Source, cfg scan.C
 		return func() {}
 	}
 	ctx, cancel := context.WithCancel(ctx)
-	go scan.CountAhead(ctx, srcs, cfg)
+	// An incremental run reads only what its state has not: counted
+	// ahead, the whole archive would be a false total.
+	if c.statePath == "" {
+		go scan.CountAhead(ctx, srcs, cfg)
+	}
 	stopLine := showProgress(f, cfg.Progress)
 	return func() { cancel(); stopLine() }
 }

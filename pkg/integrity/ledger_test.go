@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/trail"
@@ -90,5 +92,21 @@ func TestLedgerUnmarshalRefuses(t *testing.T) {
 		if err := json.Unmarshal([]byte(in), integrity.NewLedger()); err == nil {
 			t.Errorf("read %s", in)
 		}
+	}
+}
+
+func TestDigestRegions(t *testing.T) {
+	l := integrity.NewLedger()
+	for _, p := range []string{
+		"x/AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/10/02/111122223333_CloudTrail-Digest_eu-west-1_t_us-east-1_20261002T050000Z.json.gz",
+		"AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail-Digest/us-east-1/2026/10/01/111122223333_CloudTrail-Digest_us-east-1_t_us-east-1_20261001T010000Z.json.gz",
+		"AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/2026/10/01/not-a-digest.json.gz",
+	} {
+		l.AddUnreadableDigest(p, errors.New("no"))
+	}
+	regions, first, last := l.DigestRegions()
+	if !slices.Equal(regions, []string{"eu-west-1", "us-east-1"}) ||
+		!first.Equal(time.Date(2026, 10, 1, 1, 0, 0, 0, time.UTC)) || !last.Equal(time.Date(2026, 10, 2, 5, 0, 0, 0, time.UTC)) {
+		t.Errorf("DigestRegions() = %v, %v, %v", regions, first, last)
 	}
 }

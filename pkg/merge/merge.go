@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -28,13 +29,17 @@ func Origin(srcs []source.Source, scope trail.Scope, spec shard.Spec, version st
 	return o
 }
 
-// Part is a shard's part and the name of the file it was read from.
-// Parts come from Read, which checks them and rebuilds their summaries.
+// Part is a shard's part, or a merged result made WithCalls (as
+// trailscan merge --part writes it: a merge of some shards, to be merged
+// again), and the name of the file it was read from. Parts come from
+// Read, which checks them and rebuilds their summaries.
 type Part struct {
 	Name   string
 	Origin summarize.Origin
-	spec   shard.Spec
+	count  int   // N, of the split into shards
+	shards []int // the shards it holds, in order
 	sum    *summarize.Summary
+	verify *summarize.Verification // of a shard of scan --verify
 }
 
 // part is what Read decodes of a part: its origin, and the summary's
@@ -42,7 +47,8 @@ type Part struct {
 // of the result is derived from the summary, and is derived again from
 // the merged one.
 type part struct {
-	Scan *summarize.Origin `json:"scan"`
+	Scan         *summarize.Origin       `json:"scan"`
+	Verification *summarize.Verification `json:"verification"`
 	summarize.Snapshot
 }
 
@@ -74,22 +80,69 @@ func Read(name string, r io.Reader) (Part, error) {
 // --shard, or by another format than json.
 var ErrNotPartial = errors.New("not a partial result (write parts with: trailscan scan --shard i/N --format json)")
 
+// ErrNoCalls is a merged result that does not list its calls: it cannot
+// be merged again, as what it counts once cannot be told from what
+// another part counts too.
+var ErrNoCalls = errors.New("a merged result that does not list its calls (write it with: trailscan merge --part --format json)")
+
 func (raw part) check() (Part, error) {
 	o := raw.Scan
-	if o == nil || o.Shard == "" {
+	if o == nil || o.Shard == "" && o.Shards == 0 {
 		return Part{}, ErrNotPartial
 	}
 	p := Part{Origin: *o}
-	spec, err := shard.Parse(o.Shard, func(string) string { return "" })
-	if err != nil || o.Shard != spec.String() {
-		return p, fmt.Errorf("shard %q: not i/N", o.Shard)
+	if o.Shard != "" {
+		spec, err := shard.Parse(o.Shard, func(string) string { return "" })
+		if err != nil || o.Shard != spec.String() {
+			return p, fmt.Errorf("shard %q: not i/N", o.Shard)
+		}
+		p.count, p.shards = spec.Count, []int{spec.Index}
+	} else {
+		var err error
+		if p.shards, err = indexes(o.Parts, o.Shards); err != nil {
+			return p, err
+		}
+		p.count = o.Shards
+		if raw.Calls == nil && raw.EventsMatched > 0 {
+			return p, ErrNoCalls
+		}
 	}
-	p.spec = spec
 	if o.Format > summarize.SnapshotVersion {
 		return p, fmt.Errorf("written by trailscan %s in format %d, newer than this trailscan reads (%d)", o.Version, o.Format, summarize.SnapshotVersion)
 	}
+	var err error
 	p.sum, err = raw.Summary()
+	p.verify = raw.Verification
 	return p, err
+}
+
+// indexes reads the shards a merged result lists, each "i/N" of n, in
+// order, each once.
+func indexes(parts []string, n int) ([]int, error) {
+	if len(parts) == 0 {
+		return nil, fmt.Errorf("a merge of %d shards that lists none of them", n)
+	}
+	var out []int
+	for _, id := range parts {
+		spec, err := shard.Parse(id, func(string) string { return "" })
+		if err != nil || id != spec.String() || spec.Count != n {
+			return nil, fmt.Errorf("shard %q of a merge of %d shards: not i/%d", id, n, n)
+		}
+		if slices.Contains(out, spec.Index) {
+			return nil, fmt.Errorf("shard %s listed twice", id)
+		}
+		out = append(out, spec.Index)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// what says which shards a part holds, for errors.
+func (p Part) what() string {
+	if p.Origin.Shard != "" {
+		return "shard " + p.Origin.Shard
+	}
+	return fmt.Sprintf("a merge of %d of %d shards", len(p.shards), p.count)
 }
 
 // Options change what Merge accepts.
@@ -104,6 +157,9 @@ type Options struct {
 type Merged struct {
 	Summary *summarize.Summary
 	Origin  summarize.Origin // Shards is N; Parts lists the shards merged
+	// Verification, for shards of scan --verify, is their ledgers merged
+	// and the keys they had, to verify the whole with.
+	Verification *summarize.Verification
 }
 
 // Result is the merged result, as a full scan would report it with opts,
@@ -112,7 +168,8 @@ func (m *Merged) Result(opts ...summarize.Option) summarize.Result {
 	return m.Summary.Result(append([]summarize.Option{summarize.WithOrigin(m.Origin)}, opts...)...)
 }
 
-// Merge checks that parts are the shards of one scan, then combines them.
+// Merge checks that parts are the shards of one scan, or merges of some
+// of them, none held by two parts, then combines them.
 func Merge(parts []Part, opts Options) (*Merged, error) {
 	if len(parts) == 0 {
 		return nil, errors.New("no parts to merge")
@@ -123,58 +180,86 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 		}
 	}
 	parts = slices.Clone(parts)
-	slices.SortStableFunc(parts, func(a, b Part) int { return a.spec.Index - b.spec.Index })
+	slices.SortStableFunc(parts, func(a, b Part) int { return a.shards[0] - b.shards[0] })
 	first := parts[0]
 	fo := first.Origin
-	byIndex := map[int]string{}
+	byIndex := map[int]Part{}
 	for _, p := range parts {
 		o := p.Origin
+		if p.count != first.count {
+			return nil, fmt.Errorf("%s is %s but %s is %s: parts of different splits cannot be merged", first.Name, first.what(), p.Name, p.what())
+		}
+		for _, i := range p.shards {
+			if q, ok := byIndex[i]; ok {
+				return nil, twice(q, p, i)
+			}
+		}
 		switch {
-		case p.spec.Count != first.spec.Count:
-			return nil, fmt.Errorf("%s is shard %s but %s is shard %s: parts of different splits cannot be merged", first.Name, fo.Shard, p.Name, o.Shard)
-		case byIndex[p.spec.Index] != "":
-			return nil, fmt.Errorf("%s and %s are both shard %s: the same part given twice", byIndex[p.spec.Index], p.Name, o.Shard)
 		case !slices.Equal(o.Sources, fo.Sources):
 			return nil, fmt.Errorf("%s scanned %s but %s scanned %s: parts of different sources cannot be merged",
 				first.Name, list(fo.Sources), p.Name, list(o.Sources))
 		case !o.Scope.Equal(fo.Scope):
 			return nil, fmt.Errorf("%s scanned %s but %s scanned %s: parts of different scopes cannot be merged",
 				first.Name, fo.Scope.String(), p.Name, o.Scope.String())
+		case (p.verify != nil) != (first.verify != nil):
+			return nil, fmt.Errorf("%s was %s but %s %s: shards of one scan verify all or none", first.Name, verified(first), p.Name, verified(p))
 		case o.Version != fo.Version:
 			// Another version may assign objects to shards otherwise.
 			return nil, fmt.Errorf("%s was written by trailscan %s but %s by trailscan %s: run every shard with the same trailscan",
 				first.Name, fo.Version, p.Name, o.Version)
 		}
-		byIndex[p.spec.Index] = p.Name
+		for _, i := range p.shards {
+			byIndex[i] = p
+		}
 	}
 	m := &Merged{Summary: summarize.New()}
-	m.Origin = summarize.Origin{Version: fo.Version, Format: summarize.SnapshotVersion, Sources: fo.Sources, Scope: fo.Scope, Shards: first.spec.Count}
-	for _, p := range parts {
-		m.Origin.Parts = append(m.Origin.Parts, p.Origin.Shard)
+	m.Origin = summarize.Origin{Version: fo.Version, Format: summarize.SnapshotVersion, Sources: fo.Sources, Scope: fo.Scope, Shards: first.count}
+	for _, i := range slices.Sorted(maps.Keys(byIndex)) {
+		m.Origin.Parts = append(m.Origin.Parts, shard.Spec{Index: i, Count: first.count}.String())
 	}
 	if missing := m.Origin.Missing(); len(missing) > 0 && !opts.Incomplete {
-		e := &IncompleteError{Missing: missing, Count: first.spec.Count}
+		e := &IncompleteError{Missing: missing, Count: first.count}
 		for _, p := range parts {
-			e.Given = append(e.Given, fmt.Sprintf("%s (%s)", p.Name, p.Origin.Shard))
+			e.Given = append(e.Given, fmt.Sprintf("%s (%s)", p.Name, strings.Join(p.ids(), ", ")))
 		}
 		return nil, e
 	}
 	for _, p := range parts {
 		m.Summary.Merge(p.sum)
 	}
+	m.Verification = mergeVerifications(parts)
 	return m, nil
+}
+
+// twice is the error of shard i held by parts q and p: two shards' parts
+// of the same shard, or a shard in two merges.
+func twice(q, p Part, i int) error {
+	id := shard.Spec{Index: i, Count: p.count}.String()
+	if q.Origin.Shard != "" && p.Origin.Shard != "" {
+		return fmt.Errorf("%s and %s are both shard %s: the same part given twice", q.Name, p.Name, id)
+	}
+	return fmt.Errorf("%s and %s both hold shard %s: a shard merged twice would count its files twice", q.Name, p.Name, id)
+}
+
+// ids are the shards p holds, "i/N".
+func (p Part) ids() []string {
+	out := make([]string, len(p.shards))
+	for j, i := range p.shards {
+		out[j] = shard.Spec{Index: i, Count: p.count}.String()
+	}
+	return out
 }
 
 // IncompleteError is a set of parts that lacks some shards.
 type IncompleteError struct {
 	Missing []string // the shards not given, "i/N"
-	Given   []string // the parts given, "NAME (i/N)"
+	Given   []string // the parts given, "NAME (i/N, ...)"
 	Count   int      // N
 }
 
 func (e *IncompleteError) Error() string {
 	return fmt.Sprintf("%d of %d shards given (%s); missing %s",
-		len(e.Given), e.Count, strings.Join(e.Given, ", "), strings.Join(e.Missing, ", "))
+		e.Count-len(e.Missing), e.Count, strings.Join(e.Given, ", "), strings.Join(e.Missing, ", "))
 }
 
 func list(xs []string) string {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -307,5 +308,172 @@ func TestReadsFormat1(t *testing.T) {
 	}
 	if !bytes.Equal(got.Bytes(), printed) {
 		t.Errorf("the merge prints otherwise than format 1's did:\n--- got\n%s\n--- want\n%s", got.Bytes(), printed)
+	}
+}
+
+// group merges parts as trailscan merge --part does, and reads the result
+// back as a part.
+func group(t *testing.T, name string, parts ...Part) Part {
+	t.Helper()
+	m, err := Merge(parts, Options{Incomplete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := report.JSON(&buf, m.Result(summarize.WithCalls())); err != nil {
+		t.Fatal(err)
+	}
+	p, err := Read(name, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestMergeTree merges 16 shards as a tree: 4 groups of 4 (shards taken
+// across the split, not in runs), then the groups; and a group with the
+// shards it lacks. Every format of the result is byte for byte one merge
+// of the 16.
+func TestMergeTree(t *testing.T) {
+	dir, _ := archive(t)
+	const n = 16
+	var shards []Part
+	for i := range n {
+		spec := shard.Spec{Index: i, Count: n}
+		sum, srcs, _ := scanOnce(t, dir, trail.Scope{}, &spec)
+		shards = append(shards, roundTrip(t, fmt.Sprintf("part-%d.json", i), sum, Origin(srcs, trail.Scope{}, spec, "test")))
+	}
+	var groups []Part
+	for g := range 4 {
+		var members []Part
+		for i := g; i < n; i += 4 {
+			members = append(members, shards[i])
+		}
+		groups = append(groups, group(t, fmt.Sprintf("group-%d.json", g), members...))
+	}
+	if got := strings.Join(groups[1].Origin.Parts, ","); got != "1/16,5/16,9/16,13/16" {
+		t.Errorf("group 1 holds %s, want shards 1, 5, 9 and 13", got)
+	}
+	nested := group(t, "groups-0-1.json", groups[0], groups[1])
+	trees := map[string][]Part{
+		"4 groups of 4":             groups,
+		"a group and the rest":      append([]Part{groups[0]}, slices.DeleteFunc(slices.Clone(shards), func(p Part) bool { return p.shards[0]%4 == 0 })...),
+		"a group of groups, and 2":  {nested, groups[2], groups[3]},
+		"the groups in other order": {groups[3], groups[1], groups[0], groups[2]},
+	}
+	want := printed(t, shards)
+	if !strings.Contains(want["table"], "by AWS Support") || !strings.Contains(want["json"], `"shards": 16`) {
+		t.Fatalf("one merge of 16 printed:\n%s", want["table"])
+	}
+	for name, parts := range trees {
+		t.Run(name, func(t *testing.T) {
+			got := printed(t, parts)
+			for _, f := range report.Formats {
+				if got[f] != want[f] {
+					t.Errorf("%s differs from one merge of 16:\n%s", f, firstDiff(got[f], want[f]))
+				}
+			}
+		})
+	}
+}
+
+// printed is the merge of parts in every format.
+func printed(t *testing.T, parts []Part) map[string]string {
+	t.Helper()
+	m, err := Merge(parts, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range report.Formats {
+		var buf bytes.Buffer
+		if err := report.Write(&buf, f, m.Result()); err != nil {
+			t.Fatal(err)
+		}
+		out[f] = buf.String()
+	}
+	return out
+}
+
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return fmt.Sprintf("line %d:\n got %s\nwant %s", i+1, al[i], bl[i])
+		}
+	}
+	return fmt.Sprintf("%d lines, want %d", len(al), len(bl))
+}
+
+// TestMergeTreeRefuses: merges given as parts are refused as shards are,
+// when a shard is in two of them, or in one of them and given again; the
+// shards missing are those none of them holds.
+func TestMergeTreeRefuses(t *testing.T) {
+	mk := func(i, n int) Part {
+		s := summarize.New()
+		s.AddFile(1, []summarize.Call{{ID: fmt.Sprintf("e%d", i), Time: time.Date(2026, 10, 1, 0, 0, i, 0, time.UTC), Service: "s", Action: "a"}}, nil)
+		return roundTrip(t, fmt.Sprintf("part-%d.json", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: n}, "v1"))
+	}
+	p := make([]Part, 8)
+	for i := range p {
+		p[i] = mk(i, 8)
+	}
+	low, high, mid := group(t, "low.json", p[0], p[1], p[2], p[3]), group(t, "high.json", p[4], p[5], p[6], p[7]), group(t, "mid.json", p[3], p[4])
+	tests := []struct {
+		name    string
+		parts   []Part
+		wantErr string
+	}{
+		{"a shard in two groups", []Part{low, mid, high}, "low.json and mid.json both hold shard 3/8: a shard merged twice would count its files twice"},
+		{"a group given twice", []Part{low, high, low}, "low.json and low.json both hold shard 0/8"},
+		{"a shard in a group and given again", []Part{low, p[2], high}, "low.json and part-2.json both hold shard 2/8"},
+		{"another split", []Part{low, mk(1, 4)}, "low.json is a merge of 4 of 8 shards but part-1.json is shard 1/4: parts of different splits"},
+		{"missing from the union", []Part{low, p[6]}, "5 of 8 shards given (low.json (0/8, 1/8, 2/8, 3/8), part-6.json (6/8)); missing 4/8, 5/8, 7/8"},
+		{"whole", []Part{high, low}, ""},
+		{"whole, mixed", []Part{p[7], p[0], p[1], mid, p[2], p[5], p[6]}, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := Merge(tt.parts, Options{})
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				if r := m.Result(); r.EventsMatched != 8 || len(m.Origin.Parts) != 8 || len(m.Origin.Missing()) != 0 {
+					t.Errorf("merged %d calls of parts %v", r.EventsMatched, m.Origin.Parts)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("Merge: %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+	// With shards missing allowed, the merge lacks what no part holds.
+	m, err := Merge([]Part{mid, p[0], p[7]}, Options{Incomplete: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(m.Origin.Missing(), ","); got != "1/8,2/8,5/8,6/8" {
+		t.Errorf("missing %s, want 1/8,2/8,5/8,6/8", got)
+	}
+}
+
+func TestReadRefusesMerges(t *testing.T) {
+	tests := []struct{ name, in, wantErr string }{
+		{"a merge without its calls", `{"events_matched": 2, "scan": {"shards": 4, "parts": ["0/4", "1/4"]}}`, "a merged result that does not list its calls"},
+		{"a merge of no shard", `{"scan": {"shards": 4}}`, "a merge of 4 shards that lists none of them"},
+		{"a shard of another split", `{"scan": {"shards": 4, "parts": ["0/4", "1/5"]}}`, `shard "1/5" of a merge of 4 shards: not i/4`},
+		{"a shard listed twice", `{"scan": {"shards": 4, "parts": ["0/4", "0/4"]}}`, "shard 0/4 listed twice"},
+	}
+	for _, tt := range tests {
+		_, err := Read("x.json", strings.NewReader(tt.in))
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+			t.Errorf("%s: Read: %v, want an error containing %q", tt.name, err, tt.wantErr)
+		}
+	}
+	// An empty merge lists no calls, and needs none.
+	if _, err := Read("x.json", strings.NewReader(`{"events_matched": 0, "scan": {"shards": 2, "parts": ["1/2"]}}`)); err != nil {
+		t.Errorf("an empty merged result: %v", err)
 	}
 }

@@ -233,3 +233,15 @@ td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 </body>
 </html>
 `
+
+// list is xs cleaned and comma-separated, or "-" for none.
+func list(xs []string) string {
+	if len(xs) == 0 {
+		return "-"
+	}
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = Clean(x)
+	}
+	return strings.Join(out, ", ")
+}

@@ -9,32 +9,50 @@ import (
 	"html/template"
 	"io"
 	"reflect"
-	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 
+	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
-//go:embed report.html.tmpl
-var htmlSource string
+var (
+	//go:embed report.html.tmpl
+	htmlSource string
+	// pageScript sorts and filters the tables; pageStyle lays the page
+	// out. The page's Content-Security-Policy lets these two run, by their
+	// hashes, and nothing else: even a value that escaping missed could
+	// neither run nor restyle the page.
+	//go:embed report.js
+	pageScript string
+	//go:embed report.css
+	pageStyle string
+)
 
 // htmlTemplate is parsed once. html/template escapes every value by its
 // context (text, attribute, URL, script): each string in a report comes from
 // logs that anyone with API access can write to.
 var htmlTemplate = template.Must(template.New("report").Funcs(template.FuncMap{
-	"short": summarize.ShortService,
-	"time":  summarize.Format,
-	"mark":  mark,
-	"yesno": yesNo,
+	"wrap": wrap,
+	"time": summarize.Format,
 }).Parse(htmlSource))
 
 // HTML writes r as one self-contained page: no request leaves it when it
-// is opened, and it holds no script or style from anywhere else.
+// is opened, and it holds no script or style from anywhere else. Its
+// tables sort on a click on a column's head and filter as the reader
+// types; below 640 pixels each row becomes a card, so that a phone need
+// not scroll sideways.
 func HTML(w io.Writer, r summarize.Result) error {
 	r, err := cleaned(r)
 	if err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
-	d := htmlData{Result: r, Chart: chartOf(r.Days), Script: template.JS(pageScript), ScriptHash: scriptHash}
+	d := htmlData{
+		Facts: factsOf(r), Chart: chartOf(r), Sections: htmlSections(r),
+		Script: template.JS(pageScript), Style: template.CSS(pageStyle),
+		ScriptHash: hash(pageScript), StyleHash: hash(pageStyle), Integrity: r.Integrity,
+	}
 	if err := htmlTemplate.Execute(w, d); err != nil {
 		return fmt.Errorf("write html report: %w", err)
 	}
@@ -42,120 +60,136 @@ func HTML(w io.Writer, r summarize.Result) error {
 }
 
 type htmlData struct {
-	summarize.Result
-	Chart      chart
-	Script     template.JS // pageScript, ours
-	ScriptHash string      // lets the page's Content-Security-Policy run it and nothing else
+	Facts                 []fact
+	Chart                 chart
+	Sections              []htmlSection
+	Script                template.JS
+	Style                 template.CSS
+	ScriptHash, StyleHash string
+	Integrity             *integrity.Findings
 }
 
-// pageScript filters the notable calls as the reader types, and marks the
-// page so that a test can tell scripts ran at all. The page's
-// Content-Security-Policy allows this script alone, by its hash: even a
-// value that escaping missed could not run.
-const pageScript = `(function () {
-  document.documentElement.setAttribute("data-script", "ran");
-  var f = document.getElementById("filter");
-  if (!f) return;
-  f.addEventListener("input", function () {
-    var q = f.value.toLowerCase();
-    document.querySelectorAll("#notable tbody tr").forEach(function (r) {
-      r.style.display = r.textContent.toLowerCase().indexOf(q) < 0 ? "none" : "";
-    });
-  });
-})();`
-
-var scriptHash = func() string {
-	h := sha256.Sum256([]byte(pageScript))
+func hash(s string) string {
+	h := sha256.Sum256([]byte(s))
 	return "sha256-" + base64.StdEncoding.EncodeToString(h[:])
-}()
-
-// chart is a stacked bar chart of Support calls per day by account, laid
-// out here so that the page needs no script to draw it.
-type chart struct {
-	Width, Height int
-	Bars          []bar
-	Days          []axisLabel
-	Ticks         []axisLabel
-	Legend        []legendItem
 }
 
-type bar struct {
-	X, Y, W, H   int
-	Fill, Title  string
-	Day, Account string
-	Calls        int
+// htmlSection is a section as the page shows it: every row, and the
+// columns the page shows.
+type htmlSection struct {
+	Name, Title string
+	Heads       []htmlCell
+	Rows        []htmlRow
 }
 
-type axisLabel struct {
-	X, Y int
-	Text string
+type htmlRow struct {
+	Hot   bool
+	Cells []htmlCell
 }
 
-type legendItem struct {
-	Account, Fill string
+type htmlCell struct {
+	Label, Text, Class string
 }
 
-// palette is colour-blind friendly (Okabe-Ito); accounts beyond it repeat.
-var palette = []string{"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"}
+// classes are the styles of each kind of column; the script sorts
+// columns of class "n" as numbers.
+var classes = map[kind]string{text: "", code: "code", number: "n", moment: "t"}
 
-const (
-	chartLeft   = 48
-	chartTop    = 10
-	chartPlot   = 200 // height of the plot area
-	chartBottom = 40
-	maxBarWidth = 40
-)
+func htmlSections(r summarize.Result) []htmlSection {
+	var out []htmlSection
+	for _, s := range sectionsOf(r) {
+		h := htmlSection{Name: s.name, Title: s.title}
+		var idx []int
+		for i, c := range s.cols {
+			if c.in&inHTML != 0 {
+				idx = append(idx, i)
+				h.Heads = append(h.Heads, htmlCell{Label: c.label, Class: classes[c.kind]})
+			}
+		}
+		for _, row := range s.rows {
+			hr := htmlRow{Hot: row.hot}
+			for j, i := range idx {
+				hr.Cells = append(hr.Cells, htmlCell{Label: h.Heads[j].Label, Text: row.cells[i], Class: h.Heads[j].Class})
+			}
+			h.Rows = append(h.Rows, hr)
+		}
+		out = append(out, h)
+	}
+	return out
+}
 
-func chartOf(days []summarize.Day) chart {
-	var dayNames, accounts []string
-	total := map[string]int{}
-	for _, d := range days {
-		dayNames = append(dayNames, d.Day)
-		accounts = append(accounts, d.Account)
-		total[d.Day] += d.Calls
-	}
-	dayNames = slices.Compact(slices.Sorted(slices.Values(dayNames)))
-	accounts = slices.Compact(slices.Sorted(slices.Values(accounts)))
-	peak := 0
-	for _, n := range total {
-		peak = max(peak, n)
-	}
-	c := chart{Height: chartTop + chartPlot + chartBottom}
-	if len(dayNames) == 0 {
-		return c
-	}
-	step := max(min(maxBarWidth+8, 900/len(dayNames)), 3)
-	barW := max(step*4/5, 2)
-	c.Width = chartLeft + step*len(dayNames) + 10
-	colour := map[string]string{}
-	for i, a := range accounts {
-		colour[a] = palette[i%len(palette)]
-		c.Legend = append(c.Legend, legendItem{Account: a, Fill: colour[a]})
-	}
-	x := map[string]int{}
-	labelEvery := max(1, (len(dayNames)+11)/12)
-	for i, d := range dayNames {
-		x[d] = chartLeft + i*step
-		if i%labelEvery == 0 {
-			c.Days = append(c.Days, axisLabel{X: x[d] + barW/2, Y: chartTop + chartPlot + 14, Text: d[5:]})
+// wrap escapes s and lets the browser break it only where a reader would.
+// A word (between spaces) of at most keepWord characters never breaks,
+// not even after a hyphen. A longer word, such as a session name, a path
+// or an ARN, may break after the punctuation of names and paths
+// (- / : . _ , = @) and, where a stretch between those is longer than
+// longStretch, between the words of a camel-case name, before a number,
+// or failing those every longStretch characters. A cell then never breaks
+// inside a name that fits, and never forces the page wider than a phone.
+func wrap(s string) template.HTML {
+	var b strings.Builder
+	for i, word := range strings.Split(s, " ") {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		switch {
+		case utf8.RuneCountInString(word) > keepWord:
+			for word != "" {
+				j := strings.IndexAny(word, punctuation)
+				if j < 0 {
+					writeStretch(&b, word)
+					break
+				}
+				writeStretch(&b, word[:j])
+				b.WriteString(template.HTMLEscapeString(word[j : j+1]))
+				if word = word[j+1:]; word != "" {
+					b.WriteString("<wbr>")
+				}
+			}
+		case strings.Contains(word, "-"): // where browsers break on their own
+			b.WriteString(`<span class="nb">` + template.HTMLEscapeString(word) + `</span>`)
+		default:
+			b.WriteString(template.HTMLEscapeString(word))
 		}
 	}
-	for _, t := range []int{0, peak / 2, peak} {
-		c.Ticks = append(c.Ticks, axisLabel{X: chartLeft - 6, Y: chartTop + chartPlot - t*chartPlot/max(peak, 1) + 4, Text: fmt.Sprint(t)})
+	return template.HTML(b.String())
+}
+
+const (
+	// keepWord is the longest word kept whole: a time as the result
+	// writes it.
+	keepWord = len("2006-01-02T15:04:05Z")
+	// longStretch is the longest stretch of a longer word kept whole:
+	// about 120 pixels in the page's fixed-width font.
+	longStretch = 16
+	// punctuation is where a long word may break: after any of these (all
+	// ASCII, so one byte each).
+	punctuation = "-/:._,=@"
+)
+
+func writeStretch(b *strings.Builder, s string) {
+	rs := []rune(s)
+	// Only a name in camel case has words to break between: a hex ID
+	// has none, though letters follow digits in it.
+	camel := strings.ContainsFunc(s, unicode.IsUpper)
+	run := 0 // characters since the last place to break
+	for i, r := range rs {
+		if len(rs) > longStretch && run > 0 && (camel && wordStarts(rs, i) || run >= longStretch) {
+			b.WriteString("<wbr>")
+			run = 0
+		}
+		b.WriteString(template.HTMLEscapeString(string(r)))
+		run++
 	}
-	stacked := map[string]int{} // calls already drawn per day
-	for _, d := range days {    // in day, then account order
-		below := stacked[d.Day]
-		stacked[d.Day] += d.Calls
-		y0 := chartTop + chartPlot - below*chartPlot/peak
-		y1 := chartTop + chartPlot - stacked[d.Day]*chartPlot/peak
-		c.Bars = append(c.Bars, bar{
-			X: x[d.Day], Y: y1, W: barW, H: max(y0-y1, 1), Fill: colour[d.Account],
-			Title: fmt.Sprintf("%s, account %s: %d calls", d.Day, d.Account, d.Calls),
-			Day:   d.Day, Account: d.Account, Calls: d.Calls,
-		})
-	}
-	return c
+}
+
+// wordStarts reports whether a word of a name starts at rs[i]: Function
+// in GetFunction, or 20150331 in Configuration20150331 (but not the 2 of
+// v2).
+func wordStarts(rs []rune, i int) bool {
+	prev, r := rs[i-1], rs[i]
+	next := i+1 < len(rs) && unicode.IsDigit(rs[i+1])
+	return unicode.IsLower(prev) && unicode.IsUpper(r) || unicode.IsLetter(prev) && unicode.IsDigit(r) && next
 }
 
 // cleaned returns a deep copy of r with every string passed through Clean.

@@ -35,6 +35,8 @@ import (
 //
 // Timings on a shared machine are noisy; each is the best of
 // $TRAILSCAN_BENCH_ROUNDS rounds (default 3), floor and scan interleaved.
+// $TRAILSCAN_BENCH_MIB makes the corpus smaller (or larger) than benchMiB,
+// for a quick run on a busy machine.
 
 const (
 	benchSeed = 1
@@ -60,11 +62,19 @@ func rounds() int {
 	return 3
 }
 
-// corpus returns the benchmark archive, writing it the first time: its
-// directory is named after the generator's parameters, and a file written
-// last marks it complete.
+func corpusMiB() int64 {
+	if n, err := strconv.ParseInt(os.Getenv("TRAILSCAN_BENCH_MIB"), 10, 64); err == nil && n > 0 {
+		return n
+	}
+	return benchMiB
+}
+
+// corpus returns the benchmark archive, with signed digests, writing it
+// the first time: its directory is named after the generator's
+// parameters, and a file written last marks it complete. The public keys
+// of its digests are in corpusKeys.
 func corpus(b *testing.B) string {
-	dir := filepath.Join(benchDir(b), fmt.Sprintf("gen-seed%d-%dMiB", benchSeed, benchMiB))
+	dir := filepath.Join(benchDir(b), fmt.Sprintf("gen-seed%d-%dMiB-digests", benchSeed, corpusMiB()))
 	done := dir + ".complete"
 	if _, err := os.Stat(done); err == nil {
 		return dir
@@ -72,12 +82,19 @@ func corpus(b *testing.B) string {
 	if err := os.RemoveAll(dir); err != nil {
 		b.Fatal(err)
 	}
-	cfg, err := gen.Config{Seed: benchSeed}.Sized(benchMiB << 20)
+	cfg, err := gen.Config{Seed: benchSeed, Digests: true}.Sized(corpusMiB() << 20)
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.Logf("writing the %d MiB benchmark corpus to %s (once)", benchMiB, dir)
+	b.Logf("writing the %d MiB benchmark corpus to %s (once)", corpusMiB(), dir)
 	m, err := gen.Write(dir, cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	keys, err := cfg.PublicKeys()
+	if err == nil {
+		err = os.WriteFile(corpusKeys(dir), keys, 0o644)
+	}
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -86,6 +103,9 @@ func corpus(b *testing.B) string {
 	}
 	return dir
 }
+
+// corpusKeys is where the public keys of corpus dir's digests are.
+func corpusKeys(dir string) string { return dir + ".keys.json" }
 
 // trailscanBinary builds cmd/trailscan once per benchmark run.
 var trailscanBinary = sync.OnceValues(func() (string, error) {
@@ -104,11 +124,12 @@ var trailscanBinary = sync.OnceValues(func() (string, error) {
 // childRun is one child scan: its wall time, peak RSS, and JSON summary.
 type childRun struct {
 	secs   float64
+	cpu    float64 // user and system seconds: less noisy than secs on a busy machine
 	rssMB  float64
 	result map[string]any
 }
 
-func scanChild(b *testing.B, jobs int, src string) childRun {
+func scanChild(b *testing.B, jobs int, src string, flags ...string) childRun {
 	b.Helper()
 	bin, err := trailscanBinary()
 	if err != nil {
@@ -116,7 +137,7 @@ func scanChild(b *testing.B, jobs int, src string) childRun {
 	}
 	tmp := b.TempDir()
 	out, stats := filepath.Join(tmp, "result.json"), filepath.Join(tmp, "stats.json")
-	args, _ := json.Marshal([]string{bin, "scan", "-q", "-j", strconv.Itoa(jobs), "-f", "json", "-o", out, src})
+	args, _ := json.Marshal(append(append([]string{bin, "scan", "-q", "-j", strconv.Itoa(jobs), "-f", "json", "-o", out}, flags...), src))
 	// The scan runs under a small helper process, this test binary run
 	// afresh: a process started from a large one (this benchmark, which
 	// may just have generated the corpus) reports that one's peak RSS as
@@ -127,7 +148,7 @@ func scanChild(b *testing.B, jobs int, src string) childRun {
 		b.Fatalf("trailscan scan %s: %v\n%s", src, err, out)
 	}
 	var r childRun
-	var st struct{ Secs, MaxRSSKB float64 }
+	var st struct{ Secs, CPUSecs, MaxRSSKB float64 }
 	data, err := os.ReadFile(stats)
 	if err == nil {
 		err = json.Unmarshal(data, &st)
@@ -135,7 +156,7 @@ func scanChild(b *testing.B, jobs int, src string) childRun {
 	if err != nil {
 		b.Fatalf("scan stats: %v", err)
 	}
-	r.secs, r.rssMB = st.Secs, st.MaxRSSKB/1024
+	r.secs, r.cpu, r.rssMB = st.Secs, st.CPUSecs, st.MaxRSSKB/1024
 	if data, err = os.ReadFile(out); err != nil {
 		b.Fatal(err)
 	}
@@ -164,8 +185,9 @@ func TestBenchChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	secs := time.Since(start).Seconds()
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss // KiB on Linux
-	data, _ := json.Marshal(map[string]float64{"Secs": secs, "MaxRSSKB": float64(rss)})
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
+	data, _ := json.Marshal(map[string]float64{"Secs": secs, "CPUSecs": cpu, "MaxRSSKB": float64(ru.Maxrss)}) // KiB on Linux
 	if err := os.WriteFile(os.Getenv("TRAILSCAN_BENCH_STATS"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +267,9 @@ func logFiles(b *testing.B, dir string) []string {
 }
 
 // BenchmarkScan times the floor and the scan at -j 1 and -j 2 on a corpus
-// of at least 1 GB. Run it with -benchtime 1x.
+// of at least 1 GB, and the scan with --verify at -j 2: hashing every log
+// with SHA-256 and reading and checking every digest. Run it with
+// -benchtime 1x.
 func BenchmarkScan(b *testing.B) {
 	dir := corpus(b)
 	files := logFiles(b, dir)
@@ -269,8 +293,13 @@ func BenchmarkScan(b *testing.B) {
 				keep(fmt.Sprintf("floor%d", j), s)
 				r := scanChild(b, j, dir)
 				keep(fmt.Sprintf("scan%d", j), r.secs)
+				keep(fmt.Sprintf("scanCPU%d", j), r.cpu)
 				if j == 2 {
 					rss = max(rss, r.rssMB)
+					v := scanChild(b, j, dir, "--verify", "--public-keys", corpusKeys(dir))
+					checkVerified(b, v.result, len(files))
+					keep("verify2", v.secs)
+					keep("verifyCPU2", v.cpu)
 				}
 				scanned = r.result["events_scanned"]
 			}
@@ -283,6 +312,8 @@ func BenchmarkScan(b *testing.B) {
 		b.ReportMetric(mb/best["floor2"], "floorMB/s")
 		b.ReportMetric(speedup, "j1/j2")
 		b.ReportMetric(rss, "maxRSS_MB")
+		b.ReportMetric(best["verify2"]/best["scan2"], "verify/scan")
+		b.ReportMetric(best["verifyCPU2"]/best["scanCPU2"], "verifyCPU/scanCPU")
 		b.ReportMetric(0, "ns/op")
 		fmt.Printf("corpus: %s: %d files, %.0f MB uncompressed, %v records\n", dir, len(files), mb, scanned)
 		fmt.Printf("-j 2: floor %.2fs (%.0f MB/s), scan %.2fs (%.0f MB/s): scan/floor %.2fx\n",
@@ -290,6 +321,23 @@ func BenchmarkScan(b *testing.B) {
 		fmt.Printf("-j 1: floor %.2fs, scan %.2fs (scan/floor %.2fx); -j 1 / -j 2 = %.2fx\n",
 			best["floor1"], best["scan1"], best["scan1"]/best["floor1"], speedup)
 		fmt.Printf("peak RSS of the -j 2 scan: %.0f MB\n", rss)
+		fmt.Printf("-j 2 --verify: %.2fs (%.0f MB/s): verify/scan %.2fx; CPU time %.2fs against %.2fs: %.2fx\n", best["verify2"], mb/best["verify2"],
+			best["verify2"]/best["scan2"], best["verifyCPU2"], best["scanCPU2"], best["verifyCPU2"]/best["scanCPU2"])
+	}
+}
+
+// checkVerified fails b unless a --verify result proves its logs: each
+// listed and read, none altered, missing or unlisted, no digest invalid.
+func checkVerified(b *testing.B, res map[string]any, logs int) {
+	b.Helper()
+	in, _ := res["integrity"].(map[string]any)
+	for _, k := range []string{"altered", "missing", "unlisted", "invalid_digests", "chain_gaps"} {
+		if l, ok := in[k].([]any); !ok || len(l) > 0 {
+			b.Fatalf("--verify: %s: %v", k, in[k])
+		}
+	}
+	if in["logs_listed"] != float64(logs) || in["logs_verified"].(float64) == 0 || in["digests_read"].(float64) == 0 {
+		b.Fatalf("--verify: %v logs listed (want %d), %v verified, %v digests read", in["logs_listed"], logs, in["logs_verified"], in["digests_read"])
 	}
 }
 

@@ -10,7 +10,11 @@
 // flight, within a memory bound. Each worker keeps its own summary; they
 // merge at the end, exactly, because summaries deduplicate by event ID.
 //
-// scan builds on source, parse, filter, summarize and trail (and
+// With a Ledger it also hashes each log as it decodes it and reads the
+// digests of the scope, for verifying the logs against CloudTrail's signed
+// digests (see pkg/integrity); the verdict is its caller's.
+//
+// scan builds on source, parse, filter, summarize, integrity and trail (and
 // internal/gate, for the bound of what is in flight), and must never
 // import state, shard, merge, report or cmd: those decide what to scan and
 // what to do with the summary, and call it.

@@ -57,7 +57,7 @@ func newPacer(decoders, most int, throttles func() int64) *pacer {
 // open opens j's object, holding its place in the gate, and hands it to a
 // decoder, or closes it when the scan stops first.
 func (p *pacer) open(ctx context.Context, j job, ready chan<- job) {
-	if j.obj.Err == nil {
+	if j.obj.Err == nil && !j.digest {
 		start := time.Now()
 		j.rc, j.err = j.src.Open(ctx, j.obj)
 		p.opened(time.Since(start))

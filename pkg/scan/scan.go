@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -45,48 +46,86 @@ type Config struct {
 	Done func(o source.Object, err error)
 	// Progress, when set, is updated as the scan goes.
 	Progress *Progress
+	// Ledger, when set, is fed what verifying the logs needs (see
+	// verify.go): the hash of each log read, and the digests in scope.
+	Ledger *integrity.Ledger
 }
 
 // Progress counts a scan's work so far; read it with the atomic loads.
+// The zero value is ready.
 type Progress struct {
-	Listed      atomic.Int64 // objects found
+	Listed      atomic.Int64 // objects found, to be read
+	ListedBytes atomic.Int64 // their stored size
 	ListingDone atomic.Bool
-	// Total, when not 0, is how many objects the scan will read, counted
-	// ahead by CountAhead while the listing itself is held back by the
-	// workers.
-	Total   atomic.Int64
-	Done    atomic.Int64 // objects read or failed
-	Bytes   atomic.Int64 // stored bytes read
-	Matched atomic.Int64 // Support calls found, before deduplication
+	// Total and TotalBytes, when Total is not 0, are how many objects the
+	// scan will read and their stored size, counted ahead by CountAhead
+	// while the listing itself is held back by the workers.
+	Total      atomic.Int64
+	TotalBytes atomic.Int64
+	Done       atomic.Int64 // objects read or failed
+	Bytes      atomic.Int64 // stored bytes read
+	Inflated   atomic.Int64 // bytes read once decompressed: what is parsed
+	// Matched counts the distinct Support calls found, by event ID: the
+	// account trail's and the organization trail's copies of a call are
+	// one call.
+	Matched atomic.Int64
+
+	mu   sync.Mutex
+	seen map[string]struct{} // the event IDs Matched counts
 }
 
-// CountAhead counts the objects a scan with cfg will read, for progress,
-// when that is cheap: sources that say they are cheap to list (see
-// source.CheapLister), and no Select (which may skip most of them). It
-// returns when the count is done or ctx is.
-func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
-	if cfg.Select != nil || cfg.Progress == nil {
+// found counts the calls not found before.
+func (p *Progress) found(calls []summarize.Call) {
+	if len(calls) == 0 {
 		return
 	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen == nil {
+		p.seen = map[string]struct{}{}
+	}
+	for _, c := range calls {
+		if _, ok := p.seen[c.ID]; !ok {
+			p.seen[c.ID] = struct{}{}
+			p.Matched.Add(1)
+		}
+	}
+}
+
+// CountAhead counts the objects a scan with cfg will read, and their
+// size, for progress. It lists every source a second time, beside the
+// scan's own listing: on S3 that is one request per thousand objects,
+// against the thousand the scan makes to read them. cfg.Select, when set,
+// is called for each object, so it must only choose (a shard's does); an
+// incremental run's, which records what it saw, must not be given here.
+// It returns when the count is done or ctx is, and counts nothing unless
+// it could list everything.
+func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
+	if cfg.Progress == nil {
+		return
+	}
+	var n, size int64
 	for _, src := range srcs {
-		if c, ok := src.(source.CheapLister); !ok || !c.CheapToList() {
+		count := func(o source.Object) error {
+			if cfg.Select == nil || cfg.Select(o) {
+				n, size = n+1, size+o.Size
+			}
+			return nil
+		}
+		if listLogs(ctx, src, cfg, count) != nil || cfg.Ledger != nil && listDigests(ctx, src, cfg.Scope, count) != nil {
 			return
 		}
 	}
-	var n int64
-	for _, src := range srcs {
-		if src.List(ctx, cfg.Scope, func(source.Object) error { n++; return nil }) != nil {
-			return
-		}
-	}
+	cfg.Progress.TotalBytes.Store(size)
 	cfg.Progress.Total.Store(n)
 }
 
 type job struct {
-	src source.Source
-	obj source.Object
-	rc  io.ReadCloser // obj opened, or why not
-	err error
+	src    source.Source
+	obj    source.Object
+	digest bool          // a digest for cfg.Ledger, not a log, opened by its reader
+	rc     io.ReadCloser // a log opened, or why not
+	err    error
 }
 
 // Run scans every object of srcs that may hold events in cfg.Scope. A file
@@ -204,29 +243,40 @@ type doneMsg struct {
 func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- job) error {
 	q := cfg.Scope
 	for _, src := range srcs {
-		keep := func(o source.Object) error {
+		digest := false
+		queued := func(o source.Object) error {
 			if cfg.Select != nil && !cfg.Select(o) {
 				return nil
 			}
 			cfg.Progress.Listed.Add(1)
+			cfg.Progress.ListedBytes.Add(o.Size)
 			select {
-			case queue <- job{src: src, obj: o}:
+			case queue <- job{src: src, obj: o, digest: digest}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		}
-		var err error
-		if sl, ok := src.(source.ShareLister); ok && cfg.Share != nil {
-			err = sl.ListShare(ctx, q, cfg.Share, keep)
-		} else {
-			err = src.List(ctx, q, keep)
-		}
-		if err != nil {
+		if err := listLogs(ctx, src, cfg, queued); err != nil {
 			return err
+		}
+		if cfg.Ledger != nil {
+			digest = true
+			if err := listDigests(ctx, src, q, queued); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
+}
+
+// listLogs lists the logs of src in cfg's scope, only the day folders of
+// cfg.Share where src can leave out the others.
+func listLogs(ctx context.Context, src source.Source, cfg Config, fn func(source.Object) error) error {
+	if sl, ok := src.(source.ShareLister); ok && cfg.Share != nil {
+		return sl.ListShare(ctx, cfg.Scope, cfg.Share, fn)
+	}
+	return src.List(ctx, cfg.Scope, fn)
 }
 
 // worker reads objects one at a time, reusing its buffers.
@@ -242,24 +292,32 @@ type worker struct {
 	calls []summarize.Call
 	auths []summarize.Authorization
 	strs  summarize.Interner // the strings of the calls kept
+	// inflated counts the decompressed bytes of the object being read.
+	inflated inflatedCounter
+	hash     *integrity.Hasher // with cfg.Ledger
 	// inScope is whether the object being read has held an event in
 	// cfg.Scope yet: one is enough, so the rest are not checked.
 	inScope bool
 }
 
 func newWorker(cfg Config, done chan<- doneMsg) *worker {
-	return &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Interner{}}
+	w := &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Interner{}}
+	w.inflated.n = &cfg.Progress.Inflated
+	return w
 }
 
 func (w *worker) read(ctx context.Context, j job) {
 	err := j.obj.Err
-	if err == nil {
+	switch {
+	case j.digest:
+		err = w.digest(ctx, j) // a digest's failure is the ledger's
+	case err == nil:
 		err = w.object(ctx, j)
 	}
 	if ctx.Err() != nil {
 		return // not a bad file: the scan is being stopped
 	}
-	if err != nil {
+	if err != nil && !j.digest {
 		w.sum.Fail(j.obj.Path, err)
 	}
 	w.cfg.Progress.Done.Add(1)
@@ -280,7 +338,12 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
+	w.inflated.r = r
+	r = &w.inflated
 	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
+	if w.cfg.Ledger != nil {
+		r = w.hashing(r)
+	}
 	var n int64
 	if w.cfg.Decode != nil {
 		n, err = w.cfg.Decode(r, w.event)
@@ -294,6 +357,9 @@ func (w *worker) object(ctx context.Context, j job) error {
 		}
 		n, err = w.rd.RecordsTransient(w.event)
 	}
+	if w.cfg.Ledger != nil {
+		w.addLog(j.obj)
+	}
 	if err != nil {
 		return err
 	}
@@ -301,7 +367,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if !w.inScope {
 		w.sum.FilesOutOfScope++
 	}
-	w.cfg.Progress.Matched.Add(int64(len(w.calls)))
+	w.cfg.Progress.found(w.calls)
 	return nil
 }
 
@@ -361,6 +427,18 @@ func (c *counter) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err
 	}
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// inflatedCounter counts the bytes read from a decompressed document.
+type inflatedCounter struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *inflatedCounter) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n.Add(int64(n))
 	return n, err

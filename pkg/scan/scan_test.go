@@ -257,31 +257,72 @@ func TestCancel(t *testing.T) {
 	}
 }
 
-// TestCountAhead counts what a scan of local sources will read, and
-// declines when a Select may skip objects or a source is not cheap to list.
+// TestCountAhead counts what a scan will read, and its size, on any
+// source (one that is not a local directory too), keeping what a Select
+// keeps; a source that cannot be listed leaves the count unknown.
 func TestCountAhead(t *testing.T) {
 	dir, m := setup(t)
 	src, err := source.NewDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
+	var all, org, allBytes, orgBytes int64
+	inOrg := func(o source.Object) bool { return strings.HasPrefix(o.Key, "org/") }
+	src.List(context.Background(), trail.Scope{}, func(o source.Object) error {
+		all, allBytes = all+1, allBytes+o.Size
+		if inOrg(o) {
+			org, orgBytes = org+1, orgBytes+o.Size
+		}
+		return nil
+	})
+	if all != int64(m.ValidFiles+len(m.DamagedFiles)) || org == 0 || org == all || allBytes == 0 {
+		t.Fatalf("listed %d objects (%d bytes), %d of them in org/: the test proves nothing", all, allBytes, org)
+	}
 	for _, c := range []struct {
-		name string
-		srcs []source.Source
-		keep func(source.Object) bool
-		want int
+		name        string
+		srcs        []source.Source
+		keep        func(source.Object) bool
+		want, bytes int64
 	}{
-		{"local", []source.Source{src}, nil, m.ValidFiles + len(m.DamagedFiles)},
-		{"a Select", []source.Source{src}, func(source.Object) bool { return false }, 0},
-		{"a source that does not say it is cheap", []source.Source{src, stalling{}}, nil, 0},
+		{"local", []source.Source{src}, nil, all, allBytes},
+		{"a Select", []source.Source{src}, inOrg, org, orgBytes},
+		{"a source that is not local", []source.Source{src, stalling{}}, nil, all + 1, allBytes + 5},
+		{"a source that cannot be listed", []source.Source{src, unlistable{}}, nil, 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg := scan.Config{Progress: new(scan.Progress), Select: c.keep}
 			scan.CountAhead(context.Background(), c.srcs, cfg)
-			if got := cfg.Progress.Total.Load(); got != int64(c.want) {
-				t.Errorf("counted %d objects, want %d", got, c.want)
+			if n, b := cfg.Progress.Total.Load(), cfg.Progress.TotalBytes.Load(); n != c.want || b != c.bytes {
+				t.Errorf("counted %d objects of %d bytes, want %d of %d", n, b, c.want, c.bytes)
 			}
 		})
+	}
+}
+
+// TestProgressCounts: a scan's progress counts each Support call once,
+// however many trails' files hold it; the listing's size; and the bytes
+// parsed, once decompressed.
+func TestProgressCounts(t *testing.T) {
+	dir, m := setup(t)
+	if m.Records <= m.Events {
+		t.Fatal("no event is logged twice: the test proves nothing")
+	}
+	// Damaged files inflate only in part, or not at all.
+	damaged := map[string]bool{}
+	for _, f := range m.DamagedFiles {
+		damaged[f] = true
+	}
+	var p scan.Progress
+	r := run(t, dir, scan.Config{Jobs: 2, Progress: &p, Select: func(o source.Object) bool { return !damaged[o.Key] }})
+	if got := p.Matched.Load(); got != int64(len(m.SupportEventIDs)) || got != int64(r.EventsMatched) {
+		t.Errorf("progress counted %d Support calls; want %d, as the result does (%d)", got, len(m.SupportEventIDs), r.EventsMatched)
+	}
+	if got := p.Inflated.Load(); got != m.Bytes {
+		t.Errorf("progress counted %d bytes decompressed, want %d", got, m.Bytes)
+	}
+	if p.Listed.Load() != int64(m.ValidFiles) || p.ListedBytes.Load() != p.Bytes.Load() || !p.ListingDone.Load() {
+		t.Errorf("listed %d objects of %d bytes (done %v), read %d bytes; want %d objects, all their bytes",
+			p.Listed.Load(), p.ListedBytes.Load(), p.ListingDone.Load(), p.Bytes.Load(), m.ValidFiles)
 	}
 }
 
@@ -346,7 +387,14 @@ type stalling struct{ opened chan struct{} }
 func (stalling) String() string { return "stalling" }
 
 func (stalling) List(ctx context.Context, q trail.Scope, fn func(source.Object) error) error {
-	return fn(source.Object{Key: "k.json", Path: "k.json"})
+	return fn(source.Object{Key: "k.json", Path: "k.json", Size: 5})
+}
+
+// unlistable is a source whose listing fails.
+type unlistable struct{ stalling }
+
+func (unlistable) List(context.Context, trail.Scope, func(source.Object) error) error {
+	return errors.New("access denied")
 }
 
 func (s stalling) Open(ctx context.Context, o source.Object) (io.ReadCloser, error) {

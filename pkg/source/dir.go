@@ -48,7 +48,7 @@ func (d dir) stat(ctx context.Context, key string) (Object, error) {
 }
 
 // list walks the directory in lexical order.
-func (d dir) list(ctx context.Context, prefix string, q trail.Scope, share Share, fn func(Object) error) error {
+func (d dir) list(ctx context.Context, prefix string, q Folders, share Share, fn func(Object) error) error {
 	// A trailing separator makes the walk follow a root that is a link to
 	// a directory, as the user expects; links below it are not followed.
 	top := filepath.Join(d.root, filepath.FromSlash(prefix)) + string(filepath.Separator)

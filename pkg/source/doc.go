@@ -10,6 +10,10 @@
 // the events a trail.Scope asks for, using the key layout CloudTrail
 // writes, AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail/REGION/YYYY/MM/DD/, and
 // never list digests or Insights events, which are not API activity.
+// ListDigests lists the digests apart, in their own layout, for verifying
+// the logs; OpenWithMetadata gives the S3 metadata that holds their
+// signatures, and CloudTrail a client, with the S3 location's credentials,
+// that asks for the keys that verify them.
 // Package sourcetest is the conformance suite every driver of stored
 // objects runs; a stream, one object read once, has its own test.
 //

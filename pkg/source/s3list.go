@@ -35,9 +35,9 @@ const (
 	dayFolder = "2006/01/02/"
 )
 
-// list finds the objects below root that q can want, and that share owns
-// when set, with as few requests and round trips as the CloudTrail layout
-// allows:
+// list finds the objects below root that f can want, and that share owns
+// when set. When f is a trail.Scope, a listing of logs, it makes as few
+// requests and round trips as the CloudTrail layout allows:
 //
 //   - Above the regions, folders are listed a level at a time with a "/"
 //     delimiter, except where the layout says what is there: an account
@@ -57,20 +57,24 @@ const (
 //     owned days is first tried in one request, which in a quiet region
 //     holds it all (see probe).
 //
+// Other Folders (digests') are listed a level at a time, except the
+// folders f covers, each listed whole.
+//
 // Folders are listed many at once, as many as throttling allows (see
 // gate.Window), so objects come in no particular order; fn is called from
 // one goroutine at a time. A folder that cannot be listed, after the SDK's
 // tries, is passed to fn as an Object with Err set, and the others are
 // listed still.
-func (s *s3Bucket) list(ctx context.Context, root string, q trail.Scope, share Share, fn func(Object) error) error {
+func (s *s3Bucket) list(ctx context.Context, root string, f Folders, share Share, fn func(Object) error) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	l := &lister{
-		s: s, ctx: ctx, cancel: cancel, q: q, share: share, fn: fn,
+		s: s, ctx: ctx, cancel: cancel, f: f, share: share, fn: fn,
 		gate:   gate.New(startListings),
 		window: gate.NewWindow(minListings, startListings, maxListings),
 	}
-	l.first, l.last = deliveryDays(q)
+	l.q, l.logs = f.(trail.Scope)
+	l.first, l.last = deliveryDays(l.q)
 	l.more = sync.NewCond(&l.mu)
 	stop := context.AfterFunc(ctx, func() { l.finish(context.Cause(ctx)) })
 	defer stop()
@@ -91,8 +95,11 @@ type lister struct {
 	s      *s3Bucket
 	ctx    context.Context
 	cancel context.CancelCauseFunc
-	q      trail.Scope
-	share  Share
+	f      Folders
+	// q is f when logs are listed: then the layout says where they are.
+	q     trail.Scope
+	logs  bool
+	share Share
 	// first and last are the delivery days q can want; zero when the
 	// window has no start or no end.
 	first, last time.Time
@@ -208,6 +215,12 @@ func (l *lister) failed(prefix string, err error) error {
 // plan says how to list the folder prefix, or what to list instead. The
 // root is listed whatever q says of it, as a local directory is.
 func (l *lister) plan(prefix string, root bool) []task {
+	if !l.logs {
+		if !root && l.f.Covers(prefix) {
+			return []task{{how: whole, prefix: prefix}}
+		}
+		return []task{{how: byLevel, prefix: prefix}}
+	}
 	lv, lay := levelOf(prefix)
 	var named []string // the folders to list instead of prefix
 	switch {
@@ -328,7 +341,7 @@ func (l *lister) byLevel(prefix string) error {
 		}
 		var next []task
 		for _, cp := range page.CommonPrefixes {
-			if dir := aws.ToString(cp.Prefix); !l.q.Excludes(dir) && owns(l.share, dir) {
+			if dir := aws.ToString(cp.Prefix); !l.f.Excludes(dir) && owns(l.share, dir) {
 				next = append(next, l.plan(dir, false)...)
 			}
 		}

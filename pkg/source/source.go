@@ -99,9 +99,22 @@ type driver interface {
 	// time, and never after it returned an error or after list returned.
 	// A folder or object found but not readable is an Object with Err,
 	// not an error.
-	list(ctx context.Context, prefix string, q trail.Scope, share Share, fn func(Object) error) error
+	list(ctx context.Context, prefix string, q Folders, share Share, fn func(Object) error) error
 	// open streams a listed object's bytes.
 	open(ctx context.Context, o Object) (io.ReadCloser, error)
+	// openMeta is open, with the object's user metadata (nil for none).
+	openMeta(ctx context.Context, o Object) (io.ReadCloser, map[string]string, error)
+}
+
+// Folders chooses the folders a listing reads. trail.Scope is the one of
+// log listings; ListDigests takes another.
+type Folders interface {
+	// Excludes reports whether nothing wanted is below the folder dir, a
+	// slash-separated key prefix: it is not listed.
+	Excludes(dir string) bool
+	// Covers reports whether everything below dir is wanted: it may be
+	// listed in one go rather than folder by folder.
+	Covers(dir string) bool
 }
 
 // New returns the source for arg: s3://bucket[/prefix], Stdin, or a

@@ -5,8 +5,6 @@ import (
 	"errors"
 	"io"
 	"sync"
-
-	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // Stdin is the SOURCE that names standard input; stdinPath is how the
@@ -39,7 +37,7 @@ func (s *stream) stat(ctx context.Context, key string) (Object, error) {
 	return Object{Key: key, Path: stdinPath}, nil
 }
 
-func (s *stream) list(ctx context.Context, prefix string, q trail.Scope, share Share, fn func(Object) error) error {
+func (s *stream) list(ctx context.Context, prefix string, q Folders, share Share, fn func(Object) error) error {
 	o, _ := s.stat(ctx, Stdin)
 	return fn(o)
 }
@@ -78,4 +76,10 @@ type untilDone struct {
 func (u *untilDone) Close() error {
 	u.stop()
 	return u.PipeReader.Close()
+}
+
+// openMeta is open: a stream has no metadata.
+func (s *stream) openMeta(ctx context.Context, o Object) (io.ReadCloser, map[string]string, error) {
+	rc, err := s.open(ctx, o)
+	return rc, nil, err
 }

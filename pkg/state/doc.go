@@ -14,6 +14,10 @@
 // is stored as a summarize.Snapshot, the form shards' parts hold too; a
 // state of an older format is read and saved in the current one.
 //
+// Runs that verify their logs (scan.Config.Ledger) keep their
+// integrity.Ledger in the state too, so that verification is cumulative:
+// each run reads the digests delivered since, and the whole is verified.
+//
 // state must never import report, shard, merge or cmd: it keeps a summary
 // between runs, and how the summary is reported or split is not its concern.
 package state

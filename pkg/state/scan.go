@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io/fs"
 
+	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -22,11 +23,18 @@ type Stats struct {
 	// Dropped counts objects no longer in the source that a rescan left
 	// out: after reading everything again, only what is there counts.
 	Dropped int
+	// Before is the cumulative summary the state held before the run,
+	// empty when there was none: what the run added is what the result
+	// holds beyond it (see summarize.SinceLastRun).
+	Before *summarize.Summary
 }
 
 // Scan runs a scan of srcs with cfg that reads only what the state at path
 // has not read, merges it into the state's cumulative summary, saves the
-// state, and returns the cumulative summary.
+// state, and returns the cumulative summary, with the one it was merged
+// into in Stats.Before. With cfg.Ledger, it leaves in that ledger what
+// every run of the state read, digests included, to be verified whole: the
+// digests a later run reads verify logs an earlier one read.
 //
 // A state for other sources or another scope is refused with a
 // *MismatchError, one edited or damaged with a *DamagedError, one that
@@ -62,6 +70,12 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 			return nil, stats, err
 		}
 	}
+	if err := st.verifying(path, cfg.Ledger != nil); err != nil {
+		return nil, stats, err
+	}
+	if stats.Before, err = st.Summary.Summary(); err != nil {
+		return nil, stats, err
+	}
 	r, sum, err := scanWith(ctx, st, srcs, cfg)
 	if err != nil {
 		return nil, stats, err
@@ -74,6 +88,7 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 			}
 		}
 		st = New(names, scope)
+		st.verifying(path, cfg.Ledger != nil) // a new state takes either
 		if r, sum, err = scanWith(ctx, st, srcs, cfg); err != nil {
 			return nil, stats, err
 		}
@@ -92,11 +107,18 @@ func Scan(ctx context.Context, path string, srcs []source.Source, cfg scan.Confi
 	if err := st.Save(path); err != nil {
 		return nil, stats, err
 	}
+	if cfg.Ledger != nil {
+		cfg.Ledger.Merge(st.Ledger)
+	}
 	return cum, stats, nil
 }
 
 func scanWith(ctx context.Context, st *State, srcs []source.Source, cfg scan.Config) (*run, *summarize.Summary, error) {
 	r := newRun(st)
+	if cfg.Ledger != nil {
+		r.ledger = integrity.NewLedger() // a rescan's must not hold the first try's
+		cfg.Ledger = r.ledger
+	}
 	cfg.Select = r.selectFn(cfg.Select)
 	next := cfg.Done
 	cfg.Done = func(o source.Object, err error) {

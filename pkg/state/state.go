@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/trailscan/trailscan/pkg/atomicfile"
+	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
 	"github.com/trailscan/trailscan/pkg/trail"
@@ -35,6 +36,9 @@ type State struct {
 	Objects map[string]Object `json:"objects"`
 	// Summary is the cumulative result of every object read so far.
 	Summary summarize.Snapshot `json:"summary"`
+	// Ledger is, for a state of scans that verify their logs, the hashes
+	// and digests of every object read so far (see verifying).
+	Ledger *integrity.Ledger `json:"integrity,omitempty"`
 }
 
 // Object is what identifies the version of an object that was read: a
@@ -233,6 +237,7 @@ func canonical(xs []string) []string {
 // found changed. Select and Done are called from different goroutines.
 type run struct {
 	st      *State
+	ledger  *integrity.Ledger // this run's, when verifying
 	mu      sync.Mutex
 	listed  map[string]bool
 	read    map[string]Object // read this run, or failed
@@ -287,5 +292,8 @@ func (r *run) apply(sum *summarize.Summary) (*summarize.Summary, error) {
 	}
 	cum.Merge(sum)
 	r.st.Summary = cum.Snapshot()
+	if r.ledger != nil {
+		r.st.Ledger.Merge(r.ledger)
+	}
 	return cum, nil
 }

@@ -10,11 +10,13 @@
 //
 // Summary.Result is the one place a Result is built. What it adds to the
 // summary (the calls grouped otherwise, where the result came from, every
-// call listed) is asked for with options; no other package fills in a
+// call listed, what a run added to an earlier run's summary) is asked for
+// with options; no other package fills in a
 // Result's fields. A Snapshot is the one serialised form of a Summary:
 // state files hold it, and so do shards' parts.
 //
-// summarize builds only on parse, filter and trail. It must never import
+// summarize builds only on parse, filter, integrity (whose findings a
+// Result may carry) and trail. It must never import
 // source, scan, evidence, state, shard, merge, report or cmd: they build on
 // it, and a summary must not depend on where its calls were read.
 package summarize

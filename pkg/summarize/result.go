@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/trailscan/trailscan/pkg/integrity"
 )
 
 // Result is a summary as reported. Its JSON form is a contract that other
@@ -25,6 +27,9 @@ type Result struct {
 	// FilesOutOfScope counts the files read whole that held no event in
 	// --since/--until/--account/--region, or none at all; absent when 0.
 	FilesOutOfScope int `json:"files_out_of_scope,omitempty"`
+	// NewSinceLastRun is what this run added to the cumulative result
+	// above, when asked for (see SinceLastRun).
+	NewSinceLastRun *NewSince `json:"new_since_last_run,omitempty"`
 
 	// For reviewers.
 	Sessions              []Session       `json:"sessions"`
@@ -44,6 +49,11 @@ type Result struct {
 	// Calls lists every call, when asked for (see WithCalls), as a
 	// shard's part does for merge.
 	Calls []Call `json:"calls,omitempty"`
+
+	// Integrity and Verification are those of scan --verify, when asked
+	// for (see WithIntegrity and WithVerification).
+	Integrity    *integrity.Findings `json:"integrity,omitempty"`
+	Verification *Verification       `json:"verification,omitempty"`
 }
 
 // Service is the calls made to one service (eventSource).
@@ -68,10 +78,13 @@ type Action struct {
 type Option func(*options)
 
 type options struct {
-	by     string
-	origin *Origin
-	query  *Query
-	calls  bool
+	before       *Summary // what an earlier run left, for SinceLastRun
+	by           string
+	origin       *Origin
+	query        *Query
+	calls        bool
+	integrity    *integrity.Findings
+	verification *Verification
 }
 
 // GroupedBy adds the calls grouped by one of Groupings: session
@@ -132,10 +145,15 @@ func (s *Summary) Result(opts ...Option) Result {
 		Scan:                  o.origin,
 		Query:                 o.query,
 		Calls:                 sn.Calls,
+		Integrity:             o.integrity,
+		Verification:          o.verification,
 	}
 	r.FirstSeen, r.LastSeen = t.span.strings()
 	if o.by != "" {
 		r.By, r.Groups = o.by, s.groups(o.by)
+	}
+	if o.before != nil {
+		r.NewSinceLastRun = s.since(o.before, order)
 	}
 	return r
 }

@@ -112,6 +112,14 @@ func NewBucket(t testing.TB, c *s3.Client) string {
 // ending in "/"), as `aws s3 sync` would.
 func Upload(t testing.TB, c *s3.Client, bucket, prefix, dir string) {
 	t.Helper()
+	UploadWithMetadata(t, c, bucket, prefix, dir, nil)
+}
+
+// UploadWithMetadata is Upload, setting the S3 object metadata meta holds
+// for a file by its slash-separated path below dir, as CloudTrail sets
+// each digest's signature (see gen.Manifest.Metadata).
+func UploadWithMetadata(t testing.TB, c *s3.Client, bucket, prefix, dir string, meta map[string]map[string]string) {
+	t.Helper()
 	g, ctx := errgroup.WithContext(context.Background())
 	g.SetLimit(8)
 	err := filepath.WalkDir(dir, func(path string, e fs.DirEntry, err error) error {
@@ -122,14 +130,15 @@ func Upload(t testing.TB, c *s3.Client, bucket, prefix, dir string) {
 		if err != nil {
 			return err
 		}
-		key := prefix + filepath.ToSlash(rel)
+		rel = filepath.ToSlash(rel)
+		key := prefix + rel
 		g.Go(func() error {
 			f, err := os.Open(path)
 			if err != nil {
 				return err
 			}
 			defer f.Close()
-			if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: f}); err != nil {
+			if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: f, Metadata: meta[rel]}); err != nil {
 				return fmt.Errorf("put %s: %w", key, err)
 			}
 			return nil

@@ -306,6 +306,57 @@ func Run(t *testing.T, store func(t *testing.T, dir string) Stored) {
 		}
 	})
 
+	t.Run("ListDigests", func(t *testing.T) {
+		for _, c := range []struct {
+			name string
+			f    folders
+			want func(key string) bool
+		}{
+			{"all", folders{}, func(string) bool { return true }},
+			{"in one go", folders{covers: true}, func(string) bool { return true }},
+			{"one account", folders{excludes: "/" + acctB + "/"}, func(k string) bool { return !strings.Contains(k, "/"+acctB+"/") }},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				var got, want []string
+				err := src.ListDigests(ctx, c.f, func(o source.Object) error {
+					got = append(got, o.Key)
+					read(t, ctx, src, o, o.Key)
+					rc, _, err := src.OpenWithMetadata(ctx, o)
+					if err != nil {
+						t.Fatalf("OpenWithMetadata(%s): %v", o.Key, err)
+					}
+					if b, err := io.ReadAll(rc); err != nil || !bytes.Equal(b, Content(o.Key)) {
+						t.Errorf("OpenWithMetadata(%s): read %d bytes, %v; want its content", o.Key, len(b), err)
+					}
+					return rc.Close()
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, f := range Tree() {
+					if strings.Contains(f.Key, "/CloudTrail-Digest/") && c.want(f.Key) {
+						want = append(want, f.Key)
+					}
+				}
+				slices.Sort(got)
+				slices.Sort(want)
+				if len(want) == 0 || !slices.Equal(got, want) {
+					t.Errorf("ListDigests:\n%s", diff(got, want))
+				}
+			})
+		}
+		one, err := st.At("AWSLogs/" + acctA + "/CloudTrail-Digest/us-east-1/2026/10/01/" + acctA + "_CloudTrail-Digest_us-east-1_20261001T0100Z_abc.json.gz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := one.ListDigests(ctx, folders{}, func(o source.Object) error {
+			t.Errorf("a location naming one object listed the digest %s", o.Key)
+			return nil
+		}); err != nil {
+			t.Error(err)
+		}
+	})
+
 	t.Run("StopsAtFirstError", func(t *testing.T) {
 		stop := errors.New("enough")
 		calls := 0
@@ -399,6 +450,23 @@ func Run(t *testing.T, store func(t *testing.T, dir string) Stored) {
 		}
 	})
 }
+
+// AllFolders excludes no folder, and covers none: a listing of everything,
+// folder by folder.
+var AllFolders source.Folders = folders{}
+
+// folders excludes the folders whose key, with a final slash, holds
+// excludes ("" for none), and covers what is not excluded when covers.
+type folders struct {
+	excludes string
+	covers   bool
+}
+
+func (f folders) Excludes(dir string) bool {
+	return f.excludes != "" && strings.Contains(strings.TrimSuffix(dir, "/")+"/", f.excludes)
+}
+
+func (f folders) Covers(dir string) bool { return f.covers && !f.Excludes(dir) }
 
 // wanted is the keys of the logs of Tree a listing must give when it
 // wants the layout files want says, and every file outside the layout.

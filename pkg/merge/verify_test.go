@@ -1,0 +1,107 @@
+package merge
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/report"
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/shard"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
+)
+
+// TestMergeVerification: shards of scan --verify each read their share of
+// logs and digests; the merge of their parts' ledgers verifies as one
+// scan's does, with the keys they had, each once. Parts that verify and
+// parts that do not are refused together.
+func TestMergeVerification(t *testing.T) {
+	cfg := gen.Config{Seed: 8, Days: 2, Regions: []string{"us-east-1", "eu-west-1"}, FilesPerDay: 2, RecordsPerFile: 5, Digests: true}
+	dir := t.TempDir()
+	if _, err := gen.Write(dir, cfg); err != nil {
+		t.Fatal(err)
+	}
+	b, err := cfg.PublicKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := integrity.ReadKeys(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := integrity.NewKeys(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs := []source.Source{src}
+	run := func(spec *shard.Spec) (*summarize.Summary, *integrity.Ledger) {
+		c := scan.Config{Jobs: 2, Ledger: integrity.NewLedger()}
+		if spec != nil {
+			c.Select = spec.Select
+		}
+		sum, err := scan.Run(context.Background(), srcs, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sum, c.Ledger
+	}
+	_, whole := run(nil)
+	want, _ := json.Marshal(whole.Verify(trail.Scope{}, keys))
+
+	const n = 3
+	var parts []Part
+	for i := range n {
+		spec := shard.Spec{Index: i, Count: n}
+		sum, l := run(&spec)
+		var buf bytes.Buffer
+		res := sum.Result(summarize.WithOrigin(Origin(srcs, trail.Scope{}, spec, "test")), summarize.WithCalls(),
+			summarize.WithVerification(summarize.Verification{Ledger: l, Keys: list}))
+		if err := report.JSON(&buf, res); err != nil {
+			t.Fatal(err)
+		}
+		p, err := Read(fmt.Sprintf("part-%d.json", i), &buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts = append(parts, p)
+	}
+	m, err := Merge(parts, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v := m.Verification
+	if v == nil || len(v.Keys) != len(list) {
+		t.Fatalf("merged verification %+v, want the %d keys once", v, len(list))
+	}
+	mk, err := integrity.NewKeys(v.Keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := json.Marshal(v.Ledger.Verify(trail.Scope{}, mk)); string(got) != string(want) {
+		t.Errorf("merged:\n%s\nwhole:\n%s", got, want)
+	}
+
+	sum, _ := run(&shard.Spec{Index: 0, Count: n})
+	var buf bytes.Buffer
+	if err := report.JSON(&buf, sum.Result(summarize.WithOrigin(Origin(srcs, trail.Scope{}, shard.Spec{Index: 0, Count: n}, "test")), summarize.WithCalls())); err != nil {
+		t.Fatal(err)
+	}
+	plain, err := Read("plain-0.json", &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Merge([]Part{plain, parts[1], parts[2]}, Options{}); err == nil || !strings.Contains(err.Error(), "verify all or none") {
+		t.Errorf("merge of parts with and without --verify: %v", err)
+	}
+}

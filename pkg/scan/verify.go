@@ -1,0 +1,95 @@
+package scan
+
+import (
+	"context"
+	"io"
+
+	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/parse"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/trail"
+)
+
+// With Config.Ledger, a scan also reads what verifying its logs against
+// CloudTrail's signed digests needs: each log file's SHA-256, computed by
+// the worker's Hasher as the decoder reads the decompressed bytes (no
+// second read), and the digests of the scope, listed after each source's
+// logs and read by the same workers, with their S3 signatures. Select and
+// Done see the digests as they see logs, so that a shard reads its share
+// of them and a state reads each once.
+
+// listDigests lists the digests of src that a scan of sc needs, if src
+// has digests at all.
+func listDigests(ctx context.Context, src source.Source, sc trail.Scope, fn func(source.Object) error) error {
+	ds, ok := src.(source.DigestSource)
+	if !ok {
+		return nil
+	}
+	return ds.ListDigests(ctx, digestFolders{sc}, fn)
+}
+
+// digestFolders are the folders of the digests a scan of sc needs.
+type digestFolders struct{ sc trail.Scope }
+
+func (d digestFolders) Excludes(dir string) bool { return integrity.ExcludesDigestDir(d.sc, dir) }
+
+// Covers is every region's folder when the scan has no time window: its
+// digests are all needed, and are listed a thousand a request rather than
+// a request a day.
+func (d digestFolders) Covers(string) bool { return !d.sc.Windowed() }
+
+// hashing returns r read through the worker's Hasher.
+func (w *worker) hashing(r io.Reader) io.Reader {
+	if w.hash == nil {
+		w.hash = integrity.NewHasher(r)
+	} else {
+		w.hash.Reset(r)
+	}
+	return w.hash
+}
+
+// addLog records the hash of the log just decoded. A log that did not
+// decode is recorded too, if it decompressed whole: its content may be
+// what was altered.
+func (w *worker) addLog(o source.Object) {
+	if sum, err := w.hash.Sum(); err == nil {
+		w.cfg.Ledger.AddLog(o.Path, sum)
+	}
+}
+
+// digest adds the digest j names to the ledger. A read that fails is
+// tried once more, as OpenWithMetadata does not resume; a digest that
+// still cannot be read is recorded as such, to be reported as invalid.
+func (w *worker) digest(ctx context.Context, j job) error {
+	err := j.obj.Err
+	if err == nil {
+		if err = w.addDigest(ctx, j); err != nil && ctx.Err() == nil {
+			err = w.addDigest(ctx, j)
+		}
+	}
+	if err != nil && ctx.Err() == nil {
+		w.cfg.Ledger.AddUnreadableDigest(j.obj.Path, err)
+	}
+	return err
+}
+
+func (w *worker) addDigest(ctx context.Context, j job) error {
+	rc, meta, err := j.src.(source.DigestSource).OpenWithMetadata(ctx, j.obj)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w.br.Reset(&counter{ctx: ctx, r: rc, n: &w.cfg.Progress.Bytes})
+	r, err := w.decompress()
+	if err != nil {
+		return err
+	}
+	return w.cfg.Ledger.AddDigest(j.obj.Path, r, meta["signature"])
+}
+
+// Drain is a Decoder that reads a log's bytes and none of its events: a
+// scan with it and a Ledger only verifies, as trailscan verify does.
+func Drain(r io.Reader, _ func(*parse.Event) error) (int64, error) {
+	_, err := io.Copy(io.Discard, r)
+	return 0, err
+}

@@ -1,0 +1,200 @@
+package scan_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/klauspost/compress/gzip"
+
+	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/shard"
+	"github.com/trailscan/trailscan/pkg/source"
+	"github.com/trailscan/trailscan/pkg/source/sourcetest"
+	"github.com/trailscan/trailscan/pkg/trail"
+)
+
+// signedConfig is an archive with signed digests and the files a scanner
+// must cope with: the garbled log decompresses whole, so its hash shows
+// it altered; the truncated one does not, so it is missing.
+var signedConfig = gen.Config{
+	Seed: 3, Days: 2, Accounts: []string{"111122223333"}, Regions: []string{"us-east-1", "eu-west-1"},
+	OrgID: "o-a1b2c3d4e5", Prefix: "acct", OrgPrefix: "org", FilesPerDay: 2, RecordsPerFile: 10,
+	Damaged: true, Digests: true,
+}
+
+var signed = sync.OnceValues(func() (generated, error) {
+	dir, err := tempDir()
+	if err != nil {
+		return generated{}, err
+	}
+	m, err := gen.Write(dir, signedConfig)
+	return generated{dir, m}, err
+})
+
+func signedKeys(t *testing.T) *integrity.Keys {
+	t.Helper()
+	b, err := signedConfig.PublicKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := integrity.ReadKeys(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := integrity.NewKeys(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return keys
+}
+
+func verify(t *testing.T, srcs []source.Source, cfg scan.Config, keys *integrity.Keys) (integrity.Findings, string) {
+	t.Helper()
+	cfg.Ledger = integrity.NewLedger()
+	sum, err := scan.Run(context.Background(), srcs, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := json.Marshal(sum.Result())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg.Ledger.Verify(cfg.Scope, keys), string(res)
+}
+
+// names is what findings name, by integrity.Name.
+func names(fs []integrity.LogFinding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, integrity.Name(f.Path))
+	}
+	return out
+}
+
+// TestVerify scans a signed archive with a Ledger: the damaged logs are
+// found, every other log is verified but those only a chain's newest
+// digest lists (unsigned without S3 metadata), and the summary is the
+// scan's without one.
+func TestVerify(t *testing.T) {
+	a, err := signed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := source.NewDir(a.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srcs := []source.Source{src}
+	keys := signedKeys(t)
+	f, res := verify(t, srcs, scan.Config{Jobs: 2}, keys)
+
+	// Damaged files are told apart by what they hold: a truncated one does
+	// not decompress, a garbled one is not JSON; the JSON that is no log is
+	// no file CloudTrail delivered.
+	var garbled, truncated, foreign []string
+	for _, d := range a.m.DamagedFiles {
+		b, err := os.ReadFile(filepath.Join(a.dir, d))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err == nil {
+			b, err = io.ReadAll(zr)
+		}
+		switch {
+		case err != nil:
+			truncated = append(truncated, integrity.Name(d))
+		case !json.Valid(b):
+			garbled = append(garbled, integrity.Name(d))
+		default:
+			foreign = append(foreign, integrity.Name(d))
+		}
+	}
+	if len(garbled) == 0 || len(truncated) == 0 || len(foreign) == 0 {
+		t.Fatalf("damaged files %v: want garbled and truncated ones", a.m.DamagedFiles)
+	}
+	if got := names(f.Altered); !slices.Equal(got, garbled) {
+		t.Errorf("altered %v, want %v", got, garbled)
+	}
+	if got := names(f.Missing); !slices.Equal(got, truncated) {
+		t.Errorf("missing %v, want %v", got, truncated)
+	}
+	if got := names(f.Unlisted); !slices.Equal(got, foreign) {
+		t.Errorf("unlisted %v, want %v", got, foreign)
+	}
+	if len(f.InvalidDigests)+len(f.ChainGaps) > 0 || !f.SignaturesChecked {
+		t.Errorf("invalid %v, gaps %v, signatures checked %v", f.InvalidDigests, f.ChainGaps, f.SignaturesChecked)
+	}
+	if f.DigestsRead != a.m.DigestFiles || f.DigestsVerified != a.m.DigestFiles-len(f.Unsigned) || len(f.Unsigned) == 0 {
+		t.Errorf("%d digests read, %d verified, %d unsigned; %d written", f.DigestsRead, f.DigestsVerified, len(f.Unsigned), a.m.DigestFiles)
+	}
+	if f.LogsVerified == 0 || f.LogsVerified >= f.LogsListed || f.LogsListed != f.LogsRead-len(foreign)+len(truncated) {
+		t.Errorf("%d logs verified, %d listed, %d read", f.LogsVerified, f.LogsListed, f.LogsRead)
+	}
+	plain, err := scan.Run(context.Background(), srcs, scan.Config{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want, _ := json.Marshal(plain.Result()); string(want) != res {
+		t.Errorf("the result with a ledger differs from the one without:%s", firstDiff(res, string(want)))
+	}
+
+	t.Run("shards", func(t *testing.T) {
+		merged := integrity.NewLedger()
+		for i := range 3 {
+			cfg := scan.Config{Jobs: 2, Select: shard.Spec{Index: i, Count: 3}.Select, Ledger: integrity.NewLedger()}
+			if _, err := scan.Run(context.Background(), srcs, cfg); err != nil {
+				t.Fatal(err)
+			}
+			merged.Merge(cfg.Ledger)
+		}
+		got, _ := json.Marshal(merged.Verify(trail.Scope{}, keys))
+		want, _ := json.Marshal(f)
+		if string(got) != string(want) {
+			t.Errorf("shards merged:\n%s\nwhole:\n%s", got, want)
+		}
+	})
+
+	t.Run("window", func(t *testing.T) {
+		day := time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
+		sc := trail.Scope{Since: day, Until: day.Add(3 * time.Hour)}
+		w, _ := verify(t, srcs, scan.Config{Scope: sc}, keys)
+		if w.DigestsRead == 0 || w.DigestsRead >= f.DigestsRead || w.LogsRead >= f.LogsRead || len(w.ChainGaps) > 0 {
+			t.Errorf("a window read %d digests and %d logs (of %d, %d), gaps %v", w.DigestsRead, w.LogsRead, f.DigestsRead, f.LogsRead, w.ChainGaps)
+		}
+	})
+
+	t.Run("S3", func(t *testing.T) {
+		client := sourcetest.S3Client(t)
+		bucket := sourcetest.NewBucket(t, client)
+		sourcetest.UploadWithMetadata(t, client, bucket, "copy/", a.dir, a.m.Metadata)
+		remote, err := source.New(context.Background(), "s3://"+bucket+"/copy", sourcetest.S3Options(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, _ := verify(t, []source.Source{remote}, scan.Config{Jobs: 4}, keys)
+		// Only the damaged logs are not verified: every digest is signed.
+		if len(r.Unsigned) > 0 || r.DigestsVerified != a.m.DigestFiles || r.LogsVerified != r.LogsListed-len(r.Altered)-len(r.Missing) {
+			t.Errorf("S3: %d unsigned, %d digests verified, %d of %d logs verified", len(r.Unsigned), r.DigestsVerified, r.LogsVerified, r.LogsListed)
+		}
+		if !slices.Equal(names(r.Altered), names(f.Altered)) || !slices.Equal(names(r.Missing), names(f.Missing)) || !slices.Equal(names(r.Unlisted), names(f.Unlisted)) {
+			t.Errorf("S3 altered %v, missing %v, unlisted %v; local %v, %v, %v", r.Altered, r.Missing, r.Unlisted, f.Altered, f.Missing, f.Unlisted)
+		}
+		if len(r.Altered) > 0 {
+			if p, d := r.Altered[0].Path, r.Altered[0].Digest; !strings.HasPrefix(p, "s3://"+bucket+"/copy/") || !strings.HasPrefix(d, "s3://"+bucket+"/copy/") {
+				t.Errorf("S3 finding %s, digest %s: not where the scan found them", p, d)
+			}
+		}
+	})
+}
