@@ -52,6 +52,9 @@ type s3Bucket struct {
 	payer    types.RequestPayer
 	// throttled counts the answers that said the bucket is overloaded.
 	throttled atomic.Int64
+	// pageSize, when not 0, is how many keys a listing asks for at most
+	// (S3's default is 1000): tests make it small, to page everything.
+	pageSize int32
 }
 
 // NewS3 returns the source for bucketPrefix, "BUCKET[/PREFIX]" (an s3://

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 
 	"github.com/trailscan/trailscan/internal/gate"
 	"github.com/trailscan/trailscan/pkg/trail"
@@ -25,7 +26,7 @@ const (
 	maxListings   = 64
 	// fewDays is how many owned day folders a shard lists by name without
 	// first trying its whole window in one request (see probe).
-	fewDays = 2
+	fewDays = 1
 	// directDays is the widest window, in days, whose day folders a shard
 	// names without looking for them: past it (or with no end to the
 	// window) it lists the year and month folders first, so as not to
@@ -395,9 +396,10 @@ func (l *lister) days(t task) error {
 // probe asks for t's days in one request, for a shard: in a region that
 // keeps little, that one answer holds them all, and the shard takes its
 // own days from it, where naming them would have cost a request each. An
-// answer that does not hold them all is dropped, and the owned days are
-// listed by name (or found by level first, when there are too many or
-// no end to name).
+// answer that does not reach the window's end holds its first days whole,
+// but for the last it reaches: the shard takes its own among those, and
+// names the rest of its days from there (or, with no end to name, or too
+// many days, drops the answer and finds them by level).
 func (l *lister) probe(t task) error {
 	after, stop := l.bounds(t)
 	in := &s3.ListObjectsV2Input{Prefix: &t.prefix}
@@ -405,17 +407,18 @@ func (l *lister) probe(t task) error {
 		in.StartAfter = &after
 	}
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
-		n := len(page.Contents)
-		complete := !aws.ToBool(page.IsTruncated) || stop != "" && n > 0 && aws.ToString(page.Contents[n-1].Key) >= stop
-		if !complete {
-			t.how = days
-			if !nameable(t) {
+		keys := page.Contents
+		if n := len(keys); aws.ToBool(page.IsTruncated) && (stop == "" || n == 0 || aws.ToString(keys[n-1].Key) < stop) {
+			rest, ok := l.after(t, keys)
+			if !ok {
 				t.how = byLevel
+				l.add(t)
+				return false, nil
 			}
-			l.add(t)
-			return false, nil
+			stop = strings.TrimSuffix(t.region+rest.from.Format(dayFolder), "/")
+			l.add(rest)
 		}
-		for _, o := range page.Contents {
+		for _, o := range keys {
 			key := aws.ToString(o.Key)
 			if stop != "" && key >= stop {
 				break
@@ -431,11 +434,28 @@ func (l *lister) probe(t task) error {
 	})
 }
 
+// after is what is left of t's days to name after a page of its keys: the
+// day of the last key on, when there is an end to name.
+func (l *lister) after(t task, keys []types.Object) (task, bool) {
+	if !nameable(t) || len(keys) == 0 {
+		return task{}, false
+	}
+	last, ok := trail.ParseLayout(aws.ToString(keys[len(keys)-1].Key))
+	if !ok || last.Day == 0 {
+		return task{}, false
+	}
+	t.how, t.from = days, time.Date(last.Year, last.Month, last.Day, 0, 0, 0, 0, time.UTC)
+	return t, true
+}
+
 // pages lists in a page at a time, calling page for each until it says
 // no more. A listing that fails, after the SDK's tries, is reported as a
 // failed folder.
 func (l *lister) pages(in *s3.ListObjectsV2Input, page func(*s3.ListObjectsV2Output) (more bool, err error)) error {
 	in.Bucket, in.RequestPayer = &l.s.bucket, l.s.payer
+	if l.s.pageSize > 0 {
+		in.MaxKeys = &l.s.pageSize
+	}
 	p := s3.NewListObjectsV2Paginator(l.s.client, in)
 	for p.HasMorePages() {
 		out, err := l.request(p)
