@@ -127,6 +127,7 @@ type childRun struct {
 	cpu    float64 // user and system seconds: less noisy than secs on a busy machine
 	rssMB  float64
 	result map[string]any
+	json   []byte // the summary as written
 }
 
 func scanChild(b *testing.B, jobs int, src string, flags ...string) childRun {
@@ -163,6 +164,7 @@ func scanChild(b *testing.B, jobs int, src string, flags ...string) childRun {
 	if err := json.Unmarshal(data, &r.result); err != nil {
 		b.Fatalf("scan result: %v", err)
 	}
+	r.json = data
 	return r
 }
 

@@ -22,6 +22,10 @@ const (
 	// headroom is how many more objects than the mean need are in flight,
 	// for the answers that take longer than the mean.
 	headroom = 1.5
+	// tail is how much longer than the fastest answers the mean answer
+	// may take and still be waited for as latency, not queueing (see
+	// pacer): S3's answers spread over a few times their fastest.
+	tail = 4
 )
 
 // pacer chooses how many objects are in flight, so that no decoder waits
@@ -32,15 +36,24 @@ const (
 // measures both as the scan goes (an object's answer can take 100 ms from
 // S3 and 20 µs from a disk), and lowers the limit by half when the
 // storage says it gets too many requests, growing back slowly.
+//
+// A wait is latency, which more requests at once hide, and queueing, which
+// they lengthen: a server that is busy already (on loopback, sharing the
+// CPUs) answers later the more it is asked, and no sooner in all. So the
+// wait counted is the mean, but at most tail times the floor, the fastest
+// answers of the last seconds: a region's time to first byte, not a
+// queue's.
 type pacer struct {
 	gate      *gate.Gate
 	decoders  int
 	most      int          // Config.Jobs, or MaxInFlight
 	window    *gate.Window // what throttling leaves of most
 	throttles func() int64
+	now       func() time.Time
 
 	mu         sync.Mutex
 	wait, work mean
+	floor      floor
 	throttled  int64 // throttles seen
 }
 
@@ -51,6 +64,7 @@ func newPacer(decoders, most int, throttles func() int64) *pacer {
 		most:      most,
 		window:    gate.NewWindow(decoders, most, most),
 		throttles: throttles,
+		now:       time.Now,
 	}
 }
 
@@ -81,6 +95,7 @@ func (p *pacer) opened(wait time.Duration) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.wait.add(wait)
+	p.floor.add(p.now(), wait)
 }
 
 // decoded gives up an object's place in the gate, and sets the limit
@@ -94,8 +109,10 @@ func (p *pacer) decoded(work time.Duration) {
 		p.throttled = t
 		ceiling = p.window.Overloaded(p.gate.In())
 	}
-	p.gate.SetLimit(min(inFlight(p.decoders, p.wait.value(), p.work.value()), ceiling))
+	wait := min(p.wait.value(), tail*p.floor.value())
+	p.gate.SetLimit(min(inFlight(p.decoders, wait, p.work.value()), ceiling))
 	p.gate.Leave()
+
 }
 
 // inFlight is how many objects keep decoders busy when each waits wait
@@ -122,3 +139,28 @@ func (m *mean) add(d time.Duration) {
 }
 
 func (m *mean) value() time.Duration { return time.Duration(m.v) }
+
+// floor is the shortest of the durations of the last floorWindow or so:
+// the minimum of this window and the one before, as BBR keeps the
+// shortest round trip of the last ten seconds. A queue that requests at
+// once build does not raise it while they leave it time to drain now and
+// then; a latency that grows for good is taken in within two windows.
+type floor struct {
+	start    time.Time // of this window
+	cur, was time.Duration
+}
+
+const floorWindow = 5 * time.Second
+
+func (f *floor) add(now time.Time, d time.Duration) {
+	switch {
+	case f.start.IsZero():
+		f.start, f.cur, f.was = now, d, d
+	case now.Sub(f.start) > floorWindow:
+		f.start, f.was, f.cur = now, f.cur, d
+	default:
+		f.cur = min(f.cur, d)
+	}
+}
+
+func (f *floor) value() time.Duration { return min(f.cur, f.was) }

@@ -26,9 +26,10 @@ func TestInFlight(t *testing.T) {
 	}
 }
 
-// TestPacer plays objects through a pacer: held is how many are in flight
-// when each is decoded, throttled the decodes after which the storage has
-// said SlowDown once more.
+// TestPacer plays objects through a pacer, the gate always full: each
+// answer waits wait (or, after the first queued, slower), each
+// decode takes work, and throttled are the decodes after which the
+// storage has said SlowDown once more.
 func TestPacer(t *testing.T) {
 	for _, c := range []struct {
 		name       string
@@ -37,27 +38,42 @@ func TestPacer(t *testing.T) {
 		decodes    int
 		throttled  []int
 		want       int
+		queued     int
+		slower     time.Duration
 	}{
-		{"latency raises it", 256, 30 * time.Millisecond, time.Millisecond, 100, nil, 92},
-		{"within -j", 16, 30 * time.Millisecond, time.Millisecond, 100, nil, 16},
-		{"within the memory bound", MaxInFlight, time.Second, time.Millisecond, 100, nil, MaxInFlight},
-		{"fast storage keeps it low", 256, 20 * time.Microsecond, time.Millisecond, 100, nil, 3},
-		{"SlowDown halves it", 256, 30 * time.Millisecond, time.Millisecond, 100, []int{99}, 46},
-		{"a burst of SlowDown halves it once", 256, 30 * time.Millisecond, time.Millisecond, 100, []int{96, 97, 98, 99}, 46},
-		{"then grows back by one a window", 256, 30 * time.Millisecond, time.Millisecond, 148, []int{99}, 47},
-		{"never below the decoders", 4, 30 * time.Millisecond, time.Millisecond, 21, []int{10, 20}, 2},
+		{"latency raises it", 256, 30 * time.Millisecond, time.Millisecond, 100, nil, 92, 0, 0},
+		{"within -j", 16, 30 * time.Millisecond, time.Millisecond, 100, nil, 16, 0, 0},
+		{"within the memory bound", MaxInFlight, time.Second, time.Millisecond, 100, nil, MaxInFlight, 0, 0},
+		{"fast storage keeps it low", 256, 20 * time.Microsecond, time.Millisecond, 100, nil, 3, 0, 0},
+		{"SlowDown halves it", 256, 30 * time.Millisecond, time.Millisecond, 100, []int{99}, 46, 0, 0},
+		{"a burst of SlowDown halves it once", 256, 30 * time.Millisecond, time.Millisecond, 100, []int{96, 97, 98, 99}, 46, 0, 0},
+		{"then grows back by one a window", 256, 30 * time.Millisecond, time.Millisecond, 148, []int{99}, 47, 0, 0},
+		{"never below the decoders", 4, 30 * time.Millisecond, time.Millisecond, 21, []int{10, 20}, 2, 0, 0},
+		// A server that answered in 1 ms until it had 32 requests at once,
+		// then in 200 ms: its queue, not latency to hide.
+		{"a queue does not raise it", 256, time.Millisecond, time.Millisecond, 200, nil, 14, 32, 200 * time.Millisecond},
+		// The same, for longer than two floor windows: latency now.
+		{"a latency that stays is taken in", 256, time.Millisecond, time.Millisecond, 12000, nil, 256, 32, 200 * time.Millisecond},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var throttles int64
 			p := newPacer(2, c.most, func() int64 { return throttles })
 			ctx := context.Background()
+			clock := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
+			p.now = func() time.Time { return clock }
+			opened := 0
 			for i := range c.decodes {
+				clock = clock.Add(c.work)
 				// Fill the gate, as a scan's openers do.
 				for p.gate.In() < p.gate.Limit() {
 					if err := p.gate.Enter(ctx); err != nil {
 						t.Fatal(err)
 					}
-					p.opened(c.wait)
+					if opened++; c.queued > 0 && opened > c.queued {
+						p.opened(c.slower)
+					} else {
+						p.opened(c.wait)
+					}
 				}
 				for _, at := range c.throttled {
 					if at == i {

@@ -54,9 +54,9 @@ const (
 //     one per year, month and day folder.
 //   - With a share, a region's day folders are listed by name, only those
 //     the share owns, so that the copies of a sharded scan list them once
-//     between them, not each of them all; but a window of more than a few
-//     owned days is first tried in one request, which in a quiet region
-//     holds it all (see probe).
+//     between them, not each of them all; but a window in which it owns
+//     more than one day is first tried in one request, which in a quiet
+//     region holds it all (see probe).
 //
 // Other Folders (digests') are listed a level at a time, except the
 // folders f covers, each listed whole.
