@@ -161,6 +161,11 @@ func (l *Location) String() string { return l.name }
 // CheapToList reports whether the location is on a local disk.
 func (l *Location) CheapToList() bool { return l.cheap }
 
+var (
+	_ ShareLister = (*Location)(nil)
+	_ Throttler   = (*Location)(nil)
+)
+
 // Throttles is how many requests the storage has refused as too many so
 // far: S3's 503 answers, each tried again. A local source has none.
 func (l *Location) Throttles() int64 {
