@@ -76,16 +76,11 @@ func (b Bool) String() string {
 // keeping an event passed by Reader.RecordsTransient.
 func (ev *Event) Clone() Event {
 	c := *ev
-	for _, p := range []*string{
-		&c.EventTime, &c.EventSource, &c.EventName, &c.EventType, &c.AWSRegion,
-		&c.RecipientAccountID, &c.EventID, &c.ErrorCode, &c.ErrorMessage,
-		&c.SourceIPAddress, &c.UserAgent, &c.CaseID, &c.PermitRequestARN,
-		&c.UserIdentity.Type, &c.UserIdentity.ARN, &c.UserIdentity.AccountID,
-		&c.UserIdentity.PrincipalID, &c.UserIdentity.InvokedBy,
-		&c.UserIdentity.Issuer.Type, &c.UserIdentity.Issuer.ARN,
-		&c.UserIdentity.Issuer.UserName, &c.UserIdentity.Issuer.AccountID,
-	} {
-		*p = strings.Clone(*p)
+	for _, kf := range keptFields {
+		if kf.String != nil {
+			p := kf.String(&c)
+			*p = strings.Clone(*p)
+		}
 	}
 	return c
 }

@@ -184,12 +184,19 @@ func TestCallbackError(t *testing.T) {
 // paths are the parser's ways of reading records: every test of its
 // answers runs each.
 var paths = []struct {
-	name, label  string
-	fast, vector bool
+	name, label string
+	opts        parse.Options
 }{
-	{"fast path", "fast", true, true},
-	{"no index, as on CPUs without AVX-512", "no-index", true, false},
-	{"slow path", "slow", false, true},
+	{"fast path", "fast", parse.Options{}},
+	{"no index, as on CPUs without AVX-512", "no-index", parse.Options{NoIndex: true}},
+	{"slow path", "slow", parse.Options{Path: parse.Slow}},
+}
+
+// records is parse.Records reading as opts say.
+func records(opts parse.Options) decoder {
+	return func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+		return parse.NewReader(r, opts).Records(fn)
+	}
 }
 
 // differential runs the reference and each path of the parser on in: all
@@ -198,10 +205,7 @@ func differential(t testing.TB, in []byte) {
 	t.Helper()
 	want, wn, werr := collect(reference.Records, bytes.NewReader(in))
 	for _, p := range paths {
-		restoreFast, restoreVector := parse.SetFastPath(p.fast), parse.SetVector(p.vector)
-		got, gn, gerr := collect(parse.Records, bytes.NewReader(in))
-		restoreFast()
-		restoreVector()
+		got, gn, gerr := collect(records(p.opts), bytes.NewReader(in))
 		if (gerr != nil) != (werr != nil) {
 			t.Fatalf("on %.200q (%s):\nparse error: %v\nreference error: %v", in, p.name, gerr, werr)
 		}
@@ -325,7 +329,7 @@ func TestBufferBoundaries(t *testing.T) {
 // or record to the next.
 func TestReaderReuse(t *testing.T) {
 	var r bytes.Reader
-	d := parse.NewReader(&r)
+	d := parse.NewReader(&r, parse.Options{})
 	for round, transient := range []bool{false, true, true} {
 		for _, in := range seeds(t) {
 			want, wn, werr := collect(reference.Records, bytes.NewReader(in))
@@ -355,7 +359,7 @@ func TestFastPathTakesCloudTrail(t *testing.T) {
 		t.Skip("no vector indexer on this CPU: the slow path reads everything")
 	}
 	var br bytes.Reader
-	d := parse.NewReader(&br)
+	d := parse.NewReader(&br, parse.Options{})
 	var records int64
 	for _, doc := range generatedDocs(t, 2<<20) {
 		br.Reset(doc)

@@ -16,15 +16,13 @@ import (
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
-// Decoder reads one decompressed log document; parse.Records is the one
-// trailscan uses.
-type Decoder func(io.Reader, func(*parse.Event) error) (int64, error)
-
 // Config is what a scan reads and keeps.
 type Config struct {
-	Jobs   int          // objects read at once; 0: one per CPU
-	Scope  filter.Scope // events outside it are not counted
-	Decode Decoder      // nil: parse.Records' reading, by a parse.Reader per worker
+	Jobs  int          // objects read at once; 0: one per CPU
+	Scope filter.Scope // events outside it are not counted
+	// Parse is how each worker's parse.Reader reads: the zero Options is
+	// how trailscan reads, and tests choose a path with it.
+	Parse parse.Options
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
 	Select func(source.Object) bool
@@ -33,6 +31,11 @@ type Config struct {
 	Done func(o source.Object, err error)
 	// Progress, when set, is updated as the scan goes.
 	Progress *Progress
+
+	// records, when set, reads each decompressed document in place of a
+	// parse.Reader: the hook, set by the tests' WithRecords, that holds a
+	// scan to internal/reference.
+	records func(io.Reader, func(*parse.Event) error) (int64, error)
 }
 
 // Progress counts a scan's work so far; read it with the atomic loads.
@@ -176,7 +179,7 @@ type worker struct {
 	done  chan<- doneMsg
 	br    *bufio.Reader
 	gz    *gzip.Reader
-	rd    *parse.Reader // reused from file to file, when cfg.Decode is nil
+	rd    *parse.Reader // reused from file to file
 	obj   source.Object // the object being read
 	calls []summarize.Call
 	auths []summarize.Authorization
@@ -217,13 +220,13 @@ func (w *worker) object(ctx context.Context, j job) error {
 	}
 	w.obj, w.calls, w.auths = j.obj, w.calls[:0], w.auths[:0]
 	var n int64
-	if w.cfg.Decode != nil {
-		n, err = w.cfg.Decode(r, w.event)
+	if w.cfg.records != nil {
+		n, err = w.cfg.records(r, w.event)
 	} else {
 		// Transient events: the many records that do not match cost no
 		// allocation; event copies the few that do.
 		if w.rd == nil {
-			w.rd = parse.NewReader(r)
+			w.rd = parse.NewReader(r, w.cfg.Parse)
 		} else {
 			w.rd.Reset(r)
 		}
