@@ -2,8 +2,9 @@ package parse
 
 import "strings"
 
-// Event holds the fields of one CloudTrail record that trailscan reads.
-// Everything else in the record is skipped, never held in memory.
+// Event holds the fields of one CloudTrail record that trailscan reads,
+// each from the path that Fields gives it. Everything else in the record
+// is skipped, never held in memory.
 //
 // A field absent from the record, or null, is the empty string.
 type Event struct {

@@ -41,8 +41,8 @@ func (d *Reader) fastRecord() bool {
 // validUTF8 reports whether the values the fast path kept are valid
 // UTF-8, and so need no decoding.
 func (s *scanner) validUTF8() bool {
-	for _, sp := range s.spans {
-		if !utf8.Valid(s.buf[sp.start:sp.end]) {
+	for f := range s.spans {
+		if sp := s.spans[f]; !utf8.Valid(s.buf[sp.start:sp.end]) {
 			return false
 		}
 	}

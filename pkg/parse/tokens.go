@@ -91,24 +91,21 @@ func (s *scanner) plainAt(i int, ascii bool) int {
 	return n - i
 }
 
-// plainStart is the two-word look-ahead of the slow path's strings and
-// keys, most of which end within it: it reads the 16 bytes at start in
-// place for the end of their plain run (with hi msb, bytes 0x80 and above
-// end it too), and returns that end and true; or, when the run goes on
-// past them or they are not all before s.n, where plainAt is to go on
-// looking, and false.
-func (s *scanner) plainStart(start int, hi uint64) (int, bool) {
-	if start+16 > s.n || s.n > len(s.buf)-8 {
-		return start, false
+// plainEnd is start+plainAt(start, false), looking first at the two words
+// at start in place, where most strings and keys end. member and keep
+// have this look-ahead written out.
+func (s *scanner) plainEnd(start int) int {
+	if start+16 <= s.n && s.n <= len(s.buf)-8 {
+		p := unsafe.Add(unsafe.Pointer(unsafe.SliceData(s.buf)), start)
+		if m := nonPlainBytes(load64(p, 0)); m != 0 {
+			return start + bits.TrailingZeros64(m)>>3
+		}
+		if m := nonPlainBytes(load64(p, 8)); m != 0 {
+			return start + 8 + bits.TrailingZeros64(m)>>3
+		}
+		start += 16
 	}
-	p := unsafe.Pointer(unsafe.SliceData(s.buf))
-	if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:]); nonPlainBytes(w)|w&hi != 0 {
-		return start + bits.TrailingZeros64(nonPlainBytes(w)|w&hi)>>3, true
-	}
-	if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:]); nonPlainBytes(w)|w&hi != 0 {
-		return start + 8 + bits.TrailingZeros64(nonPlainBytes(w)|w&hi)>>3, true
-	}
-	return start + 16, false
+	return start + s.plainAt(start, false)
 }
 
 // escapeLen reads the escape at the start of b, its backslash first. It
@@ -253,4 +250,10 @@ func numberAt(b []byte, i int, st numState) (int, numState) {
 		return i, st
 	}
 	return i, st
+}
+
+// load64 reads the little-endian word at p+i, which the caller knows to
+// lie inside its slice.
+func load64(p unsafe.Pointer, i int) uint64 {
+	return binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, i))[:])
 }
