@@ -21,8 +21,9 @@
 // CPUs without those instructions, the slow path reads the record: a
 // streaming scanner that handles every valid document, finds string ends
 // eight bytes at a time, and reports errors with their offsets. Both look
-// members up in the same table and read literals, numbers and escapes with
-// the same pieces of grammar (tokens.go). The tests hold both paths to
+// members up with the same switch, generated from the table of kept
+// fields (fields_gen.go), and read literals, numbers and escapes with the
+// same pieces of grammar (tokens.go). The tests hold both paths to
 // encoding/json, choosing a path with Options.
 //
 // The package is a leaf: besides the standard library it imports only
