@@ -377,3 +377,35 @@ func TestFastPathTakesCloudTrail(t *testing.T) {
 		t.Errorf("%d of %d records read by the fast path, want at least 95%%", fast, records)
 	}
 }
+
+// TestSplitTokenErrors moves bad escapes and numbers across the scanner's
+// buffer boundary one byte at a time: wherever the cut falls, the error is
+// at the byte that is wrong.
+func TestSplitTokenErrors(t *testing.T) {
+	const bufSize = 256 << 10 // the scanner's buffer
+	tests := []struct {
+		name, value string
+		bad         int // the offset in value of the byte that is wrong
+	}{
+		{"bad hex", `"ab\u12x4"`, 7},
+		{"bad escape", `"ab\q"`, 4},
+		{"fraction without digits", `1.e5`, 2},
+		{"sign without digits", `-x`, 1},
+		{"exponent without digits", `12e+}`, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for shift := range len(tt.value) + 2 {
+				head := `{"Records":[{"p":"`
+				pad := bufSize - len(head) - len(`","v":`) - len(tt.value) + shift
+				in := head + strings.Repeat("x", pad) + `","v":` + tt.value + `}]}`
+				want := int64(strings.Index(in, `"v":`) + 4 + tt.bad)
+				_, err := parse.Records(strings.NewReader(in), func(*parse.Event) error { return nil })
+				var se *parse.SyntaxError
+				if !errors.As(err, &se) || se.Offset != want {
+					t.Fatalf("shift %d: error %v, want a syntax error at %d", shift, err, want)
+				}
+			}
+		})
+	}
+}
