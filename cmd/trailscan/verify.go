@@ -265,7 +265,7 @@ func (c *verifyCmd) Run(ctx context.Context, args []string) error {
 	if c.jobs == 0 && slices.ContainsFunc(fs.Args(), isS3) {
 		cfg.Jobs = remoteJobs()
 	}
-	cfg.Decode = scan.Drain
+	cfg.HashOnly = true
 	cfg.Progress = new(scan.Progress)
 	stop := c.progress(ctx, srcs, cfg)
 	sum, err := scan.Run(ctx, srcs, cfg)

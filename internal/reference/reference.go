@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/trailscan/trailscan/pkg/parse"
 )
@@ -91,7 +92,7 @@ func records(d *json.Decoder, fn func(*parse.Event) error) (int64, error) {
 			return n, fmt.Errorf("%w: record %d is not an object", parse.ErrNotCloudTrail, n+1)
 		}
 		ev := parse.Event{Offset: start, Length: int64(len(raw))}
-		if err := fields(m, &ev); err != nil {
+		if err := recordNode.read(m, &ev); err != nil {
 			return n, err
 		}
 		n++
@@ -130,30 +131,55 @@ func object(raw json.RawMessage) ([]member, error) {
 	return ms, err
 }
 
-func fields(ms []member, ev *parse.Event) error {
-	strs := map[string]*string{
-		"eventTime": &ev.EventTime, "eventSource": &ev.EventSource, "eventName": &ev.EventName,
-		"eventType": &ev.EventType, "awsRegion": &ev.AWSRegion, "recipientAccountId": &ev.RecipientAccountID,
-		"eventID": &ev.EventID, "errorCode": &ev.ErrorCode, "errorMessage": &ev.ErrorMessage,
-		"sourceIPAddress": &ev.SourceIPAddress, "userAgent": &ev.UserAgent,
+// node is an object of a record as the parser reads it: its members that
+// hold kept fields, by name. It is built from parse.Fields, which only
+// names what to keep and where it goes: every value is decoded here, by
+// encoding/json.
+type node struct {
+	field   *parse.Field     // a kept value; nil for an object
+	members map[string]*node // an object's members on the path of a field
+	under   []parse.Field    // an object's fields, which a later duplicate of its key replaces whole
+}
+
+// recordNode is the record, built once.
+var recordNode = func() *node {
+	root := &node{members: map[string]*node{}}
+	for _, f := range parse.Fields() {
+		n := root
+		names := strings.Split(f.Path, ".")
+		for _, name := range names[:len(names)-1] {
+			c := n.members[name]
+			if c == nil {
+				c = &node{members: map[string]*node{}}
+				n.members[name] = c
+			}
+			c.under = append(c.under, f)
+			n = c
+		}
+		n.members[names[len(names)-1]] = &node{field: &f}
 	}
+	return root
+}()
+
+// read sets what n keeps of the members ms of its object, in order, so
+// that of a duplicate key the last one wins.
+func (n *node) read(ms []member, ev *parse.Event) error {
 	for _, m := range ms {
+		c := n.members[m.key]
+		if c == nil {
+			continue
+		}
 		var err error
-		switch p := strs[m.key]; {
-		case p != nil:
-			err = text(m.val, p)
-		case m.key == "readOnly":
-			err = boolean(m.val, &ev.ReadOnly)
-		case m.key == "userIdentity":
-			ev.UserIdentity = parse.Identity{}
-			err = nested(m.val, func(ms []member) error { return identity(ms, &ev.UserIdentity) })
-		case m.key == "serviceEventDetails":
-			ev.CaseID, ev.PermitRequestARN = "", ""
-			err = nested(m.val, func(ms []member) error {
-				return texts(ms, map[string]*string{
-					"supportCaseDisplayId": &ev.CaseID, "supportPermitRequestArn": &ev.PermitRequestARN,
-				})
-			})
+		switch {
+		case c.field == nil:
+			for _, f := range c.under {
+				unset(f, ev)
+			}
+			err = nested(m.val, func(ms []member) error { return c.read(ms, ev) })
+		case c.field.String != nil:
+			err = text(m.val, c.field.String(ev))
+		default:
+			err = boolean(m.val, c.field.Bool(ev))
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.key, err)
@@ -162,40 +188,13 @@ func fields(ms []member, ev *parse.Event) error {
 	return nil
 }
 
-func identity(ms []member, id *parse.Identity) error {
-	if err := texts(ms, map[string]*string{
-		"type": &id.Type, "arn": &id.ARN, "accountId": &id.AccountID,
-		"principalId": &id.PrincipalID, "invokedBy": &id.InvokedBy,
-	}); err != nil {
-		return err
+// unset empties f in ev, as an absent value is.
+func unset(f parse.Field, ev *parse.Event) {
+	if f.String != nil {
+		*f.String(ev) = ""
+	} else {
+		*f.Bool(ev) = parse.Unset
 	}
-	for _, m := range ms {
-		if m.key != "sessionContext" {
-			continue
-		}
-		id.Issuer = parse.Issuer{}
-		err := nested(m.val, func(ms []member) error {
-			for _, m := range ms {
-				if m.key != "sessionIssuer" {
-					continue
-				}
-				id.Issuer = parse.Issuer{}
-				if err := nested(m.val, func(ms []member) error {
-					return texts(ms, map[string]*string{
-						"type": &id.Issuer.Type, "arn": &id.Issuer.ARN,
-						"userName": &id.Issuer.UserName, "accountId": &id.Issuer.AccountID,
-					})
-				}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // nested decodes an object-or-null value and hands its members to fn.
@@ -211,17 +210,6 @@ func nested(raw json.RawMessage, fn func([]member) error) error {
 		return errors.New("want an object")
 	}
 	return fn(ms)
-}
-
-func texts(ms []member, into map[string]*string) error {
-	for _, m := range ms {
-		if p := into[m.key]; p != nil {
-			if err := text(m.val, p); err != nil {
-				return fmt.Errorf("%s: %w", m.key, err)
-			}
-		}
-	}
-	return nil
 }
 
 func text(raw json.RawMessage, p *string) error {

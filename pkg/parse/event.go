@@ -2,8 +2,9 @@ package parse
 
 import "strings"
 
-// Event holds the fields of one CloudTrail record that trailscan reads.
-// Everything else in the record is skipped, never held in memory.
+// Event holds the fields of one CloudTrail record that trailscan reads,
+// each from the path that Fields gives it. Everything else in the record
+// is skipped, never held in memory.
 //
 // A field absent from the record, or null, is the empty string.
 type Event struct {
@@ -76,16 +77,11 @@ func (b Bool) String() string {
 // keeping an event passed by Reader.RecordsTransient.
 func (ev *Event) Clone() Event {
 	c := *ev
-	for _, p := range []*string{
-		&c.EventTime, &c.EventSource, &c.EventName, &c.EventType, &c.AWSRegion,
-		&c.RecipientAccountID, &c.EventID, &c.ErrorCode, &c.ErrorMessage,
-		&c.SourceIPAddress, &c.UserAgent, &c.CaseID, &c.PermitRequestARN,
-		&c.UserIdentity.Type, &c.UserIdentity.ARN, &c.UserIdentity.AccountID,
-		&c.UserIdentity.PrincipalID, &c.UserIdentity.InvokedBy,
-		&c.UserIdentity.Issuer.Type, &c.UserIdentity.Issuer.ARN,
-		&c.UserIdentity.Issuer.UserName, &c.UserIdentity.Issuer.AccountID,
-	} {
-		*p = strings.Clone(*p)
+	for _, kf := range keptFields {
+		if kf.String != nil {
+			p := kf.String(&c)
+			*p = strings.Clone(*p)
+		}
 	}
 	return c
 }

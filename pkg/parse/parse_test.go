@@ -184,12 +184,19 @@ func TestCallbackError(t *testing.T) {
 // paths are the parser's ways of reading records: every test of its
 // answers runs each.
 var paths = []struct {
-	name, label  string
-	fast, vector bool
+	name, label string
+	opts        parse.Options
 }{
-	{"fast path", "fast", true, true},
-	{"no index, as on CPUs without AVX-512", "no-index", true, false},
-	{"slow path", "slow", false, true},
+	{"fast path", "fast", parse.Options{}},
+	{"no index, as on CPUs without AVX-512", "no-index", parse.Options{NoIndex: true}},
+	{"slow path", "slow", parse.Options{Path: parse.Slow}},
+}
+
+// records is parse.Records reading as opts say.
+func records(opts parse.Options) decoder {
+	return func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+		return parse.NewReader(r, opts).Records(fn)
+	}
 }
 
 // differential runs the reference and each path of the parser on in: all
@@ -198,10 +205,7 @@ func differential(t testing.TB, in []byte) {
 	t.Helper()
 	want, wn, werr := collect(reference.Records, bytes.NewReader(in))
 	for _, p := range paths {
-		restoreFast, restoreVector := parse.SetFastPath(p.fast), parse.SetVector(p.vector)
-		got, gn, gerr := collect(parse.Records, bytes.NewReader(in))
-		restoreFast()
-		restoreVector()
+		got, gn, gerr := collect(records(p.opts), bytes.NewReader(in))
 		if (gerr != nil) != (werr != nil) {
 			t.Fatalf("on %.200q (%s):\nparse error: %v\nreference error: %v", in, p.name, gerr, werr)
 		}
@@ -325,7 +329,7 @@ func TestBufferBoundaries(t *testing.T) {
 // or record to the next.
 func TestReaderReuse(t *testing.T) {
 	var r bytes.Reader
-	d := parse.NewReader(&r)
+	d := parse.NewReader(&r, parse.Options{})
 	for round, transient := range []bool{false, true, true} {
 		for _, in := range seeds(t) {
 			want, wn, werr := collect(reference.Records, bytes.NewReader(in))
@@ -355,7 +359,7 @@ func TestFastPathTakesCloudTrail(t *testing.T) {
 		t.Skip("no vector indexer on this CPU: the slow path reads everything")
 	}
 	var br bytes.Reader
-	d := parse.NewReader(&br)
+	d := parse.NewReader(&br, parse.Options{})
 	var records int64
 	for _, doc := range generatedDocs(t, 2<<20) {
 		br.Reset(doc)
@@ -371,5 +375,37 @@ func TestFastPathTakesCloudTrail(t *testing.T) {
 	t.Logf("%d of %d records read by the fast path", fast, records)
 	if records == 0 || float64(fast) < 0.95*float64(records) {
 		t.Errorf("%d of %d records read by the fast path, want at least 95%%", fast, records)
+	}
+}
+
+// TestSplitTokenErrors moves bad escapes and numbers across the scanner's
+// buffer boundary one byte at a time: wherever the cut falls, the error is
+// at the byte that is wrong.
+func TestSplitTokenErrors(t *testing.T) {
+	const bufSize = 256 << 10 // the scanner's buffer
+	tests := []struct {
+		name, value string
+		bad         int // the offset in value of the byte that is wrong
+	}{
+		{"bad hex", `"ab\u12x4"`, 7},
+		{"bad escape", `"ab\q"`, 4},
+		{"fraction without digits", `1.e5`, 2},
+		{"sign without digits", `-x`, 1},
+		{"exponent without digits", `12e+}`, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for shift := range len(tt.value) + 2 {
+				head := `{"Records":[{"p":"`
+				pad := bufSize - len(head) - len(`","v":`) - len(tt.value) + shift
+				in := head + strings.Repeat("x", pad) + `","v":` + tt.value + `}]}`
+				want := int64(strings.Index(in, `"v":`) + 4 + tt.bad)
+				_, err := parse.Records(strings.NewReader(in), func(*parse.Event) error { return nil })
+				var se *parse.SyntaxError
+				if !errors.As(err, &se) || se.Offset != want {
+					t.Fatalf("shift %d: error %v, want a syntax error at %d", shift, err, want)
+				}
+			}
+		})
 	}
 }

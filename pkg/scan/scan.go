@@ -20,15 +20,13 @@ import (
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
-// Decoder reads one decompressed log document; parse.Records is the one
-// trailscan uses.
-type Decoder func(io.Reader, func(*parse.Event) error) (int64, error)
-
 // Config is what a scan reads and keeps.
 type Config struct {
-	Jobs   int         // objects read at once; 0: one per CPU
-	Scope  trail.Scope // events outside it are not counted
-	Decode Decoder     // nil: parse.Records' reading, by a parse.Reader per worker
+	Jobs  int         // objects read at once; 0: one per CPU
+	Scope trail.Scope // events outside it are not counted
+	// Parse is how each worker's parse.Reader reads: the zero Options is
+	// how trailscan reads, and tests choose a path with it.
+	Parse parse.Options
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
 	Select func(source.Object) bool
@@ -37,9 +35,17 @@ type Config struct {
 	Done func(o source.Object, err error)
 	// Progress, when set, is updated as the scan goes.
 	Progress *Progress
+	// HashOnly reads each log's bytes for the Ledger and none of its
+	// events, as trailscan verify does.
+	HashOnly bool
 	// Ledger, when set, is fed what verifying the logs needs (see
 	// verify.go): the hash of each log read, and the digests in scope.
 	Ledger *integrity.Ledger
+
+	// records, when set, reads each decompressed document in place of a
+	// parse.Reader: the hook, set by the tests' WithRecords, that holds a
+	// scan to internal/reference.
+	records func(io.Reader, func(*parse.Event) error) (int64, error)
 }
 
 // Progress counts a scan's work so far; read it with the atomic loads.
@@ -223,7 +229,7 @@ type worker struct {
 	done  chan<- doneMsg
 	br    *bufio.Reader
 	gz    *gzip.Reader
-	rd    *parse.Reader // reused from file to file, when cfg.Decode is nil
+	rd    *parse.Reader // reused from file to file
 	obj   source.Object // the object being read
 	from  string        // the String of obj's source
 	calls []summarize.Call
@@ -282,13 +288,16 @@ func (w *worker) object(ctx context.Context, j job) error {
 		r = w.hashing(r)
 	}
 	var n int64
-	if w.cfg.Decode != nil {
-		n, err = w.cfg.Decode(r, w.event)
-	} else {
+	switch {
+	case w.cfg.records != nil:
+		n, err = w.cfg.records(r, w.event)
+	case w.cfg.HashOnly:
+		n, err = drain(r)
+	default:
 		// Transient events: the many records that do not match cost no
 		// allocation; event copies the few that do.
 		if w.rd == nil {
-			w.rd = parse.NewReader(r)
+			w.rd = parse.NewReader(r, w.cfg.Parse)
 		} else {
 			w.rd.Reset(r)
 		}
