@@ -11,6 +11,7 @@ import (
 
 	"github.com/trailscan/trailscan/pkg/trail"
 
+	"github.com/trailscan/trailscan/internal/buildinfo"
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -144,7 +145,7 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 		case !o.Scope.Equal(fo.Scope):
 			return nil, fmt.Errorf("%s scanned %s but %s scanned %s: parts of different scopes cannot be merged",
 				first.Name, fo.Scope.String(), p.Name, o.Scope.String())
-		case o.Version != fo.Version:
+		case !buildinfo.Same(buildinfo.Parse(o.Version), buildinfo.Parse(fo.Version)):
 			// Another version may assign objects to shards otherwise.
 			return nil, fmt.Errorf("%s was written by trailscan %s but %s by trailscan %s: run every shard with the same trailscan",
 				first.Name, fo.Version, p.Name, o.Version)
