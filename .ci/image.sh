@@ -59,14 +59,18 @@ modified=false
 [[ -z $(git status --porcelain 2>/dev/null) ]] || modified=true
 [[ $version == v* ]] || version="" # no release tag yet: the build info's (devel)
 
-log "building $tag"
-bah rmi -f "$tag" >/dev/null 2>&1 || true
-bah bud -q --isolation chroot --pull=never --layers=false \
-	--build-arg GO_IMAGE="$builder" \
-	--build-arg VERSION="$version" --build-arg COMMIT="$commit" --build-arg MODIFIED="$modified" \
-	-v "$goroot:/usr/local/go:ro" -v "$modcache:/go/pkg/mod" -v "$gocache:/root/.cache/go-build" \
-	-t "$tag" -f Dockerfile . >/dev/null
-bah rmi --prune >/dev/null 2>&1 || true
+# build TAG [TARGET] builds the Dockerfile's default target, or TARGET.
+build() {
+	log "building $1"
+	bah rmi -f "$1" >/dev/null 2>&1 || true
+	bah bud -q --isolation chroot --pull=never --layers=false ${2:+--target "$2"} \
+		--build-arg GO_IMAGE="$builder" --build-arg SHELL_IMAGE="$builder" \
+		--build-arg VERSION="$version" --build-arg COMMIT="$commit" --build-arg MODIFIED="$modified" \
+		-v "$goroot:/usr/local/go:ro" -v "$modcache:/go/pkg/mod" -v "$gocache:/root/.cache/go-build" \
+		-t "$1" -f Dockerfile . >/dev/null
+	bah rmi --prune >/dev/null 2>&1 || true
+}
+build "$tag"
 
 # What the image is: its configuration, its size, and trailscan running in it.
 config=$(bah inspect --type image --format '{{.OCIv1.Config.User}} {{.OCIv1.Config.Entrypoint}}' "$tag")
@@ -96,4 +100,34 @@ if inimage scan -q -f json -o /root.json /data; then
 	exit 1
 fi
 grep -q 'permission denied' "$state/run.log" || { log "writing to / failed, but not for want of permission"; cat "$state/run.log" >&2; exit 1; }
+bah rm "$ctr" >/dev/null
 log "ok: $tag, $size, user 65532, entrypoint trailscan; in it: $got"
+
+# The shell target runs the README's AWS Batch and Kubernetes commands,
+# word for word but for the source and the dates (the sample archive of
+# October 2026, for the bucket), with the
+# index variable each engine sets given by hand: 4 shards, then the merge.
+build "$tag-shell" shell
+ctr=$(bah from --pull=never "$tag-shell")
+parts=$state/parts
+rm -rf "$parts" && mkdir -p "$parts" && chmod 777 "$parts"
+batch='trailscan scan --shard auto/4 --since 2026-01-01 --until 2026-07-01 -q -f json -o /parts/part-$AWS_BATCH_JOB_ARRAY_INDEX.json s3://org-trail-bucket/prefix; rc=$?; [ $rc -eq 3 ] && rc=0; exit $rc'
+k8s='trailscan scan --shard auto/4 --since 2026-01-01 --until 2026-07-01 -q -f json -o /parts/part-$JOB_COMPLETION_INDEX.json s3://org-trail-bucket/prefix; rc=$?; [ $rc -eq 3 ] && rc=0; exit $rc'
+for engine in AWS_BATCH_JOB_ARRAY_INDEX JOB_COMPLETION_INDEX; do
+	cmd=$batch
+	[[ $engine == JOB_COMPLETION_INDEX ]] && cmd=$k8s
+	cmd=${cmd//--since 2026-01-01 --until 2026-07-01 /}
+	cmd=${cmd//s3:\/\/org-trail-bucket\/prefix//data}
+	for i in 0 1 2 3; do
+		bah run --isolation chroot -v "$PWD/testdata/sample/archive:/data:ro" -v "$parts:/parts" \
+			-e "$engine=$i" "$ctr" -- sh -c "$cmd" 2>>"$state/run.log" ||
+			{ log "shard $i of: $cmd"; cat "$state/run.log" >&2; exit 1; }
+	done
+	rc=0
+	bah run --isolation chroot -v "$parts:/parts" "$ctr" -- \
+		sh -c 'trailscan merge -q -f json -o /parts/merged.json /parts/part-*.json' 2>>"$state/run.log" || rc=$?
+	[[ $rc == 3 ]] || { log "the merge of: $cmd exited $rc, want 3"; cat "$state/run.log" >&2; exit 1; }
+	grep -q '"parts": \[' "$parts/merged.json" || { log "the merge wrote no merged result"; exit 1; }
+	rm -f "$parts"/*.json
+done
+log "ok: $tag-shell runs the README's AWS Batch and Kubernetes commands"
