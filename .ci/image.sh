@@ -105,8 +105,8 @@ log "ok: $tag, $size, user 65532, entrypoint trailscan; in it: $got"
 
 # The shell target runs the README's AWS Batch and Kubernetes commands,
 # word for word but for the source and the dates (the sample archive of
-# October 2026, for the bucket), with the
-# index variable each engine sets given by hand: 4 shards, then the merge.
+# October 2026, for the bucket), with the index variable each engine sets
+# given by hand: 4 shards, then the merge.
 build "$tag-shell" shell
 ctr=$(bah from --pull=never "$tag-shell")
 parts=$state/parts
