@@ -104,7 +104,7 @@ bah rm "$ctr" >/dev/null
 log "ok: $tag, $size, user 65532, entrypoint trailscan; in it: $got"
 
 # The shell target runs the README's AWS Batch and Kubernetes commands,
-# word for word but for the source and the dates (the sample archive of
+# word for word but for N (4), the source and the dates (the sample archive of
 # October 2026, for the bucket), with the index variable each engine sets
 # given by hand: 4 shards, then the merge.
 build "$tag-shell" shell
