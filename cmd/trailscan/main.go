@@ -72,7 +72,7 @@ const usage = `trailscan reports what AWS Support did in your AWS accounts, from
 Usage:
   trailscan scan [flags] SOURCE...   summarize AWS Support's calls
   trailscan merge [flags] PART...    combine the results of scan --shard
-  trailscan version                  print the version
+  trailscan version                  print the version, commit and whether the tree was modified
 
 Run 'trailscan scan --help' for the flags, examples and exit codes.
 `
