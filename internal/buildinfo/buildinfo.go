@@ -1,7 +1,6 @@
 package buildinfo
 
 import (
-	"regexp"
 	"runtime/debug"
 	"strings"
 )
@@ -88,31 +87,23 @@ func Parse(s string) Info {
 	return i
 }
 
-// Same reports whether a and b are known to be one build, or builds of one
-// source tree: the same commit, unmodified, or the same release version
-// when a commit is not known for both (a release binary and a go install
-// of its tag). A modified tree is the same only as a build that records
-// exactly the same: nothing tells two modified trees of one commit apart,
-// nor two (devel) builds that recorded no commit.
+// Same reports whether a and b are known to be builds of one source tree:
+// they record the same, or the same commit, unmodified (a release binary
+// and a build of its tagged commit). A build that names no commit (a go
+// install of a tag) is the same only as one that records exactly what it
+// does: a version alone does not say which commit a tag named. Nothing
+// tells two modified trees of one commit apart, nor two (devel) builds
+// that recorded no commit.
+//
+// Same is an equivalence, so that parts checked against one part are
+// also the same build as each other.
 func Same(a, b Info) bool {
 	switch {
 	case a == b:
 		return true
 	case a.Modified || b.Modified:
 		return false
-	case a.Commit != "" && b.Commit != "":
-		return a.Commit == b.Commit
 	default:
-		return a.Version == b.Version && isRelease(a.Version)
+		return a.Commit != "" && a.Commit == b.Commit
 	}
-}
-
-// pseudo matches the end of a Go pseudo-version, which names a commit
-// rather than a release: -20260102150405-0123456789ab.
-var pseudo = regexp.MustCompile(`[-.]\d{14}-[0-9a-f]{12}$`)
-
-// isRelease reports whether v is a tagged release version: one source
-// tree, whoever builds it.
-func isRelease(v string) bool {
-	return strings.HasPrefix(v, "v") && !strings.Contains(v, "+") && !pseudo.MatchString(v)
 }
