@@ -8,7 +8,9 @@
 #
 # start prints shell exports (SLURM_CONF, TRAILSCAN_SLURM_STATE) on
 # standard output; everything else goes to standard error. env prints
-# them again for a running cluster.
+# them again for a running cluster. A start that finds the cluster running
+# reuses it, and the stop of the same shell (TRAILSCAN_SLURM_REUSED=1)
+# leaves it running.
 #
 # Slurm and munge come from Debian's packages (slurm-wlm, munge), installed
 # when missing. Everything else lives in ${TRAILSCAN_SLURM_STATE:-${TMPDIR:-/tmp}/trailscan-slurm}:
@@ -57,11 +59,12 @@ EOF
 
 start() {
 	if running; then
-		log "already running ($state)"
+		log "already running ($state); stop will leave it to whoever started it"
 		exports
+		echo "export TRAILSCAN_SLURM_REUSED=1"
 		return
 	fi
-	stop 2>/dev/null || true
+	TRAILSCAN_SLURM_REUSED= stop 2>/dev/null || true
 	install
 	local node user port
 	node=$(hostname -s)
@@ -133,6 +136,10 @@ EOF
 }
 
 stop() {
+	if [[ ${TRAILSCAN_SLURM_REUSED:-} == 1 ]]; then
+		log "leaving the cluster running: this shell did not start it"
+		return
+	fi
 	local p
 	for p in slurmd slurmctld munged; do
 		if alive "$state/$p.pid"; then
