@@ -85,8 +85,12 @@ files=$(cd "$root" && find . -type f | sort | tr '\n' ' ')
 	{ log "unexpected files in the image: $files"; exit 1; }
 bah unmount "$ctr" >/dev/null
 got=$(bah run --isolation chroot "$ctr" -- trailscan --version)
-want="trailscan ${version:-(devel)} (commit $commit$([[ $modified == true ]] && echo ", modified"))"
-[[ -n $commit ]] || want="trailscan ${version:-(devel)}"
+want="trailscan ${version:-(devel)}"
+if [[ -n $commit && $modified == true ]]; then
+	want+=" (commit $commit, modified)"
+elif [[ -n $commit ]]; then
+	want+=" (commit $commit)"
+fi
 [[ $got == "$want" ]] || { log "trailscan --version in the image printed '$got', want '$want'"; exit 1; }
 # A scan as the image's user, of the sample archive mounted read-only;
 # that user cannot write to /.
