@@ -2,13 +2,13 @@
 # S3 over TLS, and a non-root user; nothing else (no shell).
 #
 #   docker build -t trailscan:dev \
-#     --build-arg VERSION=$(git describe --tags --always) \
 #     --build-arg COMMIT=$(git rev-parse HEAD) \
 #     --build-arg MODIFIED=$(test -z "$(git status --porcelain)" && echo false || echo true) .
 #   docker run --rm trailscan:dev --version
 #
-# Without the build arguments --version says (devel): the .git folder is
-# not sent to the build. CI builds this file without a Docker daemon, with
+# On a release tag, add --build-arg VERSION=$(git describe --tags). Without
+# the build arguments --version says (devel): the .git folder is not sent
+# to the build. CI builds this file without a Docker daemon, with
 # buildah and a build stage made from the host's Go (.ci/image.sh).
 #
 # --target shell builds the same binary on a base with a shell, and
