@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"testing"
+	"testing/iotest"
 
 	kflate "github.com/klauspost/compress/flate"
 	kgzip "github.com/klauspost/compress/gzip"
@@ -20,22 +22,34 @@ type result struct {
 	err error
 }
 
-// readAll reads r with reads of size chunk.
-func readAll(r io.Reader, chunk int) result {
-	var res result
-	buf := make([]byte, chunk)
+// readAll reads r with reads of size chunk (at most 256 KiB). The output
+// is valid until the next call with the same want.
+func readAll(r io.Reader, chunk int, want bool) result {
+	i := 0
+	if want {
+		i = 1
+	}
+	res := result{out: outputs[i][:0]}
 	for {
-		n, err := r.Read(buf)
-		res.out = append(res.out, buf[:n]...)
+		if len(res.out) == cap(res.out) {
+			res.out = append(res.out, 0)[:len(res.out)]
+		}
+		n, err := r.Read(res.out[len(res.out):cap(res.out)][:min(chunk, cap(res.out)-len(res.out))])
+		res.out = res.out[:len(res.out)+n]
 		if err == io.EOF {
-			return res
+			break
 		}
 		if err != nil {
 			res.err = err
-			return res
+			break
 		}
 	}
+	outputs[i] = res.out
+	return res
 }
+
+// outputs are readAll's buffers, for klauspost/compress and for the Reader.
+var outputs [2][]byte
 
 // reference is what klauspost/compress/gzip makes of data, read from a
 // bufio.Reader as trailscan does.
@@ -44,7 +58,7 @@ func reference(data []byte) result {
 	if err != nil {
 		return result{err: err}
 	}
-	return readAll(zr, 256<<10)
+	return readAll(zr, 256<<10, true)
 }
 
 // ours is what a Reader makes of data, and whether it departed from
@@ -53,7 +67,7 @@ func ours(z *Reader, src io.Reader, chunk int) (result, bool) {
 	if err := z.Reset(src); err != nil {
 		return result{err: err}, z.stale
 	}
-	res := readAll(z, chunk)
+	res := readAll(z, chunk, false)
 	return res, z.stale
 }
 
@@ -121,15 +135,82 @@ func (c *chunked) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-func TestQuick(t *testing.T) {
+// TestDifferential compares the Reader with klauspost/compress on every
+// test stream, whole, cut and corrupted, and with a reader that fails.
+func TestDifferential(t *testing.T) {
 	z := new(Reader)
-	for _, level := range []int{-2, 0, 1, 6, 9} {
-		var buf bytes.Buffer
-		w, _ := kgzip.NewWriterLevel(&buf, level)
-		for i := range 20000 {
-			fmt.Fprintf(w, `{"eventID":"%08x","n":%d,"name":"event %d"},`, i*2654435761, i, i%97)
-		}
-		w.Close()
-		check(t, z, fmt.Sprint("level ", level), buf.Bytes())
+	streams := append(validStreams(t), crafted()...)
+	for _, s := range streams {
+		check(t, z, s.name, s.data)
 	}
+	errBoom := errors.New("boom")
+	for _, s := range streams {
+		n := len(s.data)
+		if n > 16<<10 {
+			continue
+		}
+		// Every offset of small streams; of the others, the first and last
+		// bytes and some in between.
+		var offsets []int
+		for i := range n {
+			if n <= 2<<10 || i < 64 || i >= n-64 || i%(n/64) == 0 {
+				offsets = append(offsets, i)
+			}
+		}
+		data := make([]byte, n)
+		for _, i := range offsets {
+			want := reference(s.data[:i])
+			got, stale := ours(z, bytes.NewReader(s.data[:i]), 4096)
+			compare(t, fmt.Sprintf("%s cut at %d", s.name, i), want, got, stale)
+
+			copy(data, s.data)
+			data[i] ^= 1 << (i % 8)
+			want = reference(data)
+			got, stale = ours(z, bytes.NewReader(data), 4096)
+			compare(t, fmt.Sprintf("%s bit %d of byte %d flipped", s.name, i%8, i), want, got, stale)
+
+			data[i] = ^s.data[i]
+			want = reference(data)
+			got, stale = ours(z, bytes.NewReader(data), 4096)
+			compare(t, fmt.Sprintf("%s byte %d inverted", s.name, i), want, got, stale)
+
+			if n <= 2<<10 {
+				failing := func() io.Reader { return io.MultiReader(bytes.NewReader(s.data[:i]), iotest.ErrReader(errBoom)) }
+				want = reference2(failing())
+				got, stale = ours(z, failing(), 4096)
+				compare(t, fmt.Sprintf("%s failing at %d", s.name, i), want, got, stale)
+			}
+		}
+	}
+}
+
+// reference2 is reference for a reader.
+func reference2(r io.Reader) result {
+	zr, err := kgzip.NewReader(bufio.NewReader(r))
+	if err != nil {
+		return result{err: err}
+	}
+	return readAll(zr, 256<<10, true)
+}
+
+var fuzzReader = new(Reader)
+
+// FuzzInflate compares the Reader with klauspost/compress on any input.
+func FuzzInflate(f *testing.F) {
+	for _, s := range append(validStreams(f), crafted()...) {
+		if len(s.data) <= 64<<10 {
+			f.Add(s.data)
+		}
+	}
+	for i := range 8 {
+		random := make([]byte, 10+i*100)
+		rand.NewChaCha8([32]byte{byte(i)}).Read(random)
+		f.Add(random)
+		f.Add(append([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0}, random...))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want := reference(data)
+		got, stale := ours(fuzzReader, bytes.NewReader(data), 4096)
+		compare(t, "fuzz", want, got, stale)
+	})
 }
