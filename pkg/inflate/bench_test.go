@@ -105,6 +105,7 @@ func BenchmarkInflate(b *testing.B) {
 			buf := make([]byte, 256<<10)
 			br := bufio.NewReaderSize(nil, 64<<10)
 			var zr reader
+			cpu := cpuTime()
 			for b.Loop() {
 				for _, f := range files {
 					br.Reset(bytes.NewReader(f.gz))
@@ -122,6 +123,9 @@ func BenchmarkInflate(b *testing.B) {
 						b.Fatalf("inflated %d bytes of %d: %v", n, f.size, err)
 					}
 				}
+			}
+			if cpu := cpuTime() - cpu; cpu > 0 {
+				b.ReportMetric(float64(total)*float64(b.N)/cpu.Seconds()/1e6, "cpu-MB/s")
 			}
 		})
 	}

@@ -23,6 +23,7 @@ func (z *Reader) fast() (stopped bool) {
 	ip, op, lo := uint(z.ip), uint(z.op), uint(z.lo)
 	inEnd, outEnd := uint(z.inLen-fastIn), uint(outLimit)
 	bb, bl := z.bb, z.bl
+	var start uint // the bit where the codeword starts, to give it to the exact decoder
 	if ip >= inEnd || op >= outEnd {
 		return false
 	}
@@ -53,22 +54,20 @@ func (z *Reader) fast() (stopped bool) {
 				}
 			}
 		} else {
-			start := ip<<3 - bl // the bit where the codeword starts
+			start = ip<<3 - bl
 			saved := bb
 			bb >>= e & 63
 			bl -= uint(e & 0xff)
 			if e&eExceptional != 0 {
 				if e&eSubtable == 0 {
-					z.stop(start, op)
-					return true
+					goto stop
 				}
 				e = lt[(e>>16+uint32(bb)&(1<<(e>>8&15)-1))&(llSize-1)]
 				saved = bb
 				bb >>= e & 63
 				bl -= uint(e & 0xff)
 				if e&eExceptional != 0 {
-					z.stop(start, op)
-					return true
+					goto stop
 				}
 				if int32(e) < 0 {
 					out[op&outMask] = byte(e >> 16)
@@ -82,15 +81,13 @@ func (z *Reader) fast() (stopped bool) {
 			e = dt[bb&dMask]
 			if e&eExceptional != 0 {
 				if e&eSubtable == 0 {
-					z.stop(start, op)
-					return true
+					goto stop
 				}
 				bb >>= dBits
 				bl -= dBits
 				e = dt[(e>>16+uint32(bb)&(1<<(e>>8&15)-1))&(dSize-1)]
 				if e&eExceptional != 0 {
-					z.stop(start, op)
-					return true
+					goto stop
 				}
 			}
 			saved = bb
@@ -98,18 +95,24 @@ func (z *Reader) fast() (stopped bool) {
 			bl -= uint(e & 0xff)
 			dist := uint(e>>16) + uint(saved&(1<<(e&63)-1)>>(e>>8&15))
 			if dist > op-lo {
-				z.stop(start, op)
-				return true
+				goto stop
 			}
 			e = lt[bb&llMask]
 
 			src, end := op-dist, op+length
 			switch {
 			case dist >= 8:
+				// Five words whatever the length, as libdeflate: most
+				// matches are shorter, and the loop's exit is a branch
+				// hard to predict.
 				for {
 					store64(out, op, load64(out, src))
-					op += 8
-					src += 8
+					store64(out, op+8, load64(out, src+8))
+					store64(out, op+16, load64(out, src+16))
+					store64(out, op+24, load64(out, src+24))
+					store64(out, op+32, load64(out, src+32))
+					op += 40
+					src += 40
 					if op >= end {
 						break
 					}
@@ -118,7 +121,10 @@ func (z *Reader) fast() (stopped bool) {
 				v := uint64(out[src&outMask]) * 0x0101010101010101
 				for {
 					store64(out, op, v)
-					op += 8
+					store64(out, op+8, v)
+					store64(out, op+16, v)
+					store64(out, op+24, v)
+					op += 32
 					if op >= end {
 						break
 					}
@@ -147,23 +153,20 @@ func (z *Reader) fast() (stopped bool) {
 	}
 
 	// Give back the whole bytes the buffer holds.
-	k := bl >> 3
-	z.ip, z.bl = int(ip-k), bl&7
+	z.ip, z.bl = int(ip-bl>>3), bl&7
 	z.bb = bb & (1<<z.bl - 1)
 	z.op = int(op)
 	return false
-}
 
-// stop leaves the fast loop with the input at bit start, for the exact
-// decoder.
-func (z *Reader) stop(start, op uint) {
+stop:
 	z.ip, z.bb, z.bl = int(start>>3), 0, 0
 	if r := start & 7; r != 0 {
-		z.bb = uint64(z.in[z.ip]) >> r
+		z.bb = uint64(in[z.ip&inMask]) >> r
 		z.bl = 8 - r
 		z.ip++
 	}
 	z.op = int(op)
+	return true
 }
 
 // load64 and store64 take a masked index, which the compiler proves in

@@ -17,7 +17,7 @@ const (
 
 	outSize  = 512 << 10 // window and output not yet read; a power of two so that masked indexes go unchecked
 	outMask  = outSize - 1
-	outLimit = outSize - 512 // decoding stops past it: the fast loop writes at most 3+258+7 bytes past a check
+	outLimit = outSize - 512 // decoding stops past it: the fast loop writes at most 3 literals, or 258+39 bytes, past a check
 )
 
 // Reader inflates a gzip stream of one or more members, checking each

@@ -1,5 +1,7 @@
 package inflate
 
+import "math/bits"
+
 // Decode tables, in libdeflate's layout: one lookup of the next bits gives
 // what a codeword stands for and how many bits it takes, extra bits
 // included, so that the fast loop neither walks a tree nor looks a symbol
@@ -112,47 +114,59 @@ type code struct {
 // klauspost/compress accepts: a complete code, a single codeword of length
 // 1 (as zlib), or no codeword at all (an error only when a codeword is
 // read). Every entry a bit string has no codeword for is bad.
-func build(t []uint32, lens []uint8, results []uint32, bits uint) code {
-	var count [16]int
+//
+// It works as libdeflate's build_decode_table: codewords in canonical
+// order, kept bit-reversed as the table is indexed, each written once in
+// the part of the main table its length spans, that part doubled as the
+// length grows.
+func build(t []uint32, lens []uint8, results []uint32, tableBits uint) code {
+	var count [16]uint32
 	for _, l := range lens {
 		count[l&15]++
 	}
 	count[0] = 0
 	var c code
-	max := 0
-	for l := 1; l < 16; l++ {
+	maxLen := uint(0)
+	for l := uint(1); l < 16; l++ {
 		if count[l] > 0 {
 			if c.min == 0 {
 				c.min = uint8(l)
 			}
-			max = l
+			maxLen = l
 		}
 	}
-	main := t[:1<<bits]
-	if max == 0 {
+	main := t[:1<<tableBits]
+	if maxLen == 0 {
 		c.ok, c.empty = true, true
-		for i := range main {
-			main[i] = eExceptional | eBad
-		}
+		fill(main, eExceptional|eBad)
 		return c
 	}
-	space := 0 // the Kraft sum, in units of 2^-max
-	for l := 1; l <= max; l++ {
-		space += count[l] << (max - l)
+	space := uint32(0) // the Kraft sum, in units of 2^-maxLen
+	for l := uint(1); l <= maxLen; l++ {
+		space += count[l] << (maxLen - l)
 	}
-	if space != 1<<max && !(space == 1 && max == 1) {
+	if space != 1<<maxLen {
+		if space != 1 || maxLen != 1 {
+			return c
+		}
+		// A single codeword, 0: the bit strings starting with 1 have none.
+		c.ok = true
+		for s, l := range lens {
+			if l != 0 {
+				fill(main, eExceptional|eBad)
+				e := results[s] + 1<<8 + 1
+				for j := 0; j < len(main); j += 2 {
+					main[j] = e
+				}
+			}
+		}
 		return c
 	}
 	c.ok = true
-	if space != 1<<max {
-		for i := range main {
-			main[i] = eExceptional | eBad
-		}
-	}
 
 	// Symbols in canonical order: by length, then by value.
-	var offs [17]int
-	for l := 1; l < 16; l++ {
+	var offs [16]uint32
+	for l := 1; l < 15; l++ {
 		offs[l+1] = offs[l] + count[l]
 	}
 	var sorted [288]uint16
@@ -162,57 +176,72 @@ func build(t []uint32, lens []uint8, results []uint32, bits uint) code {
 			offs[l]++
 		}
 	}
-	n := offs[max] // offs[l] has moved to the end of length l
 
-	// Canonical codewords, in that order.
-	var cws [288]uint32
-	for i := 1; i < n; i++ {
-		cws[i] = (cws[i-1] + 1) << (lens[sorted[i]] - lens[sorted[i-1]])
+	syms := sorted[:]
+	codeword := uint32(0) // bit-reversed
+	l := uint(c.min)
+	end := uint32(1) << l // the part of the main table filled so far
+	left := count[l]
+	for l <= tableBits {
+		main[codeword] = results[syms[0]] + uint32(l)<<8 + uint32(l)
+		syms = syms[1:]
+		if codeword == end-1 { // the last codeword, all ones
+			for ; l < tableBits; l++ {
+				copy(main[end:], main[:end])
+				end <<= 1
+			}
+			return c
+		}
+		codeword = next(codeword, l)
+		for left--; left == 0; left = count[l] {
+			if l++; l <= tableBits {
+				copy(main[end:], main[:end])
+				end <<= 1
+			}
+		}
 	}
-	top := func(i int) uint32 { return cws[i] >> (uint(lens[sorted[i]]) - bits) } // first bits, read from the left
 
-	subNext := uint(1) << bits // where the next subtable goes
-	var subStart, subBits uint
-	for i := range n {
-		s := sorted[i]
-		l := uint(lens[s])
-		rev := reverse(cws[i], l)
-		if l <= bits {
-			e := results[s] + uint32(l)<<8 + uint32(l)
-			for j := rev; j < 1<<bits; j += 1 << l {
-				main[j] = e
+	// Longer codewords go in subtables: those sharing their first tableBits
+	// share one, as long as the longest of them needs.
+	end = 1 << tableBits
+	prefix, start, subBits := ^uint32(0), uint32(0), uint(0)
+	for {
+		if p := codeword & (1<<tableBits - 1); p != prefix {
+			prefix, start = p, end
+			subBits = l - tableBits
+			for used := left; used < 1<<subBits; {
+				subBits++
+				used = used<<1 + count[tableBits+subBits]
 			}
-			continue
+			end = start + 1<<subBits
+			main[p] = eExceptional | eSubtable | start<<16 | uint32(subBits)<<8 | uint32(tableBits)
 		}
-		// A long codeword: those sharing its first bits share a subtable,
-		// sized for the longest of them, which comes last in canonical
-		// order.
-		if i == 0 || uint(lens[sorted[i-1]]) <= bits || top(i-1) != top(i) {
-			j := i
-			for j+1 < n && top(j+1) == top(i) {
-				j++
-			}
-			subStart, subBits = subNext, uint(lens[sorted[j]])-bits
-			subNext += 1 << subBits
-			main[rev&(1<<bits-1)] = eExceptional | eSubtable | uint32(subStart)<<16 | uint32(subBits)<<8 | uint32(bits)
-		}
-		rem := l - bits
-		e := results[s] + uint32(rem)<<8 + uint32(rem)
-		sub := t[subStart : subStart+1<<subBits]
-		for j := rev >> bits; j < 1<<subBits; j += 1 << rem {
+		e := results[syms[0]] + uint32(l-tableBits)<<8 + uint32(l-tableBits)
+		syms = syms[1:]
+		sub := t[start:end]
+		for j := codeword >> tableBits; j < uint32(len(sub)); j += 1 << (l - tableBits) {
 			sub[j] = e
 		}
+		if codeword == 1<<l-1 {
+			return c
+		}
+		codeword = next(codeword, l)
+		for left--; left == 0; left = count[l&15] {
+			l++
+		}
 	}
-	return c
 }
 
-// reverse returns the low n bits of v in reverse order: DEFLATE packs
-// codewords from their first bit, tables are indexed from the stream's.
-func reverse(v uint32, n uint) uint32 {
-	r := uint32(0)
-	for range n {
-		r = r<<1 | v&1
-		v >>= 1
-	}
-	return r
+// next returns the codeword after the bit-reversed codeword cw of length l,
+// bit-reversed: add one at the first end, carrying towards the other.
+func next(cw uint32, l uint) uint32 {
+	bit := uint32(1) << (bits.Len32(cw^(1<<l-1)) - 1)
+	return cw&(bit-1) | bit
 }
+
+func fill(t []uint32, e uint32) {
+	for i := range t {
+		t[i] = e
+	}
+}
+
