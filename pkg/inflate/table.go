@@ -244,4 +244,3 @@ func fill(t []uint32, e uint32) {
 		t[i] = e
 	}
 }
-
