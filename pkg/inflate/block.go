@@ -118,9 +118,18 @@ func (z *Reader) dynamic() error {
 
 	lens := z.lens[:nlit+ndist]
 	for i := 0; i < len(lens); {
-		e, n, err := z.lookup(z.pre[:], preBits, uint(pre.min))
-		if err != nil {
+		// lookup, for a table without subtables.
+		if err := z.need(uint(pre.min)); err != nil {
 			return err
+		}
+		e := z.pre[z.bb&(preSize-1)]
+		n := uint(e >> 8 & 15)
+		for n > z.bl {
+			if err := z.need(n); err != nil {
+				return err
+			}
+			e = z.pre[z.bb&(preSize-1)]
+			n = uint(e >> 8 & 15)
 		}
 		if e&eBad != 0 {
 			z.stale = z.preStale

@@ -324,6 +324,16 @@ func (z *Reader) fill() bool {
 // need makes the bit buffer hold at least n bits, taking a byte at a time
 // as klauspost/compress does, so that the bytes taken match its offsets.
 func (z *Reader) need(n uint) error {
+	if z.bl >= n {
+		return nil
+	}
+	if z.inLen-z.ip >= 8 {
+		k := (n - z.bl + 7) >> 3 // whole bytes, at most 4
+		z.bb |= loadIn(&z.in, uint(z.ip)) & (1<<(k<<3) - 1) << z.bl
+		z.ip += int(k)
+		z.bl += k << 3
+		return nil
+	}
 	for z.bl < n {
 		if z.ip == z.inLen && !z.fill() {
 			return noEOF(z.rerr)
