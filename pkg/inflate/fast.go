@@ -13,6 +13,9 @@ const fastIn = 32
 // decoder the end of the block and anything bad, stopping before the
 // codeword: it reports whether it stopped at one.
 //
+// bl counts the bits in bb in its low byte only: subtracting a whole entry
+// leaves its low byte right, saving the masking (libdeflate's trick).
+//
 // Every iteration starts with at least 56 bits in the buffer and all 64 of
 // its bits valid: enough for three literals of the main table and the
 // lookup of a fourth, or a length (20 bits at most), a distance (28), and
@@ -35,29 +38,29 @@ func (z *Reader) fast() (stopped bool) {
 	for {
 		if int32(e) < 0 {
 			bb >>= e & 63
-			bl -= uint(e & 0xff)
+			bl -= uint(e)
 			out[op&outMask] = byte(e >> 16)
 			op++
 			e = lt[bb&llMask]
 			if int32(e) < 0 {
 				bb >>= e & 63
-				bl -= uint(e & 0xff)
+				bl -= uint(e)
 				out[op&outMask] = byte(e >> 16)
 				op++
 				e = lt[bb&llMask]
 				if int32(e) < 0 {
 					bb >>= e & 63
-					bl -= uint(e & 0xff)
+					bl -= uint(e)
 					out[op&outMask] = byte(e >> 16)
 					op++
 					e = lt[bb&llMask]
 				}
 			}
 		} else {
-			start = ip<<3 - bl
+			start = ip<<3 - bl&63
 			saved := bb
 			bb >>= e & 63
-			bl -= uint(e & 0xff)
+			bl -= uint(e)
 			if e&eExceptional != 0 {
 				if e&eSubtable == 0 {
 					goto stop
@@ -65,7 +68,7 @@ func (z *Reader) fast() (stopped bool) {
 				e = lt[(e>>16+uint32(bb)&(1<<(e>>8&15)-1))&(llSize-1)]
 				saved = bb
 				bb >>= e & 63
-				bl -= uint(e & 0xff)
+				bl -= uint(e)
 				if e&eExceptional != 0 {
 					goto stop
 				}
@@ -92,7 +95,7 @@ func (z *Reader) fast() (stopped bool) {
 			}
 			saved = bb
 			bb >>= e & 63
-			bl -= uint(e & 0xff)
+			bl -= uint(e)
 			dist := uint(e>>16) + uint(saved&(1<<(e&63)-1)>>(e>>8&15))
 			if dist > op-lo {
 				goto stop
@@ -153,6 +156,7 @@ func (z *Reader) fast() (stopped bool) {
 	}
 
 	// Give back the whole bytes the buffer holds.
+	bl &= 63
 	z.ip, z.bl = int(ip-bl>>3), bl&7
 	z.bb = bb & (1<<z.bl - 1)
 	z.op = int(op)
