@@ -39,6 +39,11 @@ func readAll(r io.Reader, chunk int, want bool) result {
 		if err == io.EOF {
 			break
 		}
+		if len(res.out) >= readLimit && err == nil {
+			res.out = res.out[:readLimit]
+			res.err = errLimit
+			break
+		}
 		if err != nil {
 			res.err = err
 			break
@@ -47,6 +52,12 @@ func readAll(r io.Reader, chunk int, want bool) result {
 	outputs[i] = res.out
 	return res
 }
+
+// readLimit is where readAll stops: the fuzzer's bombs would otherwise
+// take seconds each.
+var readLimit = 1 << 30
+
+var errLimit = errors.New("read limit")
 
 // outputs are readAll's buffers, for klauspost/compress and for the Reader.
 var outputs [2][]byte
@@ -208,6 +219,8 @@ func FuzzInflate(f *testing.F) {
 		f.Add(random)
 		f.Add(append([]byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0}, random...))
 	}
+	readLimit = 16 << 20
+	f.Cleanup(func() { readLimit = 1 << 30 })
 	f.Fuzz(func(t *testing.T, data []byte) {
 		want := reference(data)
 		got, stale := ours(fuzzReader, bytes.NewReader(data), 4096)
