@@ -9,10 +9,10 @@ import (
 
 	"github.com/trailscan/trailscan/pkg/trail"
 
-	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/inflate"
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -173,7 +173,7 @@ type worker struct {
 	sum   *summarize.Summary
 	done  chan<- doneMsg
 	br    *bufio.Reader
-	gz    *gzip.Reader
+	gz    *inflate.Reader
 	rd    *parse.Reader // reused from file to file, when cfg.Decode is nil
 	obj   source.Object // the object being read
 	calls []summarize.Call
@@ -244,7 +244,7 @@ func (w *worker) decompress() (io.Reader, error) {
 	}
 	var err error
 	if w.gz == nil {
-		w.gz, err = gzip.NewReader(w.br)
+		w.gz, err = inflate.NewReader(w.br)
 	} else {
 		err = w.gz.Reset(w.br)
 	}
