@@ -19,8 +19,10 @@ import (
 
 // benchMiB is the uncompressed size of the benchmark's archive: log files
 // of about 256 KB, as trailscan's own benchmark corpus, written by
-// internal/gen (klauspost/compress level 1). $TRAILSCAN_INFLATE_BENCH_DIR
-// keeps it between runs, for libdeflate-gunzip to time the same files.
+// internal/gen (klauspost/compress level 1). The benchmark also reads them
+// gzipped again at compress/gzip's default level 6, closer to CloudTrail's
+// own files. $TRAILSCAN_INFLATE_BENCH_DIR keeps both between runs (in
+// archive/ and level6/), for libdeflate-gunzip to time the same files.
 const benchMiB = 96
 
 type benchFile struct {
@@ -28,30 +30,63 @@ type benchFile struct {
 	size int64 // inflated
 }
 
-var benchCorpus = sync.OnceValues(func() ([]benchFile, error) {
+type benchCorpora struct{ gen, level6 []benchFile }
+
+var benchCorpus = sync.OnceValues(func() (benchCorpora, error) {
+	var c benchCorpora
 	dir := os.Getenv("TRAILSCAN_INFLATE_BENCH_DIR")
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "inflate-bench-")
 		if err != nil {
-			return nil, err
+			return c, err
 		}
 		defer os.RemoveAll(tmp)
 		dir = tmp
 	}
 	if _, err := os.Stat(filepath.Join(dir, "complete")); err != nil {
-		cfg, err := gen.Config{Seed: 1}.Sized(benchMiB << 20)
-		if err != nil {
-			return nil, err
-		}
-		if _, err := gen.Write(filepath.Join(dir, "archive"), cfg); err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(dir, "complete"), nil, 0o644); err != nil {
-			return nil, err
+		if err := writeCorpora(dir); err != nil {
+			return c, err
 		}
 	}
-	var files []benchFile
-	err := filepath.WalkDir(filepath.Join(dir, "archive"), func(p string, d fs.DirEntry, err error) error {
+	read := func(sub string) ([]benchFile, error) {
+		var files []benchFile
+		err := filepath.WalkDir(filepath.Join(dir, sub), func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			zr, err := kgzip.NewReader(bytes.NewReader(data))
+			if err != nil {
+				return err
+			}
+			n, err := io.Copy(io.Discard, zr)
+			files = append(files, benchFile{data, n})
+			return err
+		})
+		return files, err
+	}
+	var err error
+	if c.gen, err = read("archive"); err != nil {
+		return c, err
+	}
+	c.level6, err = read("level6")
+	return c, err
+})
+
+// writeCorpora writes the archive in dir/archive, and its log files at
+// level 6 in dir/level6.
+func writeCorpora(dir string) error {
+	cfg, err := gen.Config{Seed: 1}.Sized(benchMiB << 20)
+	if err != nil {
+		return err
+	}
+	if _, err := gen.Write(filepath.Join(dir, "archive"), cfg); err != nil {
+		return err
+	}
+	err = filepath.WalkDir(filepath.Join(dir, "archive"), func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") {
 			return err
 		}
@@ -63,23 +98,43 @@ var benchCorpus = sync.OnceValues(func() ([]benchFile, error) {
 		if err != nil {
 			return err
 		}
-		n, err := io.Copy(io.Discard, zr)
-		if err != nil {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		if _, err := io.Copy(zw, zr); err != nil {
 			return err
 		}
-		files = append(files, benchFile{data, n})
-		return nil
+		if err := zw.Close(); err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(filepath.Join(dir, "archive"), p)
+		out := filepath.Join(dir, "level6", rel)
+		if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(out, buf.Bytes(), 0o644)
 	})
-	return files, err
-})
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "complete"), nil, 0o644)
+}
 
 // BenchmarkInflate inflates the archive's files, each through a bufio.Reader
 // as the scan reads them, into a 256 KiB buffer as the parser reads.
 func BenchmarkInflate(b *testing.B) {
-	files, err := benchCorpus()
+	c, err := benchCorpus()
 	if err != nil {
 		b.Fatal(err)
 	}
+	for _, corpus := range []struct {
+		name  string
+		files []benchFile
+	}{{"gen", c.gen}, {"level6", c.level6}} {
+		b.Run(corpus.name, func(b *testing.B) { benchInflate(b, corpus.files) })
+	}
+}
+
+func benchInflate(b *testing.B, files []benchFile) {
 	var total, packed int64
 	for _, f := range files {
 		total += f.size
