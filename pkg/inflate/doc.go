@@ -5,10 +5,12 @@
 // time.
 //
 // Its Reader is a drop-in for klauspost/compress/gzip's in what it reads
-// and how it fails: the same output, and the same errors (gzip.ErrHeader,
-// gzip.ErrChecksum, flate.CorruptInputError with the same offset,
-// io.ErrUnexpectedEOF, or the underlying reader's error) after the same
-// bytes of output, for every input. Two departures, both on corrupt input:
+// and how it fails: the same output, and the same errors after the same
+// bytes of output, for every input. The errors are compress/gzip's
+// ErrHeader and ErrChecksum (which klauspost/compress/gzip's are),
+// compress/flate's CorruptInputError at the offset klauspost/compress
+// gives, io.ErrUnexpectedEOF, io.EOF for an empty stream, or the
+// underlying reader's error. Two departures, both on corrupt input:
 // a block whose code for code lengths, or for distances, has no codeword at
 // all is corrupt when the code is used, where klauspost/compress decodes
 // with whatever table an earlier block or file left; and a reader that

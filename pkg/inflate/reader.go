@@ -21,7 +21,8 @@ const (
 )
 
 // Reader inflates a gzip stream of one or more members, checking each
-// member's CRC-32 and size.
+// member's CRC-32 and size. A zero Reader is ready for Reset; NewReader
+// allocates one. It holds its buffers (about 600 KiB) for reuse.
 type Reader struct {
 	r    io.Reader
 	rerr error // the first error r returned; r is not read after it
@@ -50,7 +51,7 @@ type Reader struct {
 	err        error
 
 	deflateStart int64 // the stream offset of the member's DEFLATE data
-	offsetBias   int64 // what klauspost/compress adds to its offsets: see stored
+	offsetBias   int64 // what klauspost/compress adds to its offsets: see storedHeader
 
 	// The current block's tables, and how many bits klauspost/compress
 	// takes before looking a codeword up (see lookup).
@@ -65,11 +66,12 @@ type Reader struct {
 	lens [maxLit + maxDist]uint8
 
 	// Whether klauspost/compress's decoders for code lengths and
-	// literal/lengths (one decoder) and for distances have held a code
-	// since the Reader was made: an empty code then decodes with the old
-	// table there, and is corrupt here.
-	built1, built2 bool
-	// stale is set when a corrupt error here is such a departure (tests).
+	// literal/lengths (one decoder) and for distances would hold a code
+	// since Reset: an empty code then decodes with the old table there,
+	// and is corrupt here. preStale and distStale say so of the current
+	// block's codes; stale is set when a corrupt error is such a
+	// departure, for the tests.
+	built1, built2             bool
 	preStale, distStale, stale bool
 }
 
