@@ -329,6 +329,10 @@ func (z *Reader) need(n uint) error {
 	if z.bl >= n {
 		return nil
 	}
+	return z.take(n)
+}
+
+func (z *Reader) take(n uint) error {
 	if z.inLen-z.ip >= 8 {
 		k := (n - z.bl + 7) >> 3 // whole bytes, at most 4
 		z.bb |= loadIn(&z.in, uint(z.ip)) & (1<<(k<<3) - 1) << z.bl
