@@ -18,6 +18,7 @@ const module = "github.com/trailscan/trailscan/"
 var allowed = map[string][]string{
 	"pkg/trail":             {},
 	"pkg/parse":             {},
+	"pkg/inflate":           {},
 	"pkg/atomicfile":        {},
 	"pkg/filter":            {"pkg/parse", "pkg/trail"},
 	"pkg/source":            {"pkg/trail"},
@@ -25,7 +26,7 @@ var allowed = map[string][]string{
 	"pkg/source/sourcetest": {"pkg/source", "pkg/trail"},
 	"pkg/summarize":         {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/trail"},
 	"pkg/shard":             {"pkg/source", "pkg/trail"},
-	"pkg/scan":              {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
+	"pkg/scan":              {"pkg/inflate", "pkg/filter", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
 	"pkg/diff":              {"pkg/summarize"},
 	"pkg/report":            {"pkg/diff", "pkg/integrity", "pkg/summarize"},

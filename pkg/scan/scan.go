@@ -10,10 +10,10 @@ import (
 
 	"github.com/trailscan/trailscan/pkg/trail"
 
-	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/inflate"
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/source"
@@ -228,7 +228,7 @@ type worker struct {
 	sum   *summarize.Summary
 	done  chan<- doneMsg
 	br    *bufio.Reader
-	gz    *gzip.Reader
+	gz    *inflate.Reader
 	rd    *parse.Reader // reused from file to file
 	obj   source.Object // the object being read
 	from  string        // the String of obj's source
@@ -326,7 +326,7 @@ func (w *worker) decompress() (io.Reader, error) {
 	}
 	var err error
 	if w.gz == nil {
-		w.gz, err = gzip.NewReader(w.br)
+		w.gz, err = inflate.NewReader(w.br)
 	} else {
 		err = w.gz.Reset(w.br)
 	}
