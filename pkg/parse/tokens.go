@@ -134,30 +134,6 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// literalOf is the literal that starts with c, or "".
-func literalOf(c byte) string {
-	switch c {
-	case 't':
-		return "true"
-	case 'f':
-		return "false"
-	case 'n':
-		return "null"
-	}
-	return ""
-}
-
-// boolOf is the Bool of the literal that starts with c: null is Unset.
-func boolOf(c byte) Bool {
-	switch c {
-	case 't':
-		return True
-	case 'f':
-		return False
-	}
-	return Unset
-}
-
 // literalAt reports whether b holds the literal lit (not "") at i, and the
 // position after it.
 func literalAt(b []byte, i int, lit string) (int, bool) {
