@@ -134,16 +134,18 @@ func (s *scanner) fastKeep(f field, i, q int) (int, int, bool) {
 
 // fastBool reads true, false or null at i.
 func fastBool(buf []byte, i int) (Bool, int, bool) {
-	if i >= len(buf) {
-		return Unset, i, false
+	if i < len(buf) {
+		switch buf[i] {
+		case 't':
+			i, ok := literalAt(buf, i, "true")
+			return True, i, ok
+		case 'f':
+			i, ok := literalAt(buf, i, "false")
+			return False, i, ok
+		}
 	}
-	c := buf[i]
-	lit := literalOf(c)
-	if lit == "" {
-		return Unset, i, false
-	}
-	i, ok := literalAt(buf, i, lit)
-	return boolOf(c), i, ok
+	i, ok := literalAt(buf, i, "null")
+	return Unset, i, ok
 }
 
 // fastSkip steps over the value at i, of any kind, keeping nothing.
@@ -183,9 +185,19 @@ func (s *scanner) fastSkip(i, q int) (int, int, bool) {
 				i, q = k+2, q+2
 			}
 			continue
-		case 't', 'f', 'n':
+		case 't':
 			var ok bool
-			if i, ok = literalAt(buf, i, literalOf(c)); !ok {
+			if i, ok = literalAt(buf, i, "true"); !ok {
+				return i, q, false
+			}
+		case 'f':
+			var ok bool
+			if i, ok = literalAt(buf, i, "false"); !ok {
+				return i, q, false
+			}
+		case 'n':
+			var ok bool
+			if i, ok = literalAt(buf, i, "null"); !ok {
 				return i, q, false
 			}
 		default:

@@ -408,9 +408,14 @@ func (s *scanner) skipAny(depth int) error {
 		default:
 			s.i = i
 			var err error
-			if lit := literalOf(c); lit != "" {
-				err = s.literal(lit)
-			} else {
+			switch c {
+			case 't':
+				err = s.literal("true")
+			case 'f':
+				err = s.literal("false")
+			case 'n':
+				err = s.literal("null")
+			default:
 				err = s.number()
 			}
 			if err != nil {

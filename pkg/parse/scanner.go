@@ -465,8 +465,13 @@ func (s *scanner) boolean(name string) (Bool, error) {
 	if err != nil {
 		return Unset, err
 	}
-	if lit := literalOf(c); lit != "" {
-		return boolOf(c), s.literal(lit)
+	switch c {
+	case 't':
+		return True, s.literal("true")
+	case 'f':
+		return False, s.literal("false")
+	case 'n':
+		return Unset, s.literal("null")
 	}
 	return Unset, s.syntax("%s: want a boolean, found %q", name, c)
 }

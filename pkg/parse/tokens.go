@@ -6,9 +6,11 @@ import (
 	"unsafe"
 )
 
-// The pieces of JSON's grammar that both paths read tokens with: the fast
-// path on a buffer it knows to be whole, the slow path on what is in the
-// buffer before it reads on.
+// The pieces of JSON's grammar the parser reads tokens with. Literals,
+// numbers and escapes are read by the same code on both paths: the fast
+// path and the index (escapes) on a buffer known whole, the slow path on
+// what is in the buffer before it reads on. The plain runs of strings are
+// the slow path's.
 
 const (
 	lsb = 0x0101010101010101
@@ -134,32 +136,8 @@ func isHex(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
-// literalOf is the literal that starts with c, or "".
-func literalOf(c byte) string {
-	switch c {
-	case 't':
-		return "true"
-	case 'f':
-		return "false"
-	case 'n':
-		return "null"
-	}
-	return ""
-}
-
-// boolOf is the Bool of the literal that starts with c: null is Unset.
-func boolOf(c byte) Bool {
-	switch c {
-	case 't':
-		return True
-	case 'f':
-		return False
-	}
-	return Unset
-}
-
-// literalAt reports whether b holds the literal lit (not "") at i, and the
-// position after it.
+// literalAt reports whether b holds the literal lit at i, and the position
+// after it.
 func literalAt(b []byte, i int, lit string) (int, bool) {
 	if len(b)-i >= len(lit) && string(b[i:i+len(lit)]) == lit {
 		return i + len(lit), true
