@@ -159,8 +159,7 @@ func Unreadable(ev *parse.Event) error {
 	if ev.EventID == "" {
 		return errors.New("no eventID")
 	}
-	if _, err := trail.EventTime(ev.EventTime); err != nil {
-		return fmt.Errorf("eventTime: %w", err)
-	}
-	return nil
+	// The error names eventTime and says what it holds.
+	_, err := trail.EventTime(ev.EventTime)
+	return err
 }
