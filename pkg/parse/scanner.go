@@ -1,13 +1,13 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/bits"
-	"strings"
 	"unicode/utf8"
 	"unsafe"
 )
@@ -368,7 +368,7 @@ func (s *scanner) skipBOM() {
 	const bom = "\xef\xbb\xbf"
 	// The first fill reads a whole buffer (or the whole stream), so the
 	// mark, when there is one, is in it whole.
-	if s.fill() && strings.HasPrefix(string(s.buf[s.i:s.n]), bom) {
+	if s.fill() && bytes.HasPrefix(s.buf[s.i:s.n], []byte(bom)) {
 		s.i += len(bom)
 	}
 }
