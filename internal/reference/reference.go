@@ -1,6 +1,7 @@
 package reference
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -13,7 +14,14 @@ import (
 
 // Records has the contract of parse.Records.
 func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
-	d := json.NewDecoder(r)
+	// A byte order mark is skipped, and offsets still count it.
+	br := bufio.NewReader(r)
+	var skipped int64
+	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
+		br.Discard(3)
+		skipped = 3
+	}
+	d := json.NewDecoder(br)
 	d.UseNumber()
 	t, err := d.Token()
 	if err == io.EOF {
@@ -37,7 +45,7 @@ func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
 		}
 		seen = true
 		var err error
-		n, err = records(d, fn)
+		n, err = records(d, skipped, fn)
 		return err
 	})
 	if err != nil {
@@ -67,7 +75,7 @@ func members(d *json.Decoder, fn func(string) error) error {
 	return err
 }
 
-func records(d *json.Decoder, fn func(*parse.Event) error) (int64, error) {
+func records(d *json.Decoder, skipped int64, fn func(*parse.Event) error) (int64, error) {
 	t, err := d.Token()
 	if err != nil {
 		return 0, err
@@ -83,7 +91,7 @@ func records(d *json.Decoder, fn func(*parse.Event) error) (int64, error) {
 		}
 		// The raw value holds no surrounding space, and the decoder stops
 		// right after it.
-		start := d.InputOffset() - int64(len(raw))
+		start := skipped + d.InputOffset() - int64(len(raw))
 		m, err := object(raw)
 		if err != nil {
 			return n, err
@@ -137,6 +145,7 @@ func object(raw json.RawMessage) ([]member, error) {
 // encoding/json.
 type node struct {
 	field   *parse.Field     // a kept value; nil for an object
+	bit     parse.FieldSet   // a kept value's bit in Event.Odd; an object's fields' bits
 	members map[string]*node // an object's members on the path of a field
 	under   []parse.Field    // an object's fields, which a later duplicate of its key replaces whole
 }
@@ -144,7 +153,8 @@ type node struct {
 // recordNode is the record, built once.
 var recordNode = func() *node {
 	root := &node{members: map[string]*node{}}
-	for _, f := range parse.Fields() {
+	for i, f := range parse.Fields() {
+		bit := parse.FieldSet(1) << i
 		n := root
 		names := strings.Split(f.Path, ".")
 		for _, name := range names[:len(names)-1] {
@@ -154,9 +164,10 @@ var recordNode = func() *node {
 				n.members[name] = c
 			}
 			c.under = append(c.under, f)
+			c.bit |= bit
 			n = c
 		}
-		n.members[names[len(names)-1]] = &node{field: &f}
+		n.members[names[len(names)-1]] = &node{field: &f, bit: bit}
 	}
 	return root
 }()
@@ -169,6 +180,9 @@ func (n *node) read(ms []member, ev *parse.Event) error {
 		if c == nil {
 			continue
 		}
+		// A value of another type than its field takes reads as absent
+		// and is marked odd; a later duplicate of its key is read anew.
+		ev.Odd &^= c.bit
 		var err error
 		switch {
 		case c.field == nil:
@@ -180,6 +194,10 @@ func (n *node) read(ms []member, ev *parse.Event) error {
 			err = text(m.val, c.field.String(ev))
 		default:
 			err = boolean(m.val, c.field.Bool(ev))
+		}
+		if errors.Is(err, errOdd) {
+			ev.Odd |= c.bit
+			err = nil
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.key, err)
@@ -207,7 +225,7 @@ func nested(raw json.RawMessage, fn func([]member) error) error {
 		return err
 	}
 	if ms == nil {
-		return errors.New("want an object")
+		return errOdd
 	}
 	return fn(ms)
 }
@@ -223,7 +241,7 @@ func text(raw json.RawMessage, p *string) error {
 	case string:
 		*p = v
 	default:
-		return errors.New("want a string")
+		return errOdd
 	}
 	return nil
 }
@@ -233,15 +251,23 @@ func boolean(raw json.RawMessage, p *parse.Bool) error {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return err
 	}
-	switch v {
+	switch v := v.(type) {
 	case nil:
 		*p = parse.Unset
-	case true:
-		*p = parse.True
-	case false:
+	case bool:
 		*p = parse.False
+		if v {
+			*p = parse.True
+		}
+	case string:
+		if *p = parse.BoolOf(v); *p == parse.Unset {
+			return errOdd
+		}
 	default:
-		return errors.New("want a boolean")
+		return errOdd
 	}
 	return nil
 }
+
+// errOdd is a kept value of a type its field does not take.
+var errOdd = errors.New("a value of another type")

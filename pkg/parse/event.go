@@ -27,6 +27,13 @@ type Event struct {
 	CaseID           string
 	PermitRequestARN string
 
+	// Odd holds the kept fields whose value had a type the field does not
+	// take (a number for a string, a string other than "true" or "false"
+	// for a boolean, a string for an object): each reads as absent, its
+	// value checked only to be valid JSON. Whether that matters depends on
+	// what the record is, which is for the caller to say.
+	Odd FieldSet
+
 	// Offset and Length locate the record's bytes in the decompressed
 	// document, so evidence can be copied out later without holding it now.
 	Offset int64
@@ -62,6 +69,18 @@ const (
 	False
 	True
 )
+
+// BoolOf reads "true" or "false", in any case, as the Bool; anything else
+// is Unset.
+func BoolOf(s string) Bool {
+	switch {
+	case strings.EqualFold(s, "true"):
+		return True
+	case strings.EqualFold(s, "false"):
+		return False
+	}
+	return Unset
+}
 
 func (b Bool) String() string {
 	switch b {

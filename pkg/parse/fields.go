@@ -56,11 +56,22 @@ type field uint8
 
 const numFields = len(keptFields)
 
-// fieldSet holds a bit per field.
-type fieldSet uint64
+// FieldSet holds a bit per field of Fields, 1<<i for the i-th.
+type FieldSet uint64
 
-// A fieldSet must hold every field.
+// A FieldSet must hold every field.
 var _ [64 - numFields]struct{}
+
+// Paths returns the paths of the fields in fs, in the order of Fields.
+func (fs FieldSet) Paths() []string {
+	var ps []string
+	for f := range keptFields {
+		if fs&(1<<f) != 0 {
+			ps = append(ps, keptFields[f].Path)
+		}
+	}
+	return ps
+}
 
 // level is an object of a record whose members the scanner looks at: the
 // record itself (0) and each object on the path of a kept field, numbered
@@ -74,7 +85,7 @@ type action struct {
 	kind  uint8    // one of the do* constants
 	f     field    // doString, doBool: the field kept
 	sub   level    // doObject: the object read
-	clear fieldSet // doObject: the fields under it
+	clear FieldSet // doObject: the fields under it
 }
 
 const (

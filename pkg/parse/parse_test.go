@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -60,8 +61,23 @@ func TestRecords(t *testing.T) {
 		{name: "all value kinds skipped", in: `{"Records":[{"a":[true,false,null,0,-0.1,1E5,"s",{},[],{"b":[{}]}],"eventName":"A"}]}`, want: []parse.Event{{EventName: "A"}}},
 		{name: "authorization details", in: `{"Records":[{"eventSource":"supportauthz.amazonaws.com","serviceEventDetails":{"supportCaseDisplayId":"17000000001","supportPermitRequestArn":"arn:aws:supportauthz:us-east-1:1:supportpermitrequest/x","other":{}}}]}`,
 			want: []parse.Event{{EventSource: "supportauthz.amazonaws.com", CaseID: "17000000001", PermitRequestARN: "arn:aws:supportauthz:us-east-1:1:supportpermitrequest/x"}}},
+		{name: "byte order mark skipped", in: "\xef\xbb\xbf{\"Records\":[{\"eventName\":\"A\"}]}", want: []parse.Event{{EventName: "A"}}},
+		{name: "readOnly strings in any case", in: `{"Records":[{"readOnly":"True"},{"readOnly":"false"},{"readOnly":"TRUE"},{"readOnly":"f\u0061lse"}]}`,
+			want: []parse.Event{{ReadOnly: parse.True}, {ReadOnly: parse.False}, {ReadOnly: parse.True}, {ReadOnly: parse.False}}},
+		{name: "readOnly odd", in: `{"Records":[{"readOnly":"yes"},{"readOnly":1},{"readOnly":{"a":[]}}]}`,
+			want: []parse.Event{{Odd: odd("readOnly")}, {Odd: odd("readOnly")}, {Odd: odd("readOnly")}}},
+		{name: "string fields odd", in: `{"Records":[{"userAgent":5,"eventName":"A"},{"errorCode":{"code":"X"},"eventID":12345},{"eventTime":1700000000,"eventName":["x"]}]}`,
+			want: []parse.Event{{EventName: "A", Odd: odd("userAgent")}, {Odd: odd("errorCode", "eventID")}, {Odd: odd("eventTime", "eventName")}}},
+		{name: "object odd marks its fields", in: `{"Records":[{"userIdentity":"x","eventName":"A"},{"serviceEventDetails":[1],"userIdentity":{"arn":7,"type":"T"}}]}`,
+			want: []parse.Event{{EventName: "A", Odd: odd("userIdentity.type", "userIdentity.arn", "userIdentity.accountId", "userIdentity.principalId", "userIdentity.invokedBy",
+				"userIdentity.sessionContext.sessionIssuer.type", "userIdentity.sessionContext.sessionIssuer.arn", "userIdentity.sessionContext.sessionIssuer.userName", "userIdentity.sessionContext.sessionIssuer.accountId")},
+				{UserIdentity: parse.Identity{Type: "T"}, Odd: odd("userIdentity.arn", "serviceEventDetails.supportCaseDisplayId", "serviceEventDetails.supportPermitRequestArn")}}},
+		{name: "odd replaced by a later duplicate", in: `{"Records":[{"eventName":5,"eventName":"B","readOnly":"x","readOnly":true,"userIdentity":1,"userIdentity":{"type":"U"}}]}`,
+			want: []parse.Event{{EventName: "B", ReadOnly: parse.True, UserIdentity: parse.Identity{Type: "U"}}}},
 
 		{name: "empty file", in: ``, wantErr: parse.ErrNotCloudTrail},
+		{name: "byte order mark only", in: "\xef\xbb\xbf", wantErr: errAny},
+		{name: "byte order mark twice", in: "\xef\xbb\xbf\xef\xbb\xbf{\"Records\":[]}", wantErr: errAny},
 		{name: "only spaces", in: "   \n", wantErr: errAny},
 		{name: "digest", in: `{"awsAccountId":"1","digestStartTime":"x"}`, wantErr: parse.ErrNotCloudTrail},
 		{name: "array document", in: `[{"Records":[]}]`, wantErr: parse.ErrNotCloudTrail},
@@ -78,9 +94,7 @@ func TestRecords(t *testing.T) {
 		{name: "bad literal", in: `{"Records":[{"a":tru}]}`, wantErr: errAny},
 		{name: "bad escape", in: `{"Records":[{"a":"\x"}]}`, wantErr: errAny},
 		{name: "control character", in: "{\"Records\":[{\"a\":\"\x01\"}]}", wantErr: errAny},
-		{name: "wrong type", in: `{"Records":[{"eventName":5}]}`, wantErr: errAny},
-		{name: "wrong identity type", in: `{"Records":[{"userIdentity":"x"}]}`, wantErr: errAny},
-		{name: "wrong readOnly type", in: `{"Records":[{"readOnly":"true"}]}`, wantErr: errAny},
+		{name: "wrong type is odd, bad JSON in it still fails", in: `{"Records":[{"eventName":[1,}]}`, wantErr: errAny},
 		{name: "too deep", in: `{"Records":[{"a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}]}`, wantErr: errAny},
 	}
 	for _, tt := range tests {
@@ -103,6 +117,17 @@ func TestRecords(t *testing.T) {
 }
 
 var errAny = errors.New("any error")
+
+// odd is the set of the fields at paths.
+func odd(paths ...string) parse.FieldSet {
+	var fs parse.FieldSet
+	for i, f := range parse.Fields() {
+		if slices.Contains(paths, f.Path) {
+			fs |= 1 << i
+		}
+	}
+	return fs
+}
 
 var decoders = map[string]decoder{"parse": parse.Records, "reference": reference.Records}
 
@@ -221,6 +246,7 @@ func differential(t testing.TB, in []byte) {
 func seeds(t testing.TB) [][]byte {
 	ins := [][]byte{
 		[]byte(`{"Records":[]}`),
+		[]byte("\xef\xbb\xbf{\"Records\":[{\"readOnly\":\"True\",\"userAgent\":5,\"errorCode\":{\"a\":1},\"eventID\":9,\"userIdentity\":\"x\"}]}"),
 		[]byte(`{"Records":[{"eventName":"A","userIdentity":` + supportIdentity + `,"readOnly":false}]}`),
 		[]byte(`{"Records":[{"eventName":"\u0041\n","x":[1.5e3,-0,true,null,{"y":"\\\""}]}],"z":{}}`),
 		[]byte("{\"Records\":[{\"eventName\":\"caf\xc3\xa9 \xff\xfe\"}]}"),

@@ -81,6 +81,7 @@ func (d *Reader) RecordsTransient(fn func(*Event) error) (int64, error) {
 
 func (d *Reader) document(fn func(*Event) error) (int64, error) {
 	s := &d.s
+	s.skipBOM()
 	c, err := s.nonSpace()
 	if err == nil && c != '{' {
 		return 0, fmt.Errorf("%w: the document is not a JSON object", ErrNotCloudTrail)
@@ -177,8 +178,8 @@ func (s *scanner) member(first bool) (key []byte, done bool, err error) {
 
 // open reads a value that must be an object or null, reporting whether it
 // is an object (its { consumed); depth is the nesting of the container
-// holding the value.
-func (s *scanner) open(depth int, name string) (bool, error) {
+// holding the value. Any other value is left unread, with errOdd.
+func (s *scanner) open(depth int) (bool, error) {
 	c, err := s.nonSpace()
 	if err != nil {
 		return false, err
@@ -193,7 +194,7 @@ func (s *scanner) open(depth int, name string) (bool, error) {
 	case 'n':
 		return false, s.literal("null")
 	}
-	return false, s.syntax("%s: want an object, found %q", name, c)
+	return false, errOdd
 }
 
 func (d *Reader) records(fn func(*Event) error) (int64, error) {
@@ -260,6 +261,7 @@ func (s *scanner) clearRecord() {
 	s.spans = [numFields]span{}
 	s.bools = [numFields]Bool{}
 	s.inBuf = false
+	s.odd = 0
 }
 
 // setFields sets the fields of the Event from what reading the record
@@ -281,6 +283,7 @@ func (d *Reader) setFields() {
 		all = string(s.vals)
 	}
 	s.setEvent(&d.ev, all)
+	d.ev.Odd = s.odd
 }
 
 // gather copies the values the fast path left in buf to vals.
@@ -296,7 +299,8 @@ func (s *scanner) gather() {
 
 // clear empties the fields fs: a later duplicate of an object key
 // replaces the whole object, as in a full parse.
-func (s *scanner) clear(fs fieldSet) {
+func (s *scanner) clear(fs FieldSet) {
+	s.odd &^= fs
 	for ; fs != 0; fs &= fs - 1 {
 		f := bits.TrailingZeros64(uint64(fs))
 		s.spans[f], s.bools[f] = span{}, Unset
@@ -315,14 +319,17 @@ func (d *Reader) object(lv level, depth int) error {
 		}
 		switch a := actionOf(lv, k); a.kind {
 		case doString:
-			err = s.keep(a.f, keptFields[a.f].Path)
+			err = s.keep(a.f, depth)
 		case doBool:
-			s.bools[a.f], err = s.boolean(keptFields[a.f].Path)
+			err = s.boolean(a.f, depth)
 		case doObject:
 			s.clear(a.clear)
 			var ok bool
-			if ok, err = s.open(depth, levelPaths[a.sub]); ok && err == nil {
+			if ok, err = s.open(depth); ok && err == nil {
 				err = d.object(a.sub, depth+1)
+			} else if err == errOdd {
+				s.odd |= a.clear
+				err = s.skip(depth)
 			}
 		default:
 			err = s.skip(depth)

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -81,7 +82,8 @@ type scanner struct {
 	vals  []byte
 	spans [numFields]span
 	bools [numFields]Bool
-	inBuf bool // the spans are in buf (the fast path), not in vals
+	inBuf bool     // the spans are in buf (the fast path), not in vals
+	odd   FieldSet // the fields whose values had another type
 
 	// The index of buf (see index.go): where the quotes that delimit
 	// strings lie and where escapes start, below lim, with cursors.
@@ -357,8 +359,31 @@ func (s *scanner) keySlow() ([]byte, error) {
 	return k, s.expect(':')
 }
 
-// keep reads a string field (null reads as "") into the record's values.
-func (s *scanner) keep(f field, name string) error {
+// errOdd is a kept value of a type its field does not take, left unread.
+var errOdd = errors.New("a value of another type")
+
+// skipBOM steps over a UTF-8 byte order mark at the start of the document,
+// which some exports write and JSON does not allow.
+func (s *scanner) skipBOM() {
+	const bom = "\xef\xbb\xbf"
+	// The first fill reads a whole buffer (or the whole stream), so the
+	// mark, when there is one, is in it whole.
+	if s.fill() && bytes.HasPrefix(s.buf[s.i:s.n], []byte(bom)) {
+		s.i += len(bom)
+	}
+}
+
+// oddValue marks field f as holding a value of another type and steps over the
+// value, checking only that it is valid JSON.
+func (s *scanner) oddValue(f field, depth int) error {
+	s.spans[f], s.bools[f] = span{}, Unset
+	s.odd |= 1 << f
+	return s.skip(depth)
+}
+
+// keep reads a string field (null reads as "") into the record's values;
+// depth is the nesting of the container holding it.
+func (s *scanner) keep(f field, depth int) error {
 	var c byte
 	if s.i < s.n && s.buf[s.i] == '"' {
 		c = '"'
@@ -390,15 +415,17 @@ func (s *scanner) keep(f field, name string) error {
 		}
 		if j < s.n && s.buf[j] == '"' && j-start <= maxField {
 			s.put(f, start, j)
+			s.odd &^= 1 << f
 			s.i = j + 1
 			return nil
 		}
 		s.i++
 	case 'n':
 		s.spans[f] = span{}
+		s.odd &^= 1 << f
 		return s.literal("null")
 	default:
-		return s.syntax("%s: want a string, found %q", name, c)
+		return s.oddValue(f, depth)
 	}
 	if len(s.vals) > 4*maxField {
 		s.compact()
@@ -409,7 +436,7 @@ func (s *scanner) keep(f field, name string) error {
 		return err
 	}
 	if !kept {
-		return s.syntax("%s is longer than %d bytes", name, maxField)
+		return s.syntax("%s is longer than %d bytes", keptFields[f].Path, maxField)
 	}
 	if raw := s.vals[start:]; escaped || !utf8.Valid(raw) {
 		d, err := s.decode(raw)
@@ -419,6 +446,7 @@ func (s *scanner) keep(f field, name string) error {
 		s.vals = append(s.vals[:start], d...)
 	}
 	s.spans[f] = span{int32(start), int32(len(s.vals))}
+	s.odd &^= 1 << f
 	return nil
 }
 
@@ -459,21 +487,57 @@ func (s *scanner) compact() {
 	s.vals = append(s.vals[:0], live...)
 }
 
-// boolean reads a boolean field; null reads as Unset.
-func (s *scanner) boolean(name string) (Bool, error) {
+// boolean reads a boolean field f; null reads as Unset, and the strings
+// "true" and "false" in any case, as exports write them, as the boolean.
+// depth is the nesting of the container holding it.
+func (s *scanner) boolean(f field, depth int) error {
 	c, err := s.nonSpace()
 	if err != nil {
-		return Unset, err
+		return err
 	}
+	var b Bool
+	var lit string
 	switch c {
 	case 't':
-		return True, s.literal("true")
+		b, lit = True, "true"
 	case 'f':
-		return False, s.literal("false")
+		b, lit = False, "false"
 	case 'n':
-		return Unset, s.literal("null")
+		b, lit = Unset, "null"
 	}
-	return Unset, s.syntax("%s: want a boolean, found %q", name, c)
+	if lit != "" {
+		s.bools[f] = b
+		s.odd &^= 1 << f
+		return s.literal(lit)
+	}
+	if c != '"' {
+		return s.oddValue(f, depth)
+	}
+	s.i++
+	// Longer than any spelling of a boolean, even in escapes.
+	var a [64]byte
+	v := a[:0]
+	kept, escaped, err := s.keepStr(&v, len(a))
+	if err != nil {
+		return err
+	}
+	b = Unset
+	if kept {
+		str := string(v)
+		if escaped || !utf8.Valid(v) {
+			if str, err = s.decode(v); err != nil {
+				return err
+			}
+		}
+		b = BoolOf(str)
+	}
+	s.bools[f] = b
+	if b == Unset {
+		s.odd |= 1 << f
+	} else {
+		s.odd &^= 1 << f
+	}
+	return nil
 }
 
 // literal consumes the word lit (true, false or null).

@@ -238,6 +238,10 @@ type worker struct {
 	// inflated counts the decompressed bytes of the object being read.
 	inflated inflatedCounter
 	hash     *integrity.Hasher // with cfg.Ledger
+	// record counts the records of the object being read, and failed
+	// holds its Support records that cannot be counted.
+	record int64
+	failed []summarize.RecordError
 	// inScope is whether the object being read has held an event in
 	// cfg.Scope yet: one is enough, so the rest are not checked.
 	inScope bool
@@ -284,6 +288,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	w.inflated.r = r
 	r = &w.inflated
 	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
+	w.record, w.failed = 0, w.failed[:0]
 	if w.cfg.Ledger != nil {
 		r = w.hashing(r)
 	}
@@ -309,7 +314,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
-	w.sum.AddFile(n, w.calls, w.auths)
+	w.sum.AddFile(n, w.calls, w.auths, w.failed...)
 	if !w.inScope {
 		w.sum.FilesOutOfScope++
 	}
@@ -341,11 +346,22 @@ func (w *worker) decompress() (io.Reader, error) {
 // be transient (see parse.Reader.RecordsTransient): what is kept is cloned
 // or interned.
 func (w *worker) event(ev *parse.Event) error {
+	w.record++
 	if !w.inScope {
 		w.inScope = filter.InScope(w.cfg.Scope, ev)
 	}
+	support := filter.Support(ev)
+	if !support && !filter.Authorization(ev) {
+		return nil
+	}
+	// Whether it is in scope is not asked first: the fields that say so
+	// may be the ones that cannot be read.
+	if err := filter.Unreadable(ev); err != nil {
+		w.failed = append(w.failed, summarize.RecordError{Path: w.obj.Path, Record: w.record, Error: err.Error()})
+		return nil
+	}
 	switch {
-	case filter.Support(ev):
+	case support:
 		if filter.InScope(w.cfg.Scope, ev) {
 			call := summarize.NewCall(ev, w.obj.Path)
 			call.Key, call.Source = w.obj.Key, w.from
