@@ -20,6 +20,11 @@ func TestExitCodes(t *testing.T) {
 	damaged := t.TempDir()
 	os.WriteFile(filepath.Join(damaged, "bad.json"), []byte(`{"Records":[{`), 0o644)
 	os.WriteFile(filepath.Join(damaged, "good.json"), []byte(`{"Records":[]}`), 0o644)
+	const support = `"userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-a","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport"}}}`
+	oddOther := t.TempDir()
+	os.WriteFile(filepath.Join(oddOther, "odd.json"), []byte("\xef\xbb\xbf"+`{"Records":[{"eventID":5,"readOnly":"True","userAgent":1,"errorCode":{},"userIdentity":{"type":"IAMUser"}}]}`), 0o644)
+	oddSupport := t.TempDir()
+	os.WriteFile(filepath.Join(oddSupport, "odd.json"), []byte(`{"Records":[{"eventID":"a","eventTime":"2026-10-05T03:01:00Z","userAgent":1,`+support+`},{"eventID":"b","eventTime":"2026-10-05T03:01:00Z","readOnly":"True",`+support+`}]}`), 0o644)
 	st := filepath.Join(t.TempDir(), "state.json")
 	newer := filepath.Join(t.TempDir(), "newer.json")
 	os.WriteFile(newer, []byte(`{"version":99}`), 0o644)
@@ -34,6 +39,8 @@ func TestExitCodes(t *testing.T) {
 		{"fail-on error", []string{"scan", "--fail-on", "error", fixture}, 4, "1 failed calls"},
 		{"fail-on nothing found", []string{"scan", "--fail-on", "any-support", damaged}, 3, "partial"},
 		{"partial", []string{"scan", damaged}, 3, "partial"},
+		{"odd fields of another caller", []string{"scan", "-q", oddOther}, 0, ""},
+		{"odd field of a Support record", []string{"scan", oddSupport}, 3, "1 Support records could not be read.*partial"},
 		{"alert wins over partial, both said", []string{"scan", "--fail-on", "error", fixture, damaged}, 4, "(?s)partial.*failed calls"},
 		{"first state", []string{"scan", "-q", "--state", st, fixture}, 0, ""},
 		{"state for another scope", []string{"scan", "--state", st, "--region", "eu-west-1", fixture}, 2, "another scope"},

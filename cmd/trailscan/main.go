@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
@@ -15,12 +14,15 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/trailscan/trailscan/internal/buildinfo"
 	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/source"
 )
 
-// version is set at build time with -ldflags "-X main.version=v1.2.3".
-var version = ""
+// Release builds stamp these with -ldflags "-X main.version=v1.2.3
+// -X main.commit=HASH -X main.modified=false" (.goreleaser.yaml); other
+// builds leave them empty and take what the go command recorded.
+var version, commit, modified string
 
 // Exit codes, documented in the usage text and the README.
 const (
@@ -78,7 +80,7 @@ Usage:
   trailscan verify [flags] SOURCE... verify the logs against CloudTrail's signed digests
   trailscan merge [flags] PART...    combine the results of scan --shard
   trailscan diff [flags] OLD NEW     what changed from one JSON report to another
-  trailscan version                  print the version
+  trailscan version                  print the version, commit and whether the tree was modified
 
 Run 'trailscan scan --help' (or merge, diff) for the flags, examples and
 exit codes.
@@ -270,12 +272,7 @@ type exitError struct {
 
 func (e exitError) Error() string { return fmt.Sprintf("exit %d: %v", e.code, e.err) }
 
+// versionString is this build as --version prints it and parts record it.
 func versionString() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
-	}
-	return "(devel)"
+	return buildinfo.Current(buildinfo.Info{Version: version, Commit: commit, Modified: modified == "true"}).String()
 }

@@ -93,6 +93,9 @@ func outcome(res summarize.Result, failOn, why []string) error {
 	case n > 0:
 		why = append([]string{fmt.Sprintf("%d of %d files could not be read", n, n+res.FilesScanned)}, why...)
 	}
+	if n := len(res.RecordsFailed); n > 0 {
+		why = append(why, fmt.Sprintf("%d Support records could not be read (each is listed in records_failed)", n))
+	}
 	if len(why) > 0 {
 		errs = append(errs, exitError{code: exitPartial, err: fmt.Errorf("%s; the result is partial", strings.Join(why, " and "))})
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -22,7 +23,7 @@ type shardOpts struct {
 // addShardFlags registers the flags that split a scan across machines.
 func (c *scanCmd) addShardFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.shard.arg, "shard", "", "scan only share i of N (0-based) of the objects, for 'trailscan merge';\n"+
-		"auto/N takes i from AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX")
+		"auto/N takes i from the first set of "+strings.Join(shard.EnvIndex, ", "))
 }
 
 // applyShard limits cfg to this copy's share of the objects. A shard's
@@ -33,7 +34,7 @@ func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	}
 	spec, err := shard.Parse(c.shard.arg, os.Getenv)
 	if err != nil {
-		return usageError{err, "write --shard 0/4 for the first of four shards, or --shard auto/4 inside an AWS Batch array job or a Kubernetes indexed Job"}
+		return usageError{err, "write --shard 0/4 for the first of four shards, or --shard auto/4 inside an AWS Batch array job, a Kubernetes indexed Job or a Slurm job array numbered from 0"}
 	}
 	if c.format != "json" {
 		return usageError{fmt.Errorf("--shard writes a part for 'trailscan merge', which reads JSON, not %s", c.format), "add -f json, and choose the format when merging"}

@@ -262,7 +262,7 @@ func (c *verifyCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg.Decode = scan.Drain
+	cfg.HashOnly = true
 	cfg.Progress = new(scan.Progress)
 	stop := c.progress(ctx, srcs, cfg)
 	sum, err := scan.Run(ctx, srcs, cfg)

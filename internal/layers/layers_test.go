@@ -18,6 +18,7 @@ const module = "github.com/trailscan/trailscan/"
 var allowed = map[string][]string{
 	"pkg/trail":             {},
 	"pkg/parse":             {},
+	"pkg/inflate":           {},
 	"pkg/atomicfile":        {},
 	"pkg/filter":            {"pkg/parse", "pkg/trail"},
 	"pkg/source":            {"internal/gate", "pkg/trail"},
@@ -25,21 +26,23 @@ var allowed = map[string][]string{
 	"pkg/source/sourcetest": {"pkg/source", "pkg/trail"},
 	"pkg/summarize":         {"pkg/filter", "pkg/integrity", "pkg/parse", "pkg/trail"},
 	"pkg/shard":             {"pkg/source", "pkg/trail"},
-	"pkg/scan":              {"internal/gate", "pkg/filter", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
+	"pkg/scan":              {"internal/gate", "pkg/filter", "pkg/inflate", "pkg/integrity", "pkg/parse", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"pkg/evidence":          {"pkg/source", "pkg/summarize"},
 	"pkg/diff":              {"pkg/summarize"},
 	"pkg/report":            {"pkg/diff", "pkg/integrity", "pkg/summarize"},
 	"pkg/state":             {"pkg/atomicfile", "pkg/integrity", "pkg/scan", "pkg/source", "pkg/summarize", "pkg/trail"},
-	"pkg/merge":             {"pkg/integrity", "pkg/shard", "pkg/source", "pkg/summarize", "pkg/trail"},
+	"pkg/merge":             {"internal/buildinfo", "pkg/integrity", "pkg/shard", "pkg/source", "pkg/summarize", "pkg/trail"},
 	"internal/reference":    {"pkg/parse"},
 	"internal/gen":          {},
 	"internal/fixture":      {},
 	"internal/layers":       {},
+	"internal/buildinfo":    {},
+	"test/slurm":            {},
 	"internal/s3fault":      {},
 	"internal/gate":         {},
 	"internal/toxiproxy":    {},
 	"cmd/trailgen":          {"internal/gen"},
-	"cmd/trailscan": {"pkg/atomicfile", "pkg/diff", "pkg/evidence", "pkg/integrity", "pkg/merge", "pkg/report", "pkg/scan",
+	"cmd/trailscan": {"internal/buildinfo", "pkg/atomicfile", "pkg/diff", "pkg/evidence", "pkg/integrity", "pkg/merge", "pkg/report", "pkg/scan",
 		"pkg/shard", "pkg/source", "pkg/state", "pkg/summarize", "pkg/trail"},
 }
 
@@ -49,7 +52,7 @@ func TestLayers(t *testing.T) {
 		t.Fatal(err)
 	}
 	seen := 0
-	for _, top := range []string{"pkg", "internal", "cmd"} {
+	for _, top := range []string{"pkg", "internal", "cmd", "test"} {
 		err := filepath.WalkDir(filepath.Join(root, top), func(dir string, d os.DirEntry, err error) error {
 			if err != nil || !d.IsDir() || d.Name() == "testdata" {
 				if d != nil && d.Name() == "testdata" {

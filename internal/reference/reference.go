@@ -1,18 +1,27 @@
 package reference
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
 // Records has the contract of parse.Records.
 func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
-	d := json.NewDecoder(r)
+	// A byte order mark is skipped, and offsets still count it.
+	br := bufio.NewReader(r)
+	var skipped int64
+	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
+		br.Discard(3)
+		skipped = 3
+	}
+	d := json.NewDecoder(br)
 	d.UseNumber()
 	t, err := d.Token()
 	if err == io.EOF {
@@ -36,7 +45,7 @@ func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
 		}
 		seen = true
 		var err error
-		n, err = records(d, fn)
+		n, err = records(d, skipped, fn)
 		return err
 	})
 	if err != nil {
@@ -66,7 +75,7 @@ func members(d *json.Decoder, fn func(string) error) error {
 	return err
 }
 
-func records(d *json.Decoder, fn func(*parse.Event) error) (int64, error) {
+func records(d *json.Decoder, skipped int64, fn func(*parse.Event) error) (int64, error) {
 	t, err := d.Token()
 	if err != nil {
 		return 0, err
@@ -82,7 +91,7 @@ func records(d *json.Decoder, fn func(*parse.Event) error) (int64, error) {
 		}
 		// The raw value holds no surrounding space, and the decoder stops
 		// right after it.
-		start := d.InputOffset() - int64(len(raw))
+		start := skipped + d.InputOffset() - int64(len(raw))
 		m, err := object(raw)
 		if err != nil {
 			return n, err
@@ -91,7 +100,7 @@ func records(d *json.Decoder, fn func(*parse.Event) error) (int64, error) {
 			return n, fmt.Errorf("%w: record %d is not an object", parse.ErrNotCloudTrail, n+1)
 		}
 		ev := parse.Event{Offset: start, Length: int64(len(raw))}
-		if err := fields(m, &ev); err != nil {
+		if err := recordNode.read(m, &ev); err != nil {
 			return n, err
 		}
 		n++
@@ -130,30 +139,65 @@ func object(raw json.RawMessage) ([]member, error) {
 	return ms, err
 }
 
-func fields(ms []member, ev *parse.Event) error {
-	strs := map[string]*string{
-		"eventTime": &ev.EventTime, "eventSource": &ev.EventSource, "eventName": &ev.EventName,
-		"eventType": &ev.EventType, "awsRegion": &ev.AWSRegion, "recipientAccountId": &ev.RecipientAccountID,
-		"eventID": &ev.EventID, "errorCode": &ev.ErrorCode, "errorMessage": &ev.ErrorMessage,
-		"sourceIPAddress": &ev.SourceIPAddress, "userAgent": &ev.UserAgent,
+// node is an object of a record as the parser reads it: its members that
+// hold kept fields, by name. It is built from parse.Fields, which only
+// names what to keep and where it goes: every value is decoded here, by
+// encoding/json.
+type node struct {
+	field   *parse.Field     // a kept value; nil for an object
+	bit     parse.FieldSet   // a kept value's bit in Event.Odd; an object's fields' bits
+	members map[string]*node // an object's members on the path of a field
+	under   []parse.Field    // an object's fields, which a later duplicate of its key replaces whole
+}
+
+// recordNode is the record, built once.
+var recordNode = func() *node {
+	root := &node{members: map[string]*node{}}
+	for i, f := range parse.Fields() {
+		bit := parse.FieldSet(1) << i
+		n := root
+		names := strings.Split(f.Path, ".")
+		for _, name := range names[:len(names)-1] {
+			c := n.members[name]
+			if c == nil {
+				c = &node{members: map[string]*node{}}
+				n.members[name] = c
+			}
+			c.under = append(c.under, f)
+			c.bit |= bit
+			n = c
+		}
+		n.members[names[len(names)-1]] = &node{field: &f, bit: bit}
 	}
+	return root
+}()
+
+// read sets what n keeps of the members ms of its object, in order, so
+// that of a duplicate key the last one wins.
+func (n *node) read(ms []member, ev *parse.Event) error {
 	for _, m := range ms {
+		c := n.members[m.key]
+		if c == nil {
+			continue
+		}
+		// A value of another type than its field takes reads as absent
+		// and is marked odd; a later duplicate of its key is read anew.
+		ev.Odd &^= c.bit
 		var err error
-		switch p := strs[m.key]; {
-		case p != nil:
-			err = text(m.val, p)
-		case m.key == "readOnly":
-			err = boolean(m.val, &ev.ReadOnly)
-		case m.key == "userIdentity":
-			ev.UserIdentity = parse.Identity{}
-			err = nested(m.val, func(ms []member) error { return identity(ms, &ev.UserIdentity) })
-		case m.key == "serviceEventDetails":
-			ev.CaseID, ev.PermitRequestARN = "", ""
-			err = nested(m.val, func(ms []member) error {
-				return texts(ms, map[string]*string{
-					"supportCaseDisplayId": &ev.CaseID, "supportPermitRequestArn": &ev.PermitRequestARN,
-				})
-			})
+		switch {
+		case c.field == nil:
+			for _, f := range c.under {
+				unset(f, ev)
+			}
+			err = nested(m.val, func(ms []member) error { return c.read(ms, ev) })
+		case c.field.String != nil:
+			err = text(m.val, c.field.String(ev))
+		default:
+			err = boolean(m.val, c.field.Bool(ev))
+		}
+		if errors.Is(err, errOdd) {
+			ev.Odd |= c.bit
+			err = nil
 		}
 		if err != nil {
 			return fmt.Errorf("%s: %w", m.key, err)
@@ -162,40 +206,13 @@ func fields(ms []member, ev *parse.Event) error {
 	return nil
 }
 
-func identity(ms []member, id *parse.Identity) error {
-	if err := texts(ms, map[string]*string{
-		"type": &id.Type, "arn": &id.ARN, "accountId": &id.AccountID,
-		"principalId": &id.PrincipalID, "invokedBy": &id.InvokedBy,
-	}); err != nil {
-		return err
+// unset empties f in ev, as an absent value is.
+func unset(f parse.Field, ev *parse.Event) {
+	if f.String != nil {
+		*f.String(ev) = ""
+	} else {
+		*f.Bool(ev) = parse.Unset
 	}
-	for _, m := range ms {
-		if m.key != "sessionContext" {
-			continue
-		}
-		id.Issuer = parse.Issuer{}
-		err := nested(m.val, func(ms []member) error {
-			for _, m := range ms {
-				if m.key != "sessionIssuer" {
-					continue
-				}
-				id.Issuer = parse.Issuer{}
-				if err := nested(m.val, func(ms []member) error {
-					return texts(ms, map[string]*string{
-						"type": &id.Issuer.Type, "arn": &id.Issuer.ARN,
-						"userName": &id.Issuer.UserName, "accountId": &id.Issuer.AccountID,
-					})
-				}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // nested decodes an object-or-null value and hands its members to fn.
@@ -208,20 +225,9 @@ func nested(raw json.RawMessage, fn func([]member) error) error {
 		return err
 	}
 	if ms == nil {
-		return errors.New("want an object")
+		return errOdd
 	}
 	return fn(ms)
-}
-
-func texts(ms []member, into map[string]*string) error {
-	for _, m := range ms {
-		if p := into[m.key]; p != nil {
-			if err := text(m.val, p); err != nil {
-				return fmt.Errorf("%s: %w", m.key, err)
-			}
-		}
-	}
-	return nil
 }
 
 func text(raw json.RawMessage, p *string) error {
@@ -235,7 +241,7 @@ func text(raw json.RawMessage, p *string) error {
 	case string:
 		*p = v
 	default:
-		return errors.New("want a string")
+		return errOdd
 	}
 	return nil
 }
@@ -245,15 +251,23 @@ func boolean(raw json.RawMessage, p *parse.Bool) error {
 	if err := json.Unmarshal(raw, &v); err != nil {
 		return err
 	}
-	switch v {
+	switch v := v.(type) {
 	case nil:
 		*p = parse.Unset
-	case true:
-		*p = parse.True
-	case false:
+	case bool:
 		*p = parse.False
+		if v {
+			*p = parse.True
+		}
+	case string:
+		if *p = parse.BoolOf(v); *p == parse.Unset {
+			return errOdd
+		}
 	default:
-		return errors.New("want a boolean")
+		return errOdd
 	}
 	return nil
 }
+
+// errOdd is a kept value of a type its field does not take.
+var errOdd = errors.New("a value of another type")

@@ -2,7 +2,6 @@ package atomicfile
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 )
@@ -24,7 +23,9 @@ func Create(path string, perm os.FileMode) (*File, error) {
 	st, err := os.Stat(path)
 	switch {
 	case err == nil && !st.Mode().IsRegular():
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+		// No O_TRUNC: a device or a pipe has no length to cut, and
+		// Windows refuses to open NUL with it.
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
 		if err != nil {
 			return nil, err
 		}
@@ -46,8 +47,8 @@ func Create(path string, perm os.FileMode) (*File, error) {
 	return &File{File: f, path: path}, nil
 }
 
-// Commit flushes the new content to disk, renames it onto the path, and
-// flushes the directory so that the rename itself survives a crash.
+// Commit flushes the new content to disk and renames it onto the path,
+// durably: the rename itself survives a crash.
 func (f *File) Commit() error {
 	if f.done {
 		return errors.New("atomicfile: commit after commit or abort")
@@ -65,18 +66,7 @@ func (f *File) Commit() error {
 	if err := f.Close(); err != nil {
 		return err
 	}
-	if err := os.Rename(tmp, f.path); err != nil {
-		return err
-	}
-	d, err := os.Open(filepath.Dir(f.path))
-	if err != nil {
-		return nil // the rename is done; only its durability is unconfirmed
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil && !errors.Is(err, os.ErrInvalid) {
-		return fmt.Errorf("sync directory: %w", err)
-	}
-	return nil
+	return replace(tmp, f.path)
 }
 
 // Abort drops the new content and leaves path as it was. It does nothing

@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/trailscan/trailscan/pkg/parse"
@@ -143,4 +145,21 @@ func InScope(sc trail.Scope, ev *parse.Event) bool {
 	}
 	t, err := trail.EventTime(ev.EventTime)
 	return err == nil && sc.HasTime(t)
+}
+
+// Unreadable says why a Support or authorization record cannot be counted,
+// or returns nil: a kept field whose value had another type (every kept
+// field is kept because it decides something of the answer), or an
+// eventTime or eventID that is missing or cannot be read. Of other
+// callers' records nothing is asked: they only count.
+func Unreadable(ev *parse.Event) error {
+	if ev.Odd != 0 {
+		return fmt.Errorf("%s: a value of the wrong JSON type", strings.Join(ev.Odd.Paths(), ", "))
+	}
+	if ev.EventID == "" {
+		return errors.New("no eventID")
+	}
+	// The error names eventTime and says what it holds.
+	_, err := trail.EventTime(ev.EventTime)
+	return err
 }

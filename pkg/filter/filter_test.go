@@ -1,6 +1,7 @@
 package filter_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -138,5 +139,35 @@ func TestScope(t *testing.T) {
 	}
 	if !filter.InScope(trail.Scope{}, ev("garbage", "", "")) {
 		t.Error("the zero Scope must keep everything")
+	}
+}
+
+func TestUnreadable(t *testing.T) {
+	var userAgent, readOnly parse.FieldSet
+	for i, f := range parse.Fields() {
+		switch f.Path {
+		case "userAgent":
+			userAgent = 1 << i
+		case "readOnly":
+			readOnly = 1 << i
+		}
+	}
+	tests := []struct {
+		name string
+		ev   parse.Event
+		want string // what the error says; "" for none
+	}{
+		{"readable", parse.Event{EventID: "e", EventTime: "2026-10-05T03:01:00Z"}, ""},
+		{"export time", parse.Event{EventID: "e", EventTime: "2026-10-05 03:01:00.000000000"}, ""},
+		{"odd fields named", parse.Event{EventID: "e", EventTime: "2026-10-05T03:01:00Z", Odd: userAgent | readOnly}, "readOnly, userAgent: a value of the wrong JSON type"},
+		{"no eventID", parse.Event{EventTime: "2026-10-05T03:01:00Z"}, "no eventID"},
+		{"no eventTime", parse.Event{EventID: "e"}, "eventTime"},
+		{"unreadable eventTime", parse.Event{EventID: "e", EventTime: "05/10/2026"}, "05/10/2026"},
+	}
+	for _, tt := range tests {
+		err := filter.Unreadable(&tt.ev)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("%s: Unreadable = %v, want %q", tt.name, err, tt.want)
+		}
 	}
 }

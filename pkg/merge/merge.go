@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/trailscan/trailscan/internal/buildinfo"
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -203,7 +204,7 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 				first.Name, fo.Scope.String(), p.Name, o.Scope.String())
 		case (p.verify != nil) != (first.verify != nil):
 			return nil, fmt.Errorf("%s was %s but %s %s: shards of one scan verify all or none", first.Name, verified(first), p.Name, verified(p))
-		case o.Version != fo.Version:
+		case !buildinfo.Same(buildinfo.Parse(o.Version), buildinfo.Parse(fo.Version)):
 			// Another version may assign objects to shards otherwise.
 			return nil, fmt.Errorf("%s was written by trailscan %s but %s by trailscan %s: run every shard with the same trailscan",
 				first.Name, fo.Version, p.Name, o.Version)

@@ -68,20 +68,18 @@ func BenchmarkReader(b *testing.B) {
 		}
 		for _, p := range paths {
 			b.Run(name+"/"+p.label, func(b *testing.B) {
-				defer parse.SetFastPath(p.fast)()
-				defer parse.SetVector(p.vector)()
-				readDocs(b, docs, size, transient)
+				readDocs(b, docs, size, p.opts, transient)
 			})
 		}
 	}
 }
 
-// readDocs reads docs b.N times with one Reader.
-func readDocs(b *testing.B, docs [][]byte, size int64, transient bool) {
+// readDocs reads docs b.N times with one Reader, reading as opts say.
+func readDocs(b *testing.B, docs [][]byte, size int64, opts parse.Options, transient bool) {
 	b.SetBytes(size)
 	b.ReportAllocs()
 	var br bytes.Reader
-	d := parse.NewReader(&br)
+	d := parse.NewReader(&br, opts)
 	var records int64
 	cpu0 := cpuTime()
 	for b.Loop() {

@@ -1,11 +1,12 @@
 // Package parse reads CloudTrail log documents as a stream.
 //
 // Records walks {"Records":[...]} one record at a time and keeps only the
-// handful of fields trailscan reports on; every other value, however large,
-// is validated and skipped without being held in memory. The result is the
-// same as a full encoding/json parse of every record (internal/reference is
-// that parse, and the tests hold the two equal), including on escapes,
-// duplicate keys and invalid UTF-8.
+// handful of fields trailscan reports on (Fields lists them, from the one
+// table in fields.go); every other value, however large, is validated and
+// skipped without being held in memory. The result is the same as a full
+// encoding/json parse of every record (internal/reference is that parse,
+// and the tests hold the two equal), including on escapes, duplicate keys
+// and invalid UTF-8.
 //
 // A Reader does the same for many documents in turn, reusing its buffers.
 // Its RecordsTransient lends each event's strings from the Reader's own
@@ -19,6 +20,13 @@
 // time with AVX-512 (index.go). On anything it does not expect, and on
 // CPUs without those instructions, the slow path reads the record: a
 // streaming scanner that handles every valid document, finds string ends
-// eight bytes at a time, and reports errors with their offsets. The tests
-// hold both paths to encoding/json.
+// eight bytes at a time, and reports errors with their offsets. Both look
+// members up with the same switch, generated from the table of kept
+// fields (fields_gen.go), and read literals, numbers and escapes with the
+// same pieces of grammar (tokens.go). The tests hold both paths to
+// encoding/json, choosing a path with Options.
+//
+// The package is a leaf: besides the standard library it imports only
+// github.com/klauspost/compress and golang.org/x/sys/cpu, and never
+// another package of trailscan, so that any of them may build on it.
 package parse

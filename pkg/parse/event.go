@@ -2,8 +2,9 @@ package parse
 
 import "strings"
 
-// Event holds the fields of one CloudTrail record that trailscan reads.
-// Everything else in the record is skipped, never held in memory.
+// Event holds the fields of one CloudTrail record that trailscan reads,
+// each from the path that Fields gives it. Everything else in the record
+// is skipped, never held in memory.
 //
 // A field absent from the record, or null, is the empty string.
 type Event struct {
@@ -25,6 +26,13 @@ type Event struct {
 	// Support authorization service records which case asked for access.
 	CaseID           string
 	PermitRequestARN string
+
+	// Odd holds the kept fields whose value had a type the field does not
+	// take (a number for a string, a string other than "true" or "false"
+	// for a boolean, a string for an object): each reads as absent, its
+	// value checked only to be valid JSON. Whether that matters depends on
+	// what the record is, which is for the caller to say.
+	Odd FieldSet
 
 	// Offset and Length locate the record's bytes in the decompressed
 	// document, so evidence can be copied out later without holding it now.
@@ -62,6 +70,18 @@ const (
 	True
 )
 
+// BoolOf reads "true" or "false", in any case, as the Bool; anything else
+// is Unset.
+func BoolOf(s string) Bool {
+	switch {
+	case strings.EqualFold(s, "true"):
+		return True
+	case strings.EqualFold(s, "false"):
+		return False
+	}
+	return Unset
+}
+
 func (b Bool) String() string {
 	switch b {
 	case True:
@@ -76,16 +96,11 @@ func (b Bool) String() string {
 // keeping an event passed by Reader.RecordsTransient.
 func (ev *Event) Clone() Event {
 	c := *ev
-	for _, p := range []*string{
-		&c.EventTime, &c.EventSource, &c.EventName, &c.EventType, &c.AWSRegion,
-		&c.RecipientAccountID, &c.EventID, &c.ErrorCode, &c.ErrorMessage,
-		&c.SourceIPAddress, &c.UserAgent, &c.CaseID, &c.PermitRequestARN,
-		&c.UserIdentity.Type, &c.UserIdentity.ARN, &c.UserIdentity.AccountID,
-		&c.UserIdentity.PrincipalID, &c.UserIdentity.InvokedBy,
-		&c.UserIdentity.Issuer.Type, &c.UserIdentity.Issuer.ARN,
-		&c.UserIdentity.Issuer.UserName, &c.UserIdentity.Issuer.AccountID,
-	} {
-		*p = strings.Clone(*p)
+	for _, kf := range keptFields {
+		if kf.String != nil {
+			p := kf.String(&c)
+			*p = strings.Clone(*p)
+		}
 	}
 	return c
 }

@@ -17,15 +17,12 @@ import "unicode/utf8"
 // records the slow path reads the same way; the tests hold the two equal,
 // and both to encoding/json.
 
-// fastPath is off in tests that drive the slow path alone.
-var fastPath = true
-
 // fastRecord reads the record whose { is at s.i, keeping its fields as
 // object does, and reports whether it could. When it cannot, s.i is
 // unchanged and the fields are left for the slow path to reset.
 func (d *Reader) fastRecord() bool {
 	s := &d.s
-	if !fastPath || s.i >= s.lim {
+	if d.opts.Path == Slow || s.i >= s.lim {
 		return false
 	}
 	q := s.qc
@@ -44,8 +41,8 @@ func (d *Reader) fastRecord() bool {
 // validUTF8 reports whether the values the fast path kept are valid
 // UTF-8, and so need no decoding.
 func (s *scanner) validUTF8() bool {
-	for _, sp := range s.spans {
-		if !utf8.Valid(s.buf[sp.start:sp.end]) {
+	for f := range s.spans {
+		if sp := s.spans[f]; !utf8.Valid(s.buf[sp.start:sp.end]) {
 			return false
 		}
 	}
@@ -92,17 +89,17 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 				break
 			}
 			i, q, ok = s.fastSkip(i, q)
-		case doKeep:
+		case doString:
 			i, q, ok = s.fastKeep(a.f, i, q)
-		case doReadOnly:
-			d.ev.ReadOnly, i, ok = fastBool(buf, i)
+		case doBool:
+			s.bools[a.f], i, ok = fastBool(buf, i)
 		case doObject:
-			s.clear(a.clear[0], a.clear[1])
+			s.clear(a.clear)
 			switch {
 			case i < len(buf) && buf[i] == '{':
 				i, q, ok = d.fastObject(a.sub, i, q)
 			default:
-				i, ok = fastLiteral(buf, i, "null")
+				i, ok = literalAt(buf, i, "null")
 			}
 		}
 		if !ok || i >= len(buf) {
@@ -131,7 +128,7 @@ func (s *scanner) fastKeep(f field, i, q int) (int, int, bool) {
 		return c + 1, q + 2, true
 	}
 	s.spans[f] = span{}
-	i, ok := fastLiteral(buf, i, "null")
+	i, ok := literalAt(buf, i, "null")
 	return i, q, ok
 }
 
@@ -140,22 +137,15 @@ func fastBool(buf []byte, i int) (Bool, int, bool) {
 	if i < len(buf) {
 		switch buf[i] {
 		case 't':
-			i, ok := fastLiteral(buf, i, "true")
+			i, ok := literalAt(buf, i, "true")
 			return True, i, ok
 		case 'f':
-			i, ok := fastLiteral(buf, i, "false")
+			i, ok := literalAt(buf, i, "false")
 			return False, i, ok
 		}
 	}
-	i, ok := fastLiteral(buf, i, "null")
+	i, ok := literalAt(buf, i, "null")
 	return Unset, i, ok
-}
-
-func fastLiteral(buf []byte, i int, lit string) (int, bool) {
-	if len(buf)-i >= len(lit) && string(buf[i:i+len(lit)]) == lit {
-		return i + len(lit), true
-	}
-	return i, false
 }
 
 // fastSkip steps over the value at i, of any kind, keeping nothing.
@@ -197,22 +187,22 @@ func (s *scanner) fastSkip(i, q int) (int, int, bool) {
 			continue
 		case 't':
 			var ok bool
-			if i, ok = fastLiteral(buf, i, "true"); !ok {
+			if i, ok = literalAt(buf, i, "true"); !ok {
 				return i, q, false
 			}
 		case 'f':
 			var ok bool
-			if i, ok = fastLiteral(buf, i, "false"); !ok {
+			if i, ok = literalAt(buf, i, "false"); !ok {
 				return i, q, false
 			}
 		case 'n':
 			var ok bool
-			if i, ok = fastLiteral(buf, i, "null"); !ok {
+			if i, ok = literalAt(buf, i, "null"); !ok {
 				return i, q, false
 			}
 		default:
-			var ok bool
-			if i, ok = fastNumber(buf, i); !ok {
+			var st numState
+			if i, st = numberAt(buf, i, numStart); !st.whole() {
 				return i, q, false
 			}
 		}
@@ -244,48 +234,4 @@ func (s *scanner) fastSkip(i, q int) (int, int, bool) {
 			depth--
 		}
 	}
-}
-
-// fastNumber steps over the number at i:
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-func fastNumber(buf []byte, i int) (int, bool) {
-	if i < len(buf) && buf[i] == '-' {
-		i++
-	}
-	switch {
-	case i >= len(buf):
-		return i, false
-	case buf[i] == '0':
-		i++
-	case '1' <= buf[i] && buf[i] <= '9':
-		i = digits(buf, i+1)
-	default:
-		return i, false
-	}
-	if i < len(buf) && buf[i] == '.' {
-		j := digits(buf, i+1)
-		if j == i+1 {
-			return j, false
-		}
-		i = j
-	}
-	if i < len(buf) && (buf[i] == 'e' || buf[i] == 'E') {
-		i++
-		if i < len(buf) && (buf[i] == '+' || buf[i] == '-') {
-			i++
-		}
-		j := digits(buf, i)
-		if j == i {
-			return j, false
-		}
-		i = j
-	}
-	return i, true
-}
-
-func digits(buf []byte, i int) int {
-	for i < len(buf) && '0' <= buf[i] && buf[i] <= '9' {
-		i++
-	}
-	return i
 }

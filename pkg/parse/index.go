@@ -33,7 +33,7 @@ const quoteSlack = 64
 // index indexes the buffer's first n bytes.
 func (s *scanner) index(n int) {
 	s.lim, s.qc, s.ec = 0, 0, 0
-	if !vector {
+	if !s.indexing {
 		return
 	}
 	blocks := (n + 63) / 64
@@ -41,12 +41,12 @@ func (s *scanner) index(n int) {
 	// does not pay for a full buffer's.
 	if need := blocks*64 + quoteSlack + 2; cap(s.quotes) < need {
 		s.quotes = make([]int32, 0, need)
-		s.specials = make([]int32, 0, blocks)
+		s.escapeBlocks = make([]int32, 0, blocks)
 		s.high = make([]uint64, blocks+1)
 	}
-	q, sp := s.quotes[:cap(s.quotes)], s.specials[:cap(s.specials)]
+	q, sp := s.quotes[:cap(s.quotes)], s.escapeBlocks[:cap(s.escapeBlocks)]
 	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high)
-	s.quotes, s.specials = q[:nq], sp[:ns]
+	s.quotes, s.escapeBlocks = q[:nq], sp[:ns]
 	s.lim = n
 	s.escapes(n)
 	for len(s.quotes) > 0 && int(s.quotes[len(s.quotes)-1]) >= s.lim {
@@ -64,7 +64,7 @@ func (s *scanner) index(n int) {
 func (s *scanner) escapes(n int) {
 	s.escs = s.escs[:0]
 	next := 0 // the first byte not part of an escape already read
-	for _, k := range s.specials {
+	for _, k := range s.escapeBlocks {
 		base := int(k) * 64
 		backslash, control := masks(s.buf[base : base+64])
 		if base+64 > n {
@@ -84,8 +84,8 @@ func (s *scanner) escapes(n int) {
 			if p < next {
 				continue
 			}
-			l := escapeLen(s.buf[p:n])
-			if l == 0 {
+			l, ok := escapeLen(s.buf[p:n])
+			if !ok {
 				stop = p
 				break
 			}
@@ -98,22 +98,6 @@ func (s *scanner) escapes(n int) {
 		}
 	}
 	s.escs = append(s.escs, noQuote)
-}
-
-// escapeLen is the length of the valid escape at the start of b, or 0.
-func escapeLen(b []byte) int {
-	if len(b) < 2 {
-		return 0
-	}
-	switch b[1] {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		return 2
-	case 'u':
-		if len(b) >= 6 && isHex(b[2]) && isHex(b[3]) && isHex(b[4]) && isHex(b[5]) {
-			return 6
-		}
-	}
-	return 0
 }
 
 // ascii reports whether buf[i:j] (i < j, below lim) is all ASCII.

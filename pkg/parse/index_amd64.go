@@ -7,19 +7,19 @@ import "golang.org/x/sys/cpu"
 var vector = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
 
 //go:noescape
-func indexAVX512(b *byte, blocks int, quotes, specials *int32, high *uint64) (nq, ns int)
+func indexAVX512(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 
 // indexBlocks lists, for the blocks of 64 bytes of b, the positions of the
 // quotes not escaped by a backslash (one is when an odd run of backslashes
 // precedes it) into quotes, and the blocks that hold a backslash or a
-// control character into specials, and returns how many of each; it marks
+// control character into escapeBlocks, and returns how many of each; it marks
 // the bytes of 0x80 and above of each block in high. Only where vector.
-func indexBlocks(b []byte, quotes, specials []int32, high []uint64) (nq, ns int) {
+func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64) (nq, ns int) {
 	blocks := len(b) / 64
 	if blocks == 0 {
 		return 0, 0
 	}
 	// The vector code writes up to 64 positions for the last block.
-	_, _, _ = quotes[blocks*64+quoteSlack-1], specials[blocks-1], high[blocks-1]
-	return indexAVX512(&b[0], blocks, &quotes[0], &specials[0], &high[0])
+	_, _, _ = quotes[blocks*64+quoteSlack-1], escapeBlocks[blocks-1], high[blocks-1]
+	return indexAVX512(&b[0], blocks, &quotes[0], &escapeBlocks[0], &high[0])
 }

@@ -20,7 +20,7 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 	VPADDD Z5, Z8, Z8; \
 	VMOVDQU32 Z8, off(DI)
 
-// func indexAVX512(b *byte, blocks int, quotes, specials *int32, high *uint64) (nq, ns int)
+// func indexAVX512(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 //
 // indexBlocks (see there), 64 bytes per step. Quotes escaped by a run of
 // backslashes are found as simdjson does: the carry of adding the runs'
@@ -29,7 +29,7 @@ TEXT ·indexAVX512(SB), NOSPLIT, $0-56
 	MOVQ b+0(FP), SI
 	MOVQ blocks+8(FP), CX
 	MOVQ quotes+16(FP), DI
-	MOVQ specials+24(FP), R9
+	MOVQ escapeBlocks+24(FP), R9
 	MOVQ $0x22, AX
 	VPBROADCASTB AX, Z1
 	MOVQ $0x5c, AX
@@ -118,7 +118,7 @@ done:
 	SUBQ AX, DI
 	SHRQ $2, DI
 	MOVQ DI, nq+40(FP)
-	MOVQ specials+24(FP), AX
+	MOVQ escapeBlocks+24(FP), AX
 	SUBQ AX, R9
 	SHRQ $2, R9
 	MOVQ R9, ns+48(FP)

@@ -5,4 +5,4 @@ package parse
 // Only amd64 has vector code: nothing is indexed elsewhere.
 const vector = false
 
-func indexBlocks(b []byte, quotes, specials []int32, high []uint64) (nq, ns int) { return 0, 0 }
+func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64) (nq, ns int) { return 0, 0 }

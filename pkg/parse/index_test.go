@@ -9,12 +9,12 @@ import (
 
 // naiveIndex is what the indexers must return, written for clarity: a
 // quote is escaped when an odd run of backslashes precedes it.
-func naiveIndex(b []byte) (quotes, specials []int32) {
+func naiveIndex(b []byte) (quotes, escapeBlocks []int32) {
 	for p, c := range b {
 		if p%64 == 0 {
 			for _, c := range b[p : p+64] {
 				if c == '\\' || c < 0x20 {
-					specials = append(specials, int32(p/64))
+					escapeBlocks = append(escapeBlocks, int32(p/64))
 					break
 				}
 			}
@@ -30,7 +30,7 @@ func naiveIndex(b []byte) (quotes, specials []int32) {
 			quotes = append(quotes, int32(p))
 		}
 	}
-	return quotes, specials
+	return quotes, escapeBlocks
 }
 
 func checkIndex(t *testing.T, b []byte) {
@@ -38,10 +38,10 @@ func checkIndex(t *testing.T, b []byte) {
 	b = b[:len(b)/64*64]
 	wantQ, wantS := naiveIndex(b)
 	quotes := make([]int32, len(b)+quoteSlack)
-	specials := make([]int32, len(b)/64+1)
+	escapeBlocks := make([]int32, len(b)/64+1)
 	high := make([]uint64, len(b)/64)
-	nq, ns := indexBlocks(b, quotes, specials, high)
-	gotQ, gotS := quotes[:nq], specials[:ns]
+	nq, ns := indexBlocks(b, quotes, escapeBlocks, high)
+	gotQ, gotS := quotes[:nq], escapeBlocks[:ns]
 	if len(gotQ)+len(wantQ) > 0 && !reflect.DeepEqual(gotQ, wantQ) || len(gotS)+len(wantS) > 0 && !reflect.DeepEqual(gotS, wantS) {
 		t.Fatalf("on %q:\nquotes   %v\nwant     %v\nspecials %v\nwant     %v", b, gotQ, wantQ, gotS, wantS)
 	}
@@ -90,7 +90,7 @@ func TestASCII(t *testing.T) {
 	if !vector {
 		t.Skip("no vector indexer on this CPU")
 	}
-	var s scanner
+	s := scanner{indexing: true}
 	s.reset(nil)
 	b := s.buf[:300]
 	for i := range b {

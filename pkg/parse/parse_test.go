@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -60,8 +61,23 @@ func TestRecords(t *testing.T) {
 		{name: "all value kinds skipped", in: `{"Records":[{"a":[true,false,null,0,-0.1,1E5,"s",{},[],{"b":[{}]}],"eventName":"A"}]}`, want: []parse.Event{{EventName: "A"}}},
 		{name: "authorization details", in: `{"Records":[{"eventSource":"supportauthz.amazonaws.com","serviceEventDetails":{"supportCaseDisplayId":"17000000001","supportPermitRequestArn":"arn:aws:supportauthz:us-east-1:1:supportpermitrequest/x","other":{}}}]}`,
 			want: []parse.Event{{EventSource: "supportauthz.amazonaws.com", CaseID: "17000000001", PermitRequestARN: "arn:aws:supportauthz:us-east-1:1:supportpermitrequest/x"}}},
+		{name: "byte order mark skipped", in: "\xef\xbb\xbf{\"Records\":[{\"eventName\":\"A\"}]}", want: []parse.Event{{EventName: "A"}}},
+		{name: "readOnly strings in any case", in: `{"Records":[{"readOnly":"True"},{"readOnly":"false"},{"readOnly":"TRUE"},{"readOnly":"f\u0061lse"}]}`,
+			want: []parse.Event{{ReadOnly: parse.True}, {ReadOnly: parse.False}, {ReadOnly: parse.True}, {ReadOnly: parse.False}}},
+		{name: "readOnly odd", in: `{"Records":[{"readOnly":"yes"},{"readOnly":1},{"readOnly":{"a":[]}}]}`,
+			want: []parse.Event{{Odd: odd("readOnly")}, {Odd: odd("readOnly")}, {Odd: odd("readOnly")}}},
+		{name: "string fields odd", in: `{"Records":[{"userAgent":5,"eventName":"A"},{"errorCode":{"code":"X"},"eventID":12345},{"eventTime":1700000000,"eventName":["x"]}]}`,
+			want: []parse.Event{{EventName: "A", Odd: odd("userAgent")}, {Odd: odd("errorCode", "eventID")}, {Odd: odd("eventTime", "eventName")}}},
+		{name: "object odd marks its fields", in: `{"Records":[{"userIdentity":"x","eventName":"A"},{"serviceEventDetails":[1],"userIdentity":{"arn":7,"type":"T"}}]}`,
+			want: []parse.Event{{EventName: "A", Odd: odd("userIdentity.type", "userIdentity.arn", "userIdentity.accountId", "userIdentity.principalId", "userIdentity.invokedBy",
+				"userIdentity.sessionContext.sessionIssuer.type", "userIdentity.sessionContext.sessionIssuer.arn", "userIdentity.sessionContext.sessionIssuer.userName", "userIdentity.sessionContext.sessionIssuer.accountId")},
+				{UserIdentity: parse.Identity{Type: "T"}, Odd: odd("userIdentity.arn", "serviceEventDetails.supportCaseDisplayId", "serviceEventDetails.supportPermitRequestArn")}}},
+		{name: "odd replaced by a later duplicate", in: `{"Records":[{"eventName":5,"eventName":"B","readOnly":"x","readOnly":true,"userIdentity":1,"userIdentity":{"type":"U"}}]}`,
+			want: []parse.Event{{EventName: "B", ReadOnly: parse.True, UserIdentity: parse.Identity{Type: "U"}}}},
 
 		{name: "empty file", in: ``, wantErr: parse.ErrNotCloudTrail},
+		{name: "byte order mark only", in: "\xef\xbb\xbf", wantErr: errAny},
+		{name: "byte order mark twice", in: "\xef\xbb\xbf\xef\xbb\xbf{\"Records\":[]}", wantErr: errAny},
 		{name: "only spaces", in: "   \n", wantErr: errAny},
 		{name: "digest", in: `{"awsAccountId":"1","digestStartTime":"x"}`, wantErr: parse.ErrNotCloudTrail},
 		{name: "array document", in: `[{"Records":[]}]`, wantErr: parse.ErrNotCloudTrail},
@@ -78,9 +94,7 @@ func TestRecords(t *testing.T) {
 		{name: "bad literal", in: `{"Records":[{"a":tru}]}`, wantErr: errAny},
 		{name: "bad escape", in: `{"Records":[{"a":"\x"}]}`, wantErr: errAny},
 		{name: "control character", in: "{\"Records\":[{\"a\":\"\x01\"}]}", wantErr: errAny},
-		{name: "wrong type", in: `{"Records":[{"eventName":5}]}`, wantErr: errAny},
-		{name: "wrong identity type", in: `{"Records":[{"userIdentity":"x"}]}`, wantErr: errAny},
-		{name: "wrong readOnly type", in: `{"Records":[{"readOnly":"true"}]}`, wantErr: errAny},
+		{name: "wrong type is odd, bad JSON in it still fails", in: `{"Records":[{"eventName":[1,}]}`, wantErr: errAny},
 		{name: "too deep", in: `{"Records":[{"a":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}]}`, wantErr: errAny},
 	}
 	for _, tt := range tests {
@@ -103,6 +117,17 @@ func TestRecords(t *testing.T) {
 }
 
 var errAny = errors.New("any error")
+
+// odd is the set of the fields at paths.
+func odd(paths ...string) parse.FieldSet {
+	var fs parse.FieldSet
+	for i, f := range parse.Fields() {
+		if slices.Contains(paths, f.Path) {
+			fs |= 1 << i
+		}
+	}
+	return fs
+}
 
 var decoders = map[string]decoder{"parse": parse.Records, "reference": reference.Records}
 
@@ -184,12 +209,19 @@ func TestCallbackError(t *testing.T) {
 // paths are the parser's ways of reading records: every test of its
 // answers runs each.
 var paths = []struct {
-	name, label  string
-	fast, vector bool
+	name, label string
+	opts        parse.Options
 }{
-	{"fast path", "fast", true, true},
-	{"no index, as on CPUs without AVX-512", "no-index", true, false},
-	{"slow path", "slow", false, true},
+	{"fast path", "fast", parse.Options{}},
+	{"no index, as on CPUs without AVX-512", "no-index", parse.Options{NoIndex: true}},
+	{"slow path", "slow", parse.Options{Path: parse.Slow}},
+}
+
+// records is parse.Records reading as opts say.
+func records(opts parse.Options) decoder {
+	return func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+		return parse.NewReader(r, opts).Records(fn)
+	}
 }
 
 // differential runs the reference and each path of the parser on in: all
@@ -198,10 +230,7 @@ func differential(t testing.TB, in []byte) {
 	t.Helper()
 	want, wn, werr := collect(reference.Records, bytes.NewReader(in))
 	for _, p := range paths {
-		restoreFast, restoreVector := parse.SetFastPath(p.fast), parse.SetVector(p.vector)
-		got, gn, gerr := collect(parse.Records, bytes.NewReader(in))
-		restoreFast()
-		restoreVector()
+		got, gn, gerr := collect(records(p.opts), bytes.NewReader(in))
 		if (gerr != nil) != (werr != nil) {
 			t.Fatalf("on %.200q (%s):\nparse error: %v\nreference error: %v", in, p.name, gerr, werr)
 		}
@@ -217,6 +246,7 @@ func differential(t testing.TB, in []byte) {
 func seeds(t testing.TB) [][]byte {
 	ins := [][]byte{
 		[]byte(`{"Records":[]}`),
+		[]byte("\xef\xbb\xbf{\"Records\":[{\"readOnly\":\"True\",\"userAgent\":5,\"errorCode\":{\"a\":1},\"eventID\":9,\"userIdentity\":\"x\"}]}"),
 		[]byte(`{"Records":[{"eventName":"A","userIdentity":` + supportIdentity + `,"readOnly":false}]}`),
 		[]byte(`{"Records":[{"eventName":"\u0041\n","x":[1.5e3,-0,true,null,{"y":"\\\""}]}],"z":{}}`),
 		[]byte("{\"Records\":[{\"eventName\":\"caf\xc3\xa9 \xff\xfe\"}]}"),
@@ -325,7 +355,7 @@ func TestBufferBoundaries(t *testing.T) {
 // or record to the next.
 func TestReaderReuse(t *testing.T) {
 	var r bytes.Reader
-	d := parse.NewReader(&r)
+	d := parse.NewReader(&r, parse.Options{})
 	for round, transient := range []bool{false, true, true} {
 		for _, in := range seeds(t) {
 			want, wn, werr := collect(reference.Records, bytes.NewReader(in))
@@ -355,7 +385,7 @@ func TestFastPathTakesCloudTrail(t *testing.T) {
 		t.Skip("no vector indexer on this CPU: the slow path reads everything")
 	}
 	var br bytes.Reader
-	d := parse.NewReader(&br)
+	d := parse.NewReader(&br, parse.Options{})
 	var records int64
 	for _, doc := range generatedDocs(t, 2<<20) {
 		br.Reset(doc)
@@ -371,5 +401,37 @@ func TestFastPathTakesCloudTrail(t *testing.T) {
 	t.Logf("%d of %d records read by the fast path", fast, records)
 	if records == 0 || float64(fast) < 0.95*float64(records) {
 		t.Errorf("%d of %d records read by the fast path, want at least 95%%", fast, records)
+	}
+}
+
+// TestSplitTokenErrors moves bad escapes and numbers across the scanner's
+// buffer boundary one byte at a time: wherever the cut falls, the error is
+// at the byte that is wrong.
+func TestSplitTokenErrors(t *testing.T) {
+	const bufSize = 256 << 10 // the scanner's buffer
+	tests := []struct {
+		name, value string
+		bad         int // the offset in value of the byte that is wrong
+	}{
+		{"bad hex", `"ab\u12x4"`, 7},
+		{"bad escape", `"ab\q"`, 4},
+		{"fraction without digits", `1.e5`, 2},
+		{"sign without digits", `-x`, 1},
+		{"exponent without digits", `12e+}`, 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			for shift := range len(tt.value) + 2 {
+				head := `{"Records":[{"p":"`
+				pad := bufSize - len(head) - len(`","v":`) - len(tt.value) + shift
+				in := head + strings.Repeat("x", pad) + `","v":` + tt.value + `}]}`
+				want := int64(strings.Index(in, `"v":`) + 4 + tt.bad)
+				_, err := parse.Records(strings.NewReader(in), func(*parse.Event) error { return nil })
+				var se *parse.SyntaxError
+				if !errors.As(err, &se) || se.Offset != want {
+					t.Fatalf("shift %d: error %v, want a syntax error at %d", shift, err, want)
+				}
+			}
+		})
 	}
 }

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"errors"
@@ -73,20 +74,24 @@ type scanner struct {
 	keyBuf []byte // a key that could not be used in place in buf
 	stack  []byte // open containers while skipping
 	quote  []byte // scratch for decoding escaped strings
+	esc    []byte // scratch for an escape cut by the buffer's end
 
 	// vals holds the kept strings of the current record, back to back, and
-	// spans locates each field in it: one allocation per record makes all
-	// of its strings.
+	// spans locates each string field in it: one allocation per record
+	// makes all of its strings. bools holds the boolean fields.
 	vals  []byte
 	spans [numFields]span
-	inBuf bool // the spans are in buf (the fast path), not in vals
+	bools [numFields]Bool
+	inBuf bool     // the spans are in buf (the fast path), not in vals
+	odd   FieldSet // the fields whose values had another type
 
 	// The index of buf (see index.go): where the quotes that delimit
 	// strings lie and where escapes start, below lim, with cursors.
 	quotes, escs []int32
 	high         []uint64 // per block of 64 bytes, its bytes of 0x80 and above
-	specials     []int32  // blocks of 64 bytes holding a backslash or control
+	escapeBlocks []int32  // blocks of 64 bytes holding a backslash or control
 	lim, qc, ec  int
+	indexing     bool // the index is built: vector code, and not Options.NoIndex
 }
 
 type span struct{ start, end int32 }
@@ -190,103 +195,6 @@ func (s *scanner) expect(c byte) error {
 	return nil
 }
 
-// special marks the bytes that end a plain run inside a string.
-var special = func() (t [256]bool) {
-	for c := 0; c < 0x20; c++ {
-		t[c] = true
-	}
-	t['"'], t['\\'] = true, true
-	return t
-}()
-
-const (
-	lsb = 0x0101010101010101
-	msb = 0x8080808080808080
-)
-
-// plain returns the length of the run of bytes at the start of b that a
-// string holds as they are: no quote, backslash or control character.
-func plain(b []byte) int {
-	j := 0
-	for ; j+8 <= len(b); j += 8 {
-		if m := specials(binary.LittleEndian.Uint64(b[j:])); m != 0 {
-			return j + bits.TrailingZeros64(m)>>3
-		}
-	}
-	for ; j < len(b); j++ {
-		if special[b[j]] {
-			return j
-		}
-	}
-	return j
-}
-
-// specials marks with its high bit each byte of w (eight bytes, the first
-// in the low bits) that ends a plain run: a quote, a backslash, or a
-// control character. Each of the three terms marks the first byte that
-// matches exactly (bytes after it may be marked wrongly by the borrow, but
-// only the first counts). A byte of 0x80 and above matches none, and the
-// three terms share that test (&^ w), as w, w^'"' and w^'\\' have the same
-// high bits.
-func specials(w uint64) uint64 {
-	q := w ^ (lsb * '"')
-	e := w ^ (lsb * '\\')
-	return ((w - lsb*0x20) | (q - lsb) | (e - lsb)) &^ w & msb
-}
-
-// plainAt is plain(s.buf[i:s.n]) made quicker for short strings: it reads
-// whole words past s.n, up to the end of the buffer, where the bytes are
-// stale but harmless, so only the buffer's last few bytes go one by one.
-// With ascii it also stops at bytes 0x80 and above.
-func (s *scanner) plainAt(i int, ascii bool) int {
-	var hi uint64
-	if ascii {
-		hi = msb
-	}
-	j, n := i, s.n
-	if last := len(s.buf) - 8; n <= last {
-		// Every word that starts before n lies inside buf.
-		p := unsafe.Pointer(unsafe.SliceData(s.buf))
-		for j < n {
-			w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, j))[:])
-			if m := specials(w) | w&hi; m != 0 {
-				return min(j+bits.TrailingZeros64(m)>>3, n) - i
-			}
-			j += 8
-		}
-		return n - i
-	}
-	b := s.buf[:n]
-	for ; j+8 <= n; j += 8 {
-		w := binary.LittleEndian.Uint64(b[j:])
-		if m := specials(w) | w&hi; m != 0 {
-			return j + bits.TrailingZeros64(m)>>3 - i
-		}
-	}
-	for ; j < n; j++ {
-		if special[b[j]] || ascii && b[j] >= 0x80 {
-			return j - i
-		}
-	}
-	return n - i
-}
-
-// plainEnd is start+plainAt(start, false), looking at the first two words
-// in place: most strings and keys end within them.
-func (s *scanner) plainEnd(start int) int {
-	if start+16 <= s.n && s.n <= len(s.buf)-8 {
-		p := unsafe.Pointer(unsafe.SliceData(s.buf))
-		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:])); m != 0 {
-			return start + bits.TrailingZeros64(m)>>3
-		}
-		if m := specials(binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:])); m != 0 {
-			return start + 8 + bits.TrailingZeros64(m)>>3
-		}
-		return start + 16 + s.plainAt(start+16, false)
-	}
-	return start + s.plainAt(start, false)
-}
-
 // skipStr consumes a string whose opening quote is consumed.
 func (s *scanner) skipStr() error {
 	if j := s.plainEnd(s.i); j < s.n && s.buf[j] == '"' {
@@ -319,34 +227,39 @@ func (s *scanner) skipStr() error {
 // escape consumes the rest of an escape sequence whose backslash is
 // consumed, appending its bytes to dst when dst is not nil.
 func (s *scanner) escape(dst *[]byte) error {
-	c, err := s.next()
-	if err != nil {
-		return err
-	}
-	if dst != nil {
-		*dst = append(*dst, c)
-	}
-	switch c {
-	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
-		return nil
-	case 'u':
-		for range 4 {
-			h, err := s.next()
+	start := s.i - 1 // the backslash, read from this buffer
+	esc := s.buf[start:s.n]
+	l, ok := escapeLen(esc)
+	if ok || l < len(esc) {
+		s.i = start + l
+	} else {
+		// Cut by the buffer's end: read on byte by byte, so that no byte
+		// after the escape is consumed.
+		esc = append(s.esc[:0], esc...)
+		s.i = s.n
+		for !ok && l == len(esc) {
+			c, err := s.next()
 			if err != nil {
 				return err
 			}
-			if !isHex(h) {
-				s.i--
-				return s.syntax("invalid character %q in \\u escape", h)
-			}
-			if dst != nil {
-				*dst = append(*dst, h)
-			}
+			esc = append(esc, c)
+			l, ok = escapeLen(esc)
 		}
-		return nil
+		s.esc = esc[:0]
+		if !ok {
+			s.i-- // the byte that is wrong
+		}
 	}
-	s.i--
-	return s.syntax("invalid escape \\%c", c)
+	switch {
+	case !ok && l == 1:
+		return s.syntax("invalid escape \\%c", esc[1])
+	case !ok:
+		return s.syntax("invalid character %q in \\u escape", esc[l])
+	}
+	if dst != nil {
+		*dst = append(*dst, esc[1:l]...)
+	}
+	return nil
 }
 
 // keepStr consumes a string whose opening quote is consumed and appends
@@ -391,10 +304,6 @@ func (s *scanner) keepStr(dst *[]byte, limit int) (kept, escaped bool, err error
 			return false, false, s.eof()
 		}
 	}
-}
-
-func isHex(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
 // decode turns raw string bytes (no quotes) that need it into what
@@ -450,8 +359,31 @@ func (s *scanner) keySlow() ([]byte, error) {
 	return k, s.expect(':')
 }
 
-// keep reads a string field (null reads as "") into the record's values.
-func (s *scanner) keep(f field, name string) error {
+// errOdd is a kept value of a type its field does not take, left unread.
+var errOdd = errors.New("a value of another type")
+
+// skipBOM steps over a UTF-8 byte order mark at the start of the document,
+// which some exports write and JSON does not allow.
+func (s *scanner) skipBOM() {
+	const bom = "\xef\xbb\xbf"
+	// The first fill reads a whole buffer (or the whole stream), so the
+	// mark, when there is one, is in it whole.
+	if s.fill() && bytes.HasPrefix(s.buf[s.i:s.n], []byte(bom)) {
+		s.i += len(bom)
+	}
+}
+
+// oddValue marks field f as holding a value of another type and steps over the
+// value, checking only that it is valid JSON.
+func (s *scanner) oddValue(f field, depth int) error {
+	s.spans[f], s.bools[f] = span{}, Unset
+	s.odd |= 1 << f
+	return s.skip(depth)
+}
+
+// keep reads a string field (null reads as "") into the record's values;
+// depth is the nesting of the container holding it.
+func (s *scanner) keep(f field, depth int) error {
 	var c byte
 	if s.i < s.n && s.buf[s.i] == '"' {
 		c = '"'
@@ -463,15 +395,18 @@ func (s *scanner) keep(f field, name string) error {
 	}
 	switch c {
 	case '"':
-		// Fast path: a plain ASCII string, whole in the buffer.
+		// Fast path: a plain ASCII string, whole in the buffer, found by
+		// plainEnd's look-ahead (stopping at non-ASCII too) written out:
+		// calling plainEnd for each kept value costs BenchmarkReader's
+		// slow path some 2% more instructions.
 		start := s.i + 1
 		var j int
 		if start+16 <= s.n && s.n <= len(s.buf)-8 {
-			p := unsafe.Pointer(unsafe.SliceData(s.buf))
-			if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start))[:]); specials(w)|w&msb != 0 {
-				j = start + bits.TrailingZeros64(specials(w)|w&msb)>>3
-			} else if w := binary.LittleEndian.Uint64((*[8]byte)(unsafe.Add(p, start+8))[:]); specials(w)|w&msb != 0 {
-				j = start + 8 + bits.TrailingZeros64(specials(w)|w&msb)>>3
+			p := unsafe.Add(unsafe.Pointer(unsafe.SliceData(s.buf)), start)
+			if w := load64(p, 0); nonPlainBytes(w)|w&msb != 0 {
+				j = start + bits.TrailingZeros64(nonPlainBytes(w)|w&msb)>>3
+			} else if w := load64(p, 8); nonPlainBytes(w)|w&msb != 0 {
+				j = start + 8 + bits.TrailingZeros64(nonPlainBytes(w)|w&msb)>>3
 			} else {
 				j = start + 16 + s.plainAt(start+16, true)
 			}
@@ -480,15 +415,17 @@ func (s *scanner) keep(f field, name string) error {
 		}
 		if j < s.n && s.buf[j] == '"' && j-start <= maxField {
 			s.put(f, start, j)
+			s.odd &^= 1 << f
 			s.i = j + 1
 			return nil
 		}
 		s.i++
 	case 'n':
 		s.spans[f] = span{}
+		s.odd &^= 1 << f
 		return s.literal("null")
 	default:
-		return s.syntax("%s: want a string, found %q", name, c)
+		return s.oddValue(f, depth)
 	}
 	if len(s.vals) > 4*maxField {
 		s.compact()
@@ -499,7 +436,7 @@ func (s *scanner) keep(f field, name string) error {
 		return err
 	}
 	if !kept {
-		return s.syntax("%s is longer than %d bytes", name, maxField)
+		return s.syntax("%s is longer than %d bytes", keptFields[f].Path, maxField)
 	}
 	if raw := s.vals[start:]; escaped || !utf8.Valid(raw) {
 		d, err := s.decode(raw)
@@ -509,6 +446,7 @@ func (s *scanner) keep(f field, name string) error {
 		s.vals = append(s.vals[:start], d...)
 	}
 	s.spans[f] = span{int32(start), int32(len(s.vals))}
+	s.odd &^= 1 << f
 	return nil
 }
 
@@ -549,27 +487,63 @@ func (s *scanner) compact() {
 	s.vals = append(s.vals[:0], live...)
 }
 
-// boolean reads a boolean field; null reads as Unset.
-func (s *scanner) boolean(field string) (Bool, error) {
+// boolean reads a boolean field f; null reads as Unset, and the strings
+// "true" and "false" in any case, as exports write them, as the boolean.
+// depth is the nesting of the container holding it.
+func (s *scanner) boolean(f field, depth int) error {
 	c, err := s.nonSpace()
 	if err != nil {
-		return Unset, err
+		return err
 	}
+	var b Bool
+	var lit string
 	switch c {
 	case 't':
-		return True, s.literal("true")
+		b, lit = True, "true"
 	case 'f':
-		return False, s.literal("false")
+		b, lit = False, "false"
 	case 'n':
-		return Unset, s.literal("null")
+		b, lit = Unset, "null"
 	}
-	return Unset, s.syntax("%s: want a boolean, found %q", field, c)
+	if lit != "" {
+		s.bools[f] = b
+		s.odd &^= 1 << f
+		return s.literal(lit)
+	}
+	if c != '"' {
+		return s.oddValue(f, depth)
+	}
+	s.i++
+	// Longer than any spelling of a boolean, even in escapes.
+	var a [64]byte
+	v := a[:0]
+	kept, escaped, err := s.keepStr(&v, len(a))
+	if err != nil {
+		return err
+	}
+	b = Unset
+	if kept {
+		str := string(v)
+		if escaped || !utf8.Valid(v) {
+			if str, err = s.decode(v); err != nil {
+				return err
+			}
+		}
+		b = BoolOf(str)
+	}
+	s.bools[f] = b
+	if b == Unset {
+		s.odd |= 1 << f
+	} else {
+		s.odd &^= 1 << f
+	}
+	return nil
 }
 
 // literal consumes the word lit (true, false or null).
 func (s *scanner) literal(lit string) error {
-	if s.n-s.i >= len(lit) && string(s.buf[s.i:s.i+len(lit)]) == lit {
-		s.i += len(lit)
+	if i, ok := literalAt(s.buf[:s.n], s.i, lit); ok {
+		s.i = i
 		return nil
 	}
 	for j := 0; j < len(lit); j++ {
@@ -584,92 +558,29 @@ func (s *scanner) literal(lit string) error {
 	return nil
 }
 
-// number consumes a JSON number: -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?
+// number consumes a JSON number.
 func (s *scanner) number() error {
-	const (
-		start = iota
-		sign
-		zero
-		integer
-		dot
-		fraction
-		exp
-		expSign
-		expDigits
-	)
-	state := start
+	st := numStart
 	for {
-		if !s.fill() {
-			if s.rerr == io.EOF {
-				break
-			}
-			return s.eof()
-		}
-		c := s.buf[s.i]
-		digit := '0' <= c && c <= '9'
-		next := -1
-		switch state {
-		case start:
-			switch {
-			case c == '-':
-				next = sign
-			case c == '0':
-				next = zero
-			case digit:
-				next = integer
-			}
-		case sign:
-			switch {
-			case c == '0':
-				next = zero
-			case digit:
-				next = integer
-			}
-		case zero, integer:
-			switch {
-			case digit && state == integer:
-				next = integer
-			case c == '.':
-				next = dot
-			case c == 'e' || c == 'E':
-				next = exp
-			}
-		case dot, fraction:
-			switch {
-			case digit:
-				next = fraction
-			case state == fraction && (c == 'e' || c == 'E'):
-				next = exp
-			}
-		case exp:
-			switch {
-			case c == '+' || c == '-':
-				next = expSign
-			case digit:
-				next = expDigits
-			}
-		case expSign, expDigits:
-			if digit {
-				next = expDigits
-			}
-		}
-		if next < 0 {
+		s.i, st = numberAt(s.buf[:s.n], s.i, st)
+		if s.i < s.n {
 			break
 		}
-		state = next
-		s.i++
-	}
-	switch state {
-	case zero, integer, fraction, expDigits:
-		return nil
-	case start:
 		if !s.fill() {
-			return s.eof()
+			if s.rerr != io.EOF {
+				return s.eof()
+			}
+			break
 		}
-		return s.syntax("invalid character %q looking for a value", s.buf[s.i])
+	}
+	if st.whole() {
+		return nil
 	}
 	if !s.fill() {
 		return s.eof()
+	}
+	if st == numStart {
+		return s.syntax("invalid character %q looking for a value", s.buf[s.i])
 	}
 	return s.syntax("invalid character %q in number", s.buf[s.i])
 }

@@ -11,19 +11,15 @@ import (
 
 	"github.com/trailscan/trailscan/pkg/trail"
 
-	"github.com/klauspost/compress/gzip"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/inflate"
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
-
-// Decoder reads one decompressed log document; parse.Records is the one
-// trailscan uses.
-type Decoder func(io.Reader, func(*parse.Event) error) (int64, error)
 
 // Config is what a scan reads and keeps.
 type Config struct {
@@ -31,9 +27,11 @@ type Config struct {
 	// decoded, or being decoded; and no more are decoded at once than
 	// there are CPUs. 0: as many as keep every CPU decoding, chosen as the
 	// scan goes (see Run), up to MaxInFlight.
-	Jobs   int
-	Scope  trail.Scope // events outside it are not counted
-	Decode Decoder     // nil: parse.Records' reading, by a parse.Reader per worker
+	Jobs  int
+	Scope trail.Scope // events outside it are not counted
+	// Parse is how each worker's parse.Reader reads: the zero Options is
+	// how trailscan reads, and tests choose a path with it.
+	Parse parse.Options
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
 	Select func(source.Object) bool
@@ -46,9 +44,17 @@ type Config struct {
 	Done func(o source.Object, err error)
 	// Progress, when set, is updated as the scan goes.
 	Progress *Progress
+	// HashOnly reads each log's bytes for the Ledger and none of its
+	// events, as trailscan verify does.
+	HashOnly bool
 	// Ledger, when set, is fed what verifying the logs needs (see
 	// verify.go): the hash of each log read, and the digests in scope.
 	Ledger *integrity.Ledger
+
+	// records, when set, reads each decompressed document in place of a
+	// parse.Reader: the hook, set by the tests' WithRecords, that holds a
+	// scan to internal/reference.
+	records func(io.Reader, func(*parse.Event) error) (int64, error)
 }
 
 // Progress counts a scan's work so far; read it with the atomic loads.
@@ -285,8 +291,8 @@ type worker struct {
 	sum   *summarize.Summary
 	done  chan<- doneMsg
 	br    *bufio.Reader
-	gz    *gzip.Reader
-	rd    *parse.Reader // reused from file to file, when cfg.Decode is nil
+	gz    *inflate.Reader
+	rd    *parse.Reader // reused from file to file
 	obj   source.Object // the object being read
 	from  string        // the String of obj's source
 	calls []summarize.Call
@@ -295,6 +301,10 @@ type worker struct {
 	// inflated counts the decompressed bytes of the object being read.
 	inflated inflatedCounter
 	hash     *integrity.Hasher // with cfg.Ledger
+	// record counts the records of the object being read, and failed
+	// holds its Support records that cannot be counted.
+	record int64
+	failed []summarize.RecordError
 	// inScope is whether the object being read has held an event in
 	// cfg.Scope yet: one is enough, so the rest are not checked.
 	inScope bool
@@ -341,17 +351,21 @@ func (w *worker) object(ctx context.Context, j job) error {
 	w.inflated.r = r
 	r = &w.inflated
 	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
+	w.record, w.failed = 0, w.failed[:0]
 	if w.cfg.Ledger != nil {
 		r = w.hashing(r)
 	}
 	var n int64
-	if w.cfg.Decode != nil {
-		n, err = w.cfg.Decode(r, w.event)
-	} else {
+	switch {
+	case w.cfg.records != nil:
+		n, err = w.cfg.records(r, w.event)
+	case w.cfg.HashOnly:
+		n, err = drain(r)
+	default:
 		// Transient events: the many records that do not match cost no
 		// allocation; event copies the few that do.
 		if w.rd == nil {
-			w.rd = parse.NewReader(r)
+			w.rd = parse.NewReader(r, w.cfg.Parse)
 		} else {
 			w.rd.Reset(r)
 		}
@@ -363,7 +377,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	if err != nil {
 		return err
 	}
-	w.sum.AddFile(n, w.calls, w.auths)
+	w.sum.AddFile(n, w.calls, w.auths, w.failed...)
 	if !w.inScope {
 		w.sum.FilesOutOfScope++
 	}
@@ -380,7 +394,7 @@ func (w *worker) decompress() (io.Reader, error) {
 	}
 	var err error
 	if w.gz == nil {
-		w.gz, err = gzip.NewReader(w.br)
+		w.gz, err = inflate.NewReader(w.br)
 	} else {
 		err = w.gz.Reset(w.br)
 	}
@@ -395,11 +409,22 @@ func (w *worker) decompress() (io.Reader, error) {
 // be transient (see parse.Reader.RecordsTransient): what is kept is cloned
 // or interned.
 func (w *worker) event(ev *parse.Event) error {
+	w.record++
 	if !w.inScope {
 		w.inScope = filter.InScope(w.cfg.Scope, ev)
 	}
+	support := filter.Support(ev)
+	if !support && !filter.Authorization(ev) {
+		return nil
+	}
+	// Whether it is in scope is not asked first: the fields that say so
+	// may be the ones that cannot be read.
+	if err := filter.Unreadable(ev); err != nil {
+		w.failed = append(w.failed, summarize.RecordError{Path: w.obj.Path, Record: w.record, Error: err.Error()})
+		return nil
+	}
 	switch {
-	case filter.Support(ev):
+	case support:
 		if filter.InScope(w.cfg.Scope, ev) {
 			call := summarize.NewCall(ev, w.obj.Path)
 			call.Key, call.Source = w.obj.Key, w.from

@@ -20,6 +20,7 @@ import (
 
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/internal/reference"
+	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -190,16 +191,25 @@ func TestAccountRegion(t *testing.T) {
 }
 
 // TestReferenceDecoder scans the archive with the encoding/json decoder and
-// with the streaming one, at 1 and 2 workers: the results must be equal.
+// with the streaming one, at 1 and 2 workers and by each of its paths: the
+// results must be equal.
 func TestReferenceDecoder(t *testing.T) {
 	dir, _ := setup(t)
-	want := withoutReasons(run(t, dir, scan.Config{Jobs: 1, Decode: reference.Records}))
-	for _, jobs := range []int{1, 2} {
-		got := withoutReasons(run(t, dir, scan.Config{Jobs: jobs}))
+	want := withoutReasons(run(t, dir, scan.WithRecords(scan.Config{Jobs: 1}, reference.Records)))
+	for _, c := range []struct {
+		name string
+		cfg  scan.Config
+	}{
+		{"jobs 1", scan.Config{Jobs: 1}},
+		{"jobs 2", scan.Config{Jobs: 2}},
+		{"slow path", scan.Config{Jobs: 2, Parse: parse.Options{Path: parse.Slow}}},
+		{"no index", scan.Config{Jobs: 2, Parse: parse.Options{NoIndex: true}}},
+	} {
+		got := withoutReasons(run(t, dir, c.cfg))
 		if !reflect.DeepEqual(got, want) {
 			g, _ := json.MarshalIndent(got, "", " ")
 			w, _ := json.MarshalIndent(want, "", " ")
-			t.Errorf("jobs %d: streaming result differs from the reference: %s", jobs, firstDiff(string(g), string(w)))
+			t.Errorf("%s: streaming result differs from the reference: %s", c.name, firstDiff(string(g), string(w)))
 		}
 	}
 }

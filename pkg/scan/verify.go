@@ -5,7 +5,6 @@ import (
 	"io"
 
 	"github.com/trailscan/trailscan/pkg/integrity"
-	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/trail"
 )
@@ -87,9 +86,8 @@ func (w *worker) addDigest(ctx context.Context, j job) error {
 	return w.cfg.Ledger.AddDigest(j.obj.Path, r, meta["signature"])
 }
 
-// Drain is a Decoder that reads a log's bytes and none of its events: a
-// scan with it and a Ledger only verifies, as trailscan verify does.
-func Drain(r io.Reader, _ func(*parse.Event) error) (int64, error) {
+// drain reads a log's bytes and none of its events, for Config.HashOnly.
+func drain(r io.Reader) (int64, error) {
 	_, err := io.Copy(io.Discard, r)
 	return 0, err
 }

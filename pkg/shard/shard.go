@@ -17,8 +17,11 @@ type Spec struct {
 }
 
 // EnvIndex are the environment variables that --shard auto/N reads the
-// index from, in order: AWS Batch array jobs, then Kubernetes indexed Jobs.
-var EnvIndex = []string{"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX"}
+// index from, in order: AWS Batch array jobs, Kubernetes indexed Jobs,
+// Slurm job arrays. A Slurm task's ID is taken as it is, not less
+// SLURM_ARRAY_TASK_MIN: an array submitted again for some shards only
+// (--array=3,7) must still scan shards 3 and 7, so arrays start at 0.
+var EnvIndex = []string{"AWS_BATCH_JOB_ARRAY_INDEX", "JOB_COMPLETION_INDEX", "SLURM_ARRAY_TASK_ID"}
 
 // ErrNoIndex is returned by Parse for auto/N when no job engine set an
 // index in the environment.

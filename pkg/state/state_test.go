@@ -13,7 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -167,6 +166,19 @@ func TestCrashBeforeRename(t *testing.T) {
 	sameAsFull(t, "after crash", got, full(t, dir, scan.Config{}))
 }
 
+// killedWhileReading is a source whose process is killed, by cancel, as
+// soon as it has opened an object.
+type killedWhileReading struct {
+	source.Source
+	cancel context.CancelFunc
+}
+
+func (s killedWhileReading) Open(ctx context.Context, o source.Object) (io.ReadCloser, error) {
+	rc, err := s.Source.Open(ctx, o)
+	s.cancel()
+	return rc, err
+}
+
 // TestCrashMidScan: a run stopped while reading saves nothing.
 func TestCrashMidScan(t *testing.T) {
 	dir, sp := t.TempDir(), filepath.Join(t.TempDir(), "state.json")
@@ -177,11 +189,8 @@ func TestCrashMidScan(t *testing.T) {
 		writeLog(t, dir, 2, fmt.Sprint("n", i), record(10+i, 2, "AWSSupport-2", true))
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	stopping := scan.Config{Jobs: 1, Decode: func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
-		cancel() // the process is killed while it reads
-		return parse.Records(r, fn)
-	}}
-	if _, _, err := Scan(ctx, sp, sources(t, dir), stopping); !errors.Is(err, context.Canceled) {
+	stopping := []source.Source{killedWhileReading{sources(t, dir)[0], cancel}}
+	if _, _, err := Scan(ctx, sp, stopping, scan.Config{Jobs: 1}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("Scan: %v, want context.Canceled", err)
 	}
 	if after, _ := os.ReadFile(sp); !bytes.Equal(before, after) {

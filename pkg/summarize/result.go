@@ -19,11 +19,14 @@ type Result struct {
 	EventsMatched int         `json:"events_matched"`
 	FilesScanned  int         `json:"files_scanned"`
 	FilesFailed   []FileError `json:"files_failed"`
-	FirstSeen     string      `json:"first_seen,omitempty"`
-	LastSeen      string      `json:"last_seen,omitempty"`
-	Accounts      []string    `json:"accounts"`
-	Regions       []string    `json:"regions"`
-	Services      []Service   `json:"services"`
+	// RecordsFailed are the Support records that could not be counted, in
+	// files whose other records were; absent when there are none.
+	RecordsFailed []RecordError `json:"records_failed,omitempty"`
+	FirstSeen     string        `json:"first_seen,omitempty"`
+	LastSeen      string        `json:"last_seen,omitempty"`
+	Accounts      []string      `json:"accounts"`
+	Regions       []string      `json:"regions"`
+	Services      []Service     `json:"services"`
 	// FilesOutOfScope counts the files read whole that held no event in
 	// --since/--until/--account/--region, or none at all; absent when 0.
 	FilesOutOfScope int `json:"files_out_of_scope,omitempty"`
@@ -133,6 +136,7 @@ func (s *Summary) Result(opts ...Option) Result {
 		FilesScanned:          sn.FilesScanned,
 		FilesOutOfScope:       sn.FilesOutOfScope,
 		FilesFailed:           sn.Failed,
+		RecordsFailed:         sn.RecordsFailed,
 		Accounts:              sortedKeys(t.accounts),
 		Regions:               sortedKeys(t.regions),
 		Services:              t.serviceList(),

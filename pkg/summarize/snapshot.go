@@ -34,6 +34,10 @@ type Snapshot struct {
 	// before it was counted: read so, none of their files was out of
 	// scope, and an old state is never taken for an empty scan.
 	FilesOutOfScope int `json:"files_out_of_scope,omitempty"`
+
+	// RecordsFailed, in path then record order, is absent when empty, as
+	// in every snapshot written before records could fail alone.
+	RecordsFailed []RecordError `json:"records_failed,omitempty"`
 }
 
 // Snapshot returns everything s holds, in a canonical order.
@@ -56,6 +60,12 @@ func (s *Summary) snapshot(order []int32, withCalls bool) Snapshot {
 		Authorizations: s.Authorizations(),
 	}
 	sn.FilesOutOfScope = s.FilesOutOfScope
+	if len(s.RecordsFailed) > 0 {
+		sn.RecordsFailed = slices.Clone(s.RecordsFailed)
+		slices.SortFunc(sn.RecordsFailed, func(a, b RecordError) int {
+			return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Error, b.Error))
+		})
+	}
 	if withCalls {
 		sn.Calls = s.callsIn(order)
 	}
@@ -70,6 +80,7 @@ func (sn Snapshot) Summary() (*Summary, error) {
 	s := New()
 	s.EventsScanned, s.FilesScanned, s.FilesOutOfScope = sn.EventsScanned, sn.FilesScanned, sn.FilesOutOfScope
 	s.Failed = slices.Clone(sn.Failed)
+	s.RecordsFailed = slices.Clone(sn.RecordsFailed)
 	for _, c := range sn.Calls {
 		s.AddCall(c)
 	}
@@ -79,11 +90,12 @@ func (sn Snapshot) Summary() (*Summary, error) {
 	return s, nil
 }
 
-// Forget removes what the file at path contributed to s's list of failed
-// files: an incremental run that reads it again, successfully or not,
-// records it anew.
+// Forget removes what the file at path contributed to s's lists of failed
+// files and records: an incremental run that reads it again, successfully
+// or not, records it anew.
 func (s *Summary) Forget(path string) {
 	s.Failed = slices.DeleteFunc(s.Failed, func(f FileError) bool { return f.Path == path })
+	s.RecordsFailed = slices.DeleteFunc(s.RecordsFailed, func(r RecordError) bool { return r.Path == path })
 }
 
 func sortFailed(fs []FileError) {

@@ -89,3 +89,38 @@ func TestForget(t *testing.T) {
 		t.Errorf("Failed = %v after Forget", s.Failed)
 	}
 }
+
+// TestRecordsFailed checks that failed records travel with a summary: in
+// its snapshot, in canonical order, through a round trip, a part and a
+// merge, and that Forget drops a file's.
+func TestRecordsFailed(t *testing.T) {
+	a, b := New(), New()
+	a.AddFile(3, nil, nil, RecordError{Path: "x/2.json.gz", Record: 3, Error: "userAgent: a value of the wrong JSON type"}, RecordError{Path: "x/2.json.gz", Record: 1, Error: "no eventID"})
+	b.AddFile(2, nil, nil, RecordError{Path: "x/1.json.gz", Record: 2, Error: "readOnly: a value of the wrong JSON type"})
+	a.Merge(b)
+	want := []RecordError{
+		{Path: "x/1.json.gz", Record: 2, Error: "readOnly: a value of the wrong JSON type"},
+		{Path: "x/2.json.gz", Record: 1, Error: "no eventID"},
+		{Path: "x/2.json.gz", Record: 3, Error: "userAgent: a value of the wrong JSON type"},
+	}
+	if got := a.Snapshot().RecordsFailed; !reflect.DeepEqual(got, want) {
+		t.Errorf("snapshot's records failed %+v, want %+v", got, want)
+	}
+	if got := a.Result().RecordsFailed; !reflect.DeepEqual(got, want) {
+		t.Errorf("result's records failed %+v, want %+v", got, want)
+	}
+	part, err := json.Marshal(a.Result(WithCalls()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := readSnapshot(t, part).Snapshot().RecordsFailed; !reflect.DeepEqual(got, want) {
+		t.Errorf("a part read back holds records failed %+v, want %+v", got, want)
+	}
+	a.Forget("x/2.json.gz")
+	if got := a.Snapshot().RecordsFailed; !reflect.DeepEqual(got, want[:1]) {
+		t.Errorf("after Forget, records failed %+v, want %+v", got, want[:1])
+	}
+	if b, _ := json.Marshal(New().Result()); strings.Contains(string(b), "records_failed") {
+		t.Errorf("a result with no failed records names them: %s", b)
+	}
+}

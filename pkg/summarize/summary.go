@@ -59,6 +59,15 @@ type FileError struct {
 	Error string `json:"error"`
 }
 
+// RecordError is a Support record that could not be counted, in a file
+// whose other records were. Record is its place in the file's Records,
+// from 1.
+type RecordError struct {
+	Path   string `json:"path"`
+	Record int64  `json:"record"`
+	Error  string `json:"error"`
+}
+
 // NewCall reduces a Support event read from file.
 func NewCall(ev *parse.Event, file string) Call {
 	t, _ := trail.EventTime(ev.EventTime)
@@ -121,6 +130,7 @@ type Summary struct {
 	EventsScanned int64
 	FilesScanned  int
 	Failed        []FileError
+	RecordsFailed []RecordError
 	calls         []Call           // each distinct call once, in no order
 	byID          map[string]int32 // the index in calls of each event ID
 	auths         map[string]Authorization
@@ -136,12 +146,13 @@ func New() *Summary {
 	return &Summary{byID: map[string]int32{}, auths: map[string]Authorization{}}
 }
 
-// AddFile counts one file read whole: its records, and what matched in
-// it. A file that failed part way goes to Fail instead, and none of its
-// events count.
-func (s *Summary) AddFile(records int64, calls []Call, auths []Authorization) {
+// AddFile counts one file read whole: its records, what matched in it,
+// and the Support records of it that could not be counted. A file that
+// failed part way goes to Fail instead, and none of its events count.
+func (s *Summary) AddFile(records int64, calls []Call, auths []Authorization, failed ...RecordError) {
 	s.FilesScanned++
 	s.EventsScanned += records
+	s.RecordsFailed = append(s.RecordsFailed, failed...)
 	for _, c := range calls {
 		s.AddCall(c)
 	}
@@ -180,6 +191,7 @@ func (s *Summary) Merge(o *Summary) {
 	s.FilesScanned += o.FilesScanned
 	s.FilesOutOfScope += o.FilesOutOfScope
 	s.Failed = append(s.Failed, o.Failed...)
+	s.RecordsFailed = append(s.RecordsFailed, o.RecordsFailed...)
 	for i := range o.calls {
 		s.AddCall(o.calls[i])
 	}

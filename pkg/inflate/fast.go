@@ -1,0 +1,189 @@
+package inflate
+
+import "encoding/binary"
+
+// fastIn is the input the fast loop needs past its position: what one
+// iteration may take, with a word's load and what klauspost/compress would
+// read ahead, so that it never decodes a codeword klauspost/compress would
+// stop before.
+const fastIn = 32
+
+// fast decodes literals and matches while the input holds fastIn bytes and
+// out has room, the way libdeflate's fast loop does. It leaves to the exact
+// decoder the end of the block and anything bad, stopping before the
+// codeword: it reports whether it stopped at one.
+//
+// bl counts the bits in bb in its low byte only: subtracting a whole entry
+// leaves its low byte right, saving the masking (libdeflate's trick).
+//
+// Every iteration starts with at least 56 bits in the buffer and all 64 of
+// its bits valid: enough for three literals of the main table and the
+// lookup of a fourth, or a length (20 bits at most), a distance (28), and
+// the lookup after them.
+func (z *Reader) fast() (stopped bool) {
+	in, out := &z.in, &z.out
+	lt, dt := z.lt, z.dt
+	ip, op, lo := uint(z.ip), uint(z.op), uint(z.lo)
+	inEnd, outEnd := uint(z.inLen-fastIn), uint(outLimit)
+	bb, bl := z.bb, z.bl
+	var start uint // the bit where the codeword starts, to give it to the exact decoder
+	if ip >= inEnd || op >= outEnd {
+		return false
+	}
+
+	bb |= loadIn(in, ip) << (bl & 63)
+	ip += 7 - bl>>3&7
+	bl |= 56
+	e := lt[bb&llMask]
+	for {
+		if int32(e) < 0 {
+			bb >>= e & 63
+			bl -= uint(e)
+			out[op&outMask] = byte(e >> 16)
+			op++
+			e = lt[bb&llMask]
+			if int32(e) < 0 {
+				bb >>= e & 63
+				bl -= uint(e)
+				out[op&outMask] = byte(e >> 16)
+				op++
+				e = lt[bb&llMask]
+				if int32(e) < 0 {
+					bb >>= e & 63
+					bl -= uint(e)
+					out[op&outMask] = byte(e >> 16)
+					op++
+					e = lt[bb&llMask]
+				}
+			}
+		} else {
+			start = ip<<3 - bl&63
+			saved := bb
+			bb >>= e & 63
+			bl -= uint(e)
+			if e&eExceptional != 0 {
+				if e&eSubtable == 0 {
+					goto stop
+				}
+				e = lt[(e>>16+uint32(bb)&(1<<(e>>8&15)-1))&(llSize-1)]
+				saved = bb
+				bb >>= e & 63
+				bl -= uint(e)
+				if e&eExceptional != 0 {
+					goto stop
+				}
+				if int32(e) < 0 {
+					out[op&outMask] = byte(e >> 16)
+					op++
+					e = lt[bb&llMask]
+					goto refill
+				}
+			}
+			length := uint(e>>16) + uint(saved&(1<<(e&63)-1)>>(e>>8&15))
+
+			e = dt[bb&dMask]
+			if e&eExceptional != 0 {
+				if e&eSubtable == 0 {
+					goto stop
+				}
+				bb >>= dBits
+				bl -= dBits
+				e = dt[(e>>16+uint32(bb)&(1<<(e>>8&15)-1))&(dSize-1)]
+				if e&eExceptional != 0 {
+					goto stop
+				}
+			}
+			saved = bb
+			bb >>= e & 63
+			bl -= uint(e)
+			dist := uint(e>>16) + uint(saved&(1<<(e&63)-1)>>(e>>8&15))
+			if dist > op-lo {
+				goto stop
+			}
+			e = lt[bb&llMask]
+
+			src, end := op-dist, op+length
+			switch {
+			case dist >= 8:
+				// Five words whatever the length, as libdeflate: most
+				// matches are shorter, and the loop's exit is a branch
+				// hard to predict.
+				for {
+					store64(out, op, load64(out, src))
+					store64(out, op+8, load64(out, src+8))
+					store64(out, op+16, load64(out, src+16))
+					store64(out, op+24, load64(out, src+24))
+					store64(out, op+32, load64(out, src+32))
+					op += 40
+					src += 40
+					if op >= end {
+						break
+					}
+				}
+			case dist == 1:
+				v := uint64(out[src&outMask]) * 0x0101010101010101
+				for {
+					store64(out, op, v)
+					store64(out, op+8, v)
+					store64(out, op+16, v)
+					store64(out, op+24, v)
+					op += 32
+					if op >= end {
+						break
+					}
+				}
+			default:
+				// Each word stores dist bytes right: those it loads
+				// from before op.
+				for {
+					store64(out, op, load64(out, src))
+					op += dist
+					src += dist
+					if op >= end {
+						break
+					}
+				}
+			}
+			op = end
+		}
+	refill:
+		bb |= loadIn(in, ip) << (bl & 63)
+		ip += 7 - bl>>3&7
+		bl |= 56
+		if ip >= inEnd || op >= outEnd {
+			break
+		}
+	}
+
+	// Give back the whole bytes the buffer holds.
+	bl &= 63
+	z.ip, z.bl = int(ip-bl>>3), bl&7
+	z.bb = bb & (1<<z.bl - 1)
+	z.op = int(op)
+	return false
+
+stop:
+	z.ip, z.bb, z.bl = int(start>>3), 0, 0
+	if r := start & 7; r != 0 {
+		z.bb = uint64(in[z.ip&inMask]) >> r
+		z.bl = 8 - r
+		z.ip++
+	}
+	z.op = int(op)
+	return true
+}
+
+// load64 and store64 take a masked index, which the compiler proves in
+// bounds of the arrays, 8 bytes longer than the mask.
+
+func loadIn(b *[inSize + 8]byte, i uint) uint64 {
+	return binary.LittleEndian.Uint64(b[i&inMask:])
+}
+
+func load64(b *[outSize + 8]byte, i uint) uint64 {
+	return binary.LittleEndian.Uint64(b[i&outMask:])
+}
+
+func store64(b *[outSize + 8]byte, i uint, v uint64) {
+	binary.LittleEndian.PutUint64(b[i&outMask:], v)
+}

@@ -1,0 +1,96 @@
+package parse
+
+import "slices"
+
+// Field is a value of a CloudTrail record that Event keeps.
+type Field struct {
+	// Path is where the value lies in a record: the names of the members
+	// from the record down, joined by dots.
+	Path string
+	// String returns the string of an Event that holds the value; Bool,
+	// set instead for a boolean, its Bool.
+	String func(*Event) *string
+	Bool   func(*Event) *Bool
+}
+
+// Fields returns the values of a record that Event keeps, one for each of
+// its fields but Offset and Length. Every other value is skipped.
+func Fields() []Field { return slices.Clone(keptFields[:]) }
+
+// keptFields is the one list of what Event keeps. The member lookup of
+// both paths (actionOf), the setting of an Event's fields (setEvent) and
+// the names in errors (levelPaths) are generated from it into
+// fields_gen.go by TestFieldsGen: as switches and plain assignments, they
+// cost no more than code written by hand. Clone copies an Event by it, and
+// internal/reference maps what encoding/json decodes by it, through
+// Fields. Keeping one more value takes a field of Event, a line here, and
+// go test ./pkg/parse -run TestFieldsGen -update.
+var keptFields = [...]Field{
+	{Path: "eventTime", String: func(ev *Event) *string { return &ev.EventTime }},
+	{Path: "eventSource", String: func(ev *Event) *string { return &ev.EventSource }},
+	{Path: "eventName", String: func(ev *Event) *string { return &ev.EventName }},
+	{Path: "eventType", String: func(ev *Event) *string { return &ev.EventType }},
+	{Path: "awsRegion", String: func(ev *Event) *string { return &ev.AWSRegion }},
+	{Path: "recipientAccountId", String: func(ev *Event) *string { return &ev.RecipientAccountID }},
+	{Path: "eventID", String: func(ev *Event) *string { return &ev.EventID }},
+	{Path: "readOnly", Bool: func(ev *Event) *Bool { return &ev.ReadOnly }},
+	{Path: "errorCode", String: func(ev *Event) *string { return &ev.ErrorCode }},
+	{Path: "errorMessage", String: func(ev *Event) *string { return &ev.ErrorMessage }},
+	{Path: "sourceIPAddress", String: func(ev *Event) *string { return &ev.SourceIPAddress }},
+	{Path: "userAgent", String: func(ev *Event) *string { return &ev.UserAgent }},
+	{Path: "userIdentity.type", String: func(ev *Event) *string { return &ev.UserIdentity.Type }},
+	{Path: "userIdentity.arn", String: func(ev *Event) *string { return &ev.UserIdentity.ARN }},
+	{Path: "userIdentity.accountId", String: func(ev *Event) *string { return &ev.UserIdentity.AccountID }},
+	{Path: "userIdentity.principalId", String: func(ev *Event) *string { return &ev.UserIdentity.PrincipalID }},
+	{Path: "userIdentity.invokedBy", String: func(ev *Event) *string { return &ev.UserIdentity.InvokedBy }},
+	{Path: "userIdentity.sessionContext.sessionIssuer.type", String: func(ev *Event) *string { return &ev.UserIdentity.Issuer.Type }},
+	{Path: "userIdentity.sessionContext.sessionIssuer.arn", String: func(ev *Event) *string { return &ev.UserIdentity.Issuer.ARN }},
+	{Path: "userIdentity.sessionContext.sessionIssuer.userName", String: func(ev *Event) *string { return &ev.UserIdentity.Issuer.UserName }},
+	{Path: "userIdentity.sessionContext.sessionIssuer.accountId", String: func(ev *Event) *string { return &ev.UserIdentity.Issuer.AccountID }},
+	{Path: "serviceEventDetails.supportCaseDisplayId", String: func(ev *Event) *string { return &ev.CaseID }},
+	{Path: "serviceEventDetails.supportPermitRequestArn", String: func(ev *Event) *string { return &ev.PermitRequestARN }},
+}
+
+// field is the index of a kept field in keptFields.
+type field uint8
+
+const numFields = len(keptFields)
+
+// FieldSet holds a bit per field of Fields, 1<<i for the i-th.
+type FieldSet uint64
+
+// A FieldSet must hold every field.
+var _ [64 - numFields]struct{}
+
+// Paths returns the paths of the fields in fs, in the order of Fields.
+func (fs FieldSet) Paths() []string {
+	var ps []string
+	for f := range keptFields {
+		if fs&(1<<f) != 0 {
+			ps = append(ps, keptFields[f].Path)
+		}
+	}
+	return ps
+}
+
+// level is an object of a record whose members the scanner looks at: the
+// record itself (0) and each object on the path of a kept field, numbered
+// as fields_gen.go does.
+type level uint8
+
+const lvRecord level = 0
+
+// action is what the scanner does with a member's value.
+type action struct {
+	kind  uint8    // one of the do* constants
+	f     field    // doString, doBool: the field kept
+	sub   level    // doObject: the object read
+	clear FieldSet // doObject: the fields under it
+}
+
+const (
+	doSkip = iota
+	doString
+	doBool
+	doObject
+)
