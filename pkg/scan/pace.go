@@ -17,8 +17,9 @@ const (
 	// keep two CPUs decoding small objects that take 100 ms to start.
 	MaxInFlight = 256
 	// startInFlight is how many objects are asked for before anything is
-	// measured: enough to learn the latency in one round trip.
-	startInFlight = 32
+	// measured: enough to keep two CPUs busy through the first round trip
+	// of a region's latency.
+	startInFlight = 64
 	// headroom is how many more objects than the mean need are in flight,
 	// for the answers that take longer than the mean.
 	headroom = 1.5

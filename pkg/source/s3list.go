@@ -16,14 +16,14 @@ import (
 )
 
 const (
-	// Listings in flight start at startListings, are halved when S3 says
+	// Listings in flight start at maxListings, are halved when S3 says
 	// SlowDown (down to minListings), and grow back by one for each window
-	// of listings that went through, up to maxListings. Each listing is a
-	// round trip: side by side, the accounts and regions of an
-	// organization are listed in a few round trips, not one after another.
-	minListings   = 2
-	startListings = 32
-	maxListings   = 64
+	// of listings that went through. Each listing is a round trip: side by
+	// side, the accounts and regions of an organization are listed in a
+	// few round trips, not one after another. A listing holds up to a
+	// thousand keys, some 300 KB: 64 are at most 20 MB.
+	minListings = 2
+	maxListings = 64
 	// fewDays is how many owned day folders a shard lists by name without
 	// first trying its whole window in one request (see probe).
 	fewDays = 1
@@ -71,8 +71,8 @@ func (s *s3Bucket) list(ctx context.Context, root string, f Folders, share Share
 	defer cancel(nil)
 	l := &lister{
 		s: s, ctx: ctx, cancel: cancel, f: f, share: share, fn: fn,
-		gate:   gate.New(startListings),
-		window: gate.NewWindow(minListings, startListings, maxListings),
+		gate:   gate.New(maxListings),
+		window: gate.NewWindow(minListings, maxListings, maxListings),
 	}
 	l.q, l.logs = f.(trail.Scope)
 	l.first, l.last = deliveryDays(l.q)
