@@ -41,7 +41,8 @@ const (
 // requests and round trips as the CloudTrail layout allows:
 //
 //   - Above the regions, folders are listed a level at a time with a "/"
-//     delimiter, except where the layout says what is there: an account
+//     delimiter (the root's AWSLogs/ beside the root), except where the
+//     layout says what is there: an account
 //     folder holds CloudTrail/ (the others are digests, Insights and other
 //     services' logs), which is listed without listing the account; the
 //     accounts of an organization folder and the regions of a CloudTrail/
@@ -80,6 +81,14 @@ func (s *s3Bucket) list(ctx context.Context, root string, f Folders, share Share
 	stop := context.AfterFunc(ctx, func() { l.finish(context.Cause(ctx)) })
 	defer stop()
 	l.tasks = l.plan(root, true)
+	if lv, _ := levelOf(root); l.logs && lv == outside {
+		// Where a trail is, AWSLogs/ is most often right below: listed
+		// beside the root rather than after it, a round trip sooner. When
+		// there is none, it cost one request.
+		guess := root + "AWSLogs/"
+		l.guessed = guess
+		l.tasks = append(l.tasks, l.plan(guess, false)...)
+	}
 	var wg sync.WaitGroup
 	for range maxListings {
 		wg.Go(l.work)
@@ -104,8 +113,11 @@ type lister struct {
 	// first and last are the delivery days q can want; zero when the
 	// window has no start or no end.
 	first, last time.Time
-	gate        *gate.Gate
-	window      *gate.Window
+	// guessed is the AWSLogs/ folder below the root, listed from the
+	// start: not again when the root's listing names it.
+	guessed string
+	gate    *gate.Gate
+	window  *gate.Window
 
 	mu    sync.Mutex
 	more  *sync.Cond // a task was added, or the listing ended
@@ -342,7 +354,7 @@ func (l *lister) byLevel(prefix string) error {
 		}
 		var next []task
 		for _, cp := range page.CommonPrefixes {
-			if dir := aws.ToString(cp.Prefix); !l.f.Excludes(dir) && owns(l.share, dir) {
+			if dir := aws.ToString(cp.Prefix); dir != l.guessed && !l.f.Excludes(dir) && owns(l.share, dir) {
 				next = append(next, l.plan(dir, false)...)
 			}
 		}
