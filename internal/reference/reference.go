@@ -11,8 +11,8 @@ import (
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
-// Records has the contract of parse.Records.
-func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+// delivered reads {"Records":[...]}.
+func delivered(r io.Reader, fn func(*parse.Event) error) (int64, error) {
 	d := json.NewDecoder(r)
 	d.UseNumber()
 	t, err := d.Token()

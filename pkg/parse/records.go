@@ -48,6 +48,7 @@ type Reader struct {
 	ev        Event
 	opts      Options
 	transient bool
+	shape     Shape
 	fast      int64 // records read by the fast path, for tests
 }
 
@@ -66,7 +67,7 @@ func (d *Reader) Reset(r io.Reader) { d.s.reset(r) }
 // Records does. Call it once per Reset.
 func (d *Reader) Records(fn func(*Event) error) (int64, error) {
 	d.transient = false
-	return d.document(fn)
+	return d.read(fn)
 }
 
 // RecordsTransient is Records, except that the strings of the *Event
@@ -76,7 +77,7 @@ func (d *Reader) Records(fn func(*Event) error) (int64, error) {
 // allocates nothing.
 func (d *Reader) RecordsTransient(fn func(*Event) error) (int64, error) {
 	d.transient = true
-	return d.document(fn)
+	return d.read(fn)
 }
 
 func (d *Reader) document(fn func(*Event) error) (int64, error) {
