@@ -49,7 +49,9 @@ type Reader struct {
 	opts      Options
 	transient bool
 	shape     Shape
-	fast      int64 // records read by the fast path, for tests
+	unq       unquoter // reads the record in a string
+	inner     *Reader  // parses it
+	fast      int64    // records read by the fast path, for tests
 }
 
 // NewReader returns a Reader of the document in r that reads as opts say.

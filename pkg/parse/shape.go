@@ -24,6 +24,10 @@ const (
 	// EventBridge is EventBridge events, one per line, each holding its
 	// record in detail.
 	EventBridge
+	// LookupEvents is the output of aws cloudtrail lookup-events: pages,
+	// {"Events":[...]}, as the CLI prints them, or one Event a line; each
+	// Event holds its record as a JSON string, CloudTrailEvent.
+	LookupEvents
 )
 
 func (sh Shape) String() string {
@@ -34,6 +38,8 @@ func (sh Shape) String() string {
 		return "array"
 	case EventBridge:
 		return "eventbridge"
+	case LookupEvents:
+		return "lookup-events"
 	}
 	return "delivered"
 }
@@ -69,6 +75,8 @@ func Detect(prefix []byte) Shape {
 		switch k {
 		case "Records":
 			return Delivered
+		case "Events", "CloudTrailEvent":
+			return LookupEvents
 		case "detail":
 			detail = true
 		case "detail-type":
@@ -95,6 +103,7 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 // read reads the document in whichever shape it has.
 func (d *Reader) read(fn func(*Event) error) (int64, error) {
 	s := &d.s
+	d.ev.Embedded = false
 	if !s.fill() {
 		return d.document(fn)
 	}
@@ -105,7 +114,7 @@ func (d *Reader) read(fn func(*Event) error) (int64, error) {
 	switch d.shape {
 	case Array:
 		return d.array(fn)
-	case Lines, EventBridge:
+	case Lines, EventBridge, LookupEvents:
 		return d.objects(fn)
 	}
 	return d.document(fn)
@@ -151,8 +160,14 @@ func (d *Reader) objects(fn func(*Event) error) (int64, error) {
 			return n, fmt.Errorf("%w: the value at byte %d is not an object", ErrNotCloudTrail, s.pos())
 		}
 		at := s.pos()
+		if d.shape == LookupEvents {
+			if err := d.lookup(fn, &n); err != nil {
+				return n, err
+			}
+			continue
+		}
 		if d.shape == EventBridge {
-			err = d.event()
+			err = d.bridged()
 		} else {
 			err = d.record(1)
 		}
@@ -192,7 +207,7 @@ func (d *Reader) record(depth int) error {
 
 // event reads an EventBridge event whose { is at s.i: its record is the
 // object in detail, the last one if detail repeats, as in a full parse.
-func (d *Reader) event() error {
+func (d *Reader) bridged() error {
 	s := &d.s
 	s.i++
 	seen := false
