@@ -41,7 +41,16 @@ func TestShapes(t *testing.T) {
 	s1 := shapeRecord("e1", "DescribeInstances", true)
 	s2 := shapeRecord("e2", "DescribeVolumes", true)
 	s3 := shapeRecord("e3", "DescribeImages", true)
+	s4 := shapeRecord("e4", "DescribeSnapshots", true)
 	o1 := shapeRecord("o1", "RunInstances", false)
+	lookup := func(recs ...string) string {
+		var evs []string
+		for _, r := range recs {
+			q, _ := json.Marshal(r)
+			evs = append(evs, `    {"EventId": "x", "ReadOnly": "true", "CloudTrailEvent": `+string(q)+`}`)
+		}
+		return "{\n  \"Events\": [\n" + strings.Join(evs, ",\n") + "\n  ],\n  \"NextToken\": \"t\"\n}\n"
+	}
 	bridge := func(rec string) string {
 		return `{"version":"0","id":"x","detail-type":"AWS API Call via CloudTrail","source":"aws.ec2","account":"111122223333","time":"2026-10-01T03:04:05Z","region":"eu-west-1","resources":[],"detail":` + rec + "}\n"
 	}
@@ -52,6 +61,7 @@ func TestShapes(t *testing.T) {
 		"lines.ndjson.gz":   gzipped(t, "\xef\xbb\xbf"+s2+"\n"),
 		"array.json":        []byte("[" + s1 + ",\n" + s3 + "]\n"),
 		"bridge.jsonl.gz":   gzipped(t, bridge(s3)+bridge(o1)),
+		"lookup.json":       []byte(lookup(s3, s4, o1)),
 		"digest.jsonl":      []byte(`{"awsAccountId":"111122223333","digestStartTime":"2026-10-01T00:00:00Z"}`),
 		"notes.txt":         []byte(s1),
 	}
@@ -61,8 +71,8 @@ func TestShapes(t *testing.T) {
 		}
 	}
 	r := run(t, dir, scan.Config{Jobs: 2})
-	if r.FilesScanned != 5 || r.EventsScanned != 10 || r.EventsMatched != 3 {
-		t.Errorf("files %d, events %d, matched %d; want 5, 10, 3", r.FilesScanned, r.EventsScanned, r.EventsMatched)
+	if r.FilesScanned != 6 || r.EventsScanned != 13 || r.EventsMatched != 4 {
+		t.Errorf("files %d, events %d, matched %d; want 6, 13, 4", r.FilesScanned, r.EventsScanned, r.EventsMatched)
 	}
 	if len(r.FilesFailed) != 1 || !strings.HasSuffix(r.FilesFailed[0].Path, "digest.jsonl") {
 		t.Errorf("failed files %+v, want digest.jsonl alone", r.FilesFailed)
