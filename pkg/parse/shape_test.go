@@ -170,3 +170,21 @@ func escapedEvery(s string) string {
 	}
 	return b.String()
 }
+
+// TestLinesFast: the line breaks between records, outside strings, leave
+// every record to the fast path, as in a delivered file.
+func TestLinesFast(t *testing.T) {
+	if !parse.Vector {
+		t.Skip("this CPU does not index buffers")
+	}
+	for _, in := range []string{
+		strings.Repeat(supportRecord+"\n"+otherRecord+"\r\n", 50),
+		"{\"Records\":[\n\t" + strings.Repeat(supportRecord+",\n\t", 50) + otherRecord + "\n]}\n",
+	} {
+		d := parse.NewReader(strings.NewReader(in), parse.Options{})
+		n, err := d.Records(func(*parse.Event) error { return nil })
+		if err != nil || n != 101 || d.FastRecords() != n {
+			t.Errorf("read %d records (%v), %d by the fast path; want 101, all", n, err, d.FastRecords())
+		}
+	}
+}
