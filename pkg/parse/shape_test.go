@@ -178,8 +178,8 @@ func TestLinesFast(t *testing.T) {
 		t.Skip("this CPU does not index buffers")
 	}
 	for _, in := range []string{
-		strings.Repeat(supportRecord+"\n"+otherRecord+"\r\n", 50),
-		"{\"Records\":[\n\t" + strings.Repeat(supportRecord+",\n\t", 50) + otherRecord + "\n]}\n",
+		strings.Repeat(supportRecord+"\n"+otherRecord+"\r\n", 50) + supportRecord,
+		"{\"Records\":[\n\t" + strings.Repeat(supportRecord+",\n\t", 100) + otherRecord + "\n]}\n",
 	} {
 		d := parse.NewReader(strings.NewReader(in), parse.Options{})
 		n, err := d.Records(func(*parse.Event) error { return nil })
