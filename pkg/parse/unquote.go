@@ -50,6 +50,16 @@ func (u *unquoter) Read(p []byte) (int, error) {
 				s.i = j
 				continue
 			}
+			// The escapes of a record in a string are mostly \" and \\:
+			// written at once, past step.
+			if s.buf[s.i] == '\\' && s.i+1 < s.n {
+				if c := unescaped[s.buf[s.i+1]]; c != 0 {
+					p[n] = c
+					n++
+					s.i += 2
+					continue
+				}
+			}
 		}
 		u.step()
 	}
