@@ -1,10 +1,9 @@
 package parse_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"testing"
 
+	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
@@ -13,36 +12,19 @@ import (
 // scan reads them: MB/s is of each shape's own bytes.
 func BenchmarkShapes(b *testing.B) {
 	docs := generatedDocs(b, 8<<20)
-	shapes := map[string][][]byte{"delivered": docs}
-	for _, doc := range docs {
-		var d struct{ Records []json.RawMessage }
-		if err := json.Unmarshal(doc, &d); err != nil {
-			b.Fatal(err)
-		}
-		var lines, page bytes.Buffer
-		page.WriteString("{\n    \"Events\": [\n")
-		for i, r := range d.Records {
-			lines.Write(r)
-			lines.WriteByte('\n')
-			q, _ := json.Marshal(string(r))
-			if i > 0 {
-				page.WriteString(",\n")
-			}
-			page.WriteString(`        {"EventId": "x", "ReadOnly": "true", "CloudTrailEvent": `)
-			page.Write(q)
-			page.WriteString("}")
-		}
-		page.WriteString("\n    ]\n}\n")
-		shapes["lines"] = append(shapes["lines"], lines.Bytes())
-		shapes["lookup-events"] = append(shapes["lookup-events"], page.Bytes())
-	}
-	for _, name := range []string{"delivered", "lines", "lookup-events"} {
+	for _, shape := range []string{"delivered", "lines", "lookup-events"} {
+		var in [][]byte
 		var size int64
-		for _, d := range shapes[name] {
-			size += int64(len(d))
+		for _, doc := range docs {
+			out, err := gen.Reshape(doc, shape)
+			if err != nil {
+				b.Fatal(err)
+			}
+			in = append(in, out)
+			size += int64(len(out))
 		}
-		b.Run(name, func(b *testing.B) {
-			readDocs(b, shapes[name], size, parse.Options{}, true)
+		b.Run(shape, func(b *testing.B) {
+			readDocs(b, in, size, parse.Options{}, true)
 		})
 	}
 }
