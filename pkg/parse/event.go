@@ -36,8 +36,11 @@ type Event struct {
 
 	// Offset and Length locate the record's bytes in the decompressed
 	// document, so evidence can be copied out later without holding it now.
-	Offset int64
-	Length int64
+	// When Embedded, they locate the JSON string that holds the record
+	// (lookup-events' CloudTrailEvent), quotes included.
+	Offset   int64
+	Length   int64
+	Embedded bool
 }
 
 // Identity is the part of userIdentity that says who made a call.

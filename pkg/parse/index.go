@@ -58,12 +58,13 @@ func (s *scanner) index(n int) {
 }
 
 // escapes lists where escapes start below lim, and lowers lim to the first
-// control character or the first escape that is invalid or not whole in
-// the first n bytes. A backslash outside a string is read as an escape
+// control character in a string or the first escape that is invalid or not
+// whole in the first n bytes. A backslash outside a string is read as an escape
 // too: it makes the document invalid, which the slow path reports.
 func (s *scanner) escapes(n int) {
 	s.escs = s.escs[:0]
 	next := 0 // the first byte not part of an escape already read
+	qi := 0   // the quotes before the control character looked at
 	for _, k := range s.escapeBlocks {
 		base := int(k) * 64
 		backslash, control := masks(s.buf[base : base+64])
@@ -71,10 +72,24 @@ func (s *scanner) escapes(n int) {
 			backslash &= 1<<(n-base) - 1
 			control &= 1<<(n-base) - 1
 		}
-		// Escapes before the first control character, which ends lim.
+		// Escapes before the first control character, which ends lim;
+		// but not the space between tokens that records a line apart
+		// (JSON Lines) or printed with indents hold: a line break or tab
+		// with an even count of quotes before it lies outside strings.
 		stop := n
-		if control != 0 {
-			stop = base + bits.TrailingZeros64(control)
+		for ; control != 0; control &= control - 1 {
+			p := base + bits.TrailingZeros64(control)
+			if c := s.buf[p]; c != '\n' && c != '\r' && c != '\t' {
+				stop = p
+				break
+			}
+			for qi < len(s.quotes) && int(s.quotes[qi]) < p {
+				qi++
+			}
+			if qi%2 == 1 {
+				stop = p
+				break
+			}
 		}
 		for ; backslash != 0; backslash &= backslash - 1 {
 			p := base + bits.TrailingZeros64(backslash)

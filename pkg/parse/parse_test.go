@@ -255,6 +255,7 @@ func seeds(t testing.TB) [][]byte {
 		[]byte(" {\"Records\" : [ {\"userIdentity\" :\n" + supportIdentity + " , \"eventTime\":\"2026-10-01T00:00:00Z\"\t} , {} ]\r}"),
 		[]byte(`{"Records":[{"requestParameters":{"userIdentity":` + supportIdentity + `,"roleName":"AWSServiceRoleForSupport"},"userIdentity":{"type":"IAMUser"}}]}`),
 	}
+	ins = append(ins, shapeSeeds()...)
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -48,7 +48,10 @@ type Reader struct {
 	ev        Event
 	opts      Options
 	transient bool
-	fast      int64 // records read by the fast path, for tests
+	shape     Shape
+	unq       unquoter // reads the record in a string
+	inner     *Reader  // parses it
+	fast      int64    // records read by the fast path, for tests
 }
 
 // NewReader returns a Reader of the document in r that reads as opts say.
@@ -66,7 +69,7 @@ func (d *Reader) Reset(r io.Reader) { d.s.reset(r) }
 // Records does. Call it once per Reset.
 func (d *Reader) Records(fn func(*Event) error) (int64, error) {
 	d.transient = false
-	return d.document(fn)
+	return d.read(fn)
 }
 
 // RecordsTransient is Records, except that the strings of the *Event
@@ -76,12 +79,11 @@ func (d *Reader) Records(fn func(*Event) error) (int64, error) {
 // allocates nothing.
 func (d *Reader) RecordsTransient(fn func(*Event) error) (int64, error) {
 	d.transient = true
-	return d.document(fn)
+	return d.read(fn)
 }
 
 func (d *Reader) document(fn func(*Event) error) (int64, error) {
 	s := &d.s
-	s.skipBOM()
 	c, err := s.nonSpace()
 	if err == nil && c != '{' {
 		return 0, fmt.Errorf("%w: the document is not a JSON object", ErrNotCloudTrail)

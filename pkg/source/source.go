@@ -125,11 +125,21 @@ type Options struct {
 	Warn func(msg string)
 }
 
-// IsLog reports whether a file name is a CloudTrail log: .json.gz as
-// delivered, or .json as some downloads leave it.
+// IsLog reports whether a file name may hold CloudTrail records: .json.gz
+// as delivered, .json as some downloads leave it, and the JSON Lines names
+// (.jsonl, .ndjson) of exports, each also gzip'ed. The reader tells the
+// shapes apart by content; the name only chooses what a walk opens.
 func IsLog(name string) bool {
-	return strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")
+	name = strings.TrimSuffix(name, ".gz")
+	for _, ext := range logExts {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }
+
+var logExts = []string{".json", ".jsonl", ".ndjson"}
 
 func (l *Location) String() string { return l.name }
 

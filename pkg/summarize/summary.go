@@ -39,6 +39,9 @@ type Call struct {
 	// document, so that evidence can be copied out after the scan.
 	Offset int64 `json:"offset"`
 	Length int64 `json:"length"`
+	// Embedded says that they locate a JSON string holding the record
+	// (lookup-events' CloudTrailEvent), which evidence decodes.
+	Embedded bool `json:"embedded,omitempty"`
 }
 
 // Authorization is an event of the AWS Support authorization service.
@@ -76,7 +79,7 @@ func NewCall(ev *parse.Event, file string) Call {
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
 		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
-		Offset: ev.Offset, Length: ev.Length,
+		Offset: ev.Offset, Length: ev.Length, Embedded: ev.Embedded,
 	}
 }
 
