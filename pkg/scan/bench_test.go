@@ -47,6 +47,11 @@ const (
 	hugeMiB   = 500  // size of the single record of BenchmarkHugeRecord
 )
 
+// recordMiB is the size of BenchmarkHugeRecord's record: hugeMiB, or the
+// corpus's size when $TRAILSCAN_BENCH_MIB makes that smaller, so that a
+// quick run stays quick.
+func recordMiB() int64 { return min(hugeMiB, corpusMiB()) }
+
 func benchDir(b *testing.B) string {
 	dir := os.Getenv("TRAILSCAN_BENCH_DIR")
 	if dir == "" {
@@ -464,8 +469,9 @@ func checkVerified(b *testing.B, res map[string]any, logs int) {
 }
 
 // BenchmarkHugeRecord scans an archive of one file holding one record of
-// 500 MB, made by Support or by someone else: a record is never held whole
-// just to be skipped, so memory stays far below its size.
+// recordMiB() (500 MiB unless the corpus is smaller), made by Support or by
+// someone else: a record is never held whole just to be skipped, so memory
+// stays far below its size.
 func BenchmarkHugeRecord(b *testing.B) {
 	for _, support := range []bool{true, false} {
 		name := "ordinary"
@@ -484,16 +490,16 @@ func BenchmarkHugeRecord(b *testing.B) {
 					b.Fatalf("scanned %v events, matched %v; want 1, %v", r.result["events_scanned"], got, want)
 				}
 				b.ReportMetric(r.rssMB, "maxRSS_MB")
-				b.ReportMetric(hugeMiB*(1<<20)/1e6/r.secs, "MB/s")
+				b.ReportMetric(float64(recordMiB()<<20)/1e6/r.secs, "MB/s")
 				b.ReportMetric(0, "ns/op")
-				fmt.Printf("one %d MiB %s record: %.2fs, peak RSS %.0f MB\n", hugeMiB, name, r.secs, r.rssMB)
+				fmt.Printf("one %d MiB %s record: %.2fs, peak RSS %.0f MB\n", recordMiB(), name, r.secs, r.rssMB)
 			}
 		})
 	}
 }
 
 // hugeArchive writes, once, a log file with a single record whose
-// responseElements hold hugeMiB of nested objects, strings with escapes and
+// responseElements hold recordMiB() of nested objects, strings with escapes and
 // numbers, streaming it through gzip rather than building it in memory.
 func hugeArchive(b *testing.B, support bool) string {
 	name := "ordinary"
@@ -502,7 +508,7 @@ func hugeArchive(b *testing.B, support bool) string {
 		name = "support"
 		identity = `{"type":"AssumedRole","principalId":"AROAEXAMPLE:AWSSupport-big","arn":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-big","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport","accountId":"111122223333","userName":"AWSServiceRoleForSupport"}},"invokedBy":"support.amazonaws.com"}`
 	}
-	dir := filepath.Join(benchDir(b), fmt.Sprintf("huge-%s-%dMiB", name, hugeMiB))
+	dir := filepath.Join(benchDir(b), fmt.Sprintf("huge-%s-%dMiB", name, recordMiB()))
 	done := dir + ".complete"
 	if _, err := os.Stat(done); err == nil {
 		return dir
@@ -523,7 +529,7 @@ func hugeArchive(b *testing.B, support bool) string {
 	w := bufio.NewWriterSize(zw, 1<<20)
 	fmt.Fprintf(w, `{"Records":[{"eventVersion":"1.09","userIdentity":%s,"eventTime":"2026-10-01T00:01:02Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"support.amazonaws.com","userAgent":"support.amazonaws.com","requestParameters":{"maxResults":1000},"responseElements":{"reservationSet":{"items":[`, identity)
 	item := `{"instanceId":"i-0123456789abcdef0","state":{"code":16,"name":"running"},"tags":[{"key":"Name","value":"web \"frontend\" \u00e9\\n"}],"launchTime":1.7e12,"ebsOptimized":false,"AWSServiceRoleForSupport":null},`
-	for n := 0; n < hugeMiB<<20; n += len(item) {
+	for n := int64(0); n < recordMiB()<<20; n += int64(len(item)) {
 		w.WriteString(item)
 	}
 	w.WriteString(`{}]}},"requestID":"r-1","eventID":"huge-0001","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333"}]}`)
