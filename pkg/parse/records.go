@@ -26,6 +26,9 @@ type Options struct {
 	// NoIndex leaves the buffer unindexed, as on a CPU without the vector
 	// indexer: the slow path then reads every record.
 	NoIndex bool
+	// NoAVX512 builds the index with AVX2 even on a CPU with AVX-512, as
+	// on one without it.
+	NoAVX512 bool
 }
 
 // Path names the ways a Reader may read records.
@@ -58,6 +61,7 @@ type Reader struct {
 func NewReader(r io.Reader, opts Options) *Reader {
 	d := &Reader{opts: opts}
 	d.s.indexing = vector && !opts.NoIndex
+	d.s.noAVX512 = opts.NoAVX512
 	d.Reset(r)
 	return d
 }
