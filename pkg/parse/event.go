@@ -26,6 +26,16 @@ type Event struct {
 	// Support authorization service records which case asked for access.
 	CaseID           string
 	PermitRequestARN string
+	// PermitAction is the one action a RetrieveSupportPermit or
+	// StartSupportAction event names (serviceEventDetails.action).
+	PermitAction string
+
+	// RequestCaseID and RequestDisplayID are the caseId and displayId a
+	// call to the Support API (support.amazonaws.com) sent: how a case's
+	// own events are found. (responseElements is left alone: it can be
+	// anything, and very large.)
+	RequestCaseID    string
+	RequestDisplayID string
 
 	// Offset and Length locate the record's bytes in the decompressed
 	// document, so evidence can be copied out later without holding it now.
