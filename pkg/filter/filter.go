@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"cmp"
 	"strings"
 
 	"github.com/trailscan/trailscan/pkg/parse"
@@ -143,4 +144,19 @@ func InScope(sc trail.Scope, ev *parse.Event) bool {
 	}
 	t, err := trail.EventTime(ev.EventTime)
 	return err == nil && sc.HasTime(t)
+}
+
+// CaseSource is the event source of the AWS Support API, which people
+// call to open, answer and resolve Support cases. Its callers are not
+// Support: see Support.
+const CaseSource = "support.amazonaws.com"
+
+// CaseOf returns the Support case a call to the Support API names in its
+// parameters (its caseId, or else its displayId), or "" if ev is not such
+// a call or names no case.
+func CaseOf(ev *parse.Event) string {
+	if ev.EventSource != CaseSource || ev.EventType == "AwsServiceEvent" {
+		return ""
+	}
+	return cmp.Or(ev.RequestCaseID, ev.RequestDisplayID)
 }

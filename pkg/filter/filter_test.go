@@ -140,3 +140,23 @@ func TestScope(t *testing.T) {
 		t.Error("the zero Scope must keep everything")
 	}
 }
+
+func TestCaseOf(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   parse.Event
+		want string
+	}{
+		{"resolve case", parse.Event{EventSource: "support.amazonaws.com", EventName: "ResolveCase", RequestCaseID: "case-111122223333-muen-2026-1"}, "case-111122223333-muen-2026-1"},
+		{"display id only", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeCases", RequestDisplayID: "1234567890"}, "1234567890"},
+		{"case id before display id", parse.Event{EventSource: "support.amazonaws.com", RequestCaseID: "c", RequestDisplayID: "d"}, "c"},
+		{"no case named", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeServices"}, ""},
+		{"other service", parse.Event{EventSource: "ec2.amazonaws.com", RequestCaseID: "c"}, ""},
+		{"service event", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent", RequestCaseID: "c"}, ""},
+	}
+	for _, tt := range tests {
+		if got := filter.CaseOf(&tt.ev); got != tt.want {
+			t.Errorf("%s: CaseOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
