@@ -26,9 +26,15 @@ type Event struct {
 	// Support authorization service records which case asked for access.
 	CaseID           string
 	PermitRequestARN string
-	// PermitAction is the one action a RetrieveSupportPermit or
-	// StartSupportAction event names (serviceEventDetails.action).
-	PermitAction string
+	// PermitAction and PermitResource are the one action and resource a
+	// RetrieveSupportPermit event names (serviceEventDetails.action and
+	// .resource; StartSupportAction names its action only).
+	PermitAction   string
+	PermitResource string
+	// RequestPermitRequestARN is the permit request an account's own call
+	// to the authorization service (RejectSupportPermitRequest,
+	// CreateSupportPermit) answers, in its requestParameters.
+	RequestPermitRequestARN string
 
 	// RequestCaseID and RequestDisplayID are the caseId and displayId a
 	// call to the Support API (support.amazonaws.com) sent: how a case's

@@ -50,6 +50,8 @@ var keptFields = [...]Field{
 	{Path: "serviceEventDetails.supportCaseDisplayId", String: func(ev *Event) *string { return &ev.CaseID }},
 	{Path: "serviceEventDetails.supportPermitRequestArn", String: func(ev *Event) *string { return &ev.PermitRequestARN }},
 	{Path: "serviceEventDetails.action", String: func(ev *Event) *string { return &ev.PermitAction }},
+	{Path: "serviceEventDetails.resource", String: func(ev *Event) *string { return &ev.PermitResource }},
+	{Path: "requestParameters.supportPermitRequestArn", String: func(ev *Event) *string { return &ev.RequestPermitRequestARN }},
 	{Path: "requestParameters.caseId", String: func(ev *Event) *string { return &ev.RequestCaseID }},
 	{Path: "requestParameters.displayId", String: func(ev *Event) *string { return &ev.RequestDisplayID }},
 }

@@ -38,9 +38,9 @@ func actionOf(lv level, key []byte) action {
 		case "userIdentity":
 			return action{kind: doObject, sub: 1, clear: 0x1ff000} // userIdentity
 		case "serviceEventDetails":
-			return action{kind: doObject, sub: 4, clear: 0xe00000} // serviceEventDetails
+			return action{kind: doObject, sub: 4, clear: 0x1e00000} // serviceEventDetails
 		case "requestParameters":
-			return action{kind: doObject, sub: 5, clear: 0x3000000} // requestParameters
+			return action{kind: doObject, sub: 5, clear: 0xe000000} // requestParameters
 		}
 	case 1: // userIdentity
 		switch string(key) {
@@ -81,13 +81,17 @@ func actionOf(lv level, key []byte) action {
 			return action{kind: doString, f: 22}
 		case "action":
 			return action{kind: doString, f: 23}
+		case "resource":
+			return action{kind: doString, f: 24}
 		}
 	case 5: // requestParameters
 		switch string(key) {
-		case "caseId":
-			return action{kind: doString, f: 24}
-		case "displayId":
+		case "supportPermitRequestArn":
 			return action{kind: doString, f: 25}
+		case "caseId":
+			return action{kind: doString, f: 26}
+		case "displayId":
+			return action{kind: doString, f: 27}
 		}
 	}
 	return action{}
@@ -121,6 +125,8 @@ func (s *scanner) setEvent(ev *Event, all string) {
 	ev.CaseID = str(21)                        // serviceEventDetails.supportCaseDisplayId
 	ev.PermitRequestARN = str(22)              // serviceEventDetails.supportPermitRequestArn
 	ev.PermitAction = str(23)                  // serviceEventDetails.action
-	ev.RequestCaseID = str(24)                 // requestParameters.caseId
-	ev.RequestDisplayID = str(25)              // requestParameters.displayId
+	ev.PermitResource = str(24)                // serviceEventDetails.resource
+	ev.RequestPermitRequestARN = str(25)       // requestParameters.supportPermitRequestArn
+	ev.RequestCaseID = str(26)                 // requestParameters.caseId
+	ev.RequestDisplayID = str(27)              // requestParameters.displayId
 }
