@@ -160,3 +160,11 @@ func CaseOf(ev *parse.Event) string {
 	}
 	return cmp.Or(ev.RequestCaseID, ev.RequestDisplayID)
 }
+
+// PermitCall reports whether ev is an account's own call to the AWS
+// Support authorization service (CreateSupportPermit,
+// RejectSupportPermitRequest, ListSupportPermits, ...), as opposed to the
+// service's own events (see Authorization).
+func PermitCall(ev *parse.Event) bool {
+	return ev.EventSource == AuthorizationSource && ev.EventType != "AwsServiceEvent"
+}

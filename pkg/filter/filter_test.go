@@ -160,3 +160,20 @@ func TestCaseOf(t *testing.T) {
 		}
 	}
 }
+
+func TestPermitCall(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   parse.Event
+		want bool
+	}{
+		{"reject", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsApiCall", EventName: "RejectSupportPermitRequest"}, true},
+		{"service event", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent", EventName: "SupportPermitRequestCreated"}, false},
+		{"support api", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsApiCall", EventName: "CreateCase"}, false},
+	}
+	for _, tt := range tests {
+		if got := filter.PermitCall(&tt.ev); got != tt.want {
+			t.Errorf("%s: PermitCall = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
