@@ -234,6 +234,7 @@ type worker struct {
 	from  string        // the String of obj's source
 	calls []summarize.Call
 	auths []summarize.Authorization
+	cases []summarize.CaseCall
 	strs  summarize.Interner // the strings of the calls kept
 	// inflated counts the decompressed bytes of the object being read.
 	inflated inflatedCounter
@@ -283,7 +284,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	}
 	w.inflated.r = r
 	r = &w.inflated
-	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
+	w.obj, w.from, w.calls, w.auths, w.cases = j.obj, j.src.String(), w.calls[:0], w.auths[:0], w.cases[:0]
 	if w.cfg.Ledger != nil {
 		r = w.hashing(r)
 	}
@@ -310,6 +311,9 @@ func (w *worker) object(ctx context.Context, j job) error {
 		return err
 	}
 	w.sum.AddFile(n, w.calls, w.auths)
+	for _, c := range w.cases {
+		w.sum.AddCaseCall(c)
+	}
 	if !w.inScope {
 		w.sum.FilesOutOfScope++
 	}
@@ -356,6 +360,11 @@ func (w *worker) event(ev *parse.Event) error {
 		if filter.InScope(w.cfg.Scope, ev) {
 			c := ev.Clone()
 			w.auths = append(w.auths, summarize.NewAuthorization(&c, w.obj.Path))
+		}
+	case filter.CaseOf(ev) != "" || filter.PermitCall(ev):
+		if filter.InScope(w.cfg.Scope, ev) {
+			c := ev.Clone()
+			w.cases = append(w.cases, summarize.NewCaseCall(&c, w.obj.Path))
 		}
 	}
 	return nil

@@ -35,6 +35,9 @@ type Result struct {
 	Sessions              []Session       `json:"sessions"`
 	Notable               []Notable       `json:"notable"`
 	SupportAuthorizations []Authorization `json:"support_authorizations"`
+	// Cases are the Support cases the authorization events and case calls
+	// name (see Case).
+	Cases []Case `json:"cases"`
 	Days                  []Day           `json:"days"`
 	Writes                int             `json:"writes"` // calls that did not only read
 	Failures              int             `json:"failures"`
@@ -49,6 +52,9 @@ type Result struct {
 	// Calls lists every call, when asked for (see WithCalls), as a
 	// shard's part does for merge.
 	Calls []Call `json:"calls,omitempty"`
+	// CaseCalls lists the calls that cases are built from besides the
+	// authorization events, with Calls, for the same reason.
+	CaseCalls []CaseCall `json:"case_calls,omitempty"`
 
 	// Integrity and Verification are those of scan --verify, when asked
 	// for (see WithIntegrity and WithVerification).
@@ -149,6 +155,10 @@ func (s *Summary) Result(opts ...Option) Result {
 		Verification:          o.verification,
 	}
 	r.FirstSeen, r.LastSeen = t.span.strings()
+	r.Cases = s.cases(r.Sessions)
+	if o.calls {
+		r.CaseCalls = sn.CaseCalls
+	}
 	if o.by != "" {
 		r.By, r.Groups = o.by, s.groups(o.by)
 	}

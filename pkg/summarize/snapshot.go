@@ -34,6 +34,10 @@ type Snapshot struct {
 	// before it was counted: read so, none of their files was out of
 	// scope, and an old state is never taken for an empty scan.
 	FilesOutOfScope int `json:"files_out_of_scope,omitempty"`
+
+	// CaseCalls, in time order, are absent when there are none, as in
+	// every snapshot written before they were kept.
+	CaseCalls []CaseCall `json:"case_calls,omitempty"`
 }
 
 // Snapshot returns everything s holds, in a canonical order.
@@ -56,6 +60,9 @@ func (s *Summary) snapshot(order []int32, withCalls bool) Snapshot {
 		Authorizations: s.Authorizations(),
 	}
 	sn.FilesOutOfScope = s.FilesOutOfScope
+	if len(s.caseCalls) > 0 {
+		sn.CaseCalls = s.CaseCalls()
+	}
 	if withCalls {
 		sn.Calls = s.callsIn(order)
 	}
@@ -75,6 +82,9 @@ func (sn Snapshot) Summary() (*Summary, error) {
 	}
 	for _, a := range sn.Authorizations {
 		s.AddAuthorization(a)
+	}
+	for _, c := range sn.CaseCalls {
+		s.AddCaseCall(c)
 	}
 	return s, nil
 }

@@ -50,7 +50,11 @@ type Authorization struct {
 	Region  string    `json:"region"`
 	CaseID  string    `json:"case_id"`
 	Request string    `json:"permit_request_arn,omitempty"`
-	File    string    `json:"file"`
+	// PermitAction and PermitResource are what a RetrieveSupportPermit or
+	// StartSupportAction event says Support may do, and to what.
+	PermitAction   string `json:"permit_action,omitempty"`
+	PermitResource string `json:"permit_resource,omitempty"`
+	File           string `json:"file"`
 }
 
 // FileError is a file that could not be read, and why.
@@ -103,7 +107,8 @@ func NewAuthorization(ev *parse.Event, file string) Authorization {
 	t, _ := trail.EventTime(ev.EventTime)
 	return Authorization{
 		ID: eventKey(ev, file), Time: t.UTC(), Action: ev.EventName, Account: ev.RecipientAccountID,
-		Region: ev.AWSRegion, CaseID: ev.CaseID, Request: ev.PermitRequestARN, File: file,
+		Region: ev.AWSRegion, CaseID: ev.CaseID, Request: ev.PermitRequestARN,
+		PermitAction: ev.PermitAction, PermitResource: ev.PermitResource, File: file,
 	}
 }
 
@@ -124,6 +129,7 @@ type Summary struct {
 	calls         []Call           // each distinct call once, in no order
 	byID          map[string]int32 // the index in calls of each event ID
 	auths         map[string]Authorization
+	caseCalls     map[string]CaseCall
 
 	// FilesOutOfScope counts the files read whole that held no event in
 	// the scan's scope, of any caller (an empty file too): when they are
@@ -133,7 +139,7 @@ type Summary struct {
 
 // New returns an empty summary.
 func New() *Summary {
-	return &Summary{byID: map[string]int32{}, auths: map[string]Authorization{}}
+	return &Summary{byID: map[string]int32{}, auths: map[string]Authorization{}, caseCalls: map[string]CaseCall{}}
 }
 
 // AddFile counts one file read whole: its records, and what matched in
@@ -185,6 +191,9 @@ func (s *Summary) Merge(o *Summary) {
 	}
 	for _, a := range o.auths {
 		s.AddAuthorization(a)
+	}
+	for _, c := range o.caseCalls {
+		s.AddCaseCall(c)
 	}
 }
 
