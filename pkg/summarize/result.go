@@ -37,10 +37,10 @@ type Result struct {
 	SupportAuthorizations []Authorization `json:"support_authorizations"`
 	// Cases are the Support cases the authorization events and case calls
 	// name (see Case).
-	Cases []Case `json:"cases"`
-	Days                  []Day           `json:"days"`
-	Writes                int             `json:"writes"` // calls that did not only read
-	Failures              int             `json:"failures"`
+	Cases    []Case `json:"cases"`
+	Days     []Day  `json:"days"`
+	Writes   int    `json:"writes"` // calls that did not only read
+	Failures int    `json:"failures"`
 	// By and Groups are the main table grouped otherwise than by service
 	// and action, when asked for (see GroupedBy).
 	By     string  `json:"group_by,omitempty"`
