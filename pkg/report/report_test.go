@@ -394,9 +394,10 @@ func TestCSVSections(t *testing.T) {
 		rows    int
 	}{
 		{"main", "service,action,count,errors,read_only,first_seen,last_seen", actions},
-		{"sessions", "account,session,calls,failures,any_write,start,end,services,actions", len(r.Sessions)},
-		{"notable", "time,account,region,service,action,read_only,reason,error_code,session,event_id,source_ip,user_agent,file", len(r.Notable)},
+		{"sessions", "account,session,calls,failures,any_write,start,end,services,actions,source_ips,user_agents", len(r.Sessions)},
+		{"notable", "time,account,region,service,action,read_only,reason,error_code,session,error_message,event_id,source_ip,user_agent,file", len(r.Notable)},
 		{"authorizations", "time,action,account,region,case_id,permit_request_arn,event_id,file", len(r.SupportAuthorizations)},
+		{"cases", "case,account,first_seen,last_seen,events,event_ids,actions,resources,sessions", len(r.Cases)},
 		{"failed", "path,error", len(r.FilesFailed)},
 	}
 	for _, tt := range tests {
@@ -425,9 +426,11 @@ func TestCSVSections(t *testing.T) {
 func TestCSVFormulas(t *testing.T) {
 	for _, e := range []string{"=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"} {
 		r := summarize.Result{
-			Services:              []summarize.Service{{Service: e, Actions: []summarize.Action{{Action: e, FirstSeen: e, LastSeen: e}}}},
-			Sessions:              []summarize.Session{{Account: e, Session: e, Start: e, End: e, Services: []string{e}, Actions: []string{e}}},
-			Notable:               []summarize.Notable{{ID: e, Time: e, Account: e, Region: e, Service: e, Action: e, ErrorCode: e, Session: e, SourceIP: e, UserAgent: e, File: e, Reason: e}},
+			Services: []summarize.Service{{Service: e, Actions: []summarize.Action{{Action: e, FirstSeen: e, LastSeen: e}}}},
+			Sessions: []summarize.Session{{Account: e, Session: e, Start: e, End: e, Services: []string{e}, Actions: []string{e}, SourceIPs: []string{e}, UserAgents: []string{e, e}}},
+			Notable:  []summarize.Notable{{ID: e, Time: e, Account: e, Region: e, Service: e, Action: e, ErrorCode: e, ErrorMessage: e, Session: e, SourceIP: e, UserAgent: e, File: e, Reason: e}},
+			Cases: []summarize.Case{{Case: e, Account: e, FirstSeen: e, LastSeen: e, Events: []summarize.CaseEvent{{ID: e, Time: e, Action: e, ErrorCode: e}},
+				Actions: []string{e}, Resources: []string{e}, Sessions: []string{e}}},
 			SupportAuthorizations: []summarize.Authorization{{ID: e, Action: e, Account: e, Region: e, CaseID: e, Request: e, File: e}},
 			FilesFailed:           []summarize.FileError{{Path: e, Error: e}},
 		}

@@ -217,6 +217,9 @@ func sessionsSection(r summarize.Result) section {
 		{column{name: "end", label: "End", in: everywhere, kind: moment}, func(s summarize.Session) string { return s.End }},
 		{column{name: "services", label: "Services", in: inCSV, kind: code}, func(s summarize.Session) string { return strings.Join(s.Services, " ") }},
 		{column{name: "actions", label: "Actions", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.Actions, " ") }},
+		{column{name: "source_ips", label: "Source IPs", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.SourceIPs, " ") }},
+		// User agents hold spaces, and some semicolons.
+		{column{name: "user_agents", label: "User agents", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.UserAgents, " | ") }},
 	}, func(s summarize.Session) bool { return s.AnyWrite }, func(a, b summarize.Session) int {
 		return compareBool(a.AnyWrite, b.AnyWrite)
 	})
@@ -242,6 +245,7 @@ func notableSection(r summarize.Result) section {
 		{column{name: "error_code", label: "Error", in: whole}, func(n summarize.Notable) string { return n.ErrorCode }},
 		{column{label: "Error", in: inTable, cut: 12}, func(n summarize.Notable) string { return dash(n.ErrorCode) }},
 		{column{name: "session", label: "Session", in: everywhere, kind: code, cut: 20}, func(n summarize.Notable) string { return n.Session }},
+		{column{name: "error_message", label: "Error message", in: whole}, func(n summarize.Notable) string { return n.ErrorMessage }},
 		{column{name: "event_id", label: "Event ID", in: whole, kind: code}, func(n summarize.Notable) string { return n.ID }},
 		{column{name: "source_ip", label: "Source IP", in: inCSV}, func(n summarize.Notable) string { return n.SourceIP }},
 		{column{name: "user_agent", label: "User agent", in: inCSV}, func(n summarize.Notable) string { return n.UserAgent }},

@@ -204,7 +204,8 @@ func (t *tally) add(c Call) {
 	k := sessionKey{c.Account, c.Session}
 	sess := t.sessions[k]
 	if sess == nil {
-		sess = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{}}
+		sess = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{},
+			ips: map[string]bool{}, agents: map[string]bool{}}
 		t.sessions[k] = sess
 	}
 	sess.add(c)

@@ -25,8 +25,10 @@ type Call struct {
 	Session   string    `json:"session"`
 	ReadOnly  bool      `json:"read_only"`
 	ErrorCode string    `json:"error_code,omitempty"`
-	SourceIP  string    `json:"source_ip,omitempty"`
-	UserAgent string    `json:"user_agent,omitempty"`
+	// ErrorMessage is as logged: a reviewer reads why a call failed.
+	ErrorMessage string `json:"error_message,omitempty"`
+	SourceIP     string `json:"source_ip,omitempty"`
+	UserAgent    string `json:"user_agent,omitempty"`
 	// File is where the call was read; of two copies, the first path in
 	// sort order, so the answer does not depend on scheduling.
 	File string `json:"file"`
@@ -69,7 +71,7 @@ func NewCall(ev *parse.Event, file string) Call {
 	return Call{
 		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
-		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode,
+		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode, ErrorMessage: ev.ErrorMessage,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
 		Offset: ev.Offset, Length: ev.Length,
 	}
@@ -95,7 +97,7 @@ func (t Interner) Intern(s string) string {
 // strings are transient: the event ID cloned, the rest interned in t (File
 // and Key are the caller's).
 func (c *Call) Intern(t Interner) {
-	c.ID = strings.Clone(c.ID)
+	c.ID, c.ErrorMessage = strings.Clone(c.ID), strings.Clone(c.ErrorMessage)
 	for _, p := range []*string{&c.Service, &c.Action, &c.Account, &c.Region, &c.Session,
 		&c.ErrorCode, &c.SourceIP, &c.UserAgent} {
 		*p = t.Intern(*p)
