@@ -71,7 +71,7 @@ func TestRecords(t *testing.T) {
 		{name: "object odd marks its fields", in: `{"Records":[{"userIdentity":"x","eventName":"A"},{"serviceEventDetails":[1],"userIdentity":{"arn":7,"type":"T"}}]}`,
 			want: []parse.Event{{EventName: "A", Odd: odd("userIdentity.type", "userIdentity.arn", "userIdentity.accountId", "userIdentity.principalId", "userIdentity.invokedBy",
 				"userIdentity.sessionContext.sessionIssuer.type", "userIdentity.sessionContext.sessionIssuer.arn", "userIdentity.sessionContext.sessionIssuer.userName", "userIdentity.sessionContext.sessionIssuer.accountId")},
-				{UserIdentity: parse.Identity{Type: "T"}, Odd: odd("userIdentity.arn", "serviceEventDetails.supportCaseDisplayId", "serviceEventDetails.supportPermitRequestArn")}}},
+				{UserIdentity: parse.Identity{Type: "T"}, Odd: odd("userIdentity.arn", "serviceEventDetails.supportCaseDisplayId", "serviceEventDetails.supportPermitRequestArn", "serviceEventDetails.action", "serviceEventDetails.resource")}}},
 		{name: "odd replaced by a later duplicate", in: `{"Records":[{"eventName":5,"eventName":"B","readOnly":"x","readOnly":true,"userIdentity":1,"userIdentity":{"type":"U"}}]}`,
 			want: []parse.Event{{EventName: "B", ReadOnly: parse.True, UserIdentity: parse.Identity{Type: "U"}}}},
 
