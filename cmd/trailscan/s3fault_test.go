@@ -30,7 +30,7 @@ func TestS3FolderFailed(t *testing.T) {
 	client := sourcetest.S3Client(t)
 	bucket := sourcetest.NewBucket(t, client)
 	sourcetest.Upload(t, client, bucket, "", dir)
-	refused := "AWSLogs/" + acctB + "/"
+	refused := "AWSLogs/" + acctB + "/CloudTrail/" // an account's folder is never listed, only this one
 	p, err := s3fault.Start(s3fault.Config{Upstream: endpoint, Faults: []s3fault.Fault{{Do: s3fault.Deny, On: s3fault.List, Key: refused, Rate: 1}}})
 	if err != nil {
 		t.Fatal(err)

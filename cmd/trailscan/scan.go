@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -129,7 +128,7 @@ func (c *scanCmd) selectionFlags(fs *pflag.FlagSet) {
 
 // accessFlags say how a scan reads, as scan and verify take them.
 func (c *scanCmd) accessFlags(fs *pflag.FlagSet) {
-	fs.IntVarP(&c.jobs, "jobs", "j", 0, "files read at once (default: the number of CPUs; for S3, 4 per CPU, at least 8)")
+	fs.IntVarP(&c.jobs, "jobs", "j", 0, "most files read at once (default: as many as keep every CPU decoding,\nchosen as the scan goes: for S3, often a hundred or more)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress line or warnings on standard error (the exit code still says a result is partial)")
 	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
 	fs.StringVar(&c.s3.Region, "bucket-region", "", "region of the S3 bucket (default: found from the bucket)")
@@ -162,9 +161,6 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	srcs, err := c.sources(ctx, fs.Args())
 	if err != nil {
 		return err
-	}
-	if c.jobs == 0 && slices.ContainsFunc(fs.Args(), isS3) {
-		cfg.Jobs = remoteJobs()
 	}
 	cfg.Progress = new(scan.Progress)
 	stop := c.progress(ctx, srcs, cfg)
@@ -387,10 +383,6 @@ func ago(s string) (time.Duration, bool) {
 }
 
 func isS3(arg string) bool { return source.IsS3(arg) }
-
-// remoteJobs is the default parallelism for S3: a GET waits tens of
-// milliseconds for its first byte, so a worker per CPU would mostly wait.
-func remoteJobs() int { return max(8, 4*runtime.NumCPU()) }
 
 func (c *scanCmd) sources(ctx context.Context, args []string) ([]source.Source, error) {
 	var srcs []source.Source

@@ -40,7 +40,7 @@ func (c *scanCmd) applyShard(cfg *scan.Config) error {
 		return usageError{fmt.Errorf("--shard writes a part for 'trailscan merge', which reads JSON, not %s", c.format), "add -f json, and choose the format when merging"}
 	}
 	c.shard.spec = &spec
-	cfg.Select = spec.Select
+	cfg.Select, cfg.Share = spec.Select, spec.Owns
 	return nil
 }
 

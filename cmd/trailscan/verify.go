@@ -262,9 +262,6 @@ func (c *verifyCmd) Run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	if c.jobs == 0 && slices.ContainsFunc(fs.Args(), isS3) {
-		cfg.Jobs = remoteJobs()
-	}
 	cfg.HashOnly = true
 	cfg.Progress = new(scan.Progress)
 	stop := c.progress(ctx, srcs, cfg)

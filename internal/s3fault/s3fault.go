@@ -1,7 +1,9 @@
 // Package s3fault is an S3 endpoint for tests: a reverse proxy in front of
 // a real S3 server that breaks some answers the way S3 and networks do,
 // with 503 SlowDown, refusals, bodies cut or stalled part way, answers
-// that never come, and a server that ignores Range.
+// that never come, and a server that ignores Range; and that can wait
+// before each answer, as a real region does and a server on loopback
+// does not. It counts what it serves, and how much at once.
 //
 // The proxy forwards requests as they come, Host header included, so the
 // client's SigV4 signature still verifies at the server.
@@ -12,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -20,6 +23,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -91,6 +95,20 @@ type Config struct {
 	// forward the client's request without its Range (the signature
 	// covers it).
 	Origin *s3.Client
+	// Delay is how long each request waits before it is answered or
+	// forwarded: S3's time to first byte, tens of milliseconds in a
+	// region, which a server on loopback does not have.
+	Delay time.Duration
+}
+
+// Load is what a proxy has served, by kind of request (Any: the others).
+type Load struct {
+	Requests map[Op]int
+	// Peak is the most requests in flight at once.
+	Peak map[Op]int
+	// Busy is the time requests were in flight, added up: over a time T,
+	// Busy/T requests were in flight on average.
+	Busy map[Op]time.Duration
 }
 
 // Proxy is a running fault-injecting endpoint.
@@ -107,6 +125,8 @@ type Proxy struct {
 	rnd   *rand.Rand
 	times map[timesKey]int
 	count map[Action]int
+	load  Load
+	now   map[Op]int // in flight
 }
 
 type timesKey struct {
@@ -131,7 +151,13 @@ func Start(cfg Config) (*Proxy, error) {
 		rnd:   rand.New(rand.NewPCG(cfg.Seed, 0x5eed)),
 		times: map[timesKey]int{},
 		count: map[Action]int{},
+		now:   map[Op]int{},
 	}
+	p.ResetLoad()
+	// As many idle connections to the server as the clients keep to the
+	// proxy: the default of 2 would dial one for most requests.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.MaxIdleConns, transport.MaxIdleConnsPerHost = 1024, 1024
 	p.rp = &httputil.ReverseProxy{
 		// SetURL would set the Host header to the server's; SigV4 signed
 		// the proxy's.
@@ -139,6 +165,7 @@ func Start(cfg Config) (*Proxy, error) {
 			r.SetURL(u)
 			r.Out.Host = r.In.Host
 		},
+		Transport:     transport,
 		FlushInterval: -1, // every byte the server sends, as it comes: cuts fall where asked
 		// The failures it would log are the ones it was asked for.
 		ErrorLog: log.New(io.Discard, "", 0),
@@ -160,6 +187,39 @@ func (p *Proxy) Count(a Action) int {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.count[a]
+}
+
+// Load returns what the proxy has served since it started, or since
+// ResetLoad.
+func (p *Proxy) Load() Load {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return Load{Requests: maps.Clone(p.load.Requests), Peak: maps.Clone(p.load.Peak), Busy: maps.Clone(p.load.Busy)}
+}
+
+// ResetLoad forgets what Load counted; the requests in flight still count
+// towards Peak.
+func (p *Proxy) ResetLoad() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.load = Load{Requests: map[Op]int{}, Peak: maps.Clone(p.now), Busy: map[Op]time.Duration{}}
+}
+
+// served counts a request of op from its start; the function it returns
+// counts its end.
+func (p *Proxy) served(op Op) (end func()) {
+	start := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.load.Requests[op]++
+	p.now[op]++
+	p.load.Peak[op] = max(p.load.Peak[op], p.now[op])
+	return func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		p.now[op]--
+		p.load.Busy[op] += time.Since(start)
+	}
 }
 
 // request is what the proxy knows of an S3 request (path-style).
@@ -208,6 +268,18 @@ func (p *Proxy) choose(rq request, ranged bool) []Fault {
 
 func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 	rq := parse(r)
+	defer p.served(rq.op)()
+	if p.cfg.Delay > 0 {
+		t := time.NewTimer(p.cfg.Delay)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+			return
+		case <-p.done:
+			return
+		}
+	}
 	ranged := r.Header.Get("Range") != ""
 	faults := p.choose(rq, ranged)
 	bw := &bodyWriter{w: w, r: r, done: p.done}

@@ -135,6 +135,7 @@ type childRun struct {
 	cpu    float64 // user and system seconds: less noisy than secs on a busy machine
 	rssMB  float64
 	result map[string]any
+	json   []byte // the summary as written
 }
 
 func scanChild(b *testing.B, jobs int, src string, flags ...string) childRun {
@@ -178,6 +179,7 @@ func scanChildEnv(b *testing.B, env []string, jobs int, src string, flags ...str
 	if err := json.Unmarshal(data, &r.result); err != nil {
 		b.Fatalf("scan result: %v", err)
 	}
+	r.json = data
 	return r
 }
 

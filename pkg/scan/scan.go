@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/trailscan/trailscan/pkg/trail"
 
@@ -22,7 +23,11 @@ import (
 
 // Config is what a scan reads and keeps.
 type Config struct {
-	Jobs  int         // objects read at once; 0: one per CPU
+	// Jobs is the most objects read at once: asked for, waiting to be
+	// decoded, or being decoded; and no more are decoded at once than
+	// there are CPUs. 0: as many as keep every CPU decoding, chosen as the
+	// scan goes (see Run), up to MaxInFlight.
+	Jobs  int
 	Scope trail.Scope // events outside it are not counted
 	// Parse is how each worker's parse.Reader reads: the zero Options is
 	// how trailscan reads, and tests choose a path with it.
@@ -30,6 +35,10 @@ type Config struct {
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
 	Select func(source.Object) bool
+	// Share, when set, is the day folders of a shard's share: a source
+	// that can (a source.ShareLister) lists only those. Select still
+	// chooses among what is listed.
+	Share source.Share
 	// Done, when set, is called after each object is read or has failed,
 	// from one goroutine at a time.
 	Done func(o source.Object, err error)
@@ -109,7 +118,7 @@ func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
 			}
 			return nil
 		}
-		if src.List(ctx, cfg.Scope, count) != nil || cfg.Ledger != nil && listDigests(ctx, src, cfg.Scope, count) != nil {
+		if listLogs(ctx, src, cfg, count) != nil || cfg.Ledger != nil && listDigests(ctx, src, cfg.Scope, count) != nil {
 			return
 		}
 	}
@@ -120,31 +129,55 @@ func CountAhead(ctx context.Context, srcs []source.Source, cfg Config) {
 type job struct {
 	src    source.Source
 	obj    source.Object
-	digest bool // a digest for cfg.Ledger, not a log
+	digest bool          // a digest for cfg.Ledger, not a log, opened by its reader
+	rc     io.ReadCloser // a log opened, or why not
+	err    error
 }
 
 // Run scans every object of srcs that may hold events in cfg.Scope. A file
 // that cannot be read is recorded in the summary and the scan goes on; the
 // error is for a source that cannot be listed, or a cancelled ctx.
+//
+// Objects are asked for ahead of the decoders, one per CPU (or
+// cfg.Jobs, if fewer), so that a source whose answers take long to start,
+// as S3's do, keeps them busy all the same: see pacer for how many are in
+// flight.
 func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summary, error) {
-	jobs := cfg.Jobs
-	if jobs <= 0 {
-		jobs = runtime.NumCPU()
+	decoders, most := runtime.NumCPU(), MaxInFlight
+	if cfg.Jobs > 0 {
+		decoders, most = min(decoders, cfg.Jobs), cfg.Jobs
 	}
 	if cfg.Progress == nil {
 		cfg.Progress = new(Progress)
 	}
+	p := newPacer(decoders, most, throttles(srcs))
 	parent := ctx
 	g, ctx := errgroup.WithContext(ctx)
-	queue := make(chan job, 4*jobs)
+	queue := make(chan job, 4*decoders)
 	g.Go(func() error {
 		defer close(queue)
 		defer cfg.Progress.ListingDone.Store(true)
 		return list(ctx, srcs, cfg, queue)
 	})
+	// An object is opened, then waits for a decoder. ready is not
+	// buffered: an object opened holds its place in the gate until a
+	// decoder is done with it.
+	ready := make(chan job)
+	g.Go(func() error {
+		var opening sync.WaitGroup
+		defer close(ready)
+		defer opening.Wait()
+		for j := range queue {
+			if err := p.gate.Enter(ctx); err != nil {
+				return err
+			}
+			opening.Go(func() { p.open(ctx, j, ready) })
+		}
+		return nil
+	})
 	var done chan doneMsg
 	if cfg.Done != nil {
-		done = make(chan doneMsg, jobs)
+		done = make(chan doneMsg, decoders)
 		finished := make(chan struct{})
 		go func() {
 			defer close(finished)
@@ -154,16 +187,19 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 		}()
 		defer func() { <-finished }()
 	}
-	workers := make([]*worker, jobs)
+	workers := make([]*worker, decoders)
 	for i := range workers {
 		w := newWorker(cfg, done)
 		workers[i] = w
 		g.Go(func() error {
-			for j := range queue {
+			for j := range ready {
 				if err := ctx.Err(); err != nil {
+					p.drop(j)
 					return err
 				}
+				start := time.Now()
 				w.read(ctx, j)
+				p.decoded(time.Since(start))
 			}
 			return nil
 		})
@@ -187,6 +223,24 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 	return sum, nil
 }
 
+// throttles is how many requests the sources' storage has refused as too
+// many, so far.
+func throttles(srcs []source.Source) func() int64 {
+	var ts []source.Throttler
+	for _, src := range srcs {
+		if t, ok := src.(source.Throttler); ok {
+			ts = append(ts, t)
+		}
+	}
+	return func() int64 {
+		var n int64
+		for _, t := range ts {
+			n += t.Throttles()
+		}
+		return n
+	}
+}
+
 type doneMsg struct {
 	obj source.Object
 	err error
@@ -203,13 +257,13 @@ func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- jo
 			cfg.Progress.Listed.Add(1)
 			cfg.Progress.ListedBytes.Add(o.Size)
 			select {
-			case queue <- job{src, o, digest}:
+			case queue <- job{src: src, obj: o, digest: digest}:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		}
-		if err := src.List(ctx, q, queued); err != nil {
+		if err := listLogs(ctx, src, cfg, queued); err != nil {
 			return err
 		}
 		if cfg.Ledger != nil {
@@ -220,6 +274,15 @@ func list(ctx context.Context, srcs []source.Source, cfg Config, queue chan<- jo
 		}
 	}
 	return nil
+}
+
+// listLogs lists the logs of src in cfg's scope, only the day folders of
+// cfg.Share where src can leave out the others.
+func listLogs(ctx context.Context, src source.Source, cfg Config, fn func(source.Object) error) error {
+	if sl, ok := src.(source.ShareLister); ok && cfg.Share != nil {
+		return sl.ListShare(ctx, cfg.Scope, cfg.Share, fn)
+	}
+	return src.List(ctx, cfg.Scope, fn)
 }
 
 // worker reads objects one at a time, reusing its buffers.
@@ -276,7 +339,7 @@ func (w *worker) read(ctx context.Context, j job) {
 
 func (w *worker) object(ctx context.Context, j job) error {
 	w.inScope = false
-	rc, err := j.src.Open(ctx, j.obj)
+	rc, err := j.rc, j.err
 	if err != nil {
 		return err
 	}

@@ -8,9 +8,11 @@ import (
 	"io"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -416,3 +418,69 @@ func (r ctxReader) Read([]byte) (int, error) {
 	<-r.ctx.Done()
 	return 0, r.ctx.Err()
 }
+
+// TestLatencyHidden scans a source whose answers take a while to start, as
+// S3's do: more objects are in flight than there are decoders, so that
+// they do not wait; never more than -j; and the answer is the same.
+func TestLatencyHidden(t *testing.T) {
+	const files = 200
+	for _, c := range []struct {
+		jobs   int
+		fewest int // most in flight at once, at least
+		most   int
+	}{
+		{jobs: 0, fewest: 2 * runtime.NumCPU(), most: scan.MaxInFlight},
+		{jobs: 4, fewest: 1, most: 4},
+		{jobs: 1, fewest: 1, most: 1},
+	} {
+		t.Run(fmt.Sprintf("jobs=%d", c.jobs), func(t *testing.T) {
+			src := &slow{files: files, wait: 5 * time.Millisecond}
+			sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{Jobs: c.jobs})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res := sum.Result(); res.FilesScanned != files || len(res.FilesFailed) != 0 {
+				t.Errorf("%d files scanned, %d failed; want %d and none", res.FilesScanned, len(res.FilesFailed), files)
+			}
+			if most := src.most.Load(); most < int64(c.fewest) || most > int64(c.most) {
+				t.Errorf("%d objects in flight at most, want %d to %d", most, c.fewest, c.most)
+			}
+		})
+	}
+}
+
+// slow is a source of empty logs whose Open waits before it answers, and
+// that counts the objects open at once.
+type slow struct {
+	files int
+	wait  time.Duration
+	open  atomic.Int64
+	most  atomic.Int64
+}
+
+func (*slow) String() string { return "slow" }
+
+func (s *slow) List(ctx context.Context, q trail.Scope, fn func(source.Object) error) error {
+	for i := range s.files {
+		key := fmt.Sprintf("f%03d.json", i)
+		if err := fn(source.Object{Key: key, Path: key}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *slow) Open(ctx context.Context, o source.Object) (io.ReadCloser, error) {
+	n := s.open.Add(1)
+	for m := s.most.Load(); n > m && !s.most.CompareAndSwap(m, n); m = s.most.Load() {
+	}
+	time.Sleep(s.wait)
+	return &closer{Reader: strings.NewReader(`{"Records":[]}`), open: &s.open}, nil
+}
+
+type closer struct {
+	io.Reader
+	open *atomic.Int64
+}
+
+func (c *closer) Close() error { c.open.Add(-1); return nil }

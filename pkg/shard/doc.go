@@ -1,7 +1,10 @@
 // Package shard splits a scan's objects among N copies of trailscan that
-// share nothing but the archive: each copy lists the same objects and keeps
-// those whose key falls in its share, so every object is read by exactly
-// one copy, whichever machine runs it and in whatever order.
+// share nothing but the archive: each copy keeps the objects whose key
+// falls in its share (Spec.Select), so every object is read by exactly one
+// copy, whichever machine runs it and in whatever order. Each copy lists
+// only the day folders it owns (Spec.Owns, a source.Share) where the
+// layout lets it name them, so that N copies list the archive's days once
+// between them, not N times.
 //
 // A share is chosen from the object key alone. Inside the CloudTrail layout
 // the unit is the account, region and delivery day

@@ -75,6 +75,14 @@ func (s Spec) Contains(key string) bool {
 // takes.
 func (s Spec) Select(o source.Object) bool { return s.Contains(o.Key) }
 
+// Owns reports whether the day folder of an account's region (a
+// trail.Layout with Account, Region and Day set) is in s's share: every
+// object in it is, as Contains says. It is a source.Share, so that a
+// shard lists only its own day folders.
+func (s Spec) Owns(day trail.Layout) bool {
+	return s.Count <= 1 || jump(hash(dayUnit(day)), s.Count) == s.Index
+}
+
 // Of returns the shard, below n, of the object with this key.
 func Of(key string, n int) int {
 	if n <= 1 {
@@ -96,6 +104,10 @@ func Unit(key string) string {
 	if !ok || l.Day == 0 || l.Region == "" {
 		return key
 	}
+	return dayUnit(l)
+}
+
+func dayUnit(l trail.Layout) string {
 	return fmt.Sprintf("%s/%s/%04d/%02d/%02d", l.Account, l.Region, l.Year, int(l.Month), l.Day)
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/source"
@@ -143,6 +144,35 @@ func TestPartition(t *testing.T) {
 		}
 		if n <= 7 && len(used) != n {
 			t.Errorf("N=%d: only shards %v used for %d units", n, used, len(keys)/2)
+		}
+	}
+}
+
+// TestOwns: a shard owns a day folder exactly when it contains the
+// objects in it, so that listing only the folders it owns loses none of
+// its objects and lists none of another's.
+func TestOwns(t *testing.T) {
+	for _, n := range []int{1, 2, 4, 16} {
+		for s := range n {
+			spec := Spec{s, n}
+			owned := 0
+			for a := range 4 {
+				for d := 1; d <= 40; d++ {
+					acct := fmt.Sprintf("1111222233%02d", a)
+					day := time.Date(2026, 9, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, d)
+					dir := fmt.Sprintf("org/AWSLogs/o-abcdefghij/%s/CloudTrail/eu-west-1/%s/", acct, day.Format("2006/01/02"))
+					l, _ := trail.ParseLayout(dir)
+					if got, want := spec.Owns(l), spec.Contains(dir+"x.json.gz"); got != want {
+						t.Errorf("%v: Owns(%s) = %v, but Contains of its objects %v", spec, dir, got, want)
+					}
+					if spec.Owns(l) {
+						owned++
+					}
+				}
+			}
+			if owned == 0 && n <= 4 {
+				t.Errorf("%v owns none of 160 day folders", spec)
+			}
 		}
 	}
 }

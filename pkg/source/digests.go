@@ -30,7 +30,7 @@ func (l *Location) ListDigests(ctx context.Context, f Folders, fn func(Object) e
 		return nil
 	}
 	var stop error
-	err := l.driver.list(ctx, l.below, digestFolders{f}, func(o Object) error {
+	err := l.driver.list(ctx, l.below, digestFolders{f}, nil, func(o Object) error {
 		if !isDigest(o) {
 			return nil
 		}

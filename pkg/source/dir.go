@@ -8,6 +8,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // ErrNotFile is a local path that is neither a directory nor a regular
@@ -46,7 +48,7 @@ func (d dir) stat(ctx context.Context, key string) (Object, error) {
 }
 
 // list walks the directory in lexical order.
-func (d dir) list(ctx context.Context, prefix string, q Folders, fn func(Object) error) error {
+func (d dir) list(ctx context.Context, prefix string, q Folders, share Share, fn func(Object) error) error {
 	// A trailing separator makes the walk follow a root that is a link to
 	// a directory, as the user expects; links below it are not followed.
 	top := filepath.Join(d.root, filepath.FromSlash(prefix)) + string(filepath.Separator)
@@ -72,7 +74,7 @@ func (d dir) list(ctx context.Context, prefix string, q Folders, fn func(Object)
 			return nil
 		}
 		if e.IsDir() {
-			if path != top && q.Excludes(key) {
+			if path != top && (q.Excludes(key) || !owns(share, key)) {
 				return filepath.SkipDir
 			}
 			return nil
@@ -103,4 +105,14 @@ func pathless(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// owns reports whether share owns the folder dir: any folder but a day
+// folder it does not own.
+func owns(share Share, dir string) bool {
+	if share == nil {
+		return true
+	}
+	l, ok := trail.ParseLayout(dir)
+	return !ok || l.Day == 0 || l.Region == "" || share(l)
 }

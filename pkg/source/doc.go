@@ -17,7 +17,8 @@
 // Package sourcetest is the conformance suite every driver of stored
 // objects runs; a stream, one object read once, has its own test.
 //
-// Of trailscan's packages it imports only pkg/trail, and must never import
-// another (pkg/parse, pkg/filter, pkg/summarize above all): the listing
-// layer does not depend on how logs are read or summarized.
+// Of trailscan's packages it imports only pkg/trail and internal/gate
+// (how many requests are in flight), and must never import another
+// (pkg/parse, pkg/filter, pkg/summarize above all): the listing layer does
+// not depend on how logs are read or summarized.
 package source

@@ -9,7 +9,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -21,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
-	"golang.org/x/sync/errgroup"
 )
 
 const (
@@ -29,10 +28,6 @@ const (
 	// The SDK's default of 3 gives up too soon on a bucket that throttles
 	// a long scan with 503 SlowDown.
 	maxAttempts = 10
-	// listers is how many folders are listed at once. Listing is a chain
-	// of round trips (account, region, year, month, day); listing folders
-	// side by side keeps the workers fed when the latency is high.
-	listers = 8
 	// resumes is how many resumes in a row that read nothing a read that
 	// breaks mid-object gets before the object is reported as failed: the
 	// SDK retries requests, not a response body that a dropped connection
@@ -42,8 +37,11 @@ const (
 	// to keep its connection for the next request.
 	drain = 64 << 10
 	// idleConns is how many connections to S3 are kept open between
-	// requests: more than the workers (-j) and listers of most scans.
-	idleConns = 128
+	// requests: more than a scan keeps in flight by itself (up to 256
+	// GETs and 64 listings), so that no connection it opened is closed
+	// for want of room and dialled again. Only connections once in use
+	// are kept, and for 90 seconds at most.
+	idleConns = 1024
 )
 
 // s3Bucket is the driver of an S3 bucket: keys are the objects' keys.
@@ -52,6 +50,11 @@ type s3Bucket struct {
 	timeouts Timeouts
 	bucket   string
 	payer    types.RequestPayer
+	// throttled counts the answers that said the bucket is overloaded.
+	throttled atomic.Int64
+	// pageSize, when not 0, is how many keys a listing asks for at most
+	// (S3's default is 1000): tests make it small, to page everything.
+	pageSize int32
 }
 
 // NewS3 returns the source for bucketPrefix, "BUCKET[/PREFIX]" (an s3://
@@ -121,7 +124,10 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 			for _, fn := range optFns {
 				fn(o)
 			}
-			o.HTTPClient = &watched{next: o.HTTPClient, header: s.timeouts.Header, stall: s.timeouts.Stall}
+			o.HTTPClient = &overloads{
+				next:  &watched{next: o.HTTPClient, header: s.timeouts.Header, stall: s.timeouts.Stall},
+				count: &s.throttled,
+			}
 			o.APIOptions = append(o.APIOptions, checkListing)
 		}
 	}
@@ -152,14 +158,34 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 	return loc, nil
 }
 
-// newHTTPClient is the SDK's HTTP client, keeping enough idle connections
-// for every worker and lister: the SDK's default of 10 per host would
-// close and dial connections all through a scan with more jobs.
+// newHTTPClient is the SDK's HTTP client, keeping alive a connection for
+// every request a scan has in flight: the SDK's defaults (10 per host,
+// 100 in all) would close and dial connections all through a scan that
+// reads a hundred objects at once.
 func newHTTPClient() *awshttp.BuildableClient {
 	return awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns = idleConns
 		t.MaxIdleConnsPerHost = idleConns
 	})
 }
+
+// overloads counts the answers of status 503 (S3's SlowDown) and 429, by
+// which a server says it gets too many requests: the scan and the listing
+// ask for less at once when they see them.
+type overloads struct {
+	next  httpClient
+	count *atomic.Int64
+}
+
+func (c *overloads) Do(req *http.Request) (*http.Response, error) {
+	resp, err := c.next.Do(req)
+	if err == nil && (resp.StatusCode == http.StatusServiceUnavailable || resp.StatusCode == http.StatusTooManyRequests) {
+		c.count.Add(1)
+	}
+	return resp, err
+}
+
+func (s *s3Bucket) throttles() int64 { return s.throttled.Load() }
 
 // bucketRegion asks S3 where bucket is. S3 names the region in the
 // x-amz-bucket-region header of a HeadBucket answer, even of a redirect
@@ -228,84 +254,6 @@ func (s *s3Bucket) head(ctx context.Context, key string, opts ...func(*s3.Option
 		return Object{}, err
 	}
 	return s.object(key, out.ContentLength, out.ETag, out.LastModified), nil
-}
-
-// list discovers the layout one folder level at a time, listing with a
-// "/" delimiter: a level's listing names the folders below it, and only
-// those q may need are listed in turn. Only day folders (or folders
-// outside the CloudTrail layout) hold logs, so a one-day scan of a bucket
-// of years lists a few folders per account and region, not the bucket.
-// A region, year or month folder that q wants whole is listed in one go,
-// without a delimiter, a thousand keys a request. Digest and Insight
-// folders are never listed. Folders are listed several at a time, so
-// objects come in no particular order; fn is called from one goroutine at
-// a time. A folder that cannot be listed, after the SDK's tries, is passed
-// to fn as an Object with Err set, and the others are listed still.
-func (s *s3Bucket) list(ctx context.Context, root string, q Folders, fn func(Object) error) error {
-	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(listers)
-	var mu sync.Mutex
-	var stop error // fn's first error: no call after it
-	emit := func(o Object) error {
-		mu.Lock()
-		defer mu.Unlock()
-		if stop == nil {
-			stop = fn(o)
-		}
-		return stop
-	}
-	// failed reports a folder that could not be listed, in full: the scan
-	// names it, and goes on with the others. Only a scan that is stopped
-	// stops the listing.
-	failed := func(prefix string, err error) error {
-		err = fmt.Errorf("list s3://%s/%s: %w", s.bucket, prefix, err)
-		if ctx.Err() != nil {
-			return err
-		}
-		return emit(Object{Key: prefix, Path: "s3://" + s.bucket + "/" + prefix, Err: err})
-	}
-	var walk func(prefix string, whole bool) error
-	walk = func(prefix string, whole bool) error {
-		in := &s3.ListObjectsV2Input{Bucket: &s.bucket, Prefix: &prefix, RequestPayer: s.payer}
-		if !whole {
-			in.Delimiter = aws.String("/")
-		}
-		var folders []string
-		p := s3.NewListObjectsV2Paginator(s.client, in)
-		for p.HasMorePages() {
-			page, err := p.NextPage(ctx)
-			if err != nil {
-				// The folders found on the pages before are listed still.
-				if err := failed(prefix, err); err != nil {
-					return err
-				}
-				break
-			}
-			for _, o := range page.Contents {
-				if err := emit(s.object(aws.ToString(o.Key), o.Size, o.ETag, o.LastModified)); err != nil {
-					return err
-				}
-			}
-			for _, cp := range page.CommonPrefixes {
-				if dir := aws.ToString(cp.Prefix); !q.Excludes(dir) {
-					folders = append(folders, dir)
-				}
-			}
-		}
-		for _, dir := range folders {
-			do := func() error { return walk(dir, q.Covers(dir)) }
-			// A free lister takes the folder; when none is free, this one
-			// does it itself rather than wait while holding its slot.
-			if !g.TryGo(do) {
-				if err := do(); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	g.Go(func() error { return walk(root, false) })
-	return g.Wait()
 }
 
 // open streams an object from GetObject. A read that breaks part way (a

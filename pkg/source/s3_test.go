@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"slices"
@@ -26,6 +27,15 @@ import (
 // sourcetest.S3Endpoint for how to start one.
 
 func TestS3Conformance(t *testing.T) {
+	// Pages of 2 keys make the small tree list as a large one: folders,
+	// regions and windows a page at a time, a shard's window too long to
+	// take in one request.
+	for _, page := range []int32{0, 2} {
+		t.Run(fmt.Sprintf("page=%d", page), func(t *testing.T) { s3Conformance(t, page) })
+	}
+}
+
+func s3Conformance(t *testing.T, page int32) {
 	client := sourcetest.S3Client(t)
 	sourcetest.Run(t, func(t *testing.T, dir string) sourcetest.Stored {
 		bucket := sourcetest.NewBucket(t, client)
@@ -33,7 +43,11 @@ func TestS3Conformance(t *testing.T) {
 		ctx := context.Background()
 		return sourcetest.Stored{
 			At: func(key string) (*source.Location, error) {
-				return source.New(ctx, strings.TrimSuffix("s3://"+bucket+"/"+key, "/"), sourcetest.S3Options(t))
+				loc, err := source.New(ctx, strings.TrimSuffix("s3://"+bucket+"/"+key, "/"), sourcetest.S3Options(t))
+				if err == nil && page > 0 {
+					source.SetPageSize(loc, page)
+				}
+				return loc, err
 			},
 			Remove: func(key string) error {
 				_, err := client.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: &bucket, Key: &key})
@@ -103,9 +117,9 @@ func TestS3Prefix(t *testing.T) {
 }
 
 // TestS3ListingEconomy counts the requests of scans: the layout is
-// discovered one level at a time and only the folders that can hold events
-// in scope are listed, never a digest or Insight folder, and only their
-// objects are fetched.
+// discovered a level at a time down to the regions, and only what can
+// hold events in scope is listed, never a digest or Insight folder, and
+// only the objects in scope are fetched.
 func TestS3ListingEconomy(t *testing.T) {
 	_, bucket := uploadTree(t, "")
 	rec := sourcetest.NewRecorder(bucket)
@@ -119,16 +133,14 @@ func TestS3ListingEconomy(t *testing.T) {
 	}
 
 	// The tree's folders (see sourcetest.Tree): the bucket's root;
-	// AWSLogs/ and, for 2 accounts, ACCOUNT/ and CloudTrail/ (not
-	// CloudTrail-Digest/ nor CloudTrail-Insight/), then 2 regions each;
-	// org-trail/, AWSLogs/, o-ORGID/ and, for 2 accounts, ACCOUNT/,
-	// CloudTrail/, then 1 region each; exports/ and exports/old/, outside
-	// the layout, listed whole.
-	lists := func(perRegion int) int {
-		accountTrail := 1 + 2*(2+2*perRegion)
-		orgTrail := 3 + 2*(2+1*perRegion)
-		return 1 + accountTrail + orgTrail + 2
-	}
+	// AWSLogs/ and, for 2 accounts, ACCOUNT/CloudTrail/ (the account
+	// folder itself is not listed: it holds only CloudTrail/ and the
+	// digest and Insight folders), then 2 regions each; org-trail/,
+	// AWSLogs/, o-ORGID/ and, for 2 accounts, ACCOUNT/CloudTrail/, then 1
+	// region each; exports/ and exports/old/, outside the layout. Each
+	// region is one request whatever the window: listed whole, or from
+	// its first day folder in the window to its last.
+	const lists = 1 + (1 + 2*(1+2)) + (3 + 2*(1+1)) + 2
 	for _, c := range []struct {
 		name      string
 		q         trail.Scope
@@ -137,17 +149,21 @@ func TestS3ListingEconomy(t *testing.T) {
 		wantedDir string // the folder of every object fetched in the layout
 	}{
 		// From 06:00 to 12:00 on 10/02: with the 6h margin for late
-		// delivery, only the folders of 10/02 can hold events. Each
-		// region: REGION/, then 2026/ (2025/ pruned), 10/ (09/ pruned),
-		// 02/. Objects: 2 accounts x 2 regions in the account trail, 2
-		// accounts in the organization trail, and the 2 exports.
+		// delivery, only the folders of 10/02 can hold events. Objects:
+		// 2 accounts x 2 regions in the account trail, 2 accounts in the
+		// organization trail, and the 2 exports.
 		{"one day", trail.Scope{Since: time.Date(2026, 10, 2, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 2, 12, 0, 0, 0, time.UTC)},
-			lists(4), 2*2 + 2 + 2, "/2026/10/02/"},
-		// Everything: each region folder is listed whole, in one request.
-		// Objects: 2 accounts x 2 regions x 5 days + 1 .json in the
-		// account trail, 2 accounts x 2 days in the organization trail,
-		// and the 2 exports.
-		{"all", trail.Scope{}, lists(1), 2*2*5 + 1 + 2*2 + 2, "/CloudTrail/"},
+			lists, 2*2 + 2 + 2, "/2026/10/02/"},
+		// Everything: each region folder is listed whole. Objects: 2
+		// accounts x 2 regions x 5 days + 1 .json in the account trail, 2
+		// accounts x 2 days in the organization trail, and the 2 exports.
+		{"all", trail.Scope{}, lists, 2*2*5 + 1 + 2*2 + 2, "/CloudTrail/"},
+		// The accounts and regions named: neither the organization folder
+		// nor the CloudTrail/ folders are listed to find them. The account
+		// trail: root, AWSLogs/, 1 region; the organization trail:
+		// org-trail/, AWSLogs/, 1 region; exports/, exports/old/.
+		{"one account and region", trail.Scope{Accounts: []string{"444455556666"}, Regions: []string{"us-east-1"}},
+			1 + 1 + 1 + 2 + 1 + 2, 5 + 2 + 2, "/444455556666/CloudTrail/us-east-1/"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			var objs []source.Object

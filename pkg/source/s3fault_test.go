@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -25,6 +26,7 @@ import (
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // The fault tests scan an archive in the S3 test server through a proxy
@@ -213,7 +215,8 @@ func checkFailed(t *testing.T, bucket string, res summarize.Result, want []failu
 // for all but the objects and folders named as failed.
 func TestS3Faults(t *testing.T) {
 	a := newFaultArchive(t)
-	prefix2 := "AWSLogs/" + acct2 + "/"
+	// An account's folder is never listed, only its CloudTrail/ folder.
+	prefix2 := "AWSLogs/" + acct2 + "/CloudTrail/"
 	region1 := "AWSLogs/" + acct1 + "/CloudTrail/eu-west-1/"
 	for _, c := range []struct {
 		name     string
@@ -352,5 +355,40 @@ func TestS3Toxics(t *testing.T) {
 				t.Errorf("%d requests, as many as a clean scan's %d: the toxic did nothing in 5 scans", got.requests, clean.requests)
 			}
 		})
+	}
+}
+
+// TestS3Throttles: the source counts every 503 SlowDown it was answered,
+// each tried again, which is what the scan slows down by.
+func TestS3Throttles(t *testing.T) {
+	_, bucket := uploadTree(t, "")
+	p, err := s3fault.Start(s3fault.Config{Upstream: sourcetest.S3Endpoint(t), Seed: 3, Faults: []s3fault.Fault{{Do: s3fault.SlowDown, Rate: 0.3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	ctx := context.Background()
+	opts := sourcetest.S3Options(t)
+	opts.Endpoint, opts.Timeouts = p.URL, fast
+	src, err := source.NewS3(ctx, bucket, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = src.List(ctx, trail.Scope{}, func(o source.Object) error {
+		rc, err := src.Open(ctx, o)
+		if err != nil {
+			return err
+		}
+		defer rc.Close()
+		if b, err := io.ReadAll(rc); err != nil || !bytes.Equal(b, sourcetest.Content(o.Key)) {
+			t.Errorf("read %s: %d bytes, %v", o.Key, len(b), err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := src.Throttles(), int64(p.Count(s3fault.SlowDown)); got != want || want == 0 {
+		t.Errorf("Throttles() = %d, want the proxy's %d SlowDown answers", got, want)
 	}
 }

@@ -41,6 +41,30 @@ type Source interface {
 	Open(ctx context.Context, o Object) (io.ReadCloser, error)
 }
 
+// Share is the part of an archive that one copy of a sharded scan reads,
+// told by day folder: it reports whether the copy owns an account's
+// deliveries of one day in one region (a trail.Layout with Account,
+// Region and Day set).
+type Share func(day trail.Layout) bool
+
+// A ShareLister is a Source that can leave out of a listing the day
+// folders a Share does not own, without listing them, rather than list
+// every object for the scan to drop most of them.
+type ShareLister interface {
+	Source
+	// ListShare is List without the day folders share does not own. Keys
+	// outside the CloudTrail layout are listed still: only the scan's own
+	// choice says whose they are. A nil share owns everything.
+	ListShare(ctx context.Context, q trail.Scope, share Share, fn func(Object) error) error
+}
+
+// A Throttler is a Source that says how often its storage has refused a
+// request as one too many (S3's 503 SlowDown), so that a scan can ask for
+// less at once.
+type Throttler interface {
+	Throttles() int64
+}
+
 // A CheapLister is a Source that says whether listing it is cheap, as a
 // walk of a local disk is and a listing of S3, a request per thousand
 // keys, is not: cheap enough to list twice, once ahead to count for
@@ -70,11 +94,12 @@ type driver interface {
 	// stat describes the object at key.
 	stat(ctx context.Context, key string) (Object, error)
 	// list calls fn for every object below the key prefix, whatever its
-	// name, except below the folders q excludes. fn is called from one
-	// goroutine at a time, and never after it returned an error or after
-	// list returned. A folder or object found but not readable is an
-	// Object with Err, not an error.
-	list(ctx context.Context, prefix string, q Folders, fn func(Object) error) error
+	// name, except below the folders q excludes and the day folders share
+	// (when not nil) does not own. fn is called from one goroutine at a
+	// time, and never after it returned an error or after list returned.
+	// A folder or object found but not readable is an Object with Err,
+	// not an error.
+	list(ctx context.Context, prefix string, q Folders, share Share, fn func(Object) error) error
 	// open streams a listed object's bytes.
 	open(ctx context.Context, o Object) (io.ReadCloser, error)
 	// openMeta is open, with the object's user metadata (nil for none).
@@ -146,10 +171,31 @@ func (l *Location) String() string { return l.name }
 // CheapToList reports whether the location is on a local disk.
 func (l *Location) CheapToList() bool { return l.cheap }
 
+var (
+	_ ShareLister = (*Location)(nil)
+	_ Throttler   = (*Location)(nil)
+)
+
+// Throttles is how many requests the storage has refused as too many so
+// far: S3's 503 answers, each tried again. A local source has none.
+func (l *Location) Throttles() int64 {
+	if t, ok := l.driver.(interface{ throttles() int64 }); ok {
+		return t.throttles()
+	}
+	return 0
+}
+
 // List lists the logs below the location, or the one object the user
 // named, whatever q and its name say. Its errors name the location, but
 // fn's error is returned as it is.
 func (l *Location) List(ctx context.Context, q trail.Scope, fn func(Object) error) error {
+	return l.ListShare(ctx, q, nil, fn)
+}
+
+// ListShare is List without the day folders share does not own (see
+// ShareLister); the one object the user named is listed whatever share
+// says.
+func (l *Location) ListShare(ctx context.Context, q trail.Scope, share Share, fn func(Object) error) error {
 	if l.single {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("list %s: %w", l, err)
@@ -161,7 +207,7 @@ func (l *Location) List(ctx context.Context, q trail.Scope, fn func(Object) erro
 		return fn(o)
 	}
 	var stop error
-	err := l.driver.list(ctx, l.below, q, func(o Object) error {
+	err := l.driver.list(ctx, l.below, q, share, func(o Object) error {
 		if o.Err == nil && !IsLog(o.Key) {
 			return nil
 		}

@@ -37,7 +37,7 @@ func (s *stream) stat(ctx context.Context, key string) (Object, error) {
 	return Object{Key: key, Path: stdinPath}, nil
 }
 
-func (s *stream) list(ctx context.Context, prefix string, q Folders, fn func(Object) error) error {
+func (s *stream) list(ctx context.Context, prefix string, q Folders, share Share, fn func(Object) error) error {
 	o, _ := s.stat(ctx, Stdin)
 	return fn(o)
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -82,6 +83,7 @@ func NewBucket(t testing.TB, c *s3.Client) string {
 		t.Fatalf("create bucket %s: %v", name, err)
 	}
 	t.Cleanup(func() {
+		var ids []types.ObjectIdentifier
 		p := s3.NewListObjectsV2Paginator(c, &s3.ListObjectsV2Input{Bucket: &name})
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
@@ -89,17 +91,23 @@ func NewBucket(t testing.TB, c *s3.Client) string {
 				t.Logf("empty bucket %s: %v", name, err)
 				return
 			}
-			if len(page.Contents) == 0 {
-				break
-			}
-			var ids []types.ObjectIdentifier
 			for _, o := range page.Contents {
 				ids = append(ids, types.ObjectIdentifier{Key: o.Key})
 			}
-			if _, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: &name, Delete: &types.Delete{Objects: ids}}); err != nil {
-				t.Logf("empty bucket %s: %v", name, err)
-				return
-			}
+		}
+		// Side by side, in small batches: a server may delete a batch's
+		// objects one after another.
+		var g errgroup.Group
+		g.SetLimit(8)
+		for batch := range slices.Chunk(ids, 100) {
+			g.Go(func() error {
+				_, err := c.DeleteObjects(ctx, &s3.DeleteObjectsInput{Bucket: &name, Delete: &types.Delete{Objects: batch}})
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
+			t.Logf("empty bucket %s: %v", name, err)
+			return
 		}
 		if _, err := c.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: &name}); err != nil {
 			t.Logf("delete bucket %s: %v", name, err)
@@ -175,7 +183,7 @@ type Recorder struct {
 // NewRecorder returns a Recorder of the requests for bucket.
 func NewRecorder(bucket string) *Recorder {
 	inner := awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) {
-		t.MaxIdleConnsPerHost = 128 // as source.NewS3's client
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = 1024, 1024 // as source.NewS3's client
 	})
 	return &Recorder{Bucket: bucket, inner: inner}
 }

@@ -167,6 +167,22 @@ var cases = []struct {
 		func(File) bool { return false }},
 }
 
+// shares are the shares ListShare is checked with.
+var shares = []struct {
+	name string
+	owns source.Share
+}{
+	{"odd days", func(l trail.Layout) bool { return l.Day%2 == 1 }},
+	{"one account's region", func(l trail.Layout) bool { return l.Account == acctA && l.Region == "us-east-1" }},
+	{"nothing", func(trail.Layout) bool { return false }},
+}
+
+// layout is what f's key says, as a Share is asked.
+func (f File) layout() trail.Layout {
+	l, _ := trail.ParseLayout(f.Key)
+	return l
+}
+
 // Stored is the test tree as one driver keeps it.
 type Stored struct {
 	// At returns the source a user names by the tree's location followed
@@ -200,6 +216,27 @@ func Run(t *testing.T, store func(t *testing.T, dir string) Stored) {
 				t.Errorf("List(%+v):\n%s", c.q, diff(got, want))
 			}
 		})
+	}
+
+	// A share leaves out the day folders it does not own, and nothing
+	// else, in every scope.
+	for _, sh := range shares {
+		for _, c := range cases {
+			t.Run("ListShare/"+sh.name+"/"+c.name, func(t *testing.T) {
+				var keys []string
+				err := src.ListShare(ctx, c.q, sh.owns, func(o source.Object) error {
+					keys = append(keys, o.Key)
+					return nil
+				})
+				if err != nil {
+					t.Fatalf("ListShare(%+v): %v", c.q, err)
+				}
+				slices.Sort(keys)
+				if want := wanted(func(f File) bool { return c.want(f) && sh.owns(f.layout()) }); !slices.Equal(keys, want) {
+					t.Errorf("ListShare(%+v):\n%s", c.q, diff(keys, want))
+				}
+			})
+		}
 	}
 
 	t.Run("Objects", func(t *testing.T) {
