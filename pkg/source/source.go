@@ -65,15 +65,6 @@ type Throttler interface {
 	Throttles() int64
 }
 
-// A CheapLister is a Source that says whether listing it is cheap, as a
-// walk of a local disk is and a listing of S3, a request per thousand
-// keys, is not: cheap enough to list twice, once ahead to count for
-// progress. A Source that does not say is taken as not cheap.
-type CheapLister interface {
-	Source
-	CheapToList() bool
-}
-
 // Location is a local directory or file, or an S3 prefix or object, over
 // the driver that reads it. It does for every driver what does not depend
 // on the storage: it lists the one object a user named, keeps only log
@@ -85,7 +76,6 @@ type Location struct {
 	// the key of the one object the user named.
 	below  string
 	single bool
-	cheap  bool
 }
 
 // A driver is what a kind of storage does for a Location: no more than
@@ -167,9 +157,6 @@ func IsLog(name string) bool {
 var logExts = []string{".json", ".jsonl", ".ndjson"}
 
 func (l *Location) String() string { return l.name }
-
-// CheapToList reports whether the location is on a local disk.
-func (l *Location) CheapToList() bool { return l.cheap }
 
 var (
 	_ ShareLister = (*Location)(nil)
