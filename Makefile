@@ -1,10 +1,12 @@
-# make bench: the scan against the inflate-only floor on a >1 GB generated
-# corpus (-j 1 and -j 2, MB/s, peak RSS), the scan with --verify against
-# the scan (verify/scan, in wall and CPU time), and the 500 MB
-# single-record archives. The corpus is written once to
-# $TRAILSCAN_BENCH_DIR (default $TMPDIR/trailscan-bench);
-# TRAILSCAN_BENCH_ROUNDS sets the rounds (best of), TRAILSCAN_BENCH_MIB
-# the corpus's size for a quick run.
+# make bench: in one run on a >1 GB generated corpus, inflating the files
+# alone with libdeflate-gunzip (when on PATH; skipped with a note
+# otherwise), klauspost/compress and pkg/inflate, and the full scan, each
+# at -j 1 and -j 2 with MB/s and its ratio to libdeflate; the -j 2 scan
+# with AVX-512 off (GODEBUG=cpu.avx512f=off) and its peak RSS; the scan
+# with --verify against the scan; and the single-record archives. The
+# corpus is written once to $TRAILSCAN_BENCH_DIR (default
+# $TMPDIR/trailscan-bench); TRAILSCAN_BENCH_ROUNDS sets the rounds (best
+# of), TRAILSCAN_BENCH_MIB the corpus's size for a quick run.
 # make profile: where a -j 2 scan of that corpus spends its CPU time.
 GO ?= go
 

@@ -1,7 +1,6 @@
 package reference
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/json"
 	"errors"
@@ -12,16 +11,9 @@ import (
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
-// Records has the contract of parse.Records.
-func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
-	// A byte order mark is skipped, and offsets still count it.
-	br := bufio.NewReader(r)
-	var skipped int64
-	if b, err := br.Peek(3); err == nil && string(b) == "\xef\xbb\xbf" {
-		br.Discard(3)
-		skipped = 3
-	}
-	d := json.NewDecoder(br)
+// delivered reads {"Records":[...]}.
+func delivered(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+	d := json.NewDecoder(r)
 	d.UseNumber()
 	t, err := d.Token()
 	if err == io.EOF {
@@ -45,7 +37,7 @@ func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
 		}
 		seen = true
 		var err error
-		n, err = records(d, skipped, fn)
+		n, err = records(d, fn)
 		return err
 	})
 	if err != nil {
@@ -75,7 +67,7 @@ func members(d *json.Decoder, fn func(string) error) error {
 	return err
 }
 
-func records(d *json.Decoder, skipped int64, fn func(*parse.Event) error) (int64, error) {
+func records(d *json.Decoder, fn func(*parse.Event) error) (int64, error) {
 	t, err := d.Token()
 	if err != nil {
 		return 0, err
@@ -91,7 +83,7 @@ func records(d *json.Decoder, skipped int64, fn func(*parse.Event) error) (int64
 		}
 		// The raw value holds no surrounding space, and the decoder stops
 		// right after it.
-		start := skipped + d.InputOffset() - int64(len(raw))
+		start := d.InputOffset() - int64(len(raw))
 		m, err := object(raw)
 		if err != nil {
 			return n, err

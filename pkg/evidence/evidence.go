@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"maps"
@@ -57,16 +58,17 @@ func Write(ctx context.Context, w io.Writer, calls []summarize.Call, open Opener
 		idx, f := byFile[k], k.path
 		slices.SortFunc(idx, func(a, b int) int { return cmp.Compare(calls[a].Offset, calls[b].Offset) })
 		o := source.Object{Path: f, Key: calls[idx[0]].Key}
-		err := copySpans(ctx, k.from, o, open, out, func(yield func(off, n int64) error) error {
+		err := copySpans(ctx, k.from, o, open, out, func(yield func(off, n int64, embedded bool) (int64, error)) error {
 			for _, i := range idx {
 				if calls[i].Length <= 0 {
 					return fmt.Errorf("event %s: where its record lies in %s is not known", calls[i].ID, f)
 				}
-				if err := yield(calls[i].Offset, calls[i].Length); err != nil {
+				n, err := yield(calls[i].Offset, calls[i].Length, calls[i].Embedded)
+				if err != nil {
 					return fmt.Errorf("event %s: %w", calls[i].ID, err)
 				}
-				spans[i] = span{at, calls[i].Length}
-				at += calls[i].Length
+				spans[i] = span{at, n}
+				at += n
 			}
 			return nil
 		})
@@ -130,8 +132,10 @@ func (e *MissedError) Error() string {
 }
 
 // copySpans opens o of the source from, inflates it, and copies the spans
-// that each yields, which come in offset order.
-func copySpans(ctx context.Context, from string, o source.Object, open Opener, w io.Writer, spans func(yield func(off, n int64) error) error) error {
+// that each yields, which come in offset order, saying how many bytes each
+// became: an embedded span is a JSON string holding the record, and the
+// record is what is copied.
+func copySpans(ctx context.Context, from string, o source.Object, open Opener, w io.Writer, spans func(yield func(off, n int64, embedded bool) (int64, error)) error) error {
 	rc, err := open(ctx, from, o)
 	if err != nil {
 		return err
@@ -148,26 +152,47 @@ func copySpans(ctx context.Context, from string, o source.Object, open Opener, w
 		r = gz
 	}
 	var pos int64
-	err = spans(func(off, n int64) error {
+	err = spans(func(off, n int64, embedded bool) (int64, error) {
 		if err := ctx.Err(); err != nil {
-			return err
+			return 0, err
 		}
 		if off < pos {
-			return fmt.Errorf("record at %d overlaps the one before", off)
+			return 0, fmt.Errorf("record at %d overlaps the one before", off)
 		}
 		if _, err := io.CopyN(io.Discard, r, off-pos); err != nil {
-			return fmt.Errorf("read %s: %w", o.Path, err)
-		}
-		if _, err := io.CopyN(w, r, n); err != nil {
-			return fmt.Errorf("read %s: %w", o.Path, err)
+			return 0, fmt.Errorf("read %s: %w", o.Path, err)
 		}
 		pos = off + n
-		return nil
+		if embedded {
+			return copyEmbedded(w, r, n, o.Path, off)
+		}
+		if _, err := io.CopyN(w, r, n); err != nil {
+			return 0, fmt.Errorf("read %s: %w", o.Path, err)
+		}
+		return n, nil
 	})
 	if err != nil {
 		return fmt.Errorf("evidence: %w", err)
 	}
 	return nil
+}
+
+// copyEmbedded copies the record held in the JSON string of n bytes that
+// r gives next, decoded. Only a matching record is decoded, so holding
+// one is fine.
+func copyEmbedded(w io.Writer, r io.Reader, n int64, path string, off int64) (int64, error) {
+	raw := make([]byte, n)
+	if _, err := io.ReadFull(r, raw); err != nil {
+		return 0, fmt.Errorf("read %s: %w", path, err)
+	}
+	var rec string
+	if err := json.Unmarshal(raw, &rec); err != nil {
+		return 0, fmt.Errorf("read %s: the string at byte %d: %w", path, off, err)
+	}
+	if _, err := io.WriteString(w, rec); err != nil {
+		return 0, err
+	}
+	return int64(len(rec)), nil
 }
 
 // oneLine turns line breaks into spaces as they pass.

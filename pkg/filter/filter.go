@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strings"
@@ -162,4 +163,27 @@ func Unreadable(ev *parse.Event) error {
 	// The error names eventTime and says what it holds.
 	_, err := trail.EventTime(ev.EventTime)
 	return err
+}
+
+// CaseSource is the event source of the AWS Support API, which people
+// call to open, answer and resolve Support cases. Its callers are not
+// Support: see Support.
+const CaseSource = "support.amazonaws.com"
+
+// CaseOf returns the Support case a call to the Support API names in its
+// parameters (its caseId, or else its displayId), or "" if ev is not such
+// a call or names no case.
+func CaseOf(ev *parse.Event) string {
+	if ev.EventSource != CaseSource || ev.EventType == "AwsServiceEvent" {
+		return ""
+	}
+	return cmp.Or(ev.RequestCaseID, ev.RequestDisplayID)
+}
+
+// PermitCall reports whether ev is an account's own call to the AWS
+// Support authorization service (CreateSupportPermit,
+// RejectSupportPermitRequest, ListSupportPermits, ...), as opposed to the
+// service's own events (see Authorization).
+func PermitCall(ev *parse.Event) bool {
+	return ev.EventSource == AuthorizationSource && ev.EventType != "AwsServiceEvent"
 }

@@ -171,3 +171,40 @@ func TestUnreadable(t *testing.T) {
 		}
 	}
 }
+
+func TestCaseOf(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   parse.Event
+		want string
+	}{
+		{"resolve case", parse.Event{EventSource: "support.amazonaws.com", EventName: "ResolveCase", RequestCaseID: "case-111122223333-muen-2026-1"}, "case-111122223333-muen-2026-1"},
+		{"display id only", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeCases", RequestDisplayID: "1234567890"}, "1234567890"},
+		{"case id before display id", parse.Event{EventSource: "support.amazonaws.com", RequestCaseID: "c", RequestDisplayID: "d"}, "c"},
+		{"no case named", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeServices"}, ""},
+		{"other service", parse.Event{EventSource: "ec2.amazonaws.com", RequestCaseID: "c"}, ""},
+		{"service event", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent", RequestCaseID: "c"}, ""},
+	}
+	for _, tt := range tests {
+		if got := filter.CaseOf(&tt.ev); got != tt.want {
+			t.Errorf("%s: CaseOf = %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestPermitCall(t *testing.T) {
+	tests := []struct {
+		name string
+		ev   parse.Event
+		want bool
+	}{
+		{"reject", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsApiCall", EventName: "RejectSupportPermitRequest"}, true},
+		{"service event", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent", EventName: "SupportPermitRequestCreated"}, false},
+		{"support api", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsApiCall", EventName: "CreateCase"}, false},
+	}
+	for _, tt := range tests {
+		if got := filter.PermitCall(&tt.ev); got != tt.want {
+			t.Errorf("%s: PermitCall = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

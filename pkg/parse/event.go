@@ -26,6 +26,22 @@ type Event struct {
 	// Support authorization service records which case asked for access.
 	CaseID           string
 	PermitRequestARN string
+	// PermitAction and PermitResource are the one action and resource a
+	// RetrieveSupportPermit event names (serviceEventDetails.action and
+	// .resource; StartSupportAction names its action only).
+	PermitAction   string
+	PermitResource string
+	// RequestPermitRequestARN is the permit request an account's own call
+	// to the authorization service (RejectSupportPermitRequest,
+	// CreateSupportPermit) answers, in its requestParameters.
+	RequestPermitRequestARN string
+
+	// RequestCaseID and RequestDisplayID are the caseId and displayId a
+	// call to the Support API (support.amazonaws.com) sent: how a case's
+	// own events are found. (responseElements is left alone: it can be
+	// anything, and very large.)
+	RequestCaseID    string
+	RequestDisplayID string
 
 	// Odd holds the kept fields whose value had a type the field does not
 	// take (a number for a string, a string other than "true" or "false"
@@ -36,8 +52,11 @@ type Event struct {
 
 	// Offset and Length locate the record's bytes in the decompressed
 	// document, so evidence can be copied out later without holding it now.
-	Offset int64
-	Length int64
+	// When Embedded, they locate the JSON string that holds the record
+	// (lookup-events' CloudTrailEvent), quotes included.
+	Offset   int64
+	Length   int64
+	Embedded bool
 }
 
 // Identity is the part of userIdentity that says who made a call.

@@ -49,6 +49,11 @@ var keptFields = [...]Field{
 	{Path: "userIdentity.sessionContext.sessionIssuer.accountId", String: func(ev *Event) *string { return &ev.UserIdentity.Issuer.AccountID }},
 	{Path: "serviceEventDetails.supportCaseDisplayId", String: func(ev *Event) *string { return &ev.CaseID }},
 	{Path: "serviceEventDetails.supportPermitRequestArn", String: func(ev *Event) *string { return &ev.PermitRequestARN }},
+	{Path: "serviceEventDetails.action", String: func(ev *Event) *string { return &ev.PermitAction }},
+	{Path: "serviceEventDetails.resource", String: func(ev *Event) *string { return &ev.PermitResource }},
+	{Path: "requestParameters.supportPermitRequestArn", String: func(ev *Event) *string { return &ev.RequestPermitRequestARN }},
+	{Path: "requestParameters.caseId", String: func(ev *Event) *string { return &ev.RequestCaseID }},
+	{Path: "requestParameters.displayId", String: func(ev *Event) *string { return &ev.RequestDisplayID }},
 }
 
 // field is the index of a kept field in keptFields.

@@ -3,7 +3,7 @@
 package parse
 
 // levelPaths is the path of each level's object, "" for the record.
-var levelPaths = [...]string{"", "userIdentity", "userIdentity.sessionContext", "userIdentity.sessionContext.sessionIssuer", "serviceEventDetails"}
+var levelPaths = [...]string{"", "userIdentity", "userIdentity.sessionContext", "userIdentity.sessionContext.sessionIssuer", "serviceEventDetails", "requestParameters"}
 
 // actionOf returns what to do with the member named key of an object at
 // lv; members it does not know are skipped.
@@ -38,7 +38,9 @@ func actionOf(lv level, key []byte) action {
 		case "userIdentity":
 			return action{kind: doObject, sub: 1, clear: 0x1ff000} // userIdentity
 		case "serviceEventDetails":
-			return action{kind: doObject, sub: 4, clear: 0x600000} // serviceEventDetails
+			return action{kind: doObject, sub: 4, clear: 0x1e00000} // serviceEventDetails
+		case "requestParameters":
+			return action{kind: doObject, sub: 5, clear: 0xe000000} // requestParameters
 		}
 	case 1: // userIdentity
 		switch string(key) {
@@ -77,6 +79,19 @@ func actionOf(lv level, key []byte) action {
 			return action{kind: doString, f: 21}
 		case "supportPermitRequestArn":
 			return action{kind: doString, f: 22}
+		case "action":
+			return action{kind: doString, f: 23}
+		case "resource":
+			return action{kind: doString, f: 24}
+		}
+	case 5: // requestParameters
+		switch string(key) {
+		case "supportPermitRequestArn":
+			return action{kind: doString, f: 25}
+		case "caseId":
+			return action{kind: doString, f: 26}
+		case "displayId":
+			return action{kind: doString, f: 27}
 		}
 	}
 	return action{}
@@ -109,4 +124,9 @@ func (s *scanner) setEvent(ev *Event, all string) {
 	ev.UserIdentity.Issuer.AccountID = str(20) // userIdentity.sessionContext.sessionIssuer.accountId
 	ev.CaseID = str(21)                        // serviceEventDetails.supportCaseDisplayId
 	ev.PermitRequestARN = str(22)              // serviceEventDetails.supportPermitRequestArn
+	ev.PermitAction = str(23)                  // serviceEventDetails.action
+	ev.PermitResource = str(24)                // serviceEventDetails.resource
+	ev.RequestPermitRequestARN = str(25)       // requestParameters.supportPermitRequestArn
+	ev.RequestCaseID = str(26)                 // requestParameters.caseId
+	ev.RequestDisplayID = str(27)              // requestParameters.displayId
 }

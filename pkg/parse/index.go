@@ -16,12 +16,13 @@ import (
 // them, where finding each end from the last is a chain of dependent
 // steps.
 //
-// Vector code (index_amd64.s, AVX-512) lists the quotes 64 bytes at a
-// time, marks the bytes of 0x80 and above, and lists the blocks of 64 bytes
-// that hold a backslash or a control character, which are rare; index then
-// reads those blocks to set lim and list the escapes. Without the vector
-// code nothing is indexed (lim is 0) and the slow path reads every record:
-// an index built in Go costs more than the fast path saves.
+// Vector code (index_amd64.s, AVX-512 or else AVX2) lists the quotes 64
+// bytes at a time, marks the bytes of 0x80 and above, and lists the blocks
+// of 64 bytes that hold a backslash or a control character, which are
+// rare; index then reads those blocks to set lim and list the escapes.
+// Without vector code (other CPUs and architectures; arm64 has no NEON
+// indexer yet) nothing is indexed (lim is 0) and the slow path reads every
+// record: an index built in Go costs more than the fast path saves.
 
 // noQuote ends the quote and escape lists.
 const noQuote = math.MaxInt32
@@ -45,7 +46,7 @@ func (s *scanner) index(n int) {
 		s.high = make([]uint64, blocks+1)
 	}
 	q, sp := s.quotes[:cap(s.quotes)], s.escapeBlocks[:cap(s.escapeBlocks)]
-	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high)
+	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high, s.noAVX512)
 	s.quotes, s.escapeBlocks = q[:nq], sp[:ns]
 	s.lim = n
 	s.escapes(n)
@@ -58,12 +59,13 @@ func (s *scanner) index(n int) {
 }
 
 // escapes lists where escapes start below lim, and lowers lim to the first
-// control character or the first escape that is invalid or not whole in
-// the first n bytes. A backslash outside a string is read as an escape
+// control character in a string or the first escape that is invalid or not
+// whole in the first n bytes. A backslash outside a string is read as an escape
 // too: it makes the document invalid, which the slow path reports.
 func (s *scanner) escapes(n int) {
 	s.escs = s.escs[:0]
 	next := 0 // the first byte not part of an escape already read
+	qi := 0   // the quotes before the control character looked at
 	for _, k := range s.escapeBlocks {
 		base := int(k) * 64
 		backslash, control := masks(s.buf[base : base+64])
@@ -71,10 +73,24 @@ func (s *scanner) escapes(n int) {
 			backslash &= 1<<(n-base) - 1
 			control &= 1<<(n-base) - 1
 		}
-		// Escapes before the first control character, which ends lim.
+		// Escapes before the first control character, which ends lim;
+		// but not the space between tokens that records a line apart
+		// (JSON Lines) or printed with indents hold: a line break or tab
+		// with an even count of quotes before it lies outside strings.
 		stop := n
-		if control != 0 {
-			stop = base + bits.TrailingZeros64(control)
+		for ; control != 0; control &= control - 1 {
+			p := base + bits.TrailingZeros64(control)
+			if c := s.buf[p]; c != '\n' && c != '\r' && c != '\t' {
+				stop = p
+				break
+			}
+			for qi < len(s.quotes) && int(s.quotes[qi]) < p {
+				qi++
+			}
+			if qi%2 == 1 {
+				stop = p
+				break
+			}
 		}
 		for ; backslash != 0; backslash &= backslash - 1 {
 			p := base + bits.TrailingZeros64(backslash)

@@ -124,3 +124,123 @@ done:
 	MOVQ R9, ns+48(FP)
 	VZEROUPPER
 	RET
+
+// func indexAVX2(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
+//
+// indexAVX512 for CPUs without it: the masks of each 64 bytes from two
+// 32-byte compares, escapes removed the same way, and the quote positions
+// listed one at a time from the mask, as AVX2 cannot compress bytes.
+TEXT ·indexAVX2(SB), NOSPLIT, $0-56
+	MOVQ b+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ quotes+16(FP), DI
+	MOVQ escapeBlocks+24(FP), R9
+	MOVQ $0x22, AX
+	MOVQ AX, X13
+	VPBROADCASTB X13, Y13
+	MOVQ $0x5c, AX
+	MOVQ AX, X14
+	VPBROADCASTB X14, Y14
+	MOVQ $0x1f, AX
+	MOVQ AX, X15
+	VPBROADCASTB X15, Y15
+	XORQ R10, R10 // carry: the next block's first byte is escaped
+	XORQ R11, R11 // block number
+	TESTQ CX, CX
+	JZ done2
+
+loop2:
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	VPCMPEQB Y13, Y0, Y2
+	VPCMPEQB Y13, Y1, Y3
+	VPMOVMSKB Y2, AX
+	VPMOVMSKB Y3, BX
+	SHLQ $32, BX
+	ORQ BX, AX // quotes
+	VPCMPEQB Y14, Y0, Y2
+	VPCMPEQB Y14, Y1, Y3
+	VPMOVMSKB Y2, R8
+	VPMOVMSKB Y3, BX
+	SHLQ $32, BX
+	ORQ BX, R8 // backslashes
+	// A byte is below 0x20 when the smaller of it and 0x1f is itself.
+	VPMINUB Y15, Y0, Y2
+	VPMINUB Y15, Y1, Y3
+	VPCMPEQB Y2, Y0, Y2
+	VPCMPEQB Y3, Y1, Y3
+	VPMOVMSKB Y2, DX
+	VPMOVMSKB Y3, BX
+	SHLQ $32, BX
+	ORQ BX, DX // control characters
+	VPMOVMSKB Y0, BX
+	VPMOVMSKB Y1, R13
+	SHLQ $32, R13
+	ORQ R13, BX // bytes of 0x80 and above
+	MOVQ high+32(FP), R12
+	MOVQ BX, (R12)(R11*8)
+	MOVQ R8, BX
+	ORQ DX, BX
+	JZ escapes2
+	MOVL R11, (R9)
+	ADDQ $4, R9
+
+escapes2:
+	MOVQ R8, BX
+	ORQ R10, BX
+	JZ list2
+	// escapedBytes(R8, R10): the escaped bytes in R12, the carry in R10.
+	MOVQ R10, BX
+	NOTQ BX
+	ANDQ BX, R8                       // backslash &^= carry
+	MOVQ R8, DX
+	SHLQ $1, DX
+	ORQ R10, DX                       // follows
+	MOVQ $0x5555555555555555, BX      // even
+	MOVQ BX, R12
+	NOTQ R12
+	ANDQ R8, R12
+	MOVQ DX, R13
+	NOTQ R13
+	ANDQ R13, R12                     // oddStarts
+	MOVQ $0, R10
+	ADDQ R8, R12                      // seq, and the carry out
+	ADCQ $0, R10
+	SHLQ $1, R12
+	XORQ BX, R12
+	ANDQ DX, R12                      // escaped
+	NOTQ R12
+	ANDQ R12, AX
+
+list2:
+	TESTQ AX, AX
+	JZ next2
+	MOVQ R11, DX
+	SHLQ $6, DX // the block's base
+
+quote2:
+	BSFQ AX, BX
+	ADDQ DX, BX
+	MOVL BX, (DI)
+	ADDQ $4, DI
+	LEAQ -1(AX), R12
+	ANDQ R12, AX
+	JNZ quote2
+
+next2:
+	ADDQ $64, SI
+	INCQ R11
+	CMPQ R11, CX
+	JB loop2
+
+done2:
+	MOVQ quotes+16(FP), AX
+	SUBQ AX, DI
+	SHRQ $2, DI
+	MOVQ DI, nq+40(FP)
+	MOVQ escapeBlocks+24(FP), AX
+	SUBQ AX, R9
+	SHRQ $2, R9
+	MOVQ R9, ns+48(FP)
+	VZEROUPPER
+	RET

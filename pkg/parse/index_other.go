@@ -3,6 +3,12 @@
 package parse
 
 // Only amd64 has vector code: nothing is indexed elsewhere.
-const vector = false
+const (
+	vector    = false
+	hasAVX512 = false
+	hasAVX2   = false
+)
 
-func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64) (nq, ns int) { return 0, 0 }
+func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64, noAVX512 bool) (nq, ns int) {
+	return 0, 0
+}

@@ -33,14 +33,27 @@ func naiveIndex(b []byte) (quotes, escapeBlocks []int32) {
 	return quotes, escapeBlocks
 }
 
-func checkIndex(t *testing.T, b []byte) {
+// indexers are the vector indexers this CPU runs, each named by the
+// noAVX512 argument of indexBlocks that chooses it.
+func indexers() map[string]bool {
+	m := map[string]bool{}
+	if hasAVX512 {
+		m["AVX-512"] = false
+	}
+	if hasAVX2 {
+		m["AVX2"] = true
+	}
+	return m
+}
+
+func checkIndex(t *testing.T, b []byte, noAVX512 bool) {
 	t.Helper()
 	b = b[:len(b)/64*64]
 	wantQ, wantS := naiveIndex(b)
 	quotes := make([]int32, len(b)+quoteSlack)
 	escapeBlocks := make([]int32, len(b)/64+1)
 	high := make([]uint64, len(b)/64)
-	nq, ns := indexBlocks(b, quotes, escapeBlocks, high)
+	nq, ns := indexBlocks(b, quotes, escapeBlocks, high, noAVX512)
 	gotQ, gotS := quotes[:nq], escapeBlocks[:ns]
 	if len(gotQ)+len(wantQ) > 0 && !reflect.DeepEqual(gotQ, wantQ) || len(gotS)+len(wantS) > 0 && !reflect.DeepEqual(gotS, wantS) {
 		t.Fatalf("on %q:\nquotes   %v\nwant     %v\nspecials %v\nwant     %v", b, gotQ, wantQ, gotS, wantS)
@@ -54,7 +67,7 @@ func checkIndex(t *testing.T, b []byte) {
 	}
 }
 
-// TestIndex checks the vector indexer against the naive definition, on
+// TestIndex checks each vector indexer against the naive definition, on
 // blocks dense with quotes, backslashes (runs across block edges included)
 // and control characters.
 func TestIndex(t *testing.T) {
@@ -62,14 +75,18 @@ func TestIndex(t *testing.T) {
 		t.Skip("no vector indexer on this CPU")
 	}
 	alphabets := []string{`"\a`, `"\\\\\\\\a`, "\"\\x\x01\x1f \x80\xff", `"`, `\`, `ab"cd`}
-	rng := rand.New(rand.NewPCG(1, 2))
-	for round := range 3000 {
-		abc := alphabets[round%len(alphabets)]
-		b := make([]byte, 64*(1+rng.IntN(8)))
-		for i := range b {
-			b[i] = abc[rng.IntN(len(abc))]
-		}
-		checkIndex(t, b)
+	for name, noAVX512 := range indexers() {
+		t.Run(name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(1, 2))
+			for round := range 3000 {
+				abc := alphabets[round%len(alphabets)]
+				b := make([]byte, 64*(1+rng.IntN(8)))
+				for i := range b {
+					b[i] = abc[rng.IntN(len(abc))]
+				}
+				checkIndex(t, b, noAVX512)
+			}
+		})
 	}
 }
 
@@ -80,7 +97,9 @@ func FuzzIndex(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		b = append(b, make([]byte, 64)...)
-		checkIndex(t, b)
+		for _, noAVX512 := range indexers() {
+			checkIndex(t, b, noAVX512)
+		}
 	})
 }
 

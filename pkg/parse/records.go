@@ -26,6 +26,9 @@ type Options struct {
 	// NoIndex leaves the buffer unindexed, as on a CPU without the vector
 	// indexer: the slow path then reads every record.
 	NoIndex bool
+	// NoAVX512 builds the index with AVX2 even on a CPU with AVX-512, as
+	// on one without it.
+	NoAVX512 bool
 }
 
 // Path names the ways a Reader may read records.
@@ -48,13 +51,17 @@ type Reader struct {
 	ev        Event
 	opts      Options
 	transient bool
-	fast      int64 // records read by the fast path, for tests
+	shape     Shape
+	unq       unquoter // reads the record in a string
+	inner     *Reader  // parses it
+	fast      int64    // records read by the fast path, for tests
 }
 
 // NewReader returns a Reader of the document in r that reads as opts say.
 func NewReader(r io.Reader, opts Options) *Reader {
 	d := &Reader{opts: opts}
 	d.s.indexing = vector && !opts.NoIndex
+	d.s.noAVX512 = opts.NoAVX512
 	d.Reset(r)
 	return d
 }
@@ -66,7 +73,7 @@ func (d *Reader) Reset(r io.Reader) { d.s.reset(r) }
 // Records does. Call it once per Reset.
 func (d *Reader) Records(fn func(*Event) error) (int64, error) {
 	d.transient = false
-	return d.document(fn)
+	return d.read(fn)
 }
 
 // RecordsTransient is Records, except that the strings of the *Event
@@ -76,12 +83,11 @@ func (d *Reader) Records(fn func(*Event) error) (int64, error) {
 // allocates nothing.
 func (d *Reader) RecordsTransient(fn func(*Event) error) (int64, error) {
 	d.transient = true
-	return d.document(fn)
+	return d.read(fn)
 }
 
 func (d *Reader) document(fn func(*Event) error) (int64, error) {
 	s := &d.s
-	s.skipBOM()
 	c, err := s.nonSpace()
 	if err == nil && c != '{' {
 		return 0, fmt.Errorf("%w: the document is not a JSON object", ErrNotCloudTrail)

@@ -92,6 +92,7 @@ type scanner struct {
 	escapeBlocks []int32  // blocks of 64 bytes holding a backslash or control
 	lim, qc, ec  int
 	indexing     bool // the index is built: vector code, and not Options.NoIndex
+	noAVX512     bool // the index is built with AVX2 even where AVX-512 is there
 }
 
 type span struct{ start, end int32 }

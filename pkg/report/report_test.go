@@ -167,11 +167,11 @@ func TestTableScales(t *testing.T) {
 	}
 	all := b.String()
 
-	rows := len(r.Sessions) + len(r.Notable) + len(r.SupportAuthorizations) + len(r.FilesFailed)
+	rows := len(r.Sessions) + len(r.Notable) + len(r.SupportAuthorizations) + len(r.Cases) + len(r.FilesFailed)
 	for _, s := range r.Services {
 		rows += len(s.Actions)
 	}
-	// Each of the five sections adds a title, a header and a blank line.
+	// Each of the six sections adds a title, a header and a blank line.
 	summaryLines := len(factsOf(r))
 	for _, tt := range []struct {
 		name          string
@@ -181,8 +181,8 @@ func TestTableScales(t *testing.T) {
 		tails         int
 		firstLineWant string
 	}{
-		{"default", short, 5 * 3, 100, 4, "Result:"},
-		{"--all", all, summaryLines + rows + 5*3, summaryLines + rows + 5*3, 0, "Result:"},
+		{"default", short, 6 * 3, 100, 5, "Result:"},
+		{"--all", all, summaryLines + rows + 6*3, summaryLines + rows + 6*3, 0, "Result:"},
 	} {
 		lines := strings.Split(strings.TrimSuffix(tt.out, "\n"), "\n")
 		if n := len(lines); n < tt.minLines || n > tt.maxLines {
@@ -394,9 +394,10 @@ func TestCSVSections(t *testing.T) {
 		rows    int
 	}{
 		{"main", "service,action,count,errors,read_only,first_seen,last_seen", actions},
-		{"sessions", "account,session,calls,failures,any_write,start,end,services,actions", len(r.Sessions)},
-		{"notable", "time,account,region,service,action,read_only,reason,error_code,session,event_id,source_ip,user_agent,file", len(r.Notable)},
+		{"sessions", "account,session,calls,failures,any_write,start,end,services,actions,source_ips,user_agents", len(r.Sessions)},
+		{"notable", "time,account,region,service,action,read_only,reason,error_code,session,error_message,event_id,source_ip,user_agent,file", len(r.Notable)},
 		{"authorizations", "time,action,account,region,case_id,permit_request_arn,event_id,file", len(r.SupportAuthorizations)},
+		{"cases", "case,account,first_seen,last_seen,events,event_ids,actions,resources,sessions", len(r.Cases)},
 		{"failed", "path,error", len(r.FilesFailed)},
 	}
 	for _, tt := range tests {
@@ -425,9 +426,11 @@ func TestCSVSections(t *testing.T) {
 func TestCSVFormulas(t *testing.T) {
 	for _, e := range []string{"=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx"} {
 		r := summarize.Result{
-			Services:              []summarize.Service{{Service: e, Actions: []summarize.Action{{Action: e, FirstSeen: e, LastSeen: e}}}},
-			Sessions:              []summarize.Session{{Account: e, Session: e, Start: e, End: e, Services: []string{e}, Actions: []string{e}}},
-			Notable:               []summarize.Notable{{ID: e, Time: e, Account: e, Region: e, Service: e, Action: e, ErrorCode: e, Session: e, SourceIP: e, UserAgent: e, File: e, Reason: e}},
+			Services: []summarize.Service{{Service: e, Actions: []summarize.Action{{Action: e, FirstSeen: e, LastSeen: e}}}},
+			Sessions: []summarize.Session{{Account: e, Session: e, Start: e, End: e, Services: []string{e}, Actions: []string{e}, SourceIPs: []string{e}, UserAgents: []string{e, e}}},
+			Notable:  []summarize.Notable{{ID: e, Time: e, Account: e, Region: e, Service: e, Action: e, ErrorCode: e, ErrorMessage: e, Session: e, SourceIP: e, UserAgent: e, File: e, Reason: e}},
+			Cases: []summarize.Case{{Case: e, Account: e, FirstSeen: e, LastSeen: e, Events: []summarize.CaseEvent{{ID: e, Time: e, Action: e, ErrorCode: e}},
+				Actions: []string{e}, Resources: []string{e}, Sessions: []string{e}}},
 			SupportAuthorizations: []summarize.Authorization{{ID: e, Action: e, Account: e, Region: e, CaseID: e, Request: e, File: e}},
 			FilesFailed:           []summarize.FileError{{Path: e, Error: e}},
 		}

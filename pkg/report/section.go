@@ -25,6 +25,9 @@ type section struct {
 	// order, and says that it kept what keeps.
 	rank  []int
 	keeps string
+	// tableRows is how many rows the table prints without All, when not the
+	// usual tableRows.
+	tableRows int
 }
 
 type row struct {
@@ -108,6 +111,7 @@ var parts = []part{
 	{"sessions", sessionsSection},
 	{"notable", notableSection},
 	{"authorizations", authorizationsSection},
+	{"cases", casesSection},
 	{"failed", failedSection},
 }
 
@@ -213,6 +217,9 @@ func sessionsSection(r summarize.Result) section {
 		{column{name: "end", label: "End", in: everywhere, kind: moment}, func(s summarize.Session) string { return s.End }},
 		{column{name: "services", label: "Services", in: inCSV, kind: code}, func(s summarize.Session) string { return strings.Join(s.Services, " ") }},
 		{column{name: "actions", label: "Actions", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.Actions, " ") }},
+		{column{name: "source_ips", label: "Source IPs", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.SourceIPs, " ") }},
+		// User agents hold spaces, and some semicolons.
+		{column{name: "user_agents", label: "User agents", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.UserAgents, " | ") }},
 	}, func(s summarize.Session) bool { return s.AnyWrite }, func(a, b summarize.Session) int {
 		return compareBool(a.AnyWrite, b.AnyWrite)
 	})
@@ -238,6 +245,7 @@ func notableSection(r summarize.Result) section {
 		{column{name: "error_code", label: "Error", in: whole}, func(n summarize.Notable) string { return n.ErrorCode }},
 		{column{label: "Error", in: inTable, cut: 12}, func(n summarize.Notable) string { return dash(n.ErrorCode) }},
 		{column{name: "session", label: "Session", in: everywhere, kind: code, cut: 20}, func(n summarize.Notable) string { return n.Session }},
+		{column{name: "error_message", label: "Error message", in: whole}, func(n summarize.Notable) string { return n.ErrorMessage }},
 		{column{name: "event_id", label: "Event ID", in: whole, kind: code}, func(n summarize.Notable) string { return n.ID }},
 		{column{name: "source_ip", label: "Source IP", in: inCSV}, func(n summarize.Notable) string { return n.SourceIP }},
 		{column{name: "user_agent", label: "User agent", in: inCSV}, func(n summarize.Notable) string { return n.UserAgent }},
@@ -274,6 +282,48 @@ func authorizationsSection(r summarize.Result) section {
 		{column{name: "event_id", label: "Event ID", in: whole, kind: code}, func(a summarize.Authorization) string { return a.ID }},
 		{column{name: "file", label: "File", in: inCSV, kind: code}, func(a summarize.Authorization) string { return a.File }},
 	}, nil, nil)
+}
+
+// casesSection is a row per case. Its sessions are only those of the
+// account active during the case: the title says so, lest they be read as
+// the case's own.
+func casesSection(r summarize.Result) section {
+	title := fmt.Sprintf("Support cases: %d (sessions meanwhile: in the account, overlapping in time, not proof)", len(r.Cases))
+	s := build(title, r.Cases, []field[summarize.Case]{
+		{column{name: "case", label: "Case", in: everywhere, kind: code, cut: 12}, func(c summarize.Case) string { return c.Case }},
+		{column{name: "account", label: "Account", in: everywhere, cut: 12}, func(c summarize.Case) string { return c.Account }},
+		{column{name: "first_seen", label: "First seen", in: everywhere, kind: moment}, func(c summarize.Case) string { return c.FirstSeen }},
+		{column{name: "last_seen", label: "Last seen", in: everywhere, kind: moment}, func(c summarize.Case) string { return c.LastSeen }},
+		{column{name: "event_count", label: "Events", in: inTable, kind: number}, func(c summarize.Case) string { return strconv.Itoa(len(c.Events)) }},
+		{column{name: "events", label: "Events", in: whole}, func(c summarize.Case) string { return caseEvents(c.Events, caseEventName) }},
+		{column{name: "event_ids", label: "Event IDs", in: whole, kind: code}, func(c summarize.Case) string { return caseEvents(c.Events, caseEventID) }},
+		{column{name: "actions", label: "Actions", in: everywhere, kind: code, cut: 20}, func(c summarize.Case) string { return strings.Join(c.Actions, " ") }},
+		{column{name: "resources", label: "Resources", in: whole, kind: code}, func(c summarize.Case) string { return strings.Join(c.Resources, " ") }},
+		{column{name: "sessions", label: "Sessions meanwhile", in: everywhere, kind: code, cut: 20}, func(c summarize.Case) string { return strings.Join(c.Sessions, " ") }},
+	}, nil, nil)
+	// A case's events are also rows of the authorization events above it:
+	// a few cases are enough for a table that must fit a screen.
+	s.tableRows = 4
+	return s
+}
+
+func caseEventName(e summarize.CaseEvent) string {
+	name := e.Action
+	if e.ErrorCode != "" {
+		name += " (" + e.ErrorCode + ")"
+	}
+	return name
+}
+
+func caseEventID(e summarize.CaseEvent) string { return e.ID }
+
+// caseEvents lists a case's events in order, one word each.
+func caseEvents(evs []summarize.CaseEvent, word func(summarize.CaseEvent) string) string {
+	out := make([]string, len(evs))
+	for i, e := range evs {
+		out[i] = word(e)
+	}
+	return strings.Join(out, " ")
 }
 
 func timeOf(a summarize.Authorization) string {

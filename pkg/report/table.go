@@ -2,6 +2,7 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"io"
 	"slices"
@@ -72,11 +73,12 @@ func writeFacts(b *bytes.Buffer, facts []fact) {
 	}
 }
 
-// writeSection prints s's title, its column heads in capitals, its rows
-// (the first tableRows unless all) and, when some are left out, how many.
+// (the first tableRows, or the section's own number, unless all) and,
+// when some are left out, how many.
 func writeSection(b *bytes.Buffer, s section, all bool) {
+	limit := cmp.Or(s.tableRows, tableRows)
 	// A tail saying "1 more" would take the line the row needs.
-	cut := !all && len(s.rows) > tableRows+1
+	cut := !all && len(s.rows) > limit+1
 	title := s.title
 	if cut && s.keeps != "" {
 		title += "; shown: " + s.keeps
@@ -95,9 +97,9 @@ func writeSection(b *bytes.Buffer, s section, all bool) {
 		shown[i] = i
 	}
 	if cut && s.rank != nil {
-		shown = slices.Sorted(slices.Values(s.rank[:tableRows]))
+		shown = slices.Sorted(slices.Values(s.rank[:limit]))
 	} else if cut {
-		shown = shown[:tableRows]
+		shown = shown[:limit]
 	}
 	cells := make([][]string, 0, len(shown)+1)
 	head := make([]string, len(cols))

@@ -20,7 +20,10 @@ import (
 
 	"github.com/klauspost/compress/gzip"
 
+	"golang.org/x/sys/cpu"
+
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/inflate"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 )
@@ -43,6 +46,11 @@ const (
 	benchMiB  = 1536 // uncompressed size of the corpus
 	hugeMiB   = 500  // size of the single record of BenchmarkHugeRecord
 )
+
+// recordMiB is the size of BenchmarkHugeRecord's record: hugeMiB, or the
+// corpus's size when $TRAILSCAN_BENCH_MIB makes that smaller, so that a
+// quick run stays quick.
+func recordMiB() int64 { return min(hugeMiB, corpusMiB()) }
 
 func benchDir(b *testing.B) string {
 	dir := os.Getenv("TRAILSCAN_BENCH_DIR")
@@ -132,6 +140,13 @@ type childRun struct {
 
 func scanChild(b *testing.B, jobs int, src string, flags ...string) childRun {
 	b.Helper()
+	return scanChildEnv(b, nil, jobs, src, flags...)
+}
+
+// scanChildEnv is scanChild with env (such as GODEBUG settings) added to
+// the child's environment.
+func scanChildEnv(b *testing.B, env []string, jobs int, src string, flags ...string) childRun {
+	b.Helper()
 	bin, err := trailscanBinary()
 	if err != nil {
 		b.Fatal(err)
@@ -144,7 +159,7 @@ func scanChild(b *testing.B, jobs int, src string, flags ...string) childRun {
 	// may just have generated the corpus) reports that one's peak RSS as
 	// its own, as Linux keeps the larger of the two across exec.
 	cmd := exec.Command(os.Args[0], "-test.run=^TestBenchChild$")
-	cmd.Env = append(os.Environ(), "TRAILSCAN_BENCH_CHILD="+string(args), "TRAILSCAN_BENCH_STATS="+stats)
+	cmd.Env = append(append(os.Environ(), env...), "TRAILSCAN_BENCH_CHILD="+string(args), "TRAILSCAN_BENCH_STATS="+stats)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		b.Fatalf("trailscan scan %s: %v\n%s", src, err, out)
 	}
@@ -195,10 +210,14 @@ func TestBenchChild(t *testing.T) {
 	}
 }
 
-// floor inflates every file to nowhere, jobs at a time, with the gzip
-// decoder and buffer size the scan uses: the time no scan of these files
-// can beat, measured here so the comparison needs nothing outside the repo.
-func floor(b *testing.B, jobs int, files []string) (secs float64, out int64) {
+// decoder inflates one gzip file to nowhere through buf, returning the
+// bytes it wrote.
+type decoder func(path string, buf []byte) (int64, error)
+
+// floor inflates every file to nowhere, jobs at a time, with dec and the
+// buffer size the scan reads with, and parses nothing: the time no scan of
+// these files can beat with that decoder, measured in the same run.
+func floor(b *testing.B, jobs int, files []string, dec decoder) (secs float64, out int64) {
 	b.Helper()
 	start := time.Now()
 	ch := make(chan string)
@@ -210,7 +229,7 @@ func floor(b *testing.B, jobs int, files []string) (secs float64, out int64) {
 			buf := make([]byte, 256<<10)
 			var n int64
 			for p := range ch {
-				m, err := inflate(p, buf)
+				m, err := dec(p, buf)
 				if err != nil {
 					mu.Lock()
 					firstErr = cmp.Or(firstErr, err)
@@ -234,13 +253,24 @@ func floor(b *testing.B, jobs int, files []string) (secs float64, out int64) {
 	return time.Since(start).Seconds(), out
 }
 
-func inflate(path string, buf []byte) (int64, error) {
+// klauspostFile is klauspost/compress's gzip decoder, the scan's before
+// pkg/inflate.
+func klauspostFile(path string, buf []byte) (int64, error) {
+	return inflateFile(path, buf, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+}
+
+// inflateOwnFile is pkg/inflate, the decoder the scan uses.
+func inflateOwnFile(path string, buf []byte) (int64, error) {
+	return inflateFile(path, buf, func(r io.Reader) (io.Reader, error) { return inflate.NewReader(r) })
+}
+
+func inflateFile(path string, buf []byte, newReader func(io.Reader) (io.Reader, error)) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	zr, err := gzip.NewReader(f)
+	zr, err := newReader(bufio.NewReaderSize(f, 64<<10))
 	if err != nil {
 		return 0, fmt.Errorf("inflate %s: %w", path, err)
 	}
@@ -249,6 +279,52 @@ func inflate(path string, buf []byte) (int64, error) {
 		return n, fmt.Errorf("inflate %s: %w", path, err)
 	}
 	return n, nil
+}
+
+// libdeflateBatch is how many files each libdeflate-gunzip process
+// inflates, as `xargs -P jobs -n libdeflateBatch` would hand them out: few
+// enough that the jobs share the work evenly, enough that starting the
+// processes costs little beside it.
+const libdeflateBatch = 64
+
+// libdeflateFloor inflates every file to /dev/null with libdeflate-gunzip
+// -c, jobs processes at a time: the floor set by one of the fastest
+// DEFLATE decoders there are, in C, on the same files. It returns false
+// when libdeflate-gunzip is not on PATH.
+func libdeflateFloor(b *testing.B, jobs int, files []string) (secs float64, ok bool) {
+	b.Helper()
+	bin, err := exec.LookPath("libdeflate-gunzip")
+	if err != nil {
+		return 0, false
+	}
+	start := time.Now()
+	ch := make(chan []string)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	for range jobs {
+		wg.Go(func() {
+			for batch := range ch {
+				var stderr strings.Builder
+				cmd := exec.Command(bin, append([]string{"-c"}, batch...)...)
+				cmd.Stderr = &stderr // Stdout left nil is /dev/null.
+				if err := cmd.Run(); err != nil {
+					mu.Lock()
+					firstErr = cmp.Or(firstErr, fmt.Errorf("libdeflate-gunzip %s...: %v\n%s", batch[0], err, stderr.String()))
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for i := 0; i < len(files); i += libdeflateBatch {
+		ch <- files[i:min(i+libdeflateBatch, len(files))]
+	}
+	close(ch)
+	wg.Wait()
+	if firstErr != nil {
+		b.Fatal(firstErr)
+	}
+	return time.Since(start).Seconds(), true
 }
 
 func logFiles(b *testing.B, dir string) []string {
@@ -268,10 +344,16 @@ func logFiles(b *testing.B, dir string) []string {
 	return files
 }
 
-// BenchmarkScan times the floor and the scan at -j 1 and -j 2 on a corpus
-// of at least 1 GB, and the scan with --verify at -j 2: hashing every log
-// with SHA-256 and reading and checking every digest. Run it with
-// -benchtime 1x.
+// noAVX512 turns AVX-512 off in a Go program, so the parser takes the path
+// a CPU without it takes: the AVX2 index where there is AVX2.
+const noAVX512 = "GODEBUG=cpu.avx512f=off"
+
+// BenchmarkScan times, in one run on a corpus of at least 1 GB, inflating
+// the files alone (libdeflate-gunzip when on PATH, klauspost/compress,
+// and pkg/inflate, the scan's decoder) and the full scan, each at -j 1 and
+// -j 2 and against libdeflate at the same parallelism; the -j 2 scan with
+// AVX-512 off; and the scan with --verify at -j 2: hashing every log with
+// SHA-256 and reading and checking every digest. Run it with -benchtime 1x.
 func BenchmarkScan(b *testing.B) {
 	dir := corpus(b)
 	files := logFiles(b, dir)
@@ -288,16 +370,29 @@ func BenchmarkScan(b *testing.B) {
 		var bytes int64
 		var rss float64
 		var scanned any
+		haveLibdeflate := true
 		for range rounds() {
 			for _, j := range []int{2, 1} {
-				s, n := floor(b, j, files)
+				if s, ok := libdeflateFloor(b, j, files); ok {
+					keep(fmt.Sprintf("libdeflate%d", j), s)
+				} else {
+					haveLibdeflate = false
+				}
+				s, n := floor(b, j, files, klauspostFile)
+				keep(fmt.Sprintf("klauspost%d", j), s)
+				s, m := floor(b, j, files, inflateOwnFile)
+				if m != n {
+					b.Fatalf("pkg/inflate wrote %d bytes, klauspost/compress %d", m, n)
+				}
 				bytes = n
-				keep(fmt.Sprintf("floor%d", j), s)
+				keep(fmt.Sprintf("inflate%d", j), s)
 				r := scanChild(b, j, dir)
 				keep(fmt.Sprintf("scan%d", j), r.secs)
 				keep(fmt.Sprintf("scanCPU%d", j), r.cpu)
 				if j == 2 {
 					rss = max(rss, r.rssMB)
+					slow := scanChildEnv(b, []string{noAVX512}, j, dir)
+					keep("scanNoAVX512_2", slow.secs)
 					v := scanChild(b, j, dir, "--verify", "--public-keys", corpusKeys(dir))
 					checkVerified(b, v.result, len(files))
 					keep("verify2", v.secs)
@@ -307,25 +402,57 @@ func BenchmarkScan(b *testing.B) {
 			}
 		}
 		mb := float64(bytes) / 1e6
-		ratio := best["scan2"] / best["floor2"]
+		fmt.Printf("corpus: %s: %d files, %.0f MB uncompressed, %v records; best of %d rounds\n", dir, len(files), mb, scanned, rounds())
+		if !haveLibdeflate {
+			fmt.Println("libdeflate-gunzip is not on PATH: its floor and the ratios to it are left out (apt-get install libdeflate-tools)")
+		}
+		fmt.Printf("AVX-512 VBMI2 here: %v, AVX2: %v (the parser indexes with the first there, and GODEBUG turns AVX-512 off)\n", fastParser(), cpu.X86.HasAVX2)
+		rows := []struct{ key, name string }{
+			{"libdeflate", "libdeflate-gunzip, inflate only"},
+			{"klauspost", "klauspost/compress, inflate only"},
+			{"inflate", "pkg/inflate, inflate only"},
+			{"scan", "trailscan scan -f json"},
+			{"scanNoAVX512_", "scan, " + noAVX512},
+		}
+		for _, j := range []int{2, 1} {
+			lib := best[fmt.Sprintf("libdeflate%d", j)]
+			for _, row := range rows {
+				k := fmt.Sprintf("%s%d", row.key, j)
+				s, ok := best[k]
+				if !ok {
+					continue
+				}
+				name := strings.TrimSuffix(row.key, "_")
+				b.ReportMetric(mb/s, fmt.Sprintf("%s_j%d_MB/s", name, j))
+				line := fmt.Sprintf("-j %d  %-44s %6.2fs %5.0f MB/s", j, row.name, s, mb/s)
+				if lib > 0 && row.key != "libdeflate" {
+					b.ReportMetric(s/lib, fmt.Sprintf("%s_j%d/libdeflate", name, j))
+					line += fmt.Sprintf("  %.2fx libdeflate", s/lib)
+				}
+				if row.key == "scan" || row.key == "scanNoAVX512_" {
+					line += fmt.Sprintf("  %.2fx pkg/inflate", s/best[fmt.Sprintf("inflate%d", j)])
+				}
+				fmt.Println(line)
+			}
+		}
 		speedup := best["scan1"] / best["scan2"]
-		b.ReportMetric(ratio, "scan/floor")
-		b.ReportMetric(mb/best["scan2"], "MB/s")
-		b.ReportMetric(mb/best["floor2"], "floorMB/s")
 		b.ReportMetric(speedup, "j1/j2")
+		b.ReportMetric(best["scanNoAVX512_2"]/best["scan2"], "noAVX512/scan")
 		b.ReportMetric(rss, "maxRSS_MB")
 		b.ReportMetric(best["verify2"]/best["scan2"], "verify/scan")
 		b.ReportMetric(best["verifyCPU2"]/best["scanCPU2"], "verifyCPU/scanCPU")
 		b.ReportMetric(0, "ns/op")
-		fmt.Printf("corpus: %s: %d files, %.0f MB uncompressed, %v records\n", dir, len(files), mb, scanned)
-		fmt.Printf("-j 2: floor %.2fs (%.0f MB/s), scan %.2fs (%.0f MB/s): scan/floor %.2fx\n",
-			best["floor2"], mb/best["floor2"], best["scan2"], mb/best["scan2"], ratio)
-		fmt.Printf("-j 1: floor %.2fs, scan %.2fs (scan/floor %.2fx); -j 1 / -j 2 = %.2fx\n",
-			best["floor1"], best["scan1"], best["scan1"]/best["floor1"], speedup)
-		fmt.Printf("peak RSS of the -j 2 scan: %.0f MB\n", rss)
+		fmt.Printf("-j 1 / -j 2 = %.2fx; AVX-512 off / on = %.2fx; peak RSS of the -j 2 scan: %.0f MB\n",
+			speedup, best["scanNoAVX512_2"]/best["scan2"], rss)
 		fmt.Printf("-j 2 --verify: %.2fs (%.0f MB/s): verify/scan %.2fx; CPU time %.2fs against %.2fs: %.2fx\n", best["verify2"], mb/best["verify2"],
 			best["verify2"]/best["scan2"], best["verifyCPU2"], best["scanCPU2"], best["verifyCPU2"]/best["scanCPU2"])
 	}
+}
+
+// fastParser reports whether this CPU has what pkg/parse's vector index
+// needs.
+func fastParser() bool {
+	return cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2
 }
 
 // checkVerified fails b unless a --verify result proves its logs: each
@@ -344,8 +471,9 @@ func checkVerified(b *testing.B, res map[string]any, logs int) {
 }
 
 // BenchmarkHugeRecord scans an archive of one file holding one record of
-// 500 MB, made by Support or by someone else: a record is never held whole
-// just to be skipped, so memory stays far below its size.
+// recordMiB() (500 MiB unless the corpus is smaller), made by Support or by
+// someone else: a record is never held whole just to be skipped, so memory
+// stays far below its size.
 func BenchmarkHugeRecord(b *testing.B) {
 	for _, support := range []bool{true, false} {
 		name := "ordinary"
@@ -364,16 +492,16 @@ func BenchmarkHugeRecord(b *testing.B) {
 					b.Fatalf("scanned %v events, matched %v; want 1, %v", r.result["events_scanned"], got, want)
 				}
 				b.ReportMetric(r.rssMB, "maxRSS_MB")
-				b.ReportMetric(hugeMiB*(1<<20)/1e6/r.secs, "MB/s")
+				b.ReportMetric(float64(recordMiB()<<20)/1e6/r.secs, "MB/s")
 				b.ReportMetric(0, "ns/op")
-				fmt.Printf("one %d MiB %s record: %.2fs, peak RSS %.0f MB\n", hugeMiB, name, r.secs, r.rssMB)
+				fmt.Printf("one %d MiB %s record: %.2fs, peak RSS %.0f MB\n", recordMiB(), name, r.secs, r.rssMB)
 			}
 		})
 	}
 }
 
 // hugeArchive writes, once, a log file with a single record whose
-// responseElements hold hugeMiB of nested objects, strings with escapes and
+// responseElements hold recordMiB() of nested objects, strings with escapes and
 // numbers, streaming it through gzip rather than building it in memory.
 func hugeArchive(b *testing.B, support bool) string {
 	name := "ordinary"
@@ -382,7 +510,7 @@ func hugeArchive(b *testing.B, support bool) string {
 		name = "support"
 		identity = `{"type":"AssumedRole","principalId":"AROAEXAMPLE:AWSSupport-big","arn":"arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForSupport/AWSSupport-big","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","principalId":"AROAEXAMPLE","arn":"arn:aws:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport","accountId":"111122223333","userName":"AWSServiceRoleForSupport"}},"invokedBy":"support.amazonaws.com"}`
 	}
-	dir := filepath.Join(benchDir(b), fmt.Sprintf("huge-%s-%dMiB", name, hugeMiB))
+	dir := filepath.Join(benchDir(b), fmt.Sprintf("huge-%s-%dMiB", name, recordMiB()))
 	done := dir + ".complete"
 	if _, err := os.Stat(done); err == nil {
 		return dir
@@ -403,7 +531,7 @@ func hugeArchive(b *testing.B, support bool) string {
 	w := bufio.NewWriterSize(zw, 1<<20)
 	fmt.Fprintf(w, `{"Records":[{"eventVersion":"1.09","userIdentity":%s,"eventTime":"2026-10-01T00:01:02Z","eventSource":"ec2.amazonaws.com","eventName":"DescribeInstances","awsRegion":"us-east-1","sourceIPAddress":"support.amazonaws.com","userAgent":"support.amazonaws.com","requestParameters":{"maxResults":1000},"responseElements":{"reservationSet":{"items":[`, identity)
 	item := `{"instanceId":"i-0123456789abcdef0","state":{"code":16,"name":"running"},"tags":[{"key":"Name","value":"web \"frontend\" \u00e9\\n"}],"launchTime":1.7e12,"ebsOptimized":false,"AWSServiceRoleForSupport":null},`
-	for n := 0; n < hugeMiB<<20; n += len(item) {
+	for n := int64(0); n < recordMiB()<<20; n += int64(len(item)) {
 		w.WriteString(item)
 	}
 	w.WriteString(`{}]}},"requestID":"r-1","eventID":"huge-0001","readOnly":true,"eventType":"AwsApiCall","managementEvent":true,"recipientAccountId":"111122223333"}]}`)

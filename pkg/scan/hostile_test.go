@@ -30,7 +30,7 @@ func TestHostile(t *testing.T) {
 		{"zero bomb", ``, "\x00", "", "not a JSON object"},
 		{"endless string", `{"Records":[{"eventName":"`, "A", "", "unexpected end of JSON input"},
 		{"huge kept string", `{"Records":[{"eventName":"`, "A", `"}]}`, "longer than"},
-		{"endless skipped string", `{"Records":[{"requestParameters":"`, "A", "", "unexpected end of JSON input"},
+		{"endless skipped string", `{"Records":[{"responseElements":"`, "A", "", "unexpected end of JSON input"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

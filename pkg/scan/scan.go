@@ -297,6 +297,7 @@ type worker struct {
 	from  string        // the String of obj's source
 	calls []summarize.Call
 	auths []summarize.Authorization
+	cases []summarize.CaseCall
 	strs  summarize.Interner // the strings of the calls kept
 	// inflated counts the decompressed bytes of the object being read.
 	inflated inflatedCounter
@@ -350,7 +351,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	}
 	w.inflated.r = r
 	r = &w.inflated
-	w.obj, w.from, w.calls, w.auths = j.obj, j.src.String(), w.calls[:0], w.auths[:0]
+	w.obj, w.from, w.calls, w.auths, w.cases = j.obj, j.src.String(), w.calls[:0], w.auths[:0], w.cases[:0]
 	w.record, w.failed = 0, w.failed[:0]
 	if w.cfg.Ledger != nil {
 		r = w.hashing(r)
@@ -378,6 +379,9 @@ func (w *worker) object(ctx context.Context, j job) error {
 		return err
 	}
 	w.sum.AddFile(n, w.calls, w.auths, w.failed...)
+	for _, c := range w.cases {
+		w.sum.AddCaseCall(c)
+	}
 	if !w.inScope {
 		w.sum.FilesOutOfScope++
 	}
@@ -414,7 +418,7 @@ func (w *worker) event(ev *parse.Event) error {
 		w.inScope = filter.InScope(w.cfg.Scope, ev)
 	}
 	support := filter.Support(ev)
-	if !support && !filter.Authorization(ev) {
+	if !support && !filter.Authorization(ev) && filter.CaseOf(ev) == "" && !filter.PermitCall(ev) {
 		return nil
 	}
 	// Whether it is in scope is not asked first: the fields that say so
@@ -435,6 +439,11 @@ func (w *worker) event(ev *parse.Event) error {
 		if filter.InScope(w.cfg.Scope, ev) {
 			c := ev.Clone()
 			w.auths = append(w.auths, summarize.NewAuthorization(&c, w.obj.Path))
+		}
+	case filter.CaseOf(ev) != "" || filter.PermitCall(ev):
+		if filter.InScope(w.cfg.Scope, ev) {
+			c := ev.Clone()
+			w.cases = append(w.cases, summarize.NewCaseCall(&c, w.obj.Path))
 		}
 	}
 	return nil

@@ -29,9 +29,9 @@ func NewDir(path string) (*Location, error) {
 		return nil, fmt.Errorf("%s: %w", path, ErrNotFile)
 	}
 	if !st.IsDir() {
-		return &Location{name: path, driver: dir{filepath.Dir(path)}, below: filepath.Base(path), single: true, cheap: true}, nil
+		return &Location{name: path, driver: dir{filepath.Dir(path)}, below: filepath.Base(path), single: true}, nil
 	}
-	return &Location{name: path, driver: dir{path}, cheap: true}, nil
+	return &Location{name: path, driver: dir{path}}, nil
 }
 
 // dir is the driver of a local directory: keys are slash-separated paths

@@ -65,15 +65,6 @@ type Throttler interface {
 	Throttles() int64
 }
 
-// A CheapLister is a Source that says whether listing it is cheap, as a
-// walk of a local disk is and a listing of S3, a request per thousand
-// keys, is not: cheap enough to list twice, once ahead to count for
-// progress. A Source that does not say is taken as not cheap.
-type CheapLister interface {
-	Source
-	CheapToList() bool
-}
-
 // Location is a local directory or file, or an S3 prefix or object, over
 // the driver that reads it. It does for every driver what does not depend
 // on the storage: it lists the one object a user named, keeps only log
@@ -85,7 +76,6 @@ type Location struct {
 	// the key of the one object the user named.
 	below  string
 	single bool
-	cheap  bool
 }
 
 // A driver is what a kind of storage does for a Location: no more than
@@ -150,16 +140,23 @@ type Options struct {
 	Warn func(msg string)
 }
 
-// IsLog reports whether a file name is a CloudTrail log: .json.gz as
-// delivered, or .json as some downloads leave it.
+// IsLog reports whether a file name may hold CloudTrail records: .json.gz
+// as delivered, .json as some downloads leave it, and the JSON Lines names
+// (.jsonl, .ndjson) of exports, each also gzip'ed. The reader tells the
+// shapes apart by content; the name only chooses what a walk opens.
 func IsLog(name string) bool {
-	return strings.HasSuffix(name, ".json.gz") || strings.HasSuffix(name, ".json")
+	name = strings.TrimSuffix(name, ".gz")
+	for _, ext := range logExts {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
 }
 
-func (l *Location) String() string { return l.name }
+var logExts = []string{".json", ".jsonl", ".ndjson"}
 
-// CheapToList reports whether the location is on a local disk.
-func (l *Location) CheapToList() bool { return l.cheap }
+func (l *Location) String() string { return l.name }
 
 var (
 	_ ShareLister = (*Location)(nil)

@@ -22,7 +22,7 @@ var errReadOnce = errors.New("a stream can be read only once")
 // standard input: listed as one object whatever the scope (the user named
 // it), gzip or not as any object is, and read once.
 func NewStdin(r io.Reader) *Location {
-	return &Location{name: Stdin, driver: &stream{r: r}, below: Stdin, single: true, cheap: true}
+	return &Location{name: Stdin, driver: &stream{r: r}, below: Stdin, single: true}
 }
 
 // stream is the driver of one object read from a stream: its key is

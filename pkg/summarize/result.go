@@ -38,9 +38,12 @@ type Result struct {
 	Sessions              []Session       `json:"sessions"`
 	Notable               []Notable       `json:"notable"`
 	SupportAuthorizations []Authorization `json:"support_authorizations"`
-	Days                  []Day           `json:"days"`
-	Writes                int             `json:"writes"` // calls that did not only read
-	Failures              int             `json:"failures"`
+	// Cases are the Support cases the authorization events and case calls
+	// name (see Case).
+	Cases    []Case `json:"cases"`
+	Days     []Day  `json:"days"`
+	Writes   int    `json:"writes"` // calls that did not only read
+	Failures int    `json:"failures"`
 	// By and Groups are the main table grouped otherwise than by service
 	// and action, when asked for (see GroupedBy).
 	By     string  `json:"group_by,omitempty"`
@@ -52,6 +55,9 @@ type Result struct {
 	// Calls lists every call, when asked for (see WithCalls), as a
 	// shard's part does for merge.
 	Calls []Call `json:"calls,omitempty"`
+	// CaseCalls lists the calls that cases are built from besides the
+	// authorization events, with Calls, for the same reason.
+	CaseCalls []CaseCall `json:"case_calls,omitempty"`
 
 	// Integrity and Verification are those of scan --verify, when asked
 	// for (see WithIntegrity and WithVerification).
@@ -153,6 +159,10 @@ func (s *Summary) Result(opts ...Option) Result {
 		Verification:          o.verification,
 	}
 	r.FirstSeen, r.LastSeen = t.span.strings()
+	r.Cases = s.cases(r.Sessions)
+	if o.calls {
+		r.CaseCalls = sn.CaseCalls
+	}
 	if o.by != "" {
 		r.By, r.Groups = o.by, s.groups(o.by)
 	}
@@ -198,7 +208,8 @@ func (t *tally) add(c Call) {
 	k := sessionKey{c.Account, c.Session}
 	sess := t.sessions[k]
 	if sess == nil {
-		sess = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{}}
+		sess = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{},
+			ips: map[string]bool{}, agents: map[string]bool{}}
 		t.sessions[k] = sess
 	}
 	sess.add(c)

@@ -19,24 +19,29 @@ type Session struct {
 	AnyWrite bool     `json:"any_write"`
 	Services []string `json:"services"`
 	Actions  []string `json:"actions"` // service:Action, e.g. ec2:DescribeInstances
+	// SourceIPs and UserAgents are those the session's calls were logged
+	// with, each once; absent in reports written before they were listed.
+	SourceIPs  []string `json:"source_ips,omitempty"`
+	UserAgents []string `json:"user_agents,omitempty"`
 }
 
 // Notable is a call a reviewer must see one by one: one that did not only
 // read, or that failed.
 type Notable struct {
-	ID        string `json:"event_id"`
-	Time      string `json:"time"`
-	Account   string `json:"account"`
-	Region    string `json:"region"`
-	Service   string `json:"service"`
-	Action    string `json:"action"`
-	ReadOnly  bool   `json:"read_only"`
-	ErrorCode string `json:"error_code,omitempty"`
-	Session   string `json:"session"`
-	SourceIP  string `json:"source_ip,omitempty"`
-	UserAgent string `json:"user_agent,omitempty"`
-	File      string `json:"file"`
-	Reason    string `json:"reason"` // "write", "error" or "write,error"
+	ID           string `json:"event_id"`
+	Time         string `json:"time"`
+	Account      string `json:"account"`
+	Region       string `json:"region"`
+	Service      string `json:"service"`
+	Action       string `json:"action"`
+	ReadOnly     bool   `json:"read_only"`
+	ErrorCode    string `json:"error_code,omitempty"`
+	ErrorMessage string `json:"error_message,omitempty"`
+	Session      string `json:"session"`
+	SourceIP     string `json:"source_ip,omitempty"`
+	UserAgent    string `json:"user_agent,omitempty"`
+	File         string `json:"file"`
+	Reason       string `json:"reason"` // "write", "error" or "write,error"
 }
 
 // Day is the number of Support calls in one account on one UTC day.
@@ -64,6 +69,7 @@ type sessionAcc struct {
 	Session
 	span              timeSpan
 	services, actions map[string]bool
+	ips, agents       map[string]bool
 }
 
 func (a *sessionAcc) add(c Call) {
@@ -75,6 +81,12 @@ func (a *sessionAcc) add(c Call) {
 	a.span.add(c.Time)
 	a.services[c.Service] = true
 	a.actions[ShortService(c.Service)+":"+c.Action] = true
+	if c.SourceIP != "" {
+		a.ips[c.SourceIP] = true
+	}
+	if c.UserAgent != "" {
+		a.agents[c.UserAgent] = true
+	}
 }
 
 // sessionList is the sessions in order of their first call.
@@ -83,6 +95,7 @@ func (t *tally) sessionList() []Session {
 	for _, acc := range t.sessions {
 		acc.Start, acc.End = acc.span.strings()
 		acc.Services, acc.Actions = sortedKeys(acc.services), sortedKeys(acc.actions)
+		acc.SourceIPs, acc.UserAgents = sortedKeys(acc.ips), sortedKeys(acc.agents)
 		out = append(out, acc.Session)
 	}
 	slices.SortFunc(out, func(a, b Session) int {
@@ -128,7 +141,7 @@ func notable(c Call) (Notable, bool) {
 	}
 	return Notable{
 		ID: c.ID, Time: t, Account: c.Account, Region: c.Region, Service: c.Service, Action: c.Action,
-		ReadOnly: c.ReadOnly, ErrorCode: c.ErrorCode, Session: c.Session, SourceIP: c.SourceIP,
+		ReadOnly: c.ReadOnly, ErrorCode: c.ErrorCode, ErrorMessage: c.ErrorMessage, Session: c.Session, SourceIP: c.SourceIP,
 		UserAgent: c.UserAgent, File: c.File, Reason: strings.Join(why, ","),
 	}, true
 }

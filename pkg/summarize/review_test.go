@@ -10,14 +10,15 @@ func TestReview(t *testing.T) {
 	wantSess := []Session{{
 		Account: "111122223333", Session: "AWSSupport-1", Start: "2026-10-01T03:04:05Z", End: "2026-10-01T04:04:05Z",
 		Calls: 2, Failures: 1, AnyWrite: true,
-		Services: []string{"ec2.amazonaws.com", "iam.amazonaws.com"},
-		Actions:  []string{"ec2:DescribeInstances", "iam:DeleteRole"},
+		Services:  []string{"ec2.amazonaws.com", "iam.amazonaws.com"},
+		Actions:   []string{"ec2:DescribeInstances", "iam:DeleteRole"},
+		SourceIPs: []string{"203.0.113.9", "support.amazonaws.com"}, UserAgents: []string{"support.amazonaws.com"},
 	}}
 	if !reflect.DeepEqual(r.Sessions, wantSess) {
 		t.Errorf("Sessions = %+v\nwant %+v", r.Sessions, wantSess)
 	}
-	if len(r.Notable) != 1 || r.Notable[0].ID != "a" || r.Notable[0].Reason != "write,error" {
-		t.Errorf("Notable = %+v, want only event a, a failed write", r.Notable)
+	if len(r.Notable) != 1 || r.Notable[0].ID != "a" || r.Notable[0].Reason != "write,error" || r.Notable[0].ErrorMessage != "User: <arn> is not authorized" {
+		t.Errorf("Notable = %+v, want only event a, a failed write, with its error message", r.Notable)
 	}
 	if r.Writes != 1 || r.Failures != 1 {
 		t.Errorf("Writes, Failures = %d, %d; want 1, 1", r.Writes, r.Failures)

@@ -21,7 +21,8 @@ type NewSince struct {
 	Sessions []Session `json:"sessions"`
 	// SupportAuthorizations are the new authorization events.
 	SupportAuthorizations []Authorization `json:"support_authorizations"`
-	// Cases are the Support cases the new authorization events name.
+	// Cases are the Support cases no earlier run had seen (see Case): a
+	// case with new events that an earlier run listed is not new.
 	Cases []CaseRef `json:"cases"`
 }
 
@@ -56,15 +57,18 @@ func (s *Summary) since(before *Summary, order []int32) *NewSince {
 		EventsMatched: n, Writes: t.writes, Failures: t.failures, Notable: t.notable,
 		Sessions: t.sessionList(), SupportAuthorizations: []Authorization{}, Cases: []CaseRef{},
 	}
-	seen := map[CaseRef]bool{}
 	for _, a := range s.Authorizations() {
-		if _, old := before.auths[a.ID]; old {
-			continue
+		if _, old := before.auths[a.ID]; !old {
+			ns.SupportAuthorizations = append(ns.SupportAuthorizations, a)
 		}
-		ns.SupportAuthorizations = append(ns.SupportAuthorizations, a)
-		if c := (CaseRef{a.CaseID, a.Account}); a.CaseID != "" && !seen[c] {
-			seen[c] = true
-			ns.Cases = append(ns.Cases, c)
+	}
+	old := map[CaseRef]bool{}
+	for _, c := range before.cases(nil) {
+		old[CaseRef{c.Case, c.Account}] = true
+	}
+	for _, c := range s.cases(nil) {
+		if ref := (CaseRef{c.Case, c.Account}); !old[ref] {
+			ns.Cases = append(ns.Cases, ref)
 		}
 	}
 	slices.SortFunc(ns.Cases, func(a, b CaseRef) int {

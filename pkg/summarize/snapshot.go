@@ -38,6 +38,9 @@ type Snapshot struct {
 	// RecordsFailed, in path then record order, is absent when empty, as
 	// in every snapshot written before records could fail alone.
 	RecordsFailed []RecordError `json:"records_failed,omitempty"`
+	// CaseCalls, in time order, are absent when there are none, as in
+	// every snapshot written before they were kept.
+	CaseCalls []CaseCall `json:"case_calls,omitempty"`
 }
 
 // Snapshot returns everything s holds, in a canonical order.
@@ -66,6 +69,9 @@ func (s *Summary) snapshot(order []int32, withCalls bool) Snapshot {
 			return cmp.Or(cmp.Compare(a.Path, b.Path), cmp.Compare(a.Record, b.Record), cmp.Compare(a.Error, b.Error))
 		})
 	}
+	if len(s.caseCalls) > 0 {
+		sn.CaseCalls = s.CaseCalls()
+	}
 	if withCalls {
 		sn.Calls = s.callsIn(order)
 	}
@@ -86,6 +92,9 @@ func (sn Snapshot) Summary() (*Summary, error) {
 	}
 	for _, a := range sn.Authorizations {
 		s.AddAuthorization(a)
+	}
+	for _, c := range sn.CaseCalls {
+		s.AddCaseCall(c)
 	}
 	return s, nil
 }

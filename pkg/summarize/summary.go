@@ -25,8 +25,10 @@ type Call struct {
 	Session   string    `json:"session"`
 	ReadOnly  bool      `json:"read_only"`
 	ErrorCode string    `json:"error_code,omitempty"`
-	SourceIP  string    `json:"source_ip,omitempty"`
-	UserAgent string    `json:"user_agent,omitempty"`
+	// ErrorMessage is as logged: a reviewer reads why a call failed.
+	ErrorMessage string `json:"error_message,omitempty"`
+	SourceIP     string `json:"source_ip,omitempty"`
+	UserAgent    string `json:"user_agent,omitempty"`
 	// File is where the call was read; of two copies, the first path in
 	// sort order, so the answer does not depend on scheduling.
 	File string `json:"file"`
@@ -39,6 +41,9 @@ type Call struct {
 	// document, so that evidence can be copied out after the scan.
 	Offset int64 `json:"offset"`
 	Length int64 `json:"length"`
+	// Embedded says that they locate a JSON string holding the record
+	// (lookup-events' CloudTrailEvent), which evidence decodes.
+	Embedded bool `json:"embedded,omitempty"`
 }
 
 // Authorization is an event of the AWS Support authorization service.
@@ -50,7 +55,11 @@ type Authorization struct {
 	Region  string    `json:"region"`
 	CaseID  string    `json:"case_id"`
 	Request string    `json:"permit_request_arn,omitempty"`
-	File    string    `json:"file"`
+	// PermitAction and PermitResource are what a RetrieveSupportPermit or
+	// StartSupportAction event says Support may do, and to what.
+	PermitAction   string `json:"permit_action,omitempty"`
+	PermitResource string `json:"permit_resource,omitempty"`
+	File           string `json:"file"`
 }
 
 // FileError is a file that could not be read, and why.
@@ -74,9 +83,9 @@ func NewCall(ev *parse.Event, file string) Call {
 	return Call{
 		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
-		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode,
+		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode, ErrorMessage: ev.ErrorMessage,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
-		Offset: ev.Offset, Length: ev.Length,
+		Offset: ev.Offset, Length: ev.Length, Embedded: ev.Embedded,
 	}
 }
 
@@ -100,7 +109,7 @@ func (t Interner) Intern(s string) string {
 // strings are transient: the event ID cloned, the rest interned in t (File
 // and Key are the caller's).
 func (c *Call) Intern(t Interner) {
-	c.ID = strings.Clone(c.ID)
+	c.ID, c.ErrorMessage = strings.Clone(c.ID), strings.Clone(c.ErrorMessage)
 	for _, p := range []*string{&c.Service, &c.Action, &c.Account, &c.Region, &c.Session,
 		&c.ErrorCode, &c.SourceIP, &c.UserAgent} {
 		*p = t.Intern(*p)
@@ -112,7 +121,8 @@ func NewAuthorization(ev *parse.Event, file string) Authorization {
 	t, _ := trail.EventTime(ev.EventTime)
 	return Authorization{
 		ID: eventKey(ev, file), Time: t.UTC(), Action: ev.EventName, Account: ev.RecipientAccountID,
-		Region: ev.AWSRegion, CaseID: ev.CaseID, Request: ev.PermitRequestARN, File: file,
+		Region: ev.AWSRegion, CaseID: ev.CaseID, Request: ev.PermitRequestARN,
+		PermitAction: ev.PermitAction, PermitResource: ev.PermitResource, File: file,
 	}
 }
 
@@ -134,6 +144,7 @@ type Summary struct {
 	calls         []Call           // each distinct call once, in no order
 	byID          map[string]int32 // the index in calls of each event ID
 	auths         map[string]Authorization
+	caseCalls     map[string]CaseCall
 
 	// FilesOutOfScope counts the files read whole that held no event in
 	// the scan's scope, of any caller (an empty file too): when they are
@@ -143,7 +154,7 @@ type Summary struct {
 
 // New returns an empty summary.
 func New() *Summary {
-	return &Summary{byID: map[string]int32{}, auths: map[string]Authorization{}}
+	return &Summary{byID: map[string]int32{}, auths: map[string]Authorization{}, caseCalls: map[string]CaseCall{}}
 }
 
 // AddFile counts one file read whole: its records, what matched in it,
@@ -197,6 +208,9 @@ func (s *Summary) Merge(o *Summary) {
 	}
 	for _, a := range o.auths {
 		s.AddAuthorization(a)
+	}
+	for _, c := range o.caseCalls {
+		s.AddCaseCall(c)
 	}
 }
 

@@ -1,0 +1,173 @@
+package summarize
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/trailscan/trailscan/pkg/filter"
+	"github.com/trailscan/trailscan/pkg/parse"
+	"github.com/trailscan/trailscan/pkg/trail"
+)
+
+// CaseCall is a call a reviewer of a Support case wants beside the case's
+// authorization events: someone's call to the Support API naming the case
+// (CreateCase, AddCommunicationToCase, ResolveCase, ...), or the account's
+// own call to the authorization service answering a permit request
+// (CreateSupportPermit, RejectSupportPermitRequest). Neither is a call by
+// Support's role.
+type CaseCall struct {
+	ID        string    `json:"event_id"`
+	Time      time.Time `json:"time"`
+	Service   string    `json:"service"`
+	Action    string    `json:"action"`
+	Account   string    `json:"account"`
+	Region    string    `json:"region"`
+	Case      string    `json:"case,omitempty"`
+	Request   string    `json:"permit_request_arn,omitempty"`
+	Caller    string    `json:"caller,omitempty"`
+	ErrorCode string    `json:"error_code,omitempty"`
+	File      string    `json:"file"`
+}
+
+// NewCaseCall reduces a call read from file that filter.CaseOf or
+// filter.PermitCall accepts.
+func NewCaseCall(ev *parse.Event, file string) CaseCall {
+	t, _ := trail.EventTime(ev.EventTime)
+	return CaseCall{
+		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
+		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Case: filter.CaseOf(ev),
+		Request: ev.RequestPermitRequestARN, Caller: ev.UserIdentity.ARN, ErrorCode: ev.ErrorCode, File: file,
+	}
+}
+
+// AddCaseCall adds a case call, once per event ID.
+func (s *Summary) AddCaseCall(c CaseCall) {
+	if old, ok := s.caseCalls[c.ID]; !ok || c.File < old.File {
+		s.caseCalls[c.ID] = c
+	}
+}
+
+// CaseCalls returns the distinct case calls in time order.
+func (s *Summary) CaseCalls() []CaseCall {
+	return slices.SortedFunc(maps.Values(s.caseCalls), func(a, b CaseCall) int { return inOrder(a.Time, a.ID, b.Time, b.ID) })
+}
+
+// Case is what a scan saw of one Support case in one account: its
+// authorization events and case calls in time order, the actions and
+// resources its permits named, and the sessions of Support's role in the
+// account active between its first and last event.
+//
+// A case is named as its events name it: authorization events by the
+// case's display ID, Support API calls by their caseId (or displayId), so
+// one case can be listed under both.
+type Case struct {
+	Case      string      `json:"case"`
+	Account   string      `json:"account"`
+	FirstSeen string      `json:"first_seen"`
+	LastSeen  string      `json:"last_seen"`
+	Events    []CaseEvent `json:"events"`
+	Actions   []string    `json:"actions"`
+	Resources []string    `json:"resources"`
+	// Sessions overlap the case in time, in the same account: that is all
+	// they share. It is not proof that the case caused them.
+	Sessions []string `json:"sessions"`
+}
+
+// CaseEvent is one event of a case.
+type CaseEvent struct {
+	ID        string `json:"event_id"`
+	Time      string `json:"time"`
+	Source    string `json:"source"`
+	Action    string `json:"action"`
+	Caller    string `json:"caller,omitempty"`
+	ErrorCode string `json:"error_code,omitempty"`
+}
+
+// caseAcc accumulates a case.
+type caseAcc struct {
+	Case
+	span               timeSpan
+	actions, resources map[string]bool
+}
+
+// cases gathers the cases that s's authorization events and case calls
+// name, in order of their first event, with the sessions among sessions
+// that overlap them. An event that names no case, not even through the
+// permit request it answers, belongs to none.
+func (s *Summary) cases(sessions []Session) []Case {
+	auths, calls := s.Authorizations(), s.CaseCalls()
+	type request struct{ account, arn string }
+	byRequest := map[request]CaseRef{}
+	for _, a := range auths {
+		if a.CaseID != "" && a.Request != "" {
+			byRequest[request{a.Account, a.Request}] = CaseRef{a.CaseID, a.Account}
+		}
+	}
+	refOf := func(id, account, arn string) (CaseRef, bool) {
+		if id != "" {
+			return CaseRef{id, account}, true
+		}
+		ref, ok := byRequest[request{account, arn}]
+		return ref, ok && arn != ""
+	}
+	accs := map[CaseRef]*caseAcc{}
+	get := func(ref CaseRef) *caseAcc {
+		acc := accs[ref]
+		if acc == nil {
+			acc = &caseAcc{Case: Case{Case: ref.Case, Account: ref.Account}, actions: map[string]bool{}, resources: map[string]bool{}}
+			accs[ref] = acc
+		}
+		return acc
+	}
+	for _, a := range auths {
+		ref, ok := refOf(a.CaseID, a.Account, a.Request)
+		if !ok {
+			continue
+		}
+		acc := get(ref)
+		acc.span.add(a.Time)
+		acc.Events = append(acc.Events, CaseEvent{ID: a.ID, Time: Format(a.Time), Source: filter.AuthorizationSource, Action: a.Action})
+		if a.PermitAction != "" {
+			acc.actions[a.PermitAction] = true
+		}
+		if a.PermitResource != "" {
+			acc.resources[a.PermitResource] = true
+		}
+	}
+	for _, c := range calls {
+		ref, ok := refOf(c.Case, c.Account, c.Request)
+		if !ok {
+			continue
+		}
+		acc := get(ref)
+		acc.span.add(c.Time)
+		acc.Events = append(acc.Events, CaseEvent{ID: c.ID, Time: Format(c.Time), Source: c.Service, Action: c.Action, Caller: c.Caller, ErrorCode: c.ErrorCode})
+	}
+	out := make([]Case, 0, len(accs))
+	for _, acc := range accs {
+		acc.FirstSeen, acc.LastSeen = acc.span.strings()
+		slices.SortStableFunc(acc.Events, func(a, b CaseEvent) int { return cmp.Or(cmp.Compare(a.Time, b.Time), cmp.Compare(a.ID, b.ID)) })
+		acc.Actions, acc.Resources = sortedKeys(acc.actions), sortedKeys(acc.resources)
+		acc.Sessions = overlapping(sessions, acc.Account, acc.FirstSeen, acc.LastSeen)
+		out = append(out, acc.Case)
+	}
+	slices.SortFunc(out, func(a, b Case) int {
+		return cmp.Or(cmp.Compare(a.FirstSeen, b.FirstSeen), cmp.Compare(a.Case, b.Case), cmp.Compare(a.Account, b.Account))
+	})
+	return out
+}
+
+// overlapping returns the names of the sessions in account active at some
+// time from first to last (times as Format writes them, which compare as
+// strings), each once, in order.
+func overlapping(sessions []Session, account, first, last string) []string {
+	seen := map[string]bool{}
+	for _, se := range sessions {
+		if se.Account == account && se.Start != "" && se.Start <= last && se.End >= first {
+			seen[se.Session] = true
+		}
+	}
+	return sortedKeys(seen)
+}

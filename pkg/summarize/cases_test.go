@@ -1,0 +1,106 @@
+package summarize
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+	"time"
+)
+
+// caseSummary holds one case in account A told by every kind of event, a
+// second case in account B, a session of A inside the first case's time,
+// one after it, and one of B at the same time (not A's case's).
+func caseSummary() *Summary {
+	at := func(m int) time.Time { return time.Date(2026, 10, 1, 10, m, 0, 0, time.UTC) }
+	const req = "arn:aws:supportauthz::111122223333:support-permit-request/r1"
+	s := New()
+	s.AddFile(0, []Call{
+		{ID: "c1", Time: at(12), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Session: "AWSSupport-in", ReadOnly: true},
+		{ID: "c2", Time: at(50), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "111122223333", Session: "AWSSupport-after", ReadOnly: true},
+		{ID: "c3", Time: at(12), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "444455556666", Session: "AWSSupport-other", ReadOnly: true},
+	}, []Authorization{
+		{ID: "a1", Time: at(1), Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234", Request: req},
+		{ID: "a3", Time: at(10), Action: "RetrieveSupportPermit", Account: "111122223333", CaseID: "1234",
+			PermitAction: "ec2:DescribeInstances", PermitResource: "arn:aws:ec2:us-east-1:111122223333:instance/i-1"},
+		{ID: "a4", Time: at(11), Action: "StartSupportAction", Account: "111122223333", CaseID: "1234", PermitAction: "ec2:DescribeInstances"},
+		{ID: "a5", Time: at(20), Action: "CancelSupportPermitRequest", Account: "111122223333", Request: req},
+		{ID: "b1", Time: at(5), Action: "SupportPermitRequestCreated", Account: "444455556666", CaseID: "9999"},
+		{ID: "x", Time: at(5), Action: "CancelSupportPermitRequest", Account: "111122223333", Request: "arn:unknown"},
+	})
+	s.AddCaseCall(CaseCall{ID: "p1", Time: at(2), Service: "supportauthz.amazonaws.com", Action: "CreateSupportPermit", Account: "111122223333", Request: req, Caller: "arn:aws:sts::111122223333:assumed-role/Admin/alice"})
+	s.AddCaseCall(CaseCall{ID: "k1", Time: at(3), Service: "support.amazonaws.com", Action: "AddCommunicationToCase", Account: "111122223333", Case: "1234"})
+	return s
+}
+
+func TestCases(t *testing.T) {
+	r := caseSummary().Result()
+	want := []Case{{
+		Case: "1234", Account: "111122223333", FirstSeen: "2026-10-01T10:01:00Z", LastSeen: "2026-10-01T10:20:00Z",
+		Events: []CaseEvent{
+			{ID: "a1", Time: "2026-10-01T10:01:00Z", Source: "supportauthz.amazonaws.com", Action: "SupportPermitRequestCreated"},
+			{ID: "p1", Time: "2026-10-01T10:02:00Z", Source: "supportauthz.amazonaws.com", Action: "CreateSupportPermit", Caller: "arn:aws:sts::111122223333:assumed-role/Admin/alice"},
+			{ID: "k1", Time: "2026-10-01T10:03:00Z", Source: "support.amazonaws.com", Action: "AddCommunicationToCase"},
+			{ID: "a3", Time: "2026-10-01T10:10:00Z", Source: "supportauthz.amazonaws.com", Action: "RetrieveSupportPermit"},
+			{ID: "a4", Time: "2026-10-01T10:11:00Z", Source: "supportauthz.amazonaws.com", Action: "StartSupportAction"},
+			{ID: "a5", Time: "2026-10-01T10:20:00Z", Source: "supportauthz.amazonaws.com", Action: "CancelSupportPermitRequest"},
+		},
+		Actions:   []string{"ec2:DescribeInstances"},
+		Resources: []string{"arn:aws:ec2:us-east-1:111122223333:instance/i-1"},
+		Sessions:  []string{"AWSSupport-in"},
+	}, {
+		Case: "9999", Account: "444455556666", FirstSeen: "2026-10-01T10:05:00Z", LastSeen: "2026-10-01T10:05:00Z",
+		Events:  []CaseEvent{{ID: "b1", Time: "2026-10-01T10:05:00Z", Source: "supportauthz.amazonaws.com", Action: "SupportPermitRequestCreated"}},
+		Actions: []string{}, Resources: []string{}, Sessions: []string{},
+	}}
+	if !reflect.DeepEqual(r.Cases, want) {
+		got, _ := json.MarshalIndent(r.Cases, "", " ")
+		t.Errorf("Cases =\n%s", got)
+	}
+}
+
+// TestCasesSurviveSnapshot checks that a state file's or a part's summary
+// rebuilds the same cases, case calls included.
+func TestCasesSurviveSnapshot(t *testing.T) {
+	s := caseSummary()
+	b, err := json.Marshal(s.Snapshot())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sn Snapshot
+	if err := json.Unmarshal(b, &sn); err != nil {
+		t.Fatal(err)
+	}
+	back, err := sn.Summary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := back.Result().Cases, s.Result().Cases; !reflect.DeepEqual(got, want) {
+		t.Errorf("cases after a snapshot:\n got %+v\nwant %+v", got, want)
+	}
+	part, err := json.Marshal(s.Result(WithCalls()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var psn Snapshot
+	if err := json.Unmarshal(part, &psn); err != nil {
+		t.Fatal(err)
+	}
+	if len(psn.CaseCalls) != 2 {
+		t.Errorf("a part lists %d case calls, want 2", len(psn.CaseCalls))
+	}
+}
+
+func TestNewCases(t *testing.T) {
+	before := New()
+	before.AddFile(0, nil, []Authorization{{ID: "b0", Time: time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC), Action: "SupportPermitRequestCreated", Account: "444455556666", CaseID: "9999"}})
+	s := caseSummary()
+	s.Merge(before)
+	ns := s.Result(SinceLastRun(before)).NewSinceLastRun
+	// 9999 has a new event (b1), but an earlier run saw the case.
+	if want := []CaseRef{{"1234", "111122223333"}}; !reflect.DeepEqual(ns.Cases, want) {
+		t.Errorf("new cases = %+v, want %+v", ns.Cases, want)
+	}
+	if again := s.Result(SinceLastRun(s)).NewSinceLastRun; len(again.Cases) != 0 {
+		t.Errorf("an unchanged run reports new cases %+v", again.Cases)
+	}
+}
