@@ -344,8 +344,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 		return err
 	}
 	defer rc.Close()
-	w.br.Reset(&counter{ctx: ctx, r: rc, n: &w.cfg.Progress.Bytes})
-	r, err := w.decompress()
+	r, err := w.decompress(ctx, rc)
 	if err != nil {
 		return err
 	}
@@ -389,9 +388,11 @@ func (w *worker) object(ctx context.Context, j job) error {
 	return nil
 }
 
-// decompress inflates gzip, recognized by its magic number rather than the
-// name: downloads sometimes store a .json.gz already inflated.
-func (w *worker) decompress() (io.Reader, error) {
+// decompress reads rc, counted for progress, and inflates it when it is
+// gzip, recognized by its magic number rather than the name: downloads
+// sometimes store a .json.gz already inflated.
+func (w *worker) decompress(ctx context.Context, rc io.Reader) (io.Reader, error) {
+	w.br.Reset(&counter{ctx: ctx, r: rc, n: &w.cfg.Progress.Bytes})
 	magic, _ := w.br.Peek(2)
 	if len(magic) < 2 || magic[0] != 0x1f || magic[1] != 0x8b {
 		return w.br, nil

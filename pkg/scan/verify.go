@@ -78,8 +78,7 @@ func (w *worker) addDigest(ctx context.Context, j job) error {
 		return err
 	}
 	defer rc.Close()
-	w.br.Reset(&counter{ctx: ctx, r: rc, n: &w.cfg.Progress.Bytes})
-	r, err := w.decompress()
+	r, err := w.decompress(ctx, rc)
 	if err != nil {
 		return err
 	}
