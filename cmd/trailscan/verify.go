@@ -237,13 +237,8 @@ func (c *verifyCmd) flags() *pflag.FlagSet {
 func (c *verifyCmd) Run(ctx context.Context, args []string) error {
 	c.verify.on, c.verify.only, c.by = true, true, "service"
 	fs := c.flags()
-	fs.Usage = func() { fmt.Fprintf(c.stdout, verifyUsage, fs.FlagUsages()) }
-	fs.SetOutput(io.Discard)
-	if err := fs.Parse(args); err != nil {
-		if err == pflag.ErrHelp {
-			return errHelp
-		}
-		return usageError{err, "run 'trailscan verify --help' for the flags"}
+	if err := parseFlags(fs, verifyUsage, c.stdout, args); err != nil {
+		return err
 	}
 	if !slices.Contains(report.IntegrityFormats, c.format) {
 		return usageError{fmt.Errorf("unknown format %q", c.format), "use one of: " + strings.Join(report.IntegrityFormats, ", ")}
