@@ -89,11 +89,7 @@ func TestDigests(t *testing.T) {
 	if err := json.Unmarshal(file(t, manifest), &m); err != nil {
 		t.Fatal(err)
 	}
-	list, err := integrity.ReadKeys(bytes.NewReader(file(t, keys)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	k, err := integrity.NewKeys(list)
+	k, err := integrity.ParseKeys(bytes.NewReader(file(t, keys)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -39,6 +39,16 @@ type publicKey struct {
 	from, until time.Time
 }
 
+// ParseKeys is ReadKeys and then NewKeys: the keys of a list-public-keys
+// file, ready to verify with.
+func ParseKeys(r io.Reader) (*Keys, error) {
+	list, err := ReadKeys(r)
+	if err != nil {
+		return nil, err
+	}
+	return NewKeys(list)
+}
+
 // NewKeys parses the keys' DER values.
 func NewKeys(list []PublicKey) (*Keys, error) {
 	k := &Keys{byFingerprint: map[string][]publicKey{}}

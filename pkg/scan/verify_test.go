@@ -48,11 +48,7 @@ func signedKeys(t *testing.T) *integrity.Keys {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := integrity.ReadKeys(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := integrity.NewKeys(list)
+	keys, err := integrity.ParseKeys(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}

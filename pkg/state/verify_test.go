@@ -30,11 +30,7 @@ func TestVerifyCumulative(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	list, err := integrity.ReadKeys(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := integrity.NewKeys(list)
+	keys, err := integrity.ParseKeys(bytes.NewReader(b))
 	if err != nil {
 		t.Fatal(err)
 	}
