@@ -26,7 +26,10 @@ access=trailscan-test
 secret=trailscan-test-secret
 region=us-east-1
 
-log() { echo "s3server: $*" >&2; }
+server=versitygw
+reused=TRAILSCAN_S3_REUSED
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 binary() {
 	if [[ -n ${VERSITYGW:-} ]]; then
@@ -42,12 +45,15 @@ binary() {
 	echo "$bin"
 }
 
-# answers reports whether something accepts connections on the port.
-answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+prepare() { bin=$(binary); }
 
-running() {
-	[[ -f $state/pid && -f $state/port ]] && kill -0 "$(cat "$state/pid")" 2>/dev/null && answers "$(cat "$state/port")"
+launch() {
+	mkdir -p "$state/data"
+	setsid "$bin" --port "127.0.0.1:$1" --access "$access" --secret "$secret" \
+		--region "$region" --keep-alive --quiet posix "$state/data" &
 }
+
+ready() { log "versitygw listening on 127.0.0.1:$1, data in $state/data"; }
 
 exports() {
 	cat <<EOF
@@ -60,73 +66,4 @@ unset AWS_PROFILE AWS_SESSION_TOKEN
 EOF
 }
 
-start() {
-	if running; then
-		log "already running on port $(cat "$state/port"); stop will leave it to whoever started it"
-		exports
-		echo "export TRAILSCAN_S3_REUSED=1"
-		return
-	fi
-	local bin
-	bin=$(binary)
-	rm -rf "$state"
-	mkdir -p "$state/data"
-	for _ in 1 2 3 4 5; do
-		local port=$((20000 + RANDOM % 40000))
-		answers "$port" && continue # taken
-		echo "$port" >"$state/port"
-		setsid "$bin" --port "127.0.0.1:$port" --access "$access" --secret "$secret" \
-			--region "$region" --keep-alive --quiet posix "$state/data" \
-			</dev/null >"$state/log" 2>&1 &
-		echo $! >"$state/pid"
-		for _ in $(seq 100); do
-			if answers "$port"; then
-				log "versitygw listening on 127.0.0.1:$port, data in $state/data"
-				exports
-				echo "unset TRAILSCAN_S3_REUSED"
-				return
-			fi
-			kill -0 "$(cat "$state/pid")" 2>/dev/null || break # died: port lost to a race?
-			sleep 0.1
-		done
-		kill "$(cat "$state/pid")" 2>/dev/null || true
-		log "versitygw did not answer on port $port:"
-		cat "$state/log" >&2
-	done
-	log "could not start versitygw"
-	exit 1
-}
-
-stop() {
-	if [[ ${TRAILSCAN_S3_REUSED:-} == 1 ]]; then
-		log "leaving the server running: this shell found it already started"
-		return
-	fi
-	if [[ -f $state/pid ]]; then
-		local pid
-		pid=$(cat "$state/pid")
-		if kill "$pid" 2>/dev/null; then
-			for _ in $(seq 50); do
-				kill -0 "$pid" 2>/dev/null || break
-				sleep 0.1
-			done
-		fi
-	fi
-	rm -rf "$state"
-}
-
-case ${1:-} in
-start) start ;;
-stop) stop ;;
-env)
-	running || {
-		log "not running; run: eval \"\$($0 start)\""
-		exit 1
-	}
-	exports
-	;;
-*)
-	echo "usage: $0 start|stop|env" >&2
-	exit 2
-	;;
-esac
+main "$@"

@@ -24,7 +24,10 @@ version=latest
 tools=${TRAILSCAN_TOOLS:-$HOME/.cache/trailscan-tools}
 state=${TRAILSCAN_TOXIPROXY_STATE:-${TMPDIR:-/tmp}/trailscan-toxiproxy}
 
-log() { echo "toxiproxy: $*" >&2; }
+server=toxiproxy
+reused=TRAILSCAN_TOXIPROXY_REUSED
+# shellcheck source=lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # install builds cmd/NAME of toxiproxy as toxiproxy-NAME: go install names
 # a binary after its package, and "server" and "cli" say nothing in a
@@ -43,82 +46,17 @@ install() {
 	echo "$bin"
 }
 
-answers() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-
-running() {
-	[[ -f $state/pid && -f $state/port ]] && kill -0 "$(cat "$state/pid")" 2>/dev/null && answers "$(cat "$state/port")"
+prepare() {
+	bin=$(install server)
+	install cli >/dev/null
 }
+
+launch() { setsid "$bin" -host 127.0.0.1 -port "$1" & }
+
+ready() { log "toxiproxy API on 127.0.0.1:$1"; }
 
 exports() {
 	echo "export TRAILSCAN_TOXIPROXY=http://127.0.0.1:$(cat "$state/port")"
 }
 
-start() {
-	if running; then
-		log "already running on port $(cat "$state/port"); stop will leave it to whoever started it"
-		exports
-		echo "export TRAILSCAN_TOXIPROXY_REUSED=1"
-		return
-	fi
-	local bin
-	bin=$(install server)
-	install cli >/dev/null
-	rm -rf "$state"
-	mkdir -p "$state"
-	for _ in 1 2 3 4 5; do
-		local port=$((20000 + RANDOM % 40000))
-		answers "$port" && continue # taken
-		echo "$port" >"$state/port"
-		setsid "$bin" -host 127.0.0.1 -port "$port" </dev/null >"$state/log" 2>&1 &
-		echo $! >"$state/pid"
-		for _ in $(seq 100); do
-			if answers "$port"; then
-				log "toxiproxy API on 127.0.0.1:$port"
-				exports
-				echo "unset TRAILSCAN_TOXIPROXY_REUSED"
-				return
-			fi
-			kill -0 "$(cat "$state/pid")" 2>/dev/null || break
-			sleep 0.1
-		done
-		kill "$(cat "$state/pid")" 2>/dev/null || true
-		log "toxiproxy did not answer on port $port:"
-		cat "$state/log" >&2
-	done
-	log "could not start toxiproxy"
-	exit 1
-}
-
-stop() {
-	if [[ ${TRAILSCAN_TOXIPROXY_REUSED:-} == 1 ]]; then
-		log "leaving the server running: this shell found it already started"
-		return
-	fi
-	if [[ -f $state/pid ]]; then
-		local pid
-		pid=$(cat "$state/pid")
-		if kill "$pid" 2>/dev/null; then
-			for _ in $(seq 50); do
-				kill -0 "$pid" 2>/dev/null || break
-				sleep 0.1
-			done
-		fi
-	fi
-	rm -rf "$state"
-}
-
-case ${1:-} in
-start) start ;;
-stop) stop ;;
-env)
-	running || {
-		log "not running; run: eval \"\$($0 start)\""
-		exit 1
-	}
-	exports
-	;;
-*)
-	echo "usage: $0 start|stop|env" >&2
-	exit 2
-	;;
-esac
+main "$@"
