@@ -18,66 +18,26 @@ import (
 	"testing"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
-// signedConfig is a small archive with signed digests: two trails, two
-// regions, two days.
-var signedConfig = gen.Config{
-	Seed: 21, Days: 2, Accounts: []string{"111122223333"}, Regions: []string{"us-east-1", "eu-west-1"},
-	OrgID: "o-a1b2c3d4e5", Prefix: "acct", OrgPrefix: "org", FilesPerDay: 2, RecordsPerFile: 10, SupportRate: 0.2, Digests: true,
-}
-
-var signedArchive = sync.OnceValues(func() (signedFiles, error) {
-	dir, err := os.MkdirTemp("", "trailscan-signed-")
-	if err != nil {
-		return signedFiles{}, err
-	}
-	m, err := gen.Write(filepath.Join(dir, "logs"), signedConfig)
-	if err != nil {
-		return signedFiles{}, err
-	}
-	keys, err := signedConfig.PublicKeys()
-	if err == nil {
-		err = os.WriteFile(filepath.Join(dir, "keys.json"), keys, 0o644)
-	}
-	return signedFiles{dir, m}, err
-})
-
-type signedFiles struct {
-	dir string // logs/ and keys.json
-	m   gen.Manifest
-}
+// signed is a small archive with signed digests: two trails, two regions,
+// two days.
+var signed = signedtest.Once(func() (string, error) { return os.MkdirTemp("", "trailscan-signed-") }, func() gen.Config {
+	c := signedtest.TwoTrails(21)
+	c.SupportRate = 0.2
+	return c
+}())
 
 // signedCopy is a copy of the signed archive's logs a test may tamper
 // with, the path of its keys, and its manifest.
 func signedCopy(t *testing.T) (logs, keys string, m gen.Manifest) {
 	t.Helper()
-	a, err := signedArchive()
-	if err != nil {
-		t.Fatal(err)
-	}
-	logs = filepath.Join(t.TempDir(), "logs")
-	err = filepath.WalkDir(filepath.Join(a.dir, "logs"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(filepath.Join(a.dir, "logs"), p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(filepath.Join(logs, filepath.Dir(rel)), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(logs, rel), b, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return logs, filepath.Join(a.dir, "keys.json"), a.m
+	a := signed(t)
+	return a.Copy(t), a.KeysFile(t), a.Manifest
 }
 
 // files lists the files below dir whose slash path holds part, sorted.
@@ -141,29 +101,6 @@ func listingDigest(t *testing.T, logs, chain string) (digest, log string) {
 	return "", ""
 }
 
-func alter(t *testing.T, p string) {
-	t.Helper()
-	b, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	zr, err := gzip.NewReader(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	doc, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := gzip.NewWriter(&buf)
-	zw.Write(bytes.Replace(doc, []byte(`{"Records":[`), []byte(`{"Records": [`), 1))
-	zw.Close()
-	if err := os.WriteFile(p, buf.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // runJSON runs trailscan with args and reads its JSON output.
 func runJSON(t *testing.T, args ...string) (int, summarize.Result, string) {
 	t.Helper()
@@ -207,7 +144,7 @@ func TestVerifyTampered(t *testing.T) {
 		}},
 		{"a log altered", func(t *testing.T, logs string) func(t *testing.T, f *integrity.Findings) {
 			d, l := aListingDigest(t, logs)
-			alter(t, l)
+			signedtest.Alter(t, l)
 			return func(t *testing.T, f *integrity.Findings) {
 				if got := named(f.Altered); !slices.Equal(got, []string{integrity.Name(l)}) || integrity.Name(f.Altered[0].Digest) != integrity.Name(d) {
 					t.Errorf("altered %v, want %s listed by %s", f.Altered, l, d)
@@ -283,7 +220,7 @@ func TestVerifyTampered(t *testing.T) {
 func TestVerifyWithoutKeys(t *testing.T) {
 	logs, _, _ := signedCopy(t)
 	_, l := aListingDigest(t, logs)
-	alter(t, l)
+	signedtest.Alter(t, l)
 	code, res, stderr := runJSON(t, "verify", "-f", "json", logs)
 	f := res.Integrity
 	if code != exitIntegrity || f.SignaturesChecked || len(f.Altered) != 1 || !strings.Contains(f.Headline(), "signatures not checked") {
@@ -302,7 +239,7 @@ func TestVerifyS3(t *testing.T) {
 	endpoint := sourcetest.S3Endpoint(t)
 	logs, keys, m := signedCopy(t)
 	d, l := aListingDigest(t, logs)
-	alter(t, l)
+	signedtest.Alter(t, l)
 	_, gone := listingDigest(t, logs, "org/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail-Digest/eu-west-1/")
 	if err := os.Remove(gone); err != nil {
 		t.Fatal(err)

@@ -17,67 +17,48 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/trail"
 )
 
-// archiveConfig has two trails (an account trail and an organization
-// trail) in two regions over two days, so that the keys rotate and every
-// chain has empty hours.
-var archiveConfig = gen.Config{
-	Seed: 11, Days: 2, Accounts: []string{"111122223333"}, Regions: []string{"us-east-1", "eu-west-1"},
-	OrgID: "o-a1b2c3d4e5", Prefix: "acct", OrgPrefix: "org", FilesPerDay: 3, RecordsPerFile: 5, Digests: true,
-}
-
-var base struct {
-	once     sync.Once
-	dir      string
-	manifest gen.Manifest
-	keys     []byte
-	err      error
-}
+// tempRoot holds the base archive, removed when the tests end.
+var tempRoot string
 
 func TestMain(m *testing.M) {
-	code := m.Run()
-	if base.dir != "" {
-		os.RemoveAll(base.dir)
+	var err error
+	if tempRoot, err = os.MkdirTemp("", "integrity"); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
 	}
+	code := m.Run()
+	os.RemoveAll(tempRoot)
 	os.Exit(code)
 }
 
-// baseArchive is the archive every test copies: written once, since
-// signing its digests is the slow part.
+// base is the archive every test copies, written once: two trails in two
+// regions over two days, so that the keys rotate and every chain has
+// empty hours.
+var base = signedtest.Once(func() (string, error) { return os.MkdirTemp(tempRoot, "archive-") }, func() gen.Config {
+	c := signedtest.TwoTrails(11)
+	c.FilesPerDay, c.RecordsPerFile = 3, 5
+	return c
+}())
+
 func baseArchive(t testing.TB) (string, gen.Manifest) {
 	t.Helper()
-	base.once.Do(func() {
-		if base.dir, base.err = os.MkdirTemp("", "integrity"); base.err != nil {
-			return
-		}
-		if base.manifest, base.err = gen.Write(base.dir, archiveConfig); base.err != nil {
-			return
-		}
-		base.keys, base.err = archiveConfig.PublicKeys()
-	})
-	if base.err != nil {
-		t.Fatal(base.err)
-	}
-	return base.dir, base.manifest
+	a := base(t)
+	return a.Dir, a.Manifest
 }
 
 // archiveKeys are the public keys of the archive's digests.
 func archiveKeys(t testing.TB) []integrity.PublicKey {
 	t.Helper()
-	baseArchive(t)
-	list, err := integrity.ReadKeys(bytes.NewReader(base.keys))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return list
+	return base(t).KeyList(t)
 }
 
 func newKeys(t testing.TB, list []integrity.PublicKey) *integrity.Keys {
@@ -107,18 +88,12 @@ func chainName(k integrity.DigestKey) string {
 
 func copyArchive(t *testing.T) *archive {
 	t.Helper()
-	src, _ := baseArchive(t)
-	a := &archive{t: t, dir: t.TempDir(), chains: map[string][]*digestFile{}}
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
+	a := &archive{t: t, dir: base(t).Copy(t), chains: map[string][]*digestFile{}}
+	err := filepath.WalkDir(a.dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		rel, _ := filepath.Rel(src, p)
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		a.write(filepath.ToSlash(rel), b)
+		rel, _ := filepath.Rel(a.dir, p)
 		if k, ok := integrity.ParseDigestKey(rel); ok {
 			c := chainName(k)
 			a.chains[c] = append(a.chains[c], &digestFile{filepath.ToSlash(rel), k})
@@ -228,9 +203,8 @@ func (a *archive) listing(c []*digestFile, n int) int {
 
 // alter changes a log file's content, keeping it valid JSON.
 func (a *archive) alter(rel string) []byte {
-	doc := bytes.Replace(a.content(rel), []byte(`{"Records":[`), []byte(`{"Records": [`), 1)
-	a.setContent(rel, doc)
-	return doc
+	a.t.Helper()
+	return signedtest.Alter(a.t, a.path(rel))
 }
 
 func gunzip(t testing.TB, b []byte) []byte {

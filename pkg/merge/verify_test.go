@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/scan"
@@ -23,24 +24,9 @@ import (
 // scan's does, with the keys they had, each once. Parts that verify and
 // parts that do not are refused together.
 func TestMergeVerification(t *testing.T) {
-	cfg := gen.Config{Seed: 8, Days: 2, Regions: []string{"us-east-1", "eu-west-1"}, FilesPerDay: 2, RecordsPerFile: 5, Digests: true}
-	dir := t.TempDir()
-	if _, err := gen.Write(dir, cfg); err != nil {
-		t.Fatal(err)
-	}
-	b, err := cfg.PublicKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	list, err := integrity.ReadKeys(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := integrity.NewKeys(list)
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := source.NewDir(dir)
+	a := signedtest.New(t, gen.Config{Seed: 8, Days: 2, Regions: []string{"us-east-1", "eu-west-1"}, FilesPerDay: 2, RecordsPerFile: 5})
+	list, keys := a.KeyList(t), a.Keys(t)
+	src, err := source.NewDir(a.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,13 +9,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/shard"
@@ -24,36 +24,14 @@ import (
 	"github.com/trailscan/trailscan/pkg/trail"
 )
 
-// signedConfig is an archive with signed digests and the files a scanner
-// must cope with: the garbled log decompresses whole, so its hash shows
-// it altered; the truncated one does not, so it is missing.
-var signedConfig = gen.Config{
-	Seed: 3, Days: 2, Accounts: []string{"111122223333"}, Regions: []string{"us-east-1", "eu-west-1"},
-	OrgID: "o-a1b2c3d4e5", Prefix: "acct", OrgPrefix: "org", FilesPerDay: 2, RecordsPerFile: 10,
-	Damaged: true, Digests: true,
-}
-
-var signed = sync.OnceValues(func() (generated, error) {
-	dir, err := tempDir()
-	if err != nil {
-		return generated{}, err
-	}
-	m, err := gen.Write(dir, signedConfig)
-	return generated{dir, m}, err
-})
-
-func signedKeys(t *testing.T) *integrity.Keys {
-	t.Helper()
-	b, err := signedConfig.PublicKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := integrity.ParseKeys(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return keys
-}
+// signed is an archive with signed digests and the files a scanner must
+// cope with: the garbled log decompresses whole, so its hash shows it
+// altered; the truncated one does not, so it is missing.
+var signed = signedtest.Once(tempDir, func() gen.Config {
+	c := signedtest.TwoTrails(3)
+	c.Damaged = true
+	return c
+}())
 
 func verify(t *testing.T, srcs []source.Source, cfg scan.Config, keys *integrity.Keys) (integrity.Findings, string) {
 	t.Helper()
@@ -83,24 +61,21 @@ func names(fs []integrity.LogFinding) []string {
 // digest lists (unsigned without S3 metadata), and the summary is the
 // scan's without one.
 func TestVerify(t *testing.T) {
-	a, err := signed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	src, err := source.NewDir(a.dir)
+	a := signed(t)
+	src, err := source.NewDir(a.Dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srcs := []source.Source{src}
-	keys := signedKeys(t)
+	keys := a.Keys(t)
 	f, res := verify(t, srcs, scan.Config{Jobs: 2}, keys)
 
 	// Damaged files are told apart by what they hold: a truncated one does
 	// not decompress, a garbled one is not JSON; the JSON that is no log is
 	// no file CloudTrail delivered.
 	var garbled, truncated, foreign []string
-	for _, d := range a.m.DamagedFiles {
-		b, err := os.ReadFile(filepath.Join(a.dir, d))
+	for _, d := range a.Manifest.DamagedFiles {
+		b, err := os.ReadFile(filepath.Join(a.Dir, d))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -118,7 +93,7 @@ func TestVerify(t *testing.T) {
 		}
 	}
 	if len(garbled) == 0 || len(truncated) == 0 || len(foreign) == 0 {
-		t.Fatalf("damaged files %v: want garbled and truncated ones", a.m.DamagedFiles)
+		t.Fatalf("damaged files %v: want garbled and truncated ones", a.Manifest.DamagedFiles)
 	}
 	if got := names(f.Altered); !slices.Equal(got, garbled) {
 		t.Errorf("altered %v, want %v", got, garbled)
@@ -132,8 +107,8 @@ func TestVerify(t *testing.T) {
 	if len(f.InvalidDigests)+len(f.ChainGaps) > 0 || !f.SignaturesChecked {
 		t.Errorf("invalid %v, gaps %v, signatures checked %v", f.InvalidDigests, f.ChainGaps, f.SignaturesChecked)
 	}
-	if f.DigestsRead != a.m.DigestFiles || f.DigestsVerified != a.m.DigestFiles-len(f.Unsigned) || len(f.Unsigned) == 0 {
-		t.Errorf("%d digests read, %d verified, %d unsigned; %d written", f.DigestsRead, f.DigestsVerified, len(f.Unsigned), a.m.DigestFiles)
+	if f.DigestsRead != a.Manifest.DigestFiles || f.DigestsVerified != a.Manifest.DigestFiles-len(f.Unsigned) || len(f.Unsigned) == 0 {
+		t.Errorf("%d digests read, %d verified, %d unsigned; %d written", f.DigestsRead, f.DigestsVerified, len(f.Unsigned), a.Manifest.DigestFiles)
 	}
 	if f.LogsVerified == 0 || f.LogsVerified >= f.LogsListed || f.LogsListed != f.LogsRead-len(foreign)+len(truncated) {
 		t.Errorf("%d logs verified, %d listed, %d read", f.LogsVerified, f.LogsListed, f.LogsRead)
@@ -174,14 +149,14 @@ func TestVerify(t *testing.T) {
 	t.Run("S3", func(t *testing.T) {
 		client := sourcetest.S3Client(t)
 		bucket := sourcetest.NewBucket(t, client)
-		sourcetest.UploadWithMetadata(t, client, bucket, "copy/", a.dir, a.m.Metadata)
+		sourcetest.UploadWithMetadata(t, client, bucket, "copy/", a.Dir, a.Manifest.Metadata)
 		remote, err := source.New(context.Background(), "s3://"+bucket+"/copy", sourcetest.S3Options(t))
 		if err != nil {
 			t.Fatal(err)
 		}
 		r, _ := verify(t, []source.Source{remote}, scan.Config{Jobs: 4}, keys)
 		// Only the damaged logs are not verified: every digest is signed.
-		if len(r.Unsigned) > 0 || r.DigestsVerified != a.m.DigestFiles || r.LogsVerified != r.LogsListed-len(r.Altered)-len(r.Missing) {
+		if len(r.Unsigned) > 0 || r.DigestsVerified != a.Manifest.DigestFiles || r.LogsVerified != r.LogsListed-len(r.Altered)-len(r.Missing) {
 			t.Errorf("S3: %d unsigned, %d digests verified, %d of %d logs verified", len(r.Unsigned), r.DigestsVerified, r.LogsVerified, r.LogsListed)
 		}
 		if !slices.Equal(names(r.Altered), names(f.Altered)) || !slices.Equal(names(r.Missing), names(f.Missing)) || !slices.Equal(names(r.Unlisted), names(f.Unlisted)) {

@@ -1,7 +1,6 @@
 package state
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/trail"
@@ -21,19 +21,8 @@ import (
 // live trail) cannot verify that day's logs; the next run reads only the
 // new digests, and proves what a single run of everything proves.
 func TestVerifyCumulative(t *testing.T) {
-	cfg := gen.Config{Seed: 5, Days: 2, FilesPerDay: 2, RecordsPerFile: 5, Digests: true}
-	dir := t.TempDir()
-	if _, err := gen.Write(dir, cfg); err != nil {
-		t.Fatal(err)
-	}
-	b, err := cfg.PublicKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys, err := integrity.ParseKeys(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := signedtest.New(t, gen.Config{Seed: 5, Days: 2, FilesPerDay: 2, RecordsPerFile: 5})
+	dir, keys := a.Dir, a.Keys(t)
 	verify := func(l *integrity.Ledger) integrity.Findings { return l.Verify(trail.Scope{}, keys) }
 
 	whole := scan.Config{Ledger: integrity.NewLedger()}
