@@ -113,15 +113,6 @@ func runJSON(t *testing.T, args ...string) (int, summarize.Result, string) {
 	return code, res, stderr.String()
 }
 
-// named is what findings name, below logs/ and by integrity.Name.
-func named(fs []integrity.LogFinding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, integrity.Name(f.Path))
-	}
-	return out
-}
-
 // TestVerifyTampered: scan --verify and trailscan verify find each way an
 // archive is tampered with, name it, and exit 5; a clean one exits 0 with
 // every log verified but those only the newest, unsigned, digests list.
@@ -146,7 +137,7 @@ func TestVerifyTampered(t *testing.T) {
 			d, l := aListingDigest(t, logs)
 			signedtest.Alter(t, l)
 			return func(t *testing.T, f *integrity.Findings) {
-				if got := named(f.Altered); !slices.Equal(got, []string{integrity.Name(l)}) || integrity.Name(f.Altered[0].Digest) != integrity.Name(d) {
+				if got := signedtest.Names(f.Altered); !slices.Equal(got, []string{integrity.Name(l)}) || integrity.Name(f.Altered[0].Digest) != integrity.Name(d) {
 					t.Errorf("altered %v, want %s listed by %s", f.Altered, l, d)
 				}
 			}
@@ -155,7 +146,7 @@ func TestVerifyTampered(t *testing.T) {
 			_, l := aListingDigest(t, logs)
 			os.Remove(l)
 			return func(t *testing.T, f *integrity.Findings) {
-				if got := named(f.Missing); !slices.Equal(got, []string{integrity.Name(l)}) {
+				if got := signedtest.Names(f.Missing); !slices.Equal(got, []string{integrity.Name(l)}) {
 					t.Errorf("missing %v, want %s", got, l)
 				}
 			}
@@ -164,7 +155,7 @@ func TestVerifyTampered(t *testing.T) {
 			d, l := aListingDigest(t, logs)
 			os.Remove(d)
 			return func(t *testing.T, f *integrity.Findings) {
-				if len(f.ChainGaps) != 1 || f.ChainGaps[0].Region != "us-east-1" || !slices.Contains(named(f.Unlisted), integrity.Name(l)) {
+				if len(f.ChainGaps) != 1 || f.ChainGaps[0].Region != "us-east-1" || !slices.Contains(signedtest.Names(f.Unlisted), integrity.Name(l)) {
 					t.Errorf("chain gaps %v, unlisted %v; want a gap in us-east-1, and %s unlisted", f.ChainGaps, f.Unlisted, l)
 				}
 			}
@@ -284,8 +275,8 @@ func TestVerifyS3(t *testing.T) {
 			if code != exitIntegrity || !f.SignaturesChecked || len(f.Unsigned) > 0 || f.DigestsVerified != f.DigestsRead {
 				t.Errorf("exit %d: %s\n%s", code, f.Headline(), stderr)
 			}
-			if !slices.Equal(named(f.Altered), named(lf.Altered)) || !slices.Equal(named(f.Missing), named(lf.Missing)) ||
-				!slices.Equal(named(f.Unlisted), named(lf.Unlisted)) || len(f.InvalidDigests)+len(f.ChainGaps) != len(lf.InvalidDigests)+len(lf.ChainGaps) {
+			if !slices.Equal(signedtest.Names(f.Altered), signedtest.Names(lf.Altered)) || !slices.Equal(signedtest.Names(f.Missing), signedtest.Names(lf.Missing)) ||
+				!slices.Equal(signedtest.Names(f.Unlisted), signedtest.Names(lf.Unlisted)) || len(f.InvalidDigests)+len(f.ChainGaps) != len(lf.InvalidDigests)+len(lf.ChainGaps) {
 				t.Errorf("S3 and local differ:\n%+v\n%+v", f, lf)
 			}
 			if len(f.Altered) != 1 || f.Altered[0].Path != "s3://"+bucket+"/copy/"+filepath.ToSlash(strings.TrimPrefix(l, logs+string(filepath.Separator))) ||

@@ -162,3 +162,13 @@ func Alter(t testing.TB, path string) []byte {
 	}
 	return doc
 }
+
+// Names is what findings name, by integrity.Name: the same wherever the
+// archive was read from.
+func Names(fs []integrity.LogFinding) []string {
+	var out []string
+	for _, f := range fs {
+		out = append(out, integrity.Name(f.Path))
+	}
+	return out
+}

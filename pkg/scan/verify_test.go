@@ -47,15 +47,6 @@ func verify(t *testing.T, srcs []source.Source, cfg scan.Config, keys *integrity
 	return cfg.Ledger.Verify(cfg.Scope, keys), string(res)
 }
 
-// names is what findings name, by integrity.Name.
-func names(fs []integrity.LogFinding) []string {
-	var out []string
-	for _, f := range fs {
-		out = append(out, integrity.Name(f.Path))
-	}
-	return out
-}
-
 // TestVerify scans a signed archive with a Ledger: the damaged logs are
 // found, every other log is verified but those only a chain's newest
 // digest lists (unsigned without S3 metadata), and the summary is the
@@ -95,13 +86,13 @@ func TestVerify(t *testing.T) {
 	if len(garbled) == 0 || len(truncated) == 0 || len(foreign) == 0 {
 		t.Fatalf("damaged files %v: want garbled and truncated ones", a.Manifest.DamagedFiles)
 	}
-	if got := names(f.Altered); !slices.Equal(got, garbled) {
+	if got := signedtest.Names(f.Altered); !slices.Equal(got, garbled) {
 		t.Errorf("altered %v, want %v", got, garbled)
 	}
-	if got := names(f.Missing); !slices.Equal(got, truncated) {
+	if got := signedtest.Names(f.Missing); !slices.Equal(got, truncated) {
 		t.Errorf("missing %v, want %v", got, truncated)
 	}
-	if got := names(f.Unlisted); !slices.Equal(got, foreign) {
+	if got := signedtest.Names(f.Unlisted); !slices.Equal(got, foreign) {
 		t.Errorf("unlisted %v, want %v", got, foreign)
 	}
 	if len(f.InvalidDigests)+len(f.ChainGaps) > 0 || !f.SignaturesChecked {
@@ -159,7 +150,7 @@ func TestVerify(t *testing.T) {
 		if len(r.Unsigned) > 0 || r.DigestsVerified != a.Manifest.DigestFiles || r.LogsVerified != r.LogsListed-len(r.Altered)-len(r.Missing) {
 			t.Errorf("S3: %d unsigned, %d digests verified, %d of %d logs verified", len(r.Unsigned), r.DigestsVerified, r.LogsVerified, r.LogsListed)
 		}
-		if !slices.Equal(names(r.Altered), names(f.Altered)) || !slices.Equal(names(r.Missing), names(f.Missing)) || !slices.Equal(names(r.Unlisted), names(f.Unlisted)) {
+		if !slices.Equal(signedtest.Names(r.Altered), signedtest.Names(f.Altered)) || !slices.Equal(signedtest.Names(r.Missing), signedtest.Names(f.Missing)) || !slices.Equal(signedtest.Names(r.Unlisted), signedtest.Names(f.Unlisted)) {
 			t.Errorf("S3 altered %v, missing %v, unlisted %v; local %v, %v, %v", r.Altered, r.Missing, r.Unlisted, f.Altered, f.Missing, f.Unlisted)
 		}
 		if len(r.Altered) > 0 {
