@@ -199,9 +199,7 @@ func TestSourceNotFile(t *testing.T) {
 // is S3, not a local path.
 func TestS3SchemeAnyCase(t *testing.T) {
 	endpoint := sourcetest.S3Endpoint(t)
-	client := sourcetest.S3Client(t)
-	bucket := sourcetest.NewBucket(t, client)
-	sourcetest.Upload(t, client, bucket, "archive/", sample)
+	_, bucket := sourcetest.BucketOf(t, "archive/", sample)
 	var want []byte
 	for _, scheme := range []string{"s3://", "S3://"} {
 		var stdout, stderr bytes.Buffer

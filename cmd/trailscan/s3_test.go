@@ -45,9 +45,7 @@ func TestS3SameAsLocal(t *testing.T) {
 	if len(m.DamagedFiles) == 0 || len(m.SupportEventIDs) == 0 {
 		t.Fatalf("the archive has %d damaged files and %d Support events: nothing to compare", len(m.DamagedFiles), len(m.SupportEventIDs))
 	}
-	client := sourcetest.S3Client(t)
-	bucket := sourcetest.NewBucket(t, client)
-	sourcetest.Upload(t, client, bucket, "archive/", dir)
+	_, bucket := sourcetest.BucketOf(t, "archive/", dir)
 	s3URL := "s3://" + bucket + "/archive"
 
 	for _, c := range []struct {

@@ -27,9 +27,7 @@ func TestS3FolderFailed(t *testing.T) {
 	if _, err := gen.Write(dir, gen.Config{Seed: 5, Days: 1, Accounts: []string{acctA, acctB}, FilesPerDay: 2, SupportRate: 0.2}); err != nil {
 		t.Fatal(err)
 	}
-	client := sourcetest.S3Client(t)
-	bucket := sourcetest.NewBucket(t, client)
-	sourcetest.Upload(t, client, bucket, "", dir)
+	_, bucket := sourcetest.BucketOf(t, "", dir)
 	refused := "AWSLogs/" + acctB + "/CloudTrail/" // an account's folder is never listed, only this one
 	p, err := s3fault.Start(s3fault.Config{Upstream: endpoint, Faults: []s3fault.Fault{{Do: s3fault.Deny, On: s3fault.List, Key: refused, Rate: 1}}})
 	if err != nil {

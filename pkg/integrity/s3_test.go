@@ -1,13 +1,9 @@
 package integrity_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -34,7 +30,7 @@ func TestS3(t *testing.T) {
 			c.tamper(a)
 			keys := c.keysFor(t)
 			bucket := sourcetest.NewBucket(t, client)
-			upload(t, client, bucket, a.dir, m.Metadata)
+			sourcetest.UploadWithMetadata(t, client, bucket, "", a.dir, m.Metadata)
 			remote := readBucket(t, client, bucket).Verify(c.scope, keys)
 			local := readDir(t, a.dir, nil).Verify(c.scope, keys)
 
@@ -78,36 +74,6 @@ func comparable(f integrity.Findings, unsigned map[string]bool) string {
 	}
 	b, _ := json.MarshalIndent(f, "", " ")
 	return string(b)
-}
-
-// upload copies dir to bucket, each file with its S3 metadata, as
-// CloudTrail delivered it.
-func upload(t *testing.T, c *s3.Client, bucket, dir string, meta map[string]map[string]string) {
-	t.Helper()
-	g, ctx := errgroup.WithContext(context.Background())
-	g.SetLimit(8)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		key := filepath.ToSlash(rel)
-		g.Go(func() error {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			_, err = c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: &key, Body: bytes.NewReader(b), Metadata: meta[key]})
-			return err
-		})
-		return nil
-	})
-	if werr := g.Wait(); err == nil {
-		err = werr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 }
 
 // readBucket feeds a ledger every object of bucket, with the signatures

@@ -44,9 +44,7 @@ func BenchmarkS3VsLocal(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	client := sourcetest.S3Client(b)
-	bucket := sourcetest.NewBucket(b, client)
-	sourcetest.Upload(b, client, bucket, "", dir)
+	_, bucket := sourcetest.BucketOf(b, "", dir)
 	ctx := context.Background()
 	local, err := source.NewDir(dir)
 	if err != nil {

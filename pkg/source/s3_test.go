@@ -59,12 +59,9 @@ func s3Conformance(t *testing.T, page int32) {
 
 // uploadTree puts sourcetest's tree under prefix in a new bucket.
 func uploadTree(t *testing.T, prefix string) (*s3.Client, string) {
-	client := sourcetest.S3Client(t)
-	bucket := sourcetest.NewBucket(t, client)
 	dir := t.TempDir()
 	sourcetest.WriteTree(t, dir)
-	sourcetest.Upload(t, client, bucket, prefix, dir)
-	return client, bucket
+	return sourcetest.BucketOf(t, prefix, dir)
 }
 
 func listKeys(t *testing.T, bucket string, src source.Source, q trail.Scope) []string {
@@ -390,9 +387,7 @@ func TestS3ScanFailures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	client := sourcetest.S3Client(t)
-	bucket := sourcetest.NewBucket(t, client)
-	sourcetest.Upload(t, client, bucket, "", dir)
+	_, bucket := sourcetest.BucketOf(t, "", dir)
 	ctx := context.Background()
 
 	rec := sourcetest.NewRecorder(bucket)

@@ -36,9 +36,7 @@ func BenchmarkS3SlowDown(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	client := sourcetest.S3Client(b)
-	bucket := sourcetest.NewBucket(b, client)
-	sourcetest.Upload(b, client, bucket, "", dir)
+	_, bucket := sourcetest.BucketOf(b, "", dir)
 	ctx := context.Background()
 
 	rates := []float64{0, 0.1, 0.3}

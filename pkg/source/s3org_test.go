@@ -47,9 +47,7 @@ func orgTrail(t *testing.T) (dir, bucket string) {
 		t.Fatal(err)
 	}
 	dir = filepath.Join(root, "org") // the organization trail alone
-	client := sourcetest.S3Client(t)
-	bucket = sourcetest.NewBucket(t, client)
-	sourcetest.Upload(t, client, bucket, "", dir)
+	_, bucket = sourcetest.BucketOf(t, "", dir)
 	return dir, bucket
 }
 

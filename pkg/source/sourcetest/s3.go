@@ -116,6 +116,16 @@ func NewBucket(t testing.TB, c *s3.Client) string {
 	return name
 }
 
+// BucketOf is a new bucket, as NewBucket makes, holding the files below
+// dir under prefix as Upload puts them, and a client for it.
+func BucketOf(t testing.TB, prefix, dir string) (*s3.Client, string) {
+	t.Helper()
+	c := S3Client(t)
+	bucket := NewBucket(t, c)
+	Upload(t, c, bucket, prefix, dir)
+	return c, bucket
+}
+
 // Upload copies the files below dir to bucket, under prefix ("" or
 // ending in "/"), as `aws s3 sync` would.
 func Upload(t testing.TB, c *s3.Client, bucket, prefix, dir string) {
