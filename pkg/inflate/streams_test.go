@@ -93,24 +93,12 @@ func canonical(lens []uint8) []codeword {
 
 // fixedCodes are the codes of fixed Huffman blocks.
 var fixedLitCodes, fixedDistCodes = func() ([]codeword, []codeword) {
-	lens := make([]uint8, 288)
-	for i := range lens {
-		switch {
-		case i < 144:
-			lens[i] = 8
-		case i < 256:
-			lens[i] = 9
-		case i < 280:
-			lens[i] = 7
-		default:
-			lens[i] = 8
-		}
-	}
+	lens := fixedLitLens()
 	d := make([]uint8, 32)
 	for i := range d {
 		d[i] = 5
 	}
-	return canonical(lens), canonical(d)
+	return canonical(lens[:]), canonical(d)
 }()
 
 // dynamicHeader writes the header of a dynamic block whose codes have the

@@ -81,6 +81,17 @@ func init() {
 		preResults[i] = uint32(i) << 16
 	}
 
+	lens := fixedLitLens()
+	build(fixedLit[:], lens[:], litlenResults[:], llBits)
+	for i := range 32 {
+		lens[i] = 5
+	}
+	build(fixedDist[:], lens[:32], distResults[:], dBits)
+}
+
+// fixedLitLens are the codeword lengths of the fixed Huffman code for
+// literals and lengths (RFC 1951, 3.2.6); every distance has 5 bits.
+func fixedLitLens() [288]uint8 {
 	var lens [288]uint8
 	for i := range lens {
 		switch {
@@ -94,11 +105,7 @@ func init() {
 			lens[i] = 8
 		}
 	}
-	build(fixedLit[:], lens[:], litlenResults[:], llBits)
-	for i := range 32 {
-		lens[i] = 5
-	}
-	build(fixedDist[:], lens[:32], distResults[:], dBits)
+	return lens
 }
 
 // code is what build learns of a code besides its table.
