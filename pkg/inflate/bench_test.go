@@ -50,18 +50,7 @@ var benchCorpus = sync.OnceValues(func() (benchCorpora, error) {
 	}
 	read := func(sub string) ([]benchFile, error) {
 		var files []benchFile
-		err := filepath.WalkDir(filepath.Join(dir, sub), func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") {
-				return err
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			zr, err := kgzip.NewReader(bytes.NewReader(data))
-			if err != nil {
-				return err
-			}
+		err := eachLog(filepath.Join(dir, sub), func(_ string, data []byte, zr io.Reader) error {
 			n, err := io.Copy(io.Discard, zr)
 			files = append(files, benchFile{data, n})
 			return err
@@ -86,18 +75,7 @@ func writeCorpora(dir string) error {
 	if _, err := gen.Write(filepath.Join(dir, "archive"), cfg); err != nil {
 		return err
 	}
-	err = filepath.WalkDir(filepath.Join(dir, "archive"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		zr, err := kgzip.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return err
-		}
+	err = eachLog(filepath.Join(dir, "archive"), func(p string, _ []byte, zr io.Reader) error {
 		var buf bytes.Buffer
 		zw := gzip.NewWriter(&buf)
 		if _, err := io.Copy(zw, zr); err != nil {
@@ -117,6 +95,25 @@ func writeCorpora(dir string) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "complete"), nil, 0o644)
+}
+
+// eachLog calls f with each log file below dir, its path, its bytes and a
+// reader of them inflated.
+func eachLog(dir string, f func(p string, data []byte, zr io.Reader) error) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json.gz") {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		zr, err := kgzip.NewReader(bytes.NewReader(data))
+		if err != nil {
+			return err
+		}
+		return f(p, data, zr)
+	})
 }
 
 // BenchmarkInflate inflates the archive's files, each through a bufio.Reader
