@@ -78,6 +78,17 @@ func sameAsFull(t *testing.T, step string, got, want summarize.Snapshot) {
 	}
 }
 
+// resumes checks that the next run with the state at sp reads read objects
+// of dir, and gives what a full scan of dir gives.
+func resumes(t *testing.T, step, dir, sp string, read int) {
+	t.Helper()
+	got, stats := incremental(t, dir, sp, scan.Config{})
+	if stats.Read != read {
+		t.Errorf("%s: read %d objects, want %d", step, stats.Read, read)
+	}
+	sameAsFull(t, step, got, full(t, dir, scan.Config{}))
+}
+
 // TestIdentity: N incremental runs over a growing archive give what one
 // full scan of it gives, including a late delivery, a duplicate delivery,
 // a damaged file that is later repaired, and an unchanged archive.
@@ -159,11 +170,7 @@ func TestCrashBeforeRename(t *testing.T) {
 	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(sp), ".state.json.tmp*")); len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
 	}
-	got, stats := incremental(t, dir, sp, scan.Config{})
-	if stats.Read != 1 {
-		t.Errorf("read %d objects after the crash, want 1 (the new one)", stats.Read)
-	}
-	sameAsFull(t, "after crash", got, full(t, dir, scan.Config{}))
+	resumes(t, "after crash", dir, sp, 1) // the new one
 }
 
 // killedWhileReading is a source whose process is killed, by cancel, as
@@ -196,11 +203,7 @@ func TestCrashMidScan(t *testing.T) {
 	if after, _ := os.ReadFile(sp); !bytes.Equal(before, after) {
 		t.Error("a stopped run changed the state")
 	}
-	got, stats := incremental(t, dir, sp, scan.Config{})
-	if stats.Read != 5 {
-		t.Errorf("read %d objects after the stop, want 5", stats.Read)
-	}
-	sameAsFull(t, "after stop", got, full(t, dir, scan.Config{}))
+	resumes(t, "after stop", dir, sp, 5)
 }
 
 func TestRefused(t *testing.T) {
