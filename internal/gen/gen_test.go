@@ -96,21 +96,28 @@ func sameTrees(t *testing.T, want, got map[string][]byte) {
 }
 
 func TestDeterministic(t *testing.T) {
-	one, two := sample, sample
-	one.Workers, two.Workers = 1, 5
-	dir1, m1 := write(t, one)
-	dir2, m2 := write(t, two)
-	sameTrees(t, readTree(t, dir1), readTree(t, dir2))
-	if !reflect.DeepEqual(m1, m2) {
-		t.Error("manifests differ between 1 and 5 workers")
-	}
-
+	dir1 := sameWithWorkers(t, sample, 5)
 	other := sample
 	other.Seed++
 	dir3, _ := write(t, other)
 	if reflect.DeepEqual(readTree(t, dir1), readTree(t, dir3)) {
 		t.Error("seeds 7 and 8 wrote the same archive")
 	}
+}
+
+// sameWithWorkers checks that c writes the same files and manifest with
+// one worker as with n, and returns where it wrote them with one.
+func sameWithWorkers(t *testing.T, c Config, n int) string {
+	t.Helper()
+	one, many := c, c
+	one.Workers, many.Workers = 1, n
+	dir1, m1 := write(t, one)
+	dir2, m2 := write(t, many)
+	sameTrees(t, readTree(t, dir1), readTree(t, dir2))
+	if !reflect.DeepEqual(m1, m2) {
+		t.Errorf("manifests differ between 1 and %d workers", n)
+	}
+	return dir1
 }
 
 // TestSample checks that the sample Config still writes the committed
