@@ -62,6 +62,19 @@ func array(all []byte, fn func(*parse.Event) error) (int64, error) {
 	return n, nil
 }
 
+// nextObject reads the next of whitespace-separated values, which must be
+// an object, and its offset; io.EOF after the last.
+func nextObject(d *json.Decoder) (json.RawMessage, int64, error) {
+	var raw json.RawMessage
+	if err := d.Decode(&raw); err != nil {
+		return nil, 0, err
+	}
+	if raw[0] != '{' {
+		return nil, 0, fmt.Errorf("%w: a value is not an object", parse.ErrNotCloudTrail)
+	}
+	return raw, d.InputOffset() - int64(len(raw)), nil
+}
+
 // objects reads whitespace-separated objects: records, or EventBridge
 // events whose record is their last detail member.
 func objects(all []byte, events bool, fn func(*parse.Event) error) (int64, error) {
@@ -69,19 +82,14 @@ func objects(all []byte, events bool, fn func(*parse.Event) error) (int64, error
 	d.UseNumber()
 	var n int64
 	for {
-		var raw json.RawMessage
-		if err := d.Decode(&raw); err == io.EOF {
+		raw, start, err := nextObject(d)
+		if err == io.EOF {
 			return n, nil
 		} else if err != nil {
 			return n, err
 		}
-		start := d.InputOffset() - int64(len(raw))
-		if raw[0] != '{' {
-			return n, fmt.Errorf("%w: a value is not an object", parse.ErrNotCloudTrail)
-		}
 		rec, at := raw, int64(0)
 		if events {
-			var err error
 			if rec, at, err = detail(raw); err != nil {
 				return n, err
 			}
@@ -193,15 +201,11 @@ func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 		return fn(&ev)
 	}
 	for {
-		var raw json.RawMessage
-		if err := d.Decode(&raw); err == io.EOF {
+		raw, start, err := nextObject(d)
+		if err == io.EOF {
 			return n, nil
 		} else if err != nil {
 			return n, err
-		}
-		start := d.InputOffset() - int64(len(raw))
-		if raw[0] != '{' {
-			return n, fmt.Errorf("%w: a value is not an object", parse.ErrNotCloudTrail)
 		}
 		ms, err := elements(raw)
 		if err != nil {
