@@ -2,7 +2,6 @@ package source
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -29,18 +28,7 @@ func (l *Location) ListDigests(ctx context.Context, f Folders, fn func(Object) e
 	if l.single {
 		return nil
 	}
-	var stop error
-	err := l.driver.list(ctx, l.below, digestFolders{f}, nil, func(o Object) error {
-		if !isDigest(o) {
-			return nil
-		}
-		stop = fn(o)
-		return stop
-	})
-	if err != nil && (stop == nil || !errors.Is(err, stop)) {
-		return fmt.Errorf("list digests %s: %w", l, err)
-	}
-	return err
+	return l.listKept(ctx, "list digests", digestFolders{f}, nil, isDigest, fn)
 }
 
 // OpenWithMetadata is Open, with the object's user metadata: from S3, its

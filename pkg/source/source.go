@@ -193,16 +193,23 @@ func (l *Location) ListShare(ctx context.Context, q trail.Scope, share Share, fn
 		}
 		return fn(o)
 	}
+	return l.listKept(ctx, "list", q, share, func(o Object) bool { return o.Err != nil || IsLog(o.Key) }, fn)
+}
+
+// listKept lists below l the objects keep accepts, for fn. An error of fn
+// ends the listing and is returned as it is; the listing's own errors are
+// wrapped with what was done ("list") and where.
+func (l *Location) listKept(ctx context.Context, what string, q Folders, share Share, keep func(Object) bool, fn func(Object) error) error {
 	var stop error
 	err := l.driver.list(ctx, l.below, q, share, func(o Object) error {
-		if o.Err == nil && !IsLog(o.Key) {
+		if !keep(o) {
 			return nil
 		}
 		stop = fn(o)
 		return stop
 	})
 	if err != nil && (stop == nil || !errors.Is(err, stop)) {
-		return fmt.Errorf("list %s: %w", l, err)
+		return fmt.Errorf("%s %s: %w", what, l, err)
 	}
 	return err
 }
