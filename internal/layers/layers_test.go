@@ -35,6 +35,7 @@ var allowed = map[string][]string{
 	"internal/reference":    {"pkg/parse"},
 	"internal/gen":          {},
 	"internal/fixture":      {},
+	"internal/signedtest":   {"internal/gen", "pkg/integrity"},
 	"internal/layers":       {},
 	"internal/buildinfo":    {},
 	"test/slurm":            {},

@@ -62,57 +62,57 @@ func array(all []byte, fn func(*parse.Event) error) (int64, error) {
 	return n, nil
 }
 
-// nextObject reads the next of whitespace-separated values, which must be
-// an object, and its offset; io.EOF after the last.
-func nextObject(d *json.Decoder) (json.RawMessage, int64, error) {
-	var raw json.RawMessage
-	if err := d.Decode(&raw); err != nil {
-		return nil, 0, err
+// eachObject calls fn with each of the whitespace-separated values of
+// all, which must be objects, and its offset.
+func eachObject(all []byte, fn func(raw json.RawMessage, start int64) error) error {
+	d := json.NewDecoder(bytes.NewReader(all))
+	d.UseNumber()
+	for {
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err == io.EOF {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		if raw[0] != '{' {
+			return fmt.Errorf("%w: a value is not an object", parse.ErrNotCloudTrail)
+		}
+		if err := fn(raw, d.InputOffset()-int64(len(raw))); err != nil {
+			return err
+		}
 	}
-	if raw[0] != '{' {
-		return nil, 0, fmt.Errorf("%w: a value is not an object", parse.ErrNotCloudTrail)
-	}
-	return raw, d.InputOffset() - int64(len(raw)), nil
 }
 
 // objects reads whitespace-separated objects: records, or EventBridge
 // events whose record is their last detail member.
 func objects(all []byte, events bool, fn func(*parse.Event) error) (int64, error) {
-	d := json.NewDecoder(bytes.NewReader(all))
-	d.UseNumber()
 	var n int64
-	for {
-		raw, start, err := nextObject(d)
-		if err == io.EOF {
-			return n, nil
-		} else if err != nil {
-			return n, err
-		}
+	err := eachObject(all, func(raw json.RawMessage, start int64) error {
 		rec, at := raw, int64(0)
 		if events {
+			var err error
 			if rec, at, err = detail(raw); err != nil {
-				return n, err
+				return err
 			}
 		}
 		ev := parse.Event{}
 		if rec != nil {
 			m, err := object(rec)
 			if err != nil {
-				return n, err
+				return err
 			}
 			ev = parse.Event{Offset: start + at, Length: int64(len(rec))}
 			if err := recordNode.read(m, &ev); err != nil {
-				return n, err
+				return err
 			}
 		}
 		if ev.EventID == "" {
-			return n, fmt.Errorf("%w: an object holds no record with an eventID", parse.ErrNotCloudTrail)
+			return fmt.Errorf("%w: an object holds no record with an eventID", parse.ErrNotCloudTrail)
 		}
 		n++
-		if err := fn(&ev); err != nil {
-			return n, err
-		}
-	}
+		return fn(&ev)
+	})
+	return n, err
 }
 
 // detail returns the value of the last detail member of the event, and
@@ -178,8 +178,6 @@ func elements(raw json.RawMessage) ([]placed, error) {
 
 // lookup reads the pages and Events of lookup-events output.
 func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
-	d := json.NewDecoder(bytes.NewReader(all))
-	d.UseNumber()
 	var n int64
 	emit := func(event json.RawMessage, at int64) error {
 		ms, err := elements(event)
@@ -200,16 +198,10 @@ func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 		n++
 		return fn(&ev)
 	}
-	for {
-		raw, start, err := nextObject(d)
-		if err == io.EOF {
-			return n, nil
-		} else if err != nil {
-			return n, err
-		}
+	err := eachObject(all, func(raw json.RawMessage, start int64) error {
 		ms, err := elements(raw)
 		if err != nil {
-			return n, err
+			return err
 		}
 		page, event := false, false
 		for _, m := range ms {
@@ -221,35 +213,34 @@ func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 			}
 		}
 		if page && event {
-			return n, fmt.Errorf("%w: both a page and an event", parse.ErrNotCloudTrail)
+			return fmt.Errorf("%w: both a page and an event", parse.ErrNotCloudTrail)
 		}
 		if !page {
-			if err := emit(raw, start); err != nil {
-				return n, err
-			}
-			continue
+			return emit(raw, start)
 		}
 		for _, m := range ms {
 			if m.key != "Events" {
 				continue
 			}
 			if m.val[0] != '[' {
-				return n, fmt.Errorf("%w: Events is not an array", parse.ErrNotCloudTrail)
+				return fmt.Errorf("%w: Events is not an array", parse.ErrNotCloudTrail)
 			}
 			evs, err := elements(m.val)
 			if err != nil {
-				return n, err
+				return err
 			}
 			for _, e := range evs {
 				if e.val[0] != '{' {
-					return n, fmt.Errorf("%w: an element of Events is not an object", parse.ErrNotCloudTrail)
+					return fmt.Errorf("%w: an element of Events is not an object", parse.ErrNotCloudTrail)
 				}
 				if err := emit(e.val, start+m.at+e.at); err != nil {
-					return n, err
+					return err
 				}
 			}
 		}
-	}
+		return nil
+	})
+	return n, err
 }
 
 // embedded reads the record in the JSON string str, which starts at at.

@@ -1,5 +1,6 @@
 // Package signedtest gives tests generated archives with signed digests,
-// the keys that verify them, and copies of them to tamper with.
+// the keys that verify them, and copies of them to tamper with. It builds
+// on internal/gen and pkg/integrity only, for tests alone.
 package signedtest
 
 import (
