@@ -80,8 +80,15 @@ func scanOnce(t *testing.T, dir string, scope trail.Scope, spec *shard.Spec) (*s
 // and reads it back as merge does.
 func roundTrip(t *testing.T, name string, sum *summarize.Summary, o summarize.Origin) Part {
 	t.Helper()
+	return readBack(t, name, sum.Result(summarize.WithOrigin(o), summarize.WithCalls()))
+}
+
+// readBack writes res as -f json does, and reads it back as a part named
+// name.
+func readBack(t *testing.T, name string, res summarize.Result) Part {
+	t.Helper()
 	var buf bytes.Buffer
-	if err := report.JSON(&buf, sum.Result(summarize.WithOrigin(o), summarize.WithCalls())); err != nil {
+	if err := report.JSON(&buf, res); err != nil {
 		t.Fatal(err)
 	}
 	p, err := Read(name, &buf)
@@ -320,15 +327,7 @@ func group(t *testing.T, name string, parts ...Part) Part {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var buf bytes.Buffer
-	if err := report.JSON(&buf, m.Result(summarize.WithCalls())); err != nil {
-		t.Fatal(err)
-	}
-	p, err := Read(name, &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return readBack(t, name, m.Result(summarize.WithCalls()))
 }
 
 // TestMergeTree merges 16 shards as a tree: 4 groups of 4 (shards taken

@@ -1,7 +1,6 @@
 package merge
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
-	"github.com/trailscan/trailscan/pkg/report"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source"
@@ -50,17 +48,9 @@ func TestMergeVerification(t *testing.T) {
 	for i := range n {
 		spec := shard.Spec{Index: i, Count: n}
 		sum, l := run(&spec)
-		var buf bytes.Buffer
 		res := sum.Result(summarize.WithOrigin(Origin(srcs, trail.Scope{}, spec, "test")), summarize.WithCalls(),
 			summarize.WithVerification(summarize.Verification{Ledger: l, Keys: list}))
-		if err := report.JSON(&buf, res); err != nil {
-			t.Fatal(err)
-		}
-		p, err := Read(fmt.Sprintf("part-%d.json", i), &buf)
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts = append(parts, p)
+		parts = append(parts, readBack(t, fmt.Sprintf("part-%d.json", i), res))
 	}
 	m, err := Merge(parts, Options{})
 	if err != nil {
@@ -79,14 +69,7 @@ func TestMergeVerification(t *testing.T) {
 	}
 
 	sum, _ := run(&shard.Spec{Index: 0, Count: n})
-	var buf bytes.Buffer
-	if err := report.JSON(&buf, sum.Result(summarize.WithOrigin(Origin(srcs, trail.Scope{}, shard.Spec{Index: 0, Count: n}, "test")), summarize.WithCalls())); err != nil {
-		t.Fatal(err)
-	}
-	plain, err := Read("plain-0.json", &buf)
-	if err != nil {
-		t.Fatal(err)
-	}
+	plain := roundTrip(t, "plain-0.json", sum, Origin(srcs, trail.Scope{}, shard.Spec{Index: 0, Count: n}, "test"))
 	if _, err := Merge([]Part{plain, parts[1], parts[2]}, Options{}); err == nil || !strings.Contains(err.Error(), "verify all or none") {
 		t.Errorf("merge of parts with and without --verify: %v", err)
 	}
