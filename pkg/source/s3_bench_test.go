@@ -32,19 +32,7 @@ func BenchmarkS3VsLocal(b *testing.B) {
 		files = n
 	}
 	endpoint := sourcetest.S3Endpoint(b)
-	dir := b.TempDir()
-	m, err := gen.Write(dir, gen.Config{
-		Seed:           1,
-		Days:           2,
-		Accounts:       []string{"111111111111", "222222222222"},
-		Regions:        []string{"us-east-1", "eu-west-1"},
-		FilesPerDay:    files,
-		RecordsPerFile: 200,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, bucket := sourcetest.BucketOf(b, "", dir)
+	dir, m, bucket := benchBucket(b, files, 200)
 	ctx := context.Background()
 	local, err := source.NewDir(dir)
 	if err != nil {
@@ -81,4 +69,25 @@ func BenchmarkS3VsLocal(b *testing.B) {
 	b.ReportMetric(mb/tLocal.Seconds(), "local-MB/s")
 	b.ReportMetric(mb/tS3.Seconds(), "s3-MB/s")
 	b.ReportMetric(tS3.Seconds()/tLocal.Seconds(), "s3/local")
+}
+
+// benchBucket writes an archive of two accounts in two regions over two
+// days, filesPerDay files of records each a day, and uploads it to a new
+// bucket.
+func benchBucket(b *testing.B, filesPerDay, records int) (dir string, m gen.Manifest, bucket string) {
+	b.Helper()
+	dir = b.TempDir()
+	m, err := gen.Write(dir, gen.Config{
+		Seed:           1,
+		Days:           2,
+		Accounts:       []string{"111111111111", "222222222222"},
+		Regions:        []string{"us-east-1", "eu-west-1"},
+		FilesPerDay:    filesPerDay,
+		RecordsPerFile: records,
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	_, bucket = sourcetest.BucketOf(b, "", dir)
+	return dir, m, bucket
 }

@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/internal/s3fault"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
@@ -24,19 +23,7 @@ import (
 //	go test -run '^$' -bench S3SlowDown -benchtime 3x ./pkg/source
 func BenchmarkS3SlowDown(b *testing.B) {
 	endpoint := sourcetest.S3Endpoint(b)
-	dir := b.TempDir()
-	m, err := gen.Write(dir, gen.Config{
-		Seed:           1,
-		Days:           2,
-		Accounts:       []string{"111111111111", "222222222222"},
-		Regions:        []string{"us-east-1", "eu-west-1"},
-		FilesPerDay:    8,
-		RecordsPerFile: 100,
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	_, bucket := sourcetest.BucketOf(b, "", dir)
+	_, m, bucket := benchBucket(b, 8, 100)
 	ctx := context.Background()
 
 	rates := []float64{0, 0.1, 0.3}
