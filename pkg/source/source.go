@@ -22,6 +22,13 @@ type Object struct {
 	Size    int64
 	ETag    string // S3 only
 	ModTime time.Time
+	// Probe is set on an object listed for its .gz name alone, not for a
+	// log's name: CloudWatch Logs exports (exportedlogs/.../000000.gz) and
+	// Firehose objects are named so. Such a file is read when its content
+	// shows CloudTrail records (parse.Recognized); one that does not is
+	// someone else's file, skipped rather than failed. The one object a
+	// user named is never a probe: it is read whatever its name.
+	Probe bool
 	// Err is set when listing found the object, or a folder, but could not
 	// read it: the scan reports it as a failed file instead of opening it,
 	// rather than stopping.
@@ -156,6 +163,10 @@ func IsLog(name string) bool {
 
 var logExts = []string{".json", ".jsonl", ".ndjson"}
 
+// maybeLog reports whether a file that IsLog does not take may still
+// hold CloudTrail records, which only its content can say: any .gz.
+func maybeLog(name string) bool { return strings.HasSuffix(name, ".gz") }
+
 func (l *Location) String() string { return l.name }
 
 var (
@@ -195,7 +206,11 @@ func (l *Location) ListShare(ctx context.Context, q trail.Scope, share Share, fn
 	}
 	var stop error
 	err := l.driver.list(ctx, l.below, q, share, func(o Object) error {
-		if o.Err == nil && !IsLog(o.Key) {
+		switch {
+		case o.Err != nil || IsLog(o.Key):
+		case maybeLog(o.Key):
+			o.Probe = true
+		default:
 			return nil
 		}
 		stop = fn(o)
