@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -290,4 +291,78 @@ func FuzzDetect(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLinesFastAfterCut: a buffer that begins inside a string, as a fill
+// cuts a long record anywhere, still leaves the records after the cut one
+// to the fast path, whatever the shape puts between them.
+func TestLinesFastAfterCut(t *testing.T) {
+	if !parse.Vector {
+		t.Skip("this CPU does not index buffers")
+	}
+	big := strings.Replace(supportRecord, `"eventTime"`, `"x":"`+strings.Repeat("a", 300<<10)+`","eventTime"`, 1)
+	recs := []string{big}
+	for range 200 {
+		recs = append(recs, otherRecord)
+	}
+	for name, in := range map[string]string{
+		"lines":      strings.Join(recs, "\n") + "\n",
+		"crlf":       strings.Join(recs, "\r\n"),
+		"cwl-export": cwlExport(recs...),
+		"delivered":  `{"Records":[` + strings.Join(recs, ",\n\t") + "]}",
+	} {
+		d := parse.NewReader(strings.NewReader(in), parse.Options{})
+		n, err := d.Records(func(*parse.Event) error { return nil })
+		if err != nil || n != 201 || d.FastRecords() != 200 {
+			t.Errorf("%s: read %d records (%v), %d by the fast path; want 201, all but the long one", name, n, err, d.FastRecords())
+		}
+	}
+}
+
+// TestLinesAcrossFills holds documents of many buffers, records a line
+// or printed with indents, to the reference, where each fill cuts the
+// stream at another place (in a string, an escape, between records), and
+// the same with a raw control character in a string after the cut, which
+// the index must not vouch for.
+func TestLinesAcrossFills(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	values := []string{`a`, `\"`, `\\`, `\\\"`, `\n`, `\u00e9`, "\u00e9", `\/`, `x\"y\\`}
+	record := func(i int) string {
+		var v strings.Builder
+		for range r.IntN(4000) {
+			v.WriteString(values[r.IntN(len(values))])
+		}
+		rec := otherRecord
+		if i%7 == 0 {
+			rec = supportRecord
+		}
+		return strings.Replace(rec, `"eventTime"`, fmt.Sprintf(`"requestParameters":{"v":"%s"},"eventTime"`, v.String()), 1)
+	}
+	for round := range 6 {
+		var recs []string
+		for size := 0; size < 700<<10; {
+			recs = append(recs, record(len(recs)))
+			size += len(recs[len(recs)-1])
+		}
+		docs := map[string]string{
+			"lines":      strings.Join(recs, "\n"),
+			"crlf":       strings.Join(recs, "\r\n") + "\r\n",
+			"cwl-export": cwlExport(recs...),
+			"delivered":  "{\"Records\":[\n\t" + strings.Join(recs, ",\n\t") + "\n]}",
+		}
+		for name, in := range docs {
+			differential(t, []byte(in))
+			// A raw line break or tab in a string, somewhere past the
+			// first buffer, is invalid whatever the index said.
+			at := 300<<10 + r.IntN(len(in)-300<<10)
+			at = strings.Index(in[at:], `"v":"`) + at + 5
+			if at > 5+300<<10 && at < len(in) {
+				bad := in[:at] + []string{"\n", "\t", "\r", "\x01"}[round%4] + in[at:]
+				if _, _, err := collect(parse.Records, strings.NewReader(bad)); err == nil {
+					t.Errorf("%s, round %d: a raw control character in a string at byte %d was read without an error", name, round, at)
+				}
+				differential(t, []byte(bad))
+			}
+		}
+	}
 }
