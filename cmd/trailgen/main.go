@@ -36,6 +36,12 @@ Examples:
   trailgen --damaged --org o-a1b2c3d4e5 --partitions aws,aws-us-gov -o /tmp/a --manifest /tmp/a.json
   trailgen --size-mb 1024 --uneven -o /tmp/big
   trailgen --digests --public-keys /tmp/keys.json -o /tmp/signed --manifest /tmp/signed.json
+  trailgen --shape cwl-export -o /tmp/exported
+
+--shape writes the same events in another shape trailscan reads: NDJSON,
+a bare array, EventBridge events, lookup-events output (pretty or one
+Event a line), CloudWatch Logs subscription payloads as Firehose writes
+them (under firehose/), or a CloudWatch Logs export (under exportedlogs/).
 
 With --digests, the digests' signatures, which S3 keeps as object metadata,
 are in the manifest's "metadata", by path.
@@ -57,6 +63,7 @@ type options struct {
 	org, prefix, orgPrefix string
 	workers                int
 	out, manifest, keys    string
+	shape                  string
 }
 
 func (o *options) flags() *pflag.FlagSet {
@@ -73,6 +80,7 @@ func (o *options) flags() *pflag.FlagSet {
 	fs.Float64Var(&o.supportRate, "support-rate", 0.03, "fraction of records made by the Support role")
 	fs.Int64Var(&o.sizeMB, "size-mb", 0, "target uncompressed size in MiB of the valid log files; sets --files-per-day and --records")
 	fs.BoolVar(&o.damaged, "damaged", false, "add damaged, multi-member, uncompressed, empty, Digest and Insight files")
+	fs.StringVar(&o.shape, "shape", "delivered", "`NAME` of the shape of the log files: delivered, "+strings.Join(gen.Shapes, ", "))
 	fs.BoolVar(&o.digests, "digests", false, "write signed hourly CloudTrail-Digest files, as log file integrity validation does")
 	fs.StringVar(&o.org, "org", "", "organization `ID` (o-...): add an organization trail logging the same events again")
 	fs.StringVar(&o.prefix, "prefix", "acct-trail", "key prefix of the account trail")
@@ -153,7 +161,7 @@ func (o *options) config() (gen.Config, error) {
 		Seed: o.seed, Start: start, Days: o.days, Accounts: accountIDs(o.seed, o.accounts),
 		Regions: splitList(o.regions), OrgID: o.org, Prefix: o.prefix, OrgPrefix: o.orgPrefix,
 		FilesPerDay: o.filesPerDay, RecordsPerFile: o.records, SupportRate: o.supportRate,
-		Damaged: o.damaged, Digests: o.digests, Workers: o.workers,
+		Damaged: o.damaged, Digests: o.digests, Shape: o.shape, Workers: o.workers,
 	}
 	if o.supportRate == 0 {
 		c.SupportRate = -1 // gen reads 0 as "default"; the flag's 0 means none

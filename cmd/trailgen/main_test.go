@@ -132,6 +132,8 @@ func TestErrors(t *testing.T) {
 		{[]string{"-o", t.TempDir(), "--org", "42"}, 2, "want o-"},
 		{[]string{"-o", full}, 1, "trailgen: hint: choose a new or empty directory"},
 		{[]string{"-o", t.TempDir(), "--public-keys", "k.json"}, 2, "--public-keys without --digests"},
+		{[]string{"-o", t.TempDir(), "--shape", "csv"}, 2, `shape "csv": want delivered or one of ndjson,`},
+		{[]string{"-o", t.TempDir(), "--shape", "cwl-export", "--digests"}, 2, "digests list delivered log files only"},
 		{[]string{"--no-such-flag"}, 2, "trailgen: error: unknown flag: --no-such-flag\ntrailgen: hint: see trailgen --help"},
 		{[]string{"--days"}, 2, "flag needs an argument"},
 		{[]string{"--days", "three"}, 2, `invalid argument "three"`},
@@ -152,7 +154,7 @@ func TestHelp(t *testing.T) {
 		if code != 0 || stderr != "" {
 			t.Errorf("trailgen %s: exit %d, stderr %q; want exit 0 and nothing", arg, code, stderr)
 		}
-		for _, want := range []string{"Usage: trailgen", "Examples:", "  trailgen --size-mb 1024", "-o, --output DIR", "--files-per-day int"} {
+		for _, want := range []string{"Usage: trailgen", "Examples:", "  trailgen --size-mb 1024", "-o, --output DIR", "--files-per-day int", "--shape NAME"} {
 			if !strings.Contains(stdout, want) {
 				t.Errorf("trailgen %s: stdout lacks %q:\n%s", arg, want, stdout)
 			}

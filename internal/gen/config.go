@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -69,6 +70,10 @@ type Config struct {
 	// Weights multiplies the number of files of some accounts, for uneven
 	// volumes (shard balance). Accounts not listed weigh 1.
 	Weights map[string]int
+	// Shape is the shape of the valid log files: "delivered" (the
+	// default, also "") or one of Shapes. Damaged, Digest and Insight
+	// files are delivered ones still.
+	Shape string
 	// Workers is the number of files generated at once. Default GOMAXPROCS.
 	// It does not change the output.
 	Workers int
@@ -133,6 +138,14 @@ func (c Config) validate() error {
 	}
 	if c.OrgID != "" && (len(c.OrgID) < 4 || c.OrgID[:2] != "o-") {
 		return fmt.Errorf("gen: organization ID %q: want o-xxxxxxxxxx", c.OrgID)
+	}
+	if c.Shape != "" && c.Shape != "delivered" {
+		if !slices.Contains(Shapes, c.Shape) {
+			return fmt.Errorf("gen: shape %q: want delivered or one of %s", c.Shape, strings.Join(Shapes, ", "))
+		}
+		if c.Digests {
+			return fmt.Errorf("gen: shape %s: digests list delivered log files only", c.Shape)
+		}
 	}
 	if c.SupportRate > 0.5 {
 		return fmt.Errorf("gen: support rate %g: at most 0.5", c.SupportRate)

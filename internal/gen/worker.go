@@ -66,8 +66,10 @@ func (w *worker) logFile(dir string, c *Config, j job, o *output) error {
 		o.add(m)
 	}
 	o.events += int64(len(recs))
-	key := logKey(trailRoot(c.Prefix, "", j.acct), j.acct, j.region, deliver, r.alnum(16), j.enc)
-	doc, err := w.writeLog(dir, key, lines, j.enc, o)
+	unique := r.alnum(16)
+	key := logKey(trailRoot(c.Prefix, "", j.acct), j.acct, j.region, deliver, unique, j.enc)
+	key = c.keyOf(c.Prefix, key, j, deliver, unique)
+	doc, err := w.writeLog(dir, key, lines, j.enc, c.Shape, o)
 	if err != nil {
 		return err
 	}
@@ -83,8 +85,10 @@ func (w *worker) logFile(dir string, c *Config, j job, o *output) error {
 	}
 	deliver = deliver.Add(time.Duration(r.IntN(180)) * time.Second) // a little later
 
-	key = logKey(trailRoot(c.OrgPrefix, c.OrgID, j.acct), j.acct, j.region, deliver, r.alnum(16), j.enc)
-	if doc, err = w.writeLog(dir, key, lines, j.enc, o); err != nil {
+	unique = r.alnum(16)
+	key = logKey(trailRoot(c.OrgPrefix, c.OrgID, j.acct), j.acct, j.region, deliver, unique, j.enc)
+	key = c.keyOf(c.OrgPrefix, key, j, deliver, unique)
+	if doc, err = w.writeLog(dir, key, lines, j.enc, c.Shape, o); err != nil {
 		return err
 	}
 	if c.Digests {
@@ -111,14 +115,42 @@ func (o *output) add(m made) {
 	}
 }
 
-// writeLog writes a log file and returns its uncompressed content, valid
-// until the worker's next document.
-func (w *worker) writeLog(dir, key string, lines [][]byte, enc encoding, o *output) ([]byte, error) {
+// keyOf is the key of a log file in c's shape, given its delivered key.
+func (c *Config) keyOf(prefix, key string, j job, deliver time.Time, unique string) string {
+	if c.Shape == "" || c.Shape == "delivered" {
+		return key
+	}
+	return shapeKey(c.Shape, prefix, key, j.acct, j.region, deliver, unique)
+}
+
+// writeLog writes a log file in shape and returns its delivered content,
+// valid until the worker's next document. A file in another shape than
+// delivered is gzip'ed whatever enc says; subscription payloads each in
+// a gzip member of their own, as Firehose writes them.
+func (w *worker) writeLog(dir, key string, lines [][]byte, enc encoding, shape string, o *output) ([]byte, error) {
 	doc := document(&w.buf, lines)
 	o.valid++
 	o.records += int64(len(lines))
-	o.bytes += int64(len(doc))
-	return doc, w.write(dir, key, doc, enc)
+	if shape == "" || shape == "delivered" {
+		o.bytes += int64(len(doc))
+		return doc, w.write(dir, key, doc, enc)
+	}
+	var parts [][]byte
+	var err error
+	if shape == "cwl-subscription" {
+		parts, err = Payloads(doc)
+	} else {
+		var out []byte
+		out, err = Reshape(doc, shape)
+		parts = [][]byte{out}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %w", key, err)
+	}
+	for _, p := range parts {
+		o.bytes += int64(len(p))
+	}
+	return doc, w.writeParts(dir, key, parts)
 }
 
 // marshalAll encodes each record once, so that the organization trail's
@@ -189,6 +221,30 @@ func (w *worker) write(dir, key string, doc []byte, enc encoding) error {
 		}
 	default:
 		err = w.gzip(f, doc)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	return nil
+}
+
+// writeParts stores parts at key below dir, each a gzip member.
+func (w *worker) writeParts(dir, key string, parts [][]byte) error {
+	p := filepath.Join(dir, filepath.FromSlash(key))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", key, err)
+	}
+	for _, part := range parts {
+		if err = w.gzip(f, part); err != nil {
+			break
+		}
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr

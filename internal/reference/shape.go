@@ -3,6 +3,7 @@ package reference
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -37,6 +38,10 @@ func Records(r io.Reader, fn func(*parse.Event) error) (int64, error) {
 		return objects(all, shape == parse.EventBridge, located)
 	case parse.LookupEvents:
 		return lookup(all, located)
+	case parse.CWLSubscription:
+		return payloads(all, located)
+	case parse.CWLExport:
+		return exported(all, located)
 	}
 	if skipped > 0 && len(bytes.TrimLeft(all, " \t\r\n")) == 0 {
 		return 0, fmt.Errorf("nothing after the byte order mark")
@@ -272,4 +277,140 @@ func embedded(str json.RawMessage, at int64) (parse.Event, error) {
 	}
 	ev := parse.Event{Offset: at, Length: int64(len(str)), Embedded: true}
 	return ev, recordNode.read(m, &ev)
+}
+
+// payloads reads CloudWatch Logs subscription payloads, back to back: the
+// log events of each whose messageType says it holds data, in order.
+func payloads(all []byte, fn func(*parse.Event) error) (int64, error) {
+	d := json.NewDecoder(bytes.NewReader(all))
+	d.UseNumber()
+	var n int64
+	for {
+		var raw json.RawMessage
+		if err := d.Decode(&raw); err == io.EOF {
+			return n, nil
+		} else if err != nil {
+			return n, err
+		}
+		start := d.InputOffset() - int64(len(raw))
+		if raw[0] != '{' {
+			return n, fmt.Errorf("%w: a value is not an object", parse.ErrNotCloudTrail)
+		}
+		ms, err := elements(raw)
+		if err != nil {
+			return n, err
+		}
+		kind, read := "", false
+		for _, m := range ms {
+			switch m.key {
+			case "messageType":
+				if err := json.Unmarshal(m.val, &kind); err != nil {
+					return n, fmt.Errorf("%w: messageType is not a string", parse.ErrNotCloudTrail)
+				}
+				if kind != "DATA_MESSAGE" && kind != "CONTROL_MESSAGE" {
+					return n, fmt.Errorf("%w: messageType %q", parse.ErrNotCloudTrail, kind)
+				}
+				if read && kind != "DATA_MESSAGE" {
+					return n, fmt.Errorf("%w: a %s after its logEvents", parse.ErrNotCloudTrail, kind)
+				}
+			case "logEvents":
+				if kind == "CONTROL_MESSAGE" {
+					continue
+				}
+				read = true
+				if m.val[0] != '[' {
+					return n, fmt.Errorf("%w: logEvents is not an array", parse.ErrNotCloudTrail)
+				}
+				evs, err := elements(m.val)
+				if err != nil {
+					return n, err
+				}
+				for _, e := range evs {
+					if e.val[0] != '{' {
+						return n, fmt.Errorf("%w: an element of logEvents is not an object", parse.ErrNotCloudTrail)
+					}
+					fields, err := elements(e.val)
+					if err != nil {
+						return n, err
+					}
+					var ev parse.Event
+					for _, f := range fields {
+						if f.key != "message" {
+							continue
+						}
+						if ev, err = embedded(f.val, start+m.at+e.at+f.at); err != nil {
+							return n, err
+						}
+					}
+					if ev.EventID == "" {
+						return n, fmt.Errorf("%w: a log event holds no record with an eventID", parse.ErrNotCloudTrail)
+					}
+					n++
+					if err := fn(&ev); err != nil {
+						return n, err
+					}
+				}
+			}
+		}
+		if kind == "" {
+			return n, fmt.Errorf("%w: an object without messageType", parse.ErrNotCloudTrail)
+		}
+	}
+}
+
+// exported reads a CloudWatch Logs export: lines of a timestamp, one
+// space and a record.
+func exported(all []byte, fn func(*parse.Event) error) (int64, error) {
+	var n int64
+	for i := 0; ; {
+		for i < len(all) && strings.IndexByte(" \t\r\n", all[i]) >= 0 {
+			i++
+		}
+		if i == len(all) {
+			return n, nil
+		}
+		for m := 0; ; m++ {
+			if i == len(all) {
+				return n, errors.New("the input ends in a timestamp")
+			}
+			c := all[i]
+			if c == ' ' && m > 0 {
+				i++
+				break
+			}
+			digit := c >= '0' && c <= '9'
+			if m == 40 || !digit && (m == 0 || !strings.ContainsRune("-:.+TZ", rune(c))) {
+				return n, fmt.Errorf("%w: a line does not start with a timestamp", parse.ErrNotCloudTrail)
+			}
+			i++
+		}
+		if i == len(all) {
+			return n, errors.New("the input ends after a timestamp")
+		}
+		if all[i] != '{' {
+			return n, fmt.Errorf("%w: no record after a timestamp", parse.ErrNotCloudTrail)
+		}
+		d := json.NewDecoder(bytes.NewReader(all[i:]))
+		d.UseNumber()
+		var rec json.RawMessage
+		if err := d.Decode(&rec); err != nil {
+			return n, err
+		}
+		m, err := object(rec)
+		if err != nil {
+			return n, err
+		}
+		ev := parse.Event{Offset: int64(i), Length: int64(len(rec))}
+		if err := recordNode.read(m, &ev); err != nil {
+			return n, err
+		}
+		if ev.EventID == "" {
+			return n, fmt.Errorf("%w: a line holds no record with an eventID", parse.ErrNotCloudTrail)
+		}
+		n++
+		if err := fn(&ev); err != nil {
+			return n, err
+		}
+		i += int(d.InputOffset())
+	}
 }

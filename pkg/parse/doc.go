@@ -8,6 +8,13 @@
 // and the tests hold the two equal), including on escapes, duplicate keys
 // and invalid UTF-8.
 //
+// A Reader reads the other shapes people hold CloudTrail events in too
+// (Shape: NDJSON, arrays, EventBridge events, lookup-events output,
+// CloudWatch Logs subscription payloads and exports), told apart by the
+// content (Detect); a record held as a JSON string (CloudTrailEvent, a log
+// event's message) is parsed by the same parser as its escapes are
+// decoded (unquote.go), never built whole.
+//
 // A Reader does the same for many documents in turn, reusing its buffers.
 // Its RecordsTransient lends each event's strings from the Reader's own
 // memory, valid only during the callback, so that the great majority of

@@ -33,7 +33,7 @@ const quoteSlack = 64
 
 // index indexes the buffer's first n bytes.
 func (s *scanner) index(n int) {
-	s.lim, s.qc, s.ec = 0, 0, 0
+	s.lim, s.qc, s.ec, s.recheck = 0, 0, 0, false
 	if !s.indexing {
 		return
 	}
@@ -49,7 +49,43 @@ func (s *scanner) index(n int) {
 	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high, s.noAVX512)
 	s.quotes, s.escapeBlocks = q[:nq], sp[:ns]
 	s.lim = n
-	s.escapes(n)
+	s.escapes(0, n)
+	s.endQuotes()
+}
+
+// reindex indexes the buffer again from from, a record's {, which lies
+// outside any string, when lim ended at a line break that the quotes
+// counted from the buffer's start put in a string (see recheck): counted
+// from the record, they say where the line breaks are. Only the blocks
+// from from's are read again, once per buffer at most in a valid document.
+func (s *scanner) reindex(from int) {
+	s.lim, s.qc, s.ec, s.recheck = 0, 0, 0, false
+	n, first := s.n, from/64
+	blocks := (n+63)/64 - first
+	q, sp := s.quotes[:cap(s.quotes)], s.escapeBlocks[:cap(s.escapeBlocks)]
+	nq, ns := indexBlocks(s.buf[first*64:(first+blocks)*64], q, sp, s.high[first:], s.noAVX512)
+	// The positions are of the blocks read; quotes before from are the
+	// record's before, read by the slow path. A quote the block before
+	// would have escaped is not one of the record's: from is a {.
+	kept := 0
+	for _, p := range q[:nq] {
+		if p := p + int32(first*64); int(p) >= from {
+			q[kept] = p
+			kept++
+		}
+	}
+	for k := range sp[:ns] {
+		sp[k] += int32(first)
+	}
+	s.quotes, s.escapeBlocks = q[:kept], sp[:ns]
+	s.lim = n
+	s.escapes(from, n)
+	s.endQuotes()
+}
+
+// endQuotes drops the quotes at lim and past it, which the index does not
+// vouch for, and ends the list.
+func (s *scanner) endQuotes() {
 	for len(s.quotes) > 0 && int(s.quotes[len(s.quotes)-1]) >= s.lim {
 		s.quotes = s.quotes[:len(s.quotes)-1]
 	}
@@ -60,12 +96,13 @@ func (s *scanner) index(n int) {
 
 // escapes lists where escapes start below lim, and lowers lim to the first
 // control character in a string or the first escape that is invalid or not
-// whole in the first n bytes. A backslash outside a string is read as an escape
-// too: it makes the document invalid, which the slow path reports.
-func (s *scanner) escapes(n int) {
+// whole in bytes from to n, the quotes listed being those from from on. A
+// backslash outside a string is read as an escape too: it makes the
+// document invalid, which the slow path reports.
+func (s *scanner) escapes(from, n int) {
 	s.escs = s.escs[:0]
-	next := 0 // the first byte not part of an escape already read
-	qi := 0   // the quotes before the control character looked at
+	next := from // the first byte not part of an escape already read
+	qi := 0      // the quotes before the control character looked at
 	for _, k := range s.escapeBlocks {
 		base := int(k) * 64
 		backslash, control := masks(s.buf[base : base+64])
@@ -80,6 +117,9 @@ func (s *scanner) escapes(n int) {
 		stop := n
 		for ; control != 0; control &= control - 1 {
 			p := base + bits.TrailingZeros64(control)
+			if p < from {
+				continue
+			}
 			if c := s.buf[p]; c != '\n' && c != '\r' && c != '\t' {
 				stop = p
 				break
@@ -88,7 +128,9 @@ func (s *scanner) escapes(n int) {
 				qi++
 			}
 			if qi%2 == 1 {
-				stop = p
+				// In a string, or the buffer began in one: from a
+				// record's start, reindex tells.
+				stop, s.recheck = p, from == 0
 				break
 			}
 		}

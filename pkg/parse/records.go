@@ -54,6 +54,7 @@ type Reader struct {
 	shape     Shape
 	unq       unquoter // reads the record in a string
 	inner     *Reader  // parses it
+	mtype     []byte   // a subscription payload's messageType
 	fast      int64    // records read by the fast path, for tests
 }
 

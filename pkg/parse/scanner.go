@@ -92,7 +92,11 @@ type scanner struct {
 	escapeBlocks []int32  // blocks of 64 bytes holding a backslash or control
 	lim, qc, ec  int
 	indexing     bool // the index is built: vector code, and not Options.NoIndex
-	noAVX512     bool // the index is built with AVX2 even where AVX-512 is there
+	// recheck is set when lim ends at a line break with an odd count of
+	// quotes before it in the buffer: in a string, or outside one in a
+	// buffer that began inside a string (a fill cuts the stream anywhere).
+	recheck  bool
+	noAVX512 bool // the index is built with AVX2 even where AVX-512 is there
 }
 
 type span struct{ start, end int32 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // Shape is how a file holds its CloudTrail records. A Reader finds it from
@@ -28,6 +29,14 @@ const (
 	// {"Events":[...]}, as the CLI prints them, or one Event a line; each
 	// Event holds its record as a JSON string, CloudTrailEvent.
 	LookupEvents
+	// CWLSubscription is CloudWatch Logs subscription payloads as a
+	// Firehose stream writes them, back to back: {"messageType", ...,
+	// "logEvents":[...]}, each log event holding its record as a JSON
+	// string, message.
+	CWLSubscription
+	// CWLExport is a CloudWatch Logs export (CreateExportTask): one event
+	// a line, a timestamp, a space and the record.
+	CWLExport
 )
 
 func (sh Shape) String() string {
@@ -40,6 +49,10 @@ func (sh Shape) String() string {
 		return "eventbridge"
 	case LookupEvents:
 		return "lookup-events"
+	case CWLSubscription:
+		return "cwl-subscription"
+	case CWLExport:
+		return "cwl-export"
 	}
 	return "delivered"
 }
@@ -48,54 +61,117 @@ func (sh Shape) String() string {
 // first bytes of the decompressed stream. A prefix that shows no other
 // shape is Delivered, so that reading it reports what is wrong with it.
 func Detect(prefix []byte) Shape {
-	p := bytes.TrimPrefix(prefix, bom)
+	sh, _ := detect(prefix)
+	return sh
+}
+
+// Recognized reports whether prefix, the first bytes of a decompressed
+// stream, shows CloudTrail records in one of the shapes, rather than
+// being Delivered for want of another: a Records key, a record's keys in
+// the first object (or array element, or line after a timestamp), an
+// EventBridge event from CloudTrail, lookup-events output, or a
+// subscription payload. A file found only for its .gz name is read when
+// it is recognized, and is someone else's file when it is not.
+func Recognized(prefix []byte) bool {
+	_, ok := detect(prefix)
+	return ok
+}
+
+// detect returns the shape of the document that starts with p, and
+// whether p shows it rather than defaulting to Delivered.
+func detect(p []byte) (Shape, bool) {
+	p = bytes.TrimPrefix(p, bom)
 	p = bytes.TrimLeft(p, " \t\r\n")
 	if len(p) == 0 {
-		return Delivered
+		return Delivered, false
 	}
-	if p[0] == '[' {
-		return Array
+	switch {
+	case p[0] == '[':
+		_, rec := firstKeys(p[1:])
+		return Array, rec.record
+	case timestampByte(p[0], true):
+		// An export's line: a timestamp, a space, the record.
+		i := 1
+		for i < len(p) && i < maxTimestamp && timestampByte(p[i], false) {
+			i++
+		}
+		if i+1 < len(p) && p[i] == ' ' && p[i+1] == '{' {
+			if sh, k := firstKeys(p[i+1:]); sh == Lines && k.record {
+				return CWLExport, true
+			}
+		}
+		return Delivered, false
+	case p[0] != '{':
+		return Delivered, false
 	}
-	if p[0] != '{' {
-		return Delivered
+	sh, k := firstKeys(p)
+	switch sh {
+	case Delivered, LookupEvents, CWLSubscription:
+		return sh, k.decided
+	case EventBridge:
+		return sh, k.fromCloudTrail
 	}
-	// The top-level keys of the first object tell the shapes apart; a
-	// prefix cut inside the object still shows the keys before the cut.
+	return sh, k.record
+}
+
+// keys is what the top-level keys of an object show.
+type keys struct {
+	decided        bool // a key that names the shape by itself
+	record         bool // a record's key
+	fromCloudTrail bool // an EventBridge detail-type of CloudTrail's
+}
+
+// firstKeys returns the shape the keys of the object at the start of p
+// show: a prefix cut inside the object still shows the keys before the
+// cut. An object showing none is Delivered.
+func firstKeys(p []byte) (Shape, keys) {
+	var k keys
 	d := json.NewDecoder(bytes.NewReader(p))
-	if _, err := d.Token(); err != nil {
-		return Delivered
+	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+		return Delivered, k
 	}
-	var detail, detailType, record bool
+	var detail, detailType bool
 	for d.More() {
 		t, err := d.Token()
 		if err != nil {
 			break
 		}
-		k, _ := t.(string)
-		switch k {
+		name, _ := t.(string)
+		k.decided = true
+		switch name {
 		case "Records":
-			return Delivered
+			return Delivered, k
 		case "Events", "CloudTrailEvent":
-			return LookupEvents
+			return LookupEvents, k
+		case "messageType", "logEvents":
+			return CWLSubscription, k
+		}
+		k.decided = false
+		switch name {
 		case "detail":
 			detail = true
 		case "detail-type":
 			detailType = true
 		case "eventID", "eventVersion", "eventTime", "eventSource", "eventName":
-			record = true
+			k.record = true
 		}
 		var v json.RawMessage
 		if err := d.Decode(&v); err != nil {
 			break
 		}
+		if name == "detail-type" {
+			var dt string
+			_ = json.Unmarshal(v, &dt)
+			k.fromCloudTrail = strings.HasSuffix(dt, "via CloudTrail")
+		}
 	}
 	switch {
 	case detail && detailType:
-		return EventBridge
-	case record:
-		return Lines
+		return EventBridge, k
+	case k.record:
+		return Lines, k
 	}
-	return Delivered
+	return Delivered, k
 }
 
 var bom = []byte{0xef, 0xbb, 0xbf}
@@ -112,8 +188,10 @@ func (d *Reader) read(fn func(*Event) error) (int64, error) {
 	switch d.shape {
 	case Array:
 		return d.array(fn)
-	case Lines, EventBridge, LookupEvents:
+	case Lines, EventBridge, LookupEvents, CWLSubscription:
 		return d.objects(fn)
+	case CWLExport:
+		return d.exported(fn)
 	}
 	return d.document(fn)
 }
@@ -158,8 +236,14 @@ func (d *Reader) objects(fn func(*Event) error) (int64, error) {
 			return n, fmt.Errorf("%w: the value at byte %d is not an object", ErrNotCloudTrail, s.pos())
 		}
 		at := s.pos()
-		if d.shape == LookupEvents {
-			if err := d.lookup(fn, &n); err != nil {
+		switch d.shape {
+		case LookupEvents:
+			err = d.lookup(fn, &n)
+		case CWLSubscription:
+			err = d.payload(fn, &n)
+		}
+		if d.shape == LookupEvents || d.shape == CWLSubscription {
+			if err != nil {
 				return n, err
 			}
 			continue

@@ -8,11 +8,12 @@ import (
 )
 
 // BenchmarkShapes reads the same generated records delivered, one a line,
-// and as lookup-events pages (each record in a string), transient as a
-// scan reads them: MB/s is of each shape's own bytes.
+// as lookup-events pages and as CloudWatch Logs subscription payloads
+// (each record in a string), and as a CloudWatch Logs export, transient
+// as a scan reads them: MB/s is of each shape's own bytes.
 func BenchmarkShapes(b *testing.B) {
 	docs := generatedDocs(b, 8<<20)
-	for _, shape := range []string{"delivered", "lines", "lookup-events"} {
+	for _, shape := range []string{"delivered", "ndjson", "lookup", "cwl-subscription", "cwl-export"} {
 		var in [][]byte
 		var size int64
 		for _, doc := range docs {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -38,6 +39,29 @@ func lookupPage(recs ...string) string {
 	return "{\n    \"Events\": [\n" + strings.Join(evs, ",\n") + "\n    ],\n    \"NextToken\": \"abc\"\n}\n"
 }
 
+// cwlPayload is a CloudWatch Logs subscription payload of messageType
+// kind holding recs, as Firehose writes it.
+func cwlPayload(kind string, recs ...string) string {
+	var evs []string
+	for i, r := range recs {
+		evs = append(evs, fmt.Sprintf(`{"id":"3789%d","timestamp":1790854445000,"message":%s}`, i, quoted(r)))
+	}
+	return `{"messageType":"` + kind + `","owner":"111122223333","logGroup":"aws-cloudtrail-logs","logStream":"111122223333_CloudTrail_eu-west-1","subscriptionFilters":["to-firehose"],"logEvents":[` + strings.Join(evs, ",") + `]}`
+}
+
+// controlPayload is the payload CloudWatch Logs sends to check that the
+// destination is reachable: its one message is no record.
+const controlPayload = `{"messageType":"CONTROL_MESSAGE","owner":"CloudwatchLogs","logGroup":"","logStream":"","subscriptionFilters":[],"logEvents":[{"id":"","timestamp":1790854445000,"message":"CWL CONTROL MESSAGE: Checking health of destination Firehose."}]}`
+
+// cwlExport is a CloudWatch Logs export holding recs, one a line.
+func cwlExport(recs ...string) string {
+	var b strings.Builder
+	for _, r := range recs {
+		b.WriteString("2026-10-01T03:04:05.000Z " + r + "\n")
+	}
+	return b.String()
+}
+
 // TestShapes reads each shape with a Support call and another caller, and
 // look-alikes of each, against the reference, by both paths.
 func TestShapes(t *testing.T) {
@@ -66,6 +90,16 @@ func TestShapes(t *testing.T) {
 		{name: "lookup-events, CloudTrailEvent first", in: `{"CloudTrailEvent":` + quoted(supportRecord) + `,"EventId":"x"}`, shape: parse.LookupEvents, support: []bool{true}},
 		{name: "lookup-events, record written in escapes", in: `{"CloudTrailEvent":"` + escapedEvery(supportRecord) + `"}`, shape: parse.LookupEvents, support: []bool{true}},
 		{name: "lookup-events, long record", in: lookupEvent(strings.Replace(supportRecord, `"eventVersion":"1.08"`, `"eventVersion":"1.08","requestParameters":{"x":"`+strings.Repeat("\\u00e9\\\"", 200<<10)+`"}`, 1)), shape: parse.LookupEvents, support: []bool{true}},
+		{name: "cwl-subscription", in: cwlPayload("DATA_MESSAGE", supportRecord, otherRecord), shape: parse.CWLSubscription, support: []bool{true, false}},
+		{name: "cwl-subscription, payloads back to back", in: cwlPayload("DATA_MESSAGE", supportRecord) + controlPayload + cwlPayload("DATA_MESSAGE", otherRecord) + "\n" + cwlPayload("DATA_MESSAGE"), shape: parse.CWLSubscription, support: []bool{true, false}},
+		{name: "cwl-subscription, control message only", in: controlPayload, shape: parse.CWLSubscription},
+		{name: "cwl-subscription, same event twice", in: cwlPayload("DATA_MESSAGE", supportRecord, supportRecord), shape: parse.CWLSubscription, support: []bool{true, true}},
+		{name: "cwl-subscription, logEvents first", in: `{"logEvents":[{"message":` + quoted(supportRecord) + `}],"messageType":"DATA_MESSAGE"}`, shape: parse.CWLSubscription, support: []bool{true}},
+		{name: "cwl-subscription, messageType escaped", in: `{"messageType":"\u0044\u0041\u0054\u0041\u005f\u004d\u0045\u0053\u0053\u0041\u0047\u0045","logEvents":[{"message":` + quoted(supportRecord) + `}]}`, shape: parse.CWLSubscription, support: []bool{true}},
+		{name: "cwl-subscription, message repeated: last wins", in: `{"messageType":"DATA_MESSAGE","logEvents":[{"message":` + quoted(supportRecord) + `,"message":` + quoted(otherRecord) + `}]}`, shape: parse.CWLSubscription, support: []bool{false}},
+		{name: "cwl-subscription, record written in escapes", in: `{"messageType":"DATA_MESSAGE","logEvents":[{"message":"` + escapedEvery(otherRecord) + `"}]}`, shape: parse.CWLSubscription, support: []bool{false}},
+		{name: "cwl-export", in: cwlExport(supportRecord, otherRecord), shape: parse.CWLExport, support: []bool{true, false}},
+		{name: "cwl-export, CRLF, no final newline, BOM", in: "\xef\xbb\xbf" + strings.ReplaceAll(cwlExport(supportRecord, otherRecord), "\n", "\r\n") + "2026-10-01T03:04:05Z " + supportRecord, shape: parse.CWLExport, support: []bool{true, false, true}},
 
 		{name: "digest", in: `{"awsAccountId":"111122223333","digestStartTime":"x","logFiles":[]}`, shape: parse.Delivered, wantErr: parse.ErrNotCloudTrail},
 		{name: "line without eventID", in: `{"eventVersion":"1.08","eventName":"A"}`, shape: parse.Lines, wantErr: parse.ErrNotCloudTrail},
@@ -88,6 +122,22 @@ func TestShapes(t *testing.T) {
 		{name: "lookup-events, Events null", in: `{"Events":null}`, shape: parse.LookupEvents, wantErr: parse.ErrNotCloudTrail},
 		{name: "lookup-events, page and event", in: `{"Events":[],"CloudTrailEvent":` + quoted(supportRecord) + `}`, shape: parse.LookupEvents, wantErr: parse.ErrNotCloudTrail},
 		{name: "lookup-events, bad escape", in: `{"CloudTrailEvent":"{\\q}"}`, shape: parse.LookupEvents, wantErr: errAny},
+		{name: "cwl-subscription, other log group", in: cwlPayload("DATA_MESSAGE", "GET /index.html 200"), shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, other message type", in: cwlPayload("DATA", supportRecord), shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, messageType not a string", in: `{"messageType":1,"logEvents":[]}`, shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, control after the events", in: `{"logEvents":[{"message":` + quoted(supportRecord) + `}],"messageType":"CONTROL_MESSAGE"}`, shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, no messageType", in: `{"logEvents":[]}`, shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, message not a string", in: `{"messageType":"DATA_MESSAGE","logEvents":[{"message":` + supportRecord + `}]}`, shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, log event without message", in: `{"messageType":"DATA_MESSAGE","logEvents":[{"id":"1"}]}`, shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, logEvents not an array", in: `{"messageType":"DATA_MESSAGE","logEvents":{}}`, shape: parse.CWLSubscription, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-subscription, cut short", in: cwlPayload("DATA_MESSAGE", supportRecord, otherRecord)[:400], shape: parse.CWLSubscription, wantErr: errAny},
+		{name: "cwl-export, other log group", in: "2026-10-01T03:04:05.000Z GET /index.html 200\n", shape: parse.Delivered, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-export, then a line of text", in: cwlExport(supportRecord) + "2026-10-01T03:04:05.000Z started\n", shape: parse.CWLExport, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-export, then a line without timestamp", in: cwlExport(supportRecord) + otherRecord + "\n", shape: parse.CWLExport, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-export, record without eventID", in: cwlExport(supportRecord, `{"eventName":"A"}`), shape: parse.CWLExport, wantErr: parse.ErrNotCloudTrail},
+		{name: "cwl-export, record cut short", in: cwlExport(supportRecord, otherRecord)[:len(supportRecord)+60], shape: parse.CWLExport, wantErr: errAny},
+		{name: "cwl-export, ends in a timestamp", in: cwlExport(supportRecord) + "2026-10-01", shape: parse.CWLExport, wantErr: errAny},
+		{name: "a number", in: `12`, shape: parse.Delivered, wantErr: errAny},
 		{name: "a string", in: `"Records"`, shape: parse.Delivered, wantErr: parse.ErrNotCloudTrail},
 		{name: "BOM only", in: "\xef\xbb\xbf", shape: parse.Delivered, wantErr: errAny},
 	}
@@ -144,6 +194,9 @@ func shapeSeeds() [][]byte {
 		[]byte(eventBridge(supportRecord) + "\n" + eventBridge(otherRecord)),
 		[]byte(`{"detail-type":"x","detail":` + supportRecord + `,"detail":{"eventID":"a"}}`),
 		[]byte(lookupPage(supportRecord, otherRecord)),
+		[]byte(cwlPayload("DATA_MESSAGE", supportRecord, otherRecord) + controlPayload + cwlPayload("DATA_MESSAGE", `{"eventID":"\ud83d\ude00\ud800x\u00e9"}`)),
+		[]byte(`{"logEvents":[{"message":"{\"eventID\":\"1\"}","message":"{\"eventID\":\"2\"}"}],"messageType":"DATA\u005fMESSAGE"}`),
+		[]byte("\xef\xbb\xbf" + cwlExport(supportRecord, otherRecord) + "2026-10-01T03:04:05Z {\"eventID\":\"x\"}"),
 		[]byte(lookupEvent(supportRecord) + "\n" + `{"CloudTrailEvent":"{\\"eventID\\":\\"\\ud83d\\ude00\\ud800x\xff\\u00e9\\"}"}`),
 	}
 }
@@ -185,6 +238,131 @@ func TestLinesFast(t *testing.T) {
 		n, err := d.Records(func(*parse.Event) error { return nil })
 		if err != nil || n != 101 || d.FastRecords() != n {
 			t.Errorf("read %d records (%v), %d by the fast path; want 101, all", n, err, d.FastRecords())
+		}
+	}
+}
+
+// TestRecognized: what a walk opens for its .gz name alone is read when
+// its first bytes show CloudTrail records, and left alone otherwise.
+func TestRecognized(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		in   string
+		want bool
+	}{
+		{"delivered", `{"Records":[`, true},
+		{"lines", supportRecord[:60], true},
+		{"array", "[" + supportRecord, true},
+		{"eventbridge from CloudTrail", eventBridge(supportRecord), true},
+		{"lookup-events", lookupPage(supportRecord)[:30], true},
+		{"cwl-subscription", cwlPayload("DATA_MESSAGE", supportRecord)[:40], true},
+		{"cwl-subscription control", controlPayload, true},
+		{"cwl-export", cwlExport(supportRecord)[:80], true},
+		{"digest", `{"awsAccountId":"111122223333","digestStartTime":"x","logFiles":[]}`, false},
+		{"empty array", `[]`, false},
+		{"array of numbers", `[1,2]`, false},
+		{"eventbridge from EC2", `{"version":"0","detail-type":"EC2 Instance State-change Notification","detail":{"state":"running"}}`, false},
+		{"export of another log group", "2026-10-01T03:04:05.000Z GET /index.html 200\n", false},
+		{"export of JSON app logs", `2026-10-01T03:04:05.000Z {"level":"info","msg":"started"}` + "\n", false},
+		{"text", "hello\n", false},
+		{"binary", "\x00\x01\x02PK", false},
+		{"empty", "", false},
+	} {
+		if got := parse.Recognized([]byte(c.in)); got != c.want {
+			t.Errorf("%s: Recognized = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
+
+// FuzzDetect holds the detector to what the reader relies on: a byte
+// order mark and leading whitespace change neither the shape nor whether
+// it is recognized, and no input makes it panic.
+func FuzzDetect(f *testing.F) {
+	for _, in := range shapeSeeds() {
+		f.Add(in)
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		in = bytes.TrimPrefix(in, []byte("\xef\xbb\xbf"))
+		sh, ok := parse.Detect(in), parse.Recognized(in)
+		for _, pad := range []string{"\xef\xbb\xbf", " \r\n\t", "\xef\xbb\xbf\n "} {
+			p := append([]byte(pad), in...)
+			if sh2, ok2 := parse.Detect(p), parse.Recognized(p); sh2 != sh || ok2 != ok {
+				t.Fatalf("on %q: %v %v, after %q: %v %v", in, sh, ok, pad, sh2, ok2)
+			}
+		}
+	})
+}
+
+// TestLinesFastAfterCut: a buffer that begins inside a string, as a fill
+// cuts a long record anywhere, still leaves the records after the cut one
+// to the fast path, whatever the shape puts between them.
+func TestLinesFastAfterCut(t *testing.T) {
+	if !parse.Vector {
+		t.Skip("this CPU does not index buffers")
+	}
+	big := strings.Replace(supportRecord, `"eventTime"`, `"x":"`+strings.Repeat("a", 300<<10)+`","eventTime"`, 1)
+	recs := []string{big}
+	for range 200 {
+		recs = append(recs, otherRecord)
+	}
+	for name, in := range map[string]string{
+		"lines":      strings.Join(recs, "\n") + "\n",
+		"crlf":       strings.Join(recs, "\r\n"),
+		"cwl-export": cwlExport(recs...),
+		"delivered":  `{"Records":[` + strings.Join(recs, ",\n\t") + "]}",
+	} {
+		d := parse.NewReader(strings.NewReader(in), parse.Options{})
+		n, err := d.Records(func(*parse.Event) error { return nil })
+		if err != nil || n != 201 || d.FastRecords() != 200 {
+			t.Errorf("%s: read %d records (%v), %d by the fast path; want 201, all but the long one", name, n, err, d.FastRecords())
+		}
+	}
+}
+
+// TestLinesAcrossFills holds documents of many buffers, records a line
+// or printed with indents, to the reference, where each fill cuts the
+// stream at another place (in a string, an escape, between records), and
+// the same with a raw control character in a string after the cut, which
+// the index must not vouch for.
+func TestLinesAcrossFills(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	values := []string{`a`, `\"`, `\\`, `\\\"`, `\n`, `\u00e9`, "\u00e9", `\/`, `x\"y\\`}
+	record := func(i int) string {
+		var v strings.Builder
+		for range r.IntN(4000) {
+			v.WriteString(values[r.IntN(len(values))])
+		}
+		rec := otherRecord
+		if i%7 == 0 {
+			rec = supportRecord
+		}
+		return strings.Replace(rec, `"eventTime"`, fmt.Sprintf(`"requestParameters":{"v":"%s"},"eventTime"`, v.String()), 1)
+	}
+	for round := range 6 {
+		var recs []string
+		for size := 0; size < 700<<10; {
+			recs = append(recs, record(len(recs)))
+			size += len(recs[len(recs)-1])
+		}
+		docs := map[string]string{
+			"lines":      strings.Join(recs, "\n"),
+			"crlf":       strings.Join(recs, "\r\n") + "\r\n",
+			"cwl-export": cwlExport(recs...),
+			"delivered":  "{\"Records\":[\n\t" + strings.Join(recs, ",\n\t") + "\n]}",
+		}
+		for name, in := range docs {
+			differential(t, []byte(in))
+			// A raw line break or tab in a string, somewhere past the
+			// first buffer, is invalid whatever the index said.
+			at := 300<<10 + r.IntN(len(in)-300<<10)
+			at = strings.Index(in[at:], `"v":"`) + at + 5
+			if at > 5+300<<10 && at < len(in) {
+				bad := in[:at] + []string{"\n", "\t", "\r", "\x01"}[round%4] + in[at:]
+				if _, _, err := collect(parse.Records, strings.NewReader(bad)); err == nil {
+					t.Errorf("%s, round %d: a raw control character in a string at byte %d was read without an error", name, round, at)
+				}
+				differential(t, []byte(bad))
+			}
 		}
 	}
 }

@@ -2,7 +2,9 @@ package scan
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"io"
 	"runtime"
 	"sync"
@@ -292,6 +294,7 @@ type worker struct {
 	done  chan<- doneMsg
 	br    *bufio.Reader
 	gz    *inflate.Reader
+	head  []byte        // the first bytes of a probe
 	rd    *parse.Reader // reused from file to file
 	obj   source.Object // the object being read
 	from  string        // the String of obj's source
@@ -328,7 +331,9 @@ func (w *worker) read(ctx context.Context, j job) {
 	if ctx.Err() != nil {
 		return // not a bad file: the scan is being stopped
 	}
-	if err != nil && !j.digest {
+	if errors.Is(err, errNotOurs) {
+		err = nil // read, and found to be no CloudTrail file: not a failure
+	} else if err != nil && !j.digest {
 		w.sum.Fail(j.obj.Path, err)
 	}
 	w.cfg.Progress.Done.Add(1)
@@ -345,6 +350,11 @@ func (w *worker) object(ctx context.Context, j job) error {
 	}
 	defer rc.Close()
 	r, err := w.decompress(ctx, rc)
+	if err == nil && j.obj.Probe {
+		r, err = w.probe(r)
+	} else if err != nil && j.obj.Probe && ctx.Err() == nil {
+		err = errNotOurs // a .gz that is no gzip stream
+	}
 	if err != nil {
 		return err
 	}
@@ -386,6 +396,33 @@ func (w *worker) object(ctx context.Context, j job) error {
 	}
 	w.cfg.Progress.found(w.calls)
 	return nil
+}
+
+// errNotOurs is what reading a probe (source.Object.Probe) that holds no
+// CloudTrail records returns: the file is someone else's, neither scanned
+// nor failed.
+var errNotOurs = errors.New("no CloudTrail records")
+
+// probeSize is how much of a probe shows whether it holds CloudTrail
+// records: more than the first keys of any record need.
+const probeSize = 64 << 10
+
+// probe reads the first bytes of a probe's decompressed stream and
+// returns the whole stream if they show CloudTrail records, errNotOurs if
+// they do not. Only a file that shows them and then fails is a failed
+// file: a .tar.gz, a CloudWatch Logs export of another log group, is not.
+func (w *worker) probe(r io.Reader) (io.Reader, error) {
+	if w.head == nil {
+		w.head = make([]byte, probeSize)
+	}
+	// A read error is met again, and reported at its offset, by the
+	// parser that reads on: the stream's errors stay.
+	n, _ := io.ReadFull(r, w.head)
+	head := w.head[:n]
+	if !parse.Recognized(head) {
+		return nil, errNotOurs
+	}
+	return io.MultiReader(bytes.NewReader(head), r), nil
 }
 
 // decompress reads rc, counted for progress, and inflates it when it is

@@ -113,7 +113,7 @@ func digestLevel(dir string) (level int, under bool) {
 // isDigest reports whether a listed object is a digest (or a folder of
 // digests that could not be read), by its path: a local directory named
 // inside the layout has keys that start below AWSLogs/.
-func isDigest(o Object) bool {
+func isDigest(o *Object) bool {
 	_, under := digestLevel(o.Path)
 	return under && (o.Err != nil || strings.HasSuffix(o.Key, ".json.gz"))
 }

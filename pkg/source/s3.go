@@ -58,8 +58,8 @@ type s3Bucket struct {
 }
 
 // NewS3 returns the source for bucketPrefix, "BUCKET[/PREFIX]" (an s3://
-// location without its scheme). A prefix ending in .json.gz or .json names
-// one object. It checks, with one request, that the bucket exists and can
+// location without its scheme). A prefix with a log's name (IsLog), or
+// ending in .gz, names one object. It checks, with one request, that the bucket exists and can
 // be listed with the credentials found, so that a wrong name or missing
 // credentials fail before any work. optFns adjust the S3 client (tests use
 // them to watch its requests).
@@ -70,7 +70,7 @@ func NewS3(ctx context.Context, bucketPrefix string, opts Options, optFns ...fun
 	}
 	s := &s3Bucket{bucket: bucket}
 	loc := &Location{name: "s3://" + strings.TrimPrefix(bucketPrefix, "s3://"), driver: s, below: prefix}
-	if IsLog(prefix) {
+	if IsLog(prefix) || maybeLog(prefix) {
 		loc.single = true
 	} else if prefix != "" && !strings.HasSuffix(prefix, "/") {
 		// s3://bucket/logs means the folder logs/, not every key that

@@ -22,6 +22,13 @@ type Object struct {
 	Size    int64
 	ETag    string // S3 only
 	ModTime time.Time
+	// Probe is set on an object listed for its .gz name alone, not for a
+	// log's name: CloudWatch Logs exports (exportedlogs/.../000000.gz) and
+	// Firehose objects are named so. Such a file is read when its content
+	// shows CloudTrail records (parse.Recognized); one that does not is
+	// someone else's file, skipped rather than failed. The one object a
+	// user named is never a probe: it is read whatever its name.
+	Probe bool
 	// Err is set when listing found the object, or a folder, but could not
 	// read it: the scan reports it as a failed file instead of opening it,
 	// rather than stopping.
@@ -156,6 +163,10 @@ func IsLog(name string) bool {
 
 var logExts = []string{".json", ".jsonl", ".ndjson"}
 
+// maybeLog reports whether a file that IsLog does not take may still
+// hold CloudTrail records, which only its content can say: any .gz.
+func maybeLog(name string) bool { return strings.HasSuffix(name, ".gz") }
+
 func (l *Location) String() string { return l.name }
 
 var (
@@ -193,16 +204,29 @@ func (l *Location) ListShare(ctx context.Context, q trail.Scope, share Share, fn
 		}
 		return fn(o)
 	}
-	return l.listKept(ctx, "list", q, share, func(o Object) bool { return o.Err != nil || IsLog(o.Key) }, fn)
+	return l.listKept(ctx, "list", q, share, keepLog, fn)
+}
+
+// keepLog keeps errors and logs, and marks as a probe a .gz whose name
+// alone does not say it is a log.
+func keepLog(o *Object) bool {
+	switch {
+	case o.Err != nil || IsLog(o.Key):
+		return true
+	case maybeLog(o.Key):
+		o.Probe = true
+		return true
+	}
+	return false
 }
 
 // listKept lists below l the objects keep accepts, for fn. An error of fn
 // ends the listing and is returned as it is; the listing's own errors are
 // wrapped with what was done ("list") and where.
-func (l *Location) listKept(ctx context.Context, what string, q Folders, share Share, keep func(Object) bool, fn func(Object) error) error {
+func (l *Location) listKept(ctx context.Context, what string, q Folders, share Share, keep func(*Object) bool, fn func(Object) error) error {
 	var stop error
 	err := l.driver.list(ctx, l.below, q, share, func(o Object) error {
-		if !keep(o) {
+		if !keep(&o) {
 			return nil
 		}
 		stop = fn(o)

@@ -522,6 +522,9 @@ func list(t *testing.T, ctx context.Context, src source.Source, q trail.Scope) [
 	var keys []string
 	err := src.List(ctx, q, func(o source.Object) error {
 		keys = append(keys, o.Key)
+		if probe := !source.IsLog(o.Key) && strings.HasSuffix(o.Key, ".gz"); o.Probe != probe {
+			t.Errorf("List(%+v): %s listed with Probe %v, want %v", q, o.Key, o.Probe, probe)
+		}
 		return nil
 	})
 	if err != nil {
