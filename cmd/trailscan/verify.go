@@ -202,6 +202,7 @@ Examples:
   aws cloudtrail list-public-keys --region us-east-1 --start-time 2026-10-01T00:00:00Z --end-time 2026-11-01T00:00:00Z > keys.json
   trailscan verify --public-keys keys.json --since 2026-10-01 --until 2026-10-08 ./logs
   trailscan verify -f json -o integrity.json --public-keys keys.json ./logs
+  trailscan verify -f csv -o findings.csv --public-keys keys.json ./logs   # one row per finding
 
 Flags:
 %s

@@ -287,10 +287,15 @@ func TestVerifyWithoutKeys(t *testing.T) {
 	code, res, stderr := runJSON(t, "verify", "-f", "json", logs)
 	f := res.Integrity
 	if code != exitIntegrity || f.SignaturesChecked || len(f.Altered) != 1 || !strings.Contains(f.Headline(), "signatures not checked") {
-		t.Errorf("exit %d: %s", code, f.Headline())
+		t.Fatalf("exit %d: %s", code, f.Headline())
 	}
 	if !strings.Contains(stderr, "no public keys: signatures are not checked") || !strings.Contains(stderr, "aws cloudtrail list-public-keys") {
 		t.Errorf("stderr:\n%s", stderr)
+	}
+	var csv bytes.Buffer
+	code = run(context.Background(), []string{"verify", "-q", "-f", "csv", logs}, &csv, io.Discard)
+	if want := "altered," + f.Altered[0].Path + "," + f.Altered[0].Digest + ","; code != exitIntegrity || !strings.Contains(csv.String(), "\n"+want) {
+		t.Errorf("-f csv: exit %d, no row %q in:\n%s", code, want, csv.String())
 	}
 }
 
