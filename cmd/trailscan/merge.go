@@ -33,7 +33,11 @@ that lacks a shard is refused too, unless --incomplete or --part is given.
 
 Shards of 'scan --verify' each read and hash their share of the logs
 and digests; the merge verifies the whole, with the public keys the
-shards had.
+shards had. With shards missing (--incomplete), it verifies only what
+the shards given own: their logs are missing and their digests' hours
+chain gaps, not the absent shards'; no log is called unlisted, as its
+digest may be an absent shard's; the integrity line says which shards
+the verification covers.
 
 Examples:
   for i in 0 1 2 3; do trailscan scan --shard $i/4 -f json -o part-$i.json ./logs & done; wait
@@ -128,7 +132,7 @@ func (c *mergeCmd) Run(ctx context.Context, args []string) error {
 	var verified summarize.Option
 	if v := m.Verification; v != nil {
 		// A chain of digests crosses shards: only the whole verifies.
-		verified = summarize.WithIntegrity(verifyLedger(v.Ledger, scan.Config{Scope: m.Origin.Scope}, v.Keys))
+		verified = summarize.WithIntegrity(verifyLedger(v.Ledger, scan.Config{Scope: m.Origin.Scope}, v.Keys, m.VerifiedPart()))
 	}
 	res := m.Result(c.grouping, summarize.WithQuery(asked), c.partOption(), verified)
 	// With shards missing, what they hold is not known.

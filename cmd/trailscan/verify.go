@@ -93,7 +93,7 @@ func (c *scanCmd) integrityOption(ctx context.Context, srcs []source.Source, cfg
 	if c.shard.spec != nil {
 		return summarize.WithVerification(summarize.Verification{Ledger: cfg.Ledger, Keys: keys})
 	}
-	f := verifyLedger(cfg.Ledger, cfg, keys)
+	f := verifyLedger(cfg.Ledger, cfg, keys, integrity.Part{})
 	if f.DigestsRead == 0 && !c.quiet {
 		fmt.Fprintln(c.stderr, "trailscan: warning: no CloudTrail-Digest files in scope: nothing can be verified "+
 			"(is log file integrity validation on for the trail, and were its AWSLogs/ACCOUNT/CloudTrail-Digest/ folders copied too?)")
@@ -101,14 +101,15 @@ func (c *scanCmd) integrityOption(ctx context.Context, srcs []source.Source, cfg
 	return summarize.WithIntegrity(f)
 }
 
-// verifyLedger verifies l for a scan with cfg, with keys (none: the
-// signatures are not checked), which were checked when read or fetched.
-func verifyLedger(l *integrity.Ledger, cfg scan.Config, list []integrity.PublicKey) integrity.Findings {
+// verifyLedger verifies l, which holds part of a scan with cfg (the zero
+// Part: all of it), with keys (none: the signatures are not checked),
+// which were checked when read or fetched.
+func verifyLedger(l *integrity.Ledger, cfg scan.Config, list []integrity.PublicKey, part integrity.Part) integrity.Findings {
 	var keys *integrity.Keys
 	if len(list) > 0 {
 		keys, _ = integrity.NewKeys(list)
 	}
-	return l.Verify(cfg.Scope, keys)
+	return l.VerifyPart(cfg.Scope, keys, part)
 }
 
 // publicKeys are the keys that verify l's digests: --public-keys, or
@@ -202,6 +203,7 @@ Examples:
   aws cloudtrail list-public-keys --region us-east-1 --start-time 2026-10-01T00:00:00Z --end-time 2026-11-01T00:00:00Z > keys.json
   trailscan verify --public-keys keys.json --since 2026-10-01 --until 2026-10-08 ./logs
   trailscan verify -f json -o integrity.json --public-keys keys.json ./logs
+  trailscan verify -f csv -o findings.csv --public-keys keys.json ./logs   # one row per finding
 
 Flags:
 %s

@@ -20,6 +20,7 @@ import (
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
@@ -215,10 +216,15 @@ func TestVerifyWithoutKeys(t *testing.T) {
 	code, res, stderr := runJSON(t, "verify", "-f", "json", logs)
 	f := res.Integrity
 	if code != exitIntegrity || f.SignaturesChecked || len(f.Altered) != 1 || !strings.Contains(f.Headline(), "signatures not checked") {
-		t.Errorf("exit %d: %s", code, f.Headline())
+		t.Fatalf("exit %d: %s", code, f.Headline())
 	}
 	if !strings.Contains(stderr, "no public keys: signatures are not checked") || !strings.Contains(stderr, "aws cloudtrail list-public-keys") {
 		t.Errorf("stderr:\n%s", stderr)
+	}
+	var csv bytes.Buffer
+	code = run(context.Background(), []string{"verify", "-q", "-f", "csv", logs}, &csv, io.Discard)
+	if want := "altered," + f.Altered[0].Path + "," + f.Altered[0].Digest + ","; code != exitIntegrity || !strings.Contains(csv.String(), "\n"+want) {
+		t.Errorf("-f csv: exit %d, no row %q in:\n%s", code, want, csv.String())
 	}
 }
 
@@ -329,7 +335,7 @@ func TestVerifyState(t *testing.T) {
 // it would.
 func TestVerifyShards(t *testing.T) {
 	logs, keys, _ := signedCopy(t)
-	_, l := aListingDigest(t, logs)
+	d, l := aListingDigest(t, logs)
 	os.Remove(l)
 	_, want, _ := runJSON(t, "scan", "-q", "--verify", "--public-keys", keys, "-f", "json", logs)
 	dir := t.TempDir()
@@ -347,5 +353,19 @@ func TestVerifyShards(t *testing.T) {
 	w, _ := json.Marshal(want.Integrity)
 	if code != exitIntegrity || string(g) != string(w) || len(merged.Integrity.Missing) != 1 {
 		t.Errorf("merge: exit %d\n%s\nwant\n%s", code, g, w)
+	}
+	// Without a shard, the merge verifies what the others own: the
+	// deleted log is missing while its shard and its digest's are there,
+	// and the absent shard's logs and hours are neither missing nor gaps.
+	shardOf := func(p string) int { rel, _ := filepath.Rel(logs, p); return shard.Of(filepath.ToSlash(rel), 3) }
+	for drop := range 3 {
+		code, merged, _ := runJSON(t, append([]string{"merge", "-q", "--incomplete", "-f", "json"}, slices.Delete(slices.Clone(parts), drop, drop+1)...)...)
+		f, wantCode, wantMissing := merged.Integrity, exitPartial, 0
+		if drop != shardOf(l) && drop != shardOf(d) {
+			wantCode, wantMissing = exitIntegrity, 1
+		}
+		if code != wantCode || len(f.Missing) != wantMissing || len(f.Unlisted)+len(f.ChainGaps)+len(f.InvalidDigests) > 0 || !strings.Contains(f.Headline(), "verification covers only shards") {
+			t.Errorf("merge --incomplete without shard %d/3: exit %d, want %d; %d missing, want %d\n%s", drop, code, wantCode, len(f.Missing), wantMissing, f.Headline())
+		}
 	}
 }

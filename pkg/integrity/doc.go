@@ -11,7 +11,9 @@
 // AWSLogs/ on, so a copy under any local directory or prefix still
 // matches. Ledgers merge (shards, runs with state); Verify turns one into
 // Findings for a scope. Findings do not merge: a chain of digests crosses
-// shards and runs, so the Ledgers are merged first and verified once.
+// shards and runs, so the Ledgers are merged first and verified once. A
+// Ledger of only some shards is verified with VerifyPart, which claims
+// nothing of what the others would have read.
 //
 // The checks are those of the CloudTrail User Guide's "Custom
 // implementations of CloudTrail log file integrity validation", with two

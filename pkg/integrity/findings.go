@@ -25,6 +25,9 @@ type Findings struct {
 
 	LogsRead          int  `json:"logs_read"`          // in scope
 	SignaturesChecked bool `json:"signatures_checked"` // false without public keys
+	// Covers, when set, is the part of the scan verified, when it is not
+	// the whole (see Ledger.VerifyPart): "shards 0/3, 2/3 of 3".
+	Covers string `json:"covers,omitempty"`
 }
 
 // LogFinding is a log file and the digest that lists it. Path is where
@@ -65,10 +68,11 @@ func (f Findings) Failed() bool {
 	return len(f.Altered)+len(f.Missing)+len(f.Unlisted)+len(f.InvalidDigests)+len(f.ChainGaps) > 0
 }
 
-// Proven reports whether the answer is proven complete: nothing failed,
-// signatures were checked, and every log file listed or read is verified.
+// Proven reports whether the answer is proven complete: the whole scan
+// verified, nothing failed, signatures were checked, and every log file
+// listed or read is verified.
 func (f Findings) Proven() bool {
-	return !f.Failed() && f.SignaturesChecked && f.LogsVerified == f.LogsListed && f.LogsVerified == f.LogsRead
+	return f.Covers == "" && !f.Failed() && f.SignaturesChecked && f.LogsVerified == f.LogsListed && f.LogsVerified == f.LogsRead
 }
 
 // Headline says in one line whether the answer is proven, and what stands
@@ -107,6 +111,9 @@ func (f Findings) Headline() string {
 	}
 	if !f.SignaturesChecked {
 		b.WriteString("; signatures not checked: no public keys")
+	}
+	if f.Covers != "" {
+		b.WriteString("; verification covers only " + f.Covers)
 	}
 	return b.String()
 }

@@ -22,11 +22,25 @@ func TestHasher(t *testing.T) {
 			t.Errorf("after reading %d bytes: %s, %v; want %s", read, got, err, sha(content))
 		}
 	}
-	h.Reset(iotest.ErrReader(io.ErrUnexpectedEOF))
-	if _, err := h.Sum(); err != io.ErrUnexpectedEOF {
-		t.Errorf("Sum of a failing reader: %v", err)
+	for _, c := range []struct {
+		name string
+		r    io.Reader
+		want error
+	}{
+		{"a failing reader", iotest.ErrReader(io.ErrUnexpectedEOF), io.ErrUnexpectedEOF},
+		{"a reader that never gives anything", stuck{}, io.ErrNoProgress},
+	} {
+		h.Reset(c.r)
+		if _, err := h.Sum(); err != c.want {
+			t.Errorf("Sum of %s: %v; want %v", c.name, err, c.want)
+		}
 	}
 }
+
+// stuck reads nothing and no error, forever.
+type stuck struct{}
+
+func (stuck) Read([]byte) (int, error) { return 0, nil }
 
 // BenchmarkHasher is the cost --verify adds to each byte a scan inflates.
 func BenchmarkHasher(b *testing.B) {

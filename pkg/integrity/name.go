@@ -27,6 +27,16 @@ func Name(path string) string {
 	}
 }
 
+// Place is the account and region a log file's or a digest's path names,
+// or "" for what it does not name.
+func Place(path string) (account, region string) {
+	if k, ok := ParseDigestKey(path); ok {
+		return k.Account, k.Region
+	}
+	l, _ := trail.ParseLayout(Name(path))
+	return l.Account, l.Region
+}
+
 // DigestKey is what a digest's key says:
 // [PREFIX/]AWSLogs/[o-ORGID/]ACCOUNT/CloudTrail-Digest/REGION/YYYY/MM/DD/ACCOUNT_CloudTrail-Digest_REGION_TRAIL_HOMEREGION_YYYYMMDDTHHMMSSZ[_backfill].json.gz
 type DigestKey struct {

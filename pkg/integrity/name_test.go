@@ -106,3 +106,16 @@ func TestExcludesDigestDir(t *testing.T) {
 		}
 	}
 }
+
+func TestPlace(t *testing.T) {
+	for _, c := range []struct{ path, account, region string }{
+		{"dl/AWSLogs/111122223333/CloudTrail/us-east-2/2026/10/01/111122223333_CloudTrail_us-east-2_20261001T1501Z_x.json.gz", "111122223333", "us-east-2"},
+		{"s3://b/AWSLogs/o-a1b2c3d4e5/111122223333/CloudTrail-Digest/eu-west-1/2026/10/01/111122223333_CloudTrail-Digest_eu-west-1_t_us-east-1_20261001T150131Z.json.gz", "111122223333", "eu-west-1"},
+		{"AWSLogs/111122223333/CloudTrail-Digest/eu-west-1/moved.json.gz", "", ""},
+		{"flat/x.json.gz", "", ""},
+	} {
+		if a, r := integrity.Place(c.path); a != c.account || r != c.region {
+			t.Errorf("Place(%q) = %q, %q; want %q, %q", c.path, a, r, c.account, c.region)
+		}
+	}
+}

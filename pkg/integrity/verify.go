@@ -26,9 +26,31 @@ import (
 // the logs sc reads are reported on; only the logs of folders sc reads are
 // listed or missing.
 func (l *Ledger) Verify(sc trail.Scope, keys *Keys) Findings {
+	return l.VerifyPart(sc, keys, Part{})
+}
+
+// Part is the part of a scan that a ledger holds when it is not the whole
+// (a merge that lacks some shards). The zero Part is the whole.
+type Part struct {
+	// Covers says what part, for Findings.Covers: "shards 0/3, 2/3 of 3".
+	Covers string
+	// Owns reports whether the file at path is in the part: read by it
+	// if it is there. It is asked of files the ledger lacks, at the path
+	// the scan would have found them: the path of a file read beside
+	// them, with their name from AWSLogs/ on.
+	Owns func(path string) bool
+}
+
+// VerifyPart is Verify for a ledger that holds only part of a scan. What
+// the rest read is not known, so only the files the part owns are missing,
+// only the hours of the digests it owns are chain gaps (the absent
+// digest's hour alone: those before it may be the rest's), and no log in
+// the CloudTrail layout is unlisted (the digest that would list it may be
+// the rest's).
+func (l *Ledger) VerifyPart(sc trail.Scope, keys *Keys, part Part) Findings {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	v := verification{sc: sc, keys: keys, f: Findings{SignaturesChecked: keys != nil}}
+	v := verification{sc: sc, keys: keys, part: part, f: Findings{SignaturesChecked: keys != nil, Covers: part.Covers}}
 	v.from, v.to = window(sc)
 	v.digests(l.digests)
 	v.logs(l.logs)
@@ -39,6 +61,7 @@ func (l *Ledger) Verify(sc trail.Scope, keys *Keys) Findings {
 type verification struct {
 	sc       trail.Scope
 	keys     *Keys
+	part     Part
 	from, to time.Time
 	entries  []*entry            // by path
 	byName   map[string][]*entry // every digest read, by name
@@ -100,7 +123,7 @@ func (v *verification) digests(ds map[string]*digest) {
 			continue // the first of its chain
 		}
 		prev := v.byName[Name(*f.PrevObject)]
-		if len(prev) == 0 && e.named && len(e.problems) == 0 {
+		if len(prev) == 0 && e.named && len(e.problems) == 0 && v.owns(e.path, *f.PrevObject) {
 			// A digest out of place says nothing of its neighbours': the
 			// gap it leaves is found from the digest after it.
 			gaps = append(gaps, e)
@@ -208,7 +231,7 @@ func (v *verification) gap(e *entry) {
 		return // before the window: not read, not lost
 	}
 	from := end.Add(-time.Hour)
-	if !e.key.Backfill {
+	if !e.key.Backfill && v.part.Owns == nil {
 		if !v.from.IsZero() {
 			from = v.from
 		}
@@ -254,7 +277,7 @@ func (v *verification) logs(read map[string]string) {
 		for _, lf := range f.Logs {
 			n := Name(lf.Object)
 			anywhere[n] = true
-			if v.reports(e) && !v.sc.Excludes(path.Dir(n)) {
+			if v.reports(e) && !v.sc.Excludes(path.Dir(n)) && (len(seen[n]) > 0 || v.owns(e.path, lf.Object)) {
 				listed[n] = append(listed[n], listing{e, lf})
 			}
 		}
@@ -287,7 +310,7 @@ func (v *verification) logs(read map[string]string) {
 			continue
 		}
 		v.f.LogsRead++
-		if anywhere[n] || v.pending(n, newest) {
+		if anywhere[n] || v.pending(n, newest) || v.part.Owns != nil && !outsideTrails(n) {
 			continue
 		}
 		for _, p := range seen[n] {
@@ -309,6 +332,32 @@ func (v *verification) pending(n string, newest map[[3]string]time.Time) bool {
 	}
 	end := newest[[3]string{l.Org, l.Account, l.Region}]
 	return !end.IsZero() && t.After(end.Add(-15*time.Minute)) && t.Before(end.Add(digestLag))
+}
+
+// owns reports whether the file whose key is the S3 key or name key, read
+// or not, is the part's: where the scan would have found it, beside the
+// file read at sibling.
+func (v *verification) owns(sibling, key string) bool {
+	if v.part.Owns == nil {
+		return true
+	}
+	n := Name(sibling)
+	base := strings.TrimSuffix(sibling, ".gz")
+	p := base[:len(base)-len(n)] + Name(key)
+	if len(base) < len(sibling) {
+		p += ".gz"
+	}
+	return v.part.Owns(p)
+}
+
+// outsideTrails reports whether the log file named n is outside the
+// CloudTrail layout, where no digest lists anything: unlisted whatever
+// else was read. A log inside it that a part's digests do not list may be
+// listed by another part's: by the digest of its hour, or by a backfill
+// digest of that hour, which nothing read may point to.
+func outsideTrails(n string) bool {
+	_, ok := trail.ParseLayout(n)
+	return !ok
 }
 
 func (v *verification) sort() {

@@ -74,3 +74,19 @@ func TestMergeVerification(t *testing.T) {
 		t.Errorf("merge of parts with and without --verify: %v", err)
 	}
 }
+
+// TestKeyOf: a path is keyed as the source that listed it keys it, which
+// the shard of a digest (whose whole key is its unit) is chosen from.
+func TestKeyOf(t *testing.T) {
+	srcs := []string{"dl/logs", "s3://bucket/prefix"}
+	for _, c := range []struct{ path, want string }{
+		{"dl/logs/acct/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz", "acct/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz"},
+		{"s3://bucket/prefix/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz", "prefix/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz"},
+		{"dl/other/AWSLogs/111122223333/CloudTrail/x.json.gz", "AWSLogs/111122223333/CloudTrail/x.json"},
+		{"dl/logs", "logs"},
+	} {
+		if got := keyOf(srcs, c.path); got != c.want {
+			t.Errorf("keyOf(%q) = %q, want %q", c.path, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -57,12 +58,15 @@ func writeFindings(w io.Writer, f *integrity.Findings) error {
 }
 
 // IntegrityFormats are the formats Integrity writes.
-var IntegrityFormats = []string{"table", "json"}
+var IntegrityFormats = []string{"table", "json", "csv"}
 
 // Integrity writes findings alone, as trailscan verify reports them: for
-// a person, the headline and each finding; as JSON, {"integrity": f}.
+// a person, the headline and each finding; as JSON, {"integrity": f}; as
+// CSV, one row per finding (see integrityCSV).
 func Integrity(w io.Writer, format string, f integrity.Findings) error {
 	switch format {
+	case "csv":
+		return integrityCSV(w, &f)
 	case "table":
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		p := func(format string, args ...any) { fmt.Fprintf(tw, format, args...) }
@@ -77,6 +81,43 @@ func Integrity(w io.Writer, format string, f integrity.Findings) error {
 		}{f})
 	}
 	return fmt.Errorf("unknown format %q for findings alone (want one of %s)", format, strings.Join(IntegrityFormats, ", "))
+}
+
+// integrityCSV writes one row per finding, of each kind in the order the
+// table lists them: kind is the JSON list's name, in the singular; path
+// the file (for a missing log, where CloudTrail delivered it); digest the
+// digest that lists it, or for a chain gap the digest after the gap;
+// reason why an invalid digest proves nothing, why a digest is unsigned,
+// or what a chain gap lacks; account and region those of the path, or the
+// gap's; from and until the hours of a gap. The headline is not a row: a
+// clean archive is a header alone. Every value goes through cell.
+func integrityCSV(w io.Writer, f *integrity.Findings) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"kind", "path", "digest", "reason", "account", "region", "from", "until"})
+	row := func(kind, path, digest, reason string) {
+		account, region := integrity.Place(path)
+		cw.Write([]string{kind, cell(path), cell(digest), cell(reason), cell(account), cell(region), "", ""})
+	}
+	for _, l := range []struct {
+		kind string
+		logs []integrity.LogFinding
+	}{{"altered", f.Altered}, {"missing", f.Missing}, {"unlisted", f.Unlisted}} {
+		for _, x := range l.logs {
+			row(l.kind, x.Path, x.Digest, "")
+		}
+	}
+	for _, d := range f.InvalidDigests {
+		row("invalid_digest", d.Path, "", d.Error)
+	}
+	for _, g := range f.ChainGaps {
+		cw.Write([]string{"chain_gap", "", cell(g.Digest), "its predecessor is absent", cell(g.Account), cell(g.Region),
+			g.From.UTC().Format(time.RFC3339), g.Until.UTC().Format(time.RFC3339)})
+	}
+	for _, u := range f.Unsigned {
+		row("unsigned", u.Path, "", u.Reason)
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // The HTML page's integrity section: {{template "integrity" .Integrity}}.

@@ -24,6 +24,7 @@ import (
 
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/inflate"
+	"github.com/trailscan/trailscan/pkg/integrity"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 )
@@ -264,6 +265,15 @@ func inflateOwnFile(path string, buf []byte) (int64, error) {
 	return inflateFile(path, buf, func(r io.Reader) (io.Reader, error) { return inflate.NewReader(r) })
 }
 
+// hashOwnFile is pkg/inflate with the SHA-256 of what it writes: the
+// floor under what --verify adds.
+func hashOwnFile(path string, buf []byte) (int64, error) {
+	return inflateFile(path, buf, func(r io.Reader) (io.Reader, error) {
+		zr, err := inflate.NewReader(r)
+		return integrity.NewHasher(zr), err
+	})
+}
+
 func inflateFile(path string, buf []byte, newReader func(io.Reader) (io.Reader, error)) (int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -447,6 +457,75 @@ func BenchmarkScan(b *testing.B) {
 		fmt.Printf("-j 2 --verify: %.2fs (%.0f MB/s): verify/scan %.2fx; CPU time %.2fs against %.2fs: %.2fx\n", best["verify2"], mb/best["verify2"],
 			best["verify2"]/best["scan2"], best["verifyCPU2"], best["scanCPU2"], best["verifyCPU2"]/best["scanCPU2"])
 	}
+}
+
+// BenchmarkVerify is BenchmarkScan's --verify pair alone, at -j 2: the
+// scan and the scan with --verify, interleaved, beside the floor under
+// what --verify adds, pkg/inflate alone and pkg/inflate hashing what it
+// writes with SHA-256 (CPU time of this process), so that the cost of
+// --verify reads against the cost of the hash itself:
+//
+//	go test ./pkg/scan -run '^$' -bench 'BenchmarkVerify$' -benchtime 1x
+func BenchmarkVerify(b *testing.B) {
+	dir := corpus(b)
+	files := logFiles(b, dir)
+	if _, err := trailscanBinary(); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		best := map[string]float64{}
+		keep := func(k string, v float64) {
+			if old, ok := best[k]; !ok || v < old {
+				best[k] = v
+			}
+		}
+		var bytes int64
+		for range rounds() {
+			for _, f := range []struct {
+				key string
+				dec decoder
+			}{{"inflate", inflateOwnFile}, {"hash", hashOwnFile}} {
+				cpu := cpuSecs(b)
+				s, n := floor(b, 2, files, f.dec)
+				keep(f.key, s)
+				keep(f.key+"CPU", cpuSecs(b)-cpu)
+				bytes = n
+			}
+			r := scanChild(b, 2, dir)
+			keep("scan", r.secs)
+			keep("scanCPU", r.cpu)
+			v := scanChild(b, 2, dir, "--verify", "--public-keys", corpusKeys(dir))
+			checkVerified(b, v.result, len(files))
+			keep("verify", v.secs)
+			keep("verifyCPU", v.cpu)
+		}
+		mb := float64(bytes) / 1e6
+		fmt.Printf("corpus: %s: %d files, %.0f MB uncompressed; best of %d rounds, -j 2\n", dir, len(files), mb, rounds())
+		for _, row := range []struct{ key, name string }{
+			{"inflate", "pkg/inflate, inflate only"},
+			{"hash", "pkg/inflate and SHA-256"},
+			{"scan", "trailscan scan -f json"},
+			{"verify", "trailscan scan -f json --verify"},
+		} {
+			fmt.Printf("%-34s %6.2fs wall %6.2fs CPU\n", row.name, best[row.key], best[row.key+"CPU"])
+		}
+		hash := best["hashCPU"] - best["inflateCPU"]
+		b.ReportMetric(best["verify"]/best["scan"], "verify/scan")
+		b.ReportMetric(best["verifyCPU"]/best["scanCPU"], "verifyCPU/scanCPU")
+		b.ReportMetric((best["scanCPU"]+hash)/best["scanCPU"], "hashfloorCPU/scanCPU")
+		b.ReportMetric(0, "ns/op")
+		fmt.Printf("SHA-256 adds %.2fs CPU to inflating (%.0f MB/s); --verify adds %.2fs CPU to the scan: %.2fx its CPU, against %.2fx for the hash alone; wall %.2fx\n",
+			hash, mb/hash, best["verifyCPU"]-best["scanCPU"], best["verifyCPU"]/best["scanCPU"], (best["scanCPU"]+hash)/best["scanCPU"], best["verify"]/best["scan"])
+	}
+}
+
+// cpuSecs is the user and system time this process has used.
+func cpuSecs(b *testing.B) float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		b.Fatal(err)
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano()).Seconds()
 }
 
 // fastParser reports whether this CPU has what pkg/parse's vector index

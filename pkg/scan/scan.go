@@ -370,7 +370,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	case w.cfg.records != nil:
 		n, err = w.cfg.records(r, w.event)
 	case w.cfg.HashOnly:
-		n, err = drain(r)
+		// Nothing decodes: addLog's Sum reads it all.
 	default:
 		// Transient events: the many records that do not match cost no
 		// allocation; event copies the few that do.
@@ -382,7 +382,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 		n, err = w.rd.RecordsTransient(w.event)
 	}
 	if w.cfg.Ledger != nil {
-		w.addLog(j.obj)
+		err = w.addLog(j.obj, err)
 	}
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"cmp"
 	"context"
 	"io"
 
@@ -47,13 +48,18 @@ func (w *worker) hashing(r io.Reader) io.Reader {
 	return w.hash
 }
 
-// addLog records the hash of the log just decoded. A log that did not
-// decode is recorded too, if it decompressed whole: its content may be
-// what was altered.
-func (w *worker) addLog(o source.Object) {
-	if sum, err := w.hash.Sum(); err == nil {
-		w.cfg.Ledger.AddLog(o.Path, sum)
+// addLog records the hash of the log just decoded, which failed with err
+// (nil: it decoded), and returns the error the log failed with. A log that
+// did not decode is recorded too, if it decompressed whole: its content
+// may be what was altered. One that decoded but whose rest could not be
+// read has no hash, and failed.
+func (w *worker) addLog(o source.Object, err error) error {
+	sum, serr := w.hash.Sum()
+	if serr != nil {
+		return cmp.Or(err, serr)
 	}
+	w.cfg.Ledger.AddLog(o.Path, sum)
+	return err
 }
 
 // digest adds the digest j names to the ledger. A read that fails is
@@ -83,10 +89,4 @@ func (w *worker) addDigest(ctx context.Context, j job) error {
 		return err
 	}
 	return w.cfg.Ledger.AddDigest(j.obj.Path, r, meta["signature"])
-}
-
-// drain reads a log's bytes and none of its events, for Config.HashOnly.
-func drain(r io.Reader) (int64, error) {
-	_, err := io.Copy(io.Discard, r)
-	return 0, err
 }
