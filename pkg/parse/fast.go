@@ -22,6 +22,10 @@ import "unicode/utf8"
 // unchanged and the fields are left for the slow path to reset.
 func (d *Reader) fastRecord() bool {
 	s := &d.s
+	if s.stale {
+		s.index(s.n)
+		s.stale = false
+	}
 	if d.opts.Path == Slow || s.i >= s.lim {
 		return false
 	}

@@ -61,3 +61,4 @@ func fuzzUnquote(t *testing.T, in []byte) {
 		t.Fatalf("on %q: unquoter %q, encoding/json %q", in, got, want)
 	}
 }
+
