@@ -23,7 +23,7 @@ import "unicode/utf8"
 func (d *Reader) fastRecord() bool {
 	s := &d.s
 	if s.stale {
-		s.index(s.n)
+		s.indexFrom(s.i, s.n)
 		s.stale = false
 	}
 	if d.opts.Path == Slow || s.i >= s.lim {

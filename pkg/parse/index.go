@@ -32,7 +32,14 @@ const noQuote = math.MaxInt32
 const quoteSlack = 64
 
 // index indexes the buffer's first n bytes.
-func (s *scanner) index(n int) {
+func (s *scanner) index(n int) { s.indexFrom(0, n) }
+
+// indexFrom indexes the buffer's first n bytes for a fast path that reads
+// from the byte at from on, which lies outside any string: the bytes
+// before it, the end of a record cut by the last fill, which the slow path
+// has read, may start inside a string and so make no index, and are not
+// looked at.
+func (s *scanner) indexFrom(from, n int) {
 	s.lim, s.qc, s.ec = 0, 0, 0
 	if !s.indexing {
 		return
@@ -49,7 +56,7 @@ func (s *scanner) index(n int) {
 	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high, s.noAVX512)
 	s.quotes, s.escapeBlocks = q[:nq], sp[:ns]
 	s.lim = n
-	s.escapes(n)
+	s.escapes(from, n)
 	for len(s.quotes) > 0 && int(s.quotes[len(s.quotes)-1]) >= s.lim {
 		s.quotes = s.quotes[:len(s.quotes)-1]
 	}
@@ -58,20 +65,32 @@ func (s *scanner) index(n int) {
 	s.quotes = append(s.quotes, noQuote, noQuote)
 }
 
-// escapes lists where escapes start below lim, and lowers lim to the first
-// control character in a string or the first escape that is invalid or not
-// whole in the first n bytes. A backslash outside a string is read as an escape
-// too: it makes the document invalid, which the slow path reports.
-func (s *scanner) escapes(n int) {
+// escapes lists where escapes start below lim, from from on, and lowers
+// lim to the first control character in a string or the first escape that
+// is invalid or not whole in the first n bytes. A backslash outside a
+// string is read as an escape too: it makes the document invalid, which the
+// slow path reports.
+func (s *scanner) escapes(from, n int) {
 	s.escs = s.escs[:0]
-	next := 0 // the first byte not part of an escape already read
-	qi := 0   // the quotes before the control character looked at
+	next := from // the first byte not part of an escape already read
+	q0 := 0      // the first quote from from on
+	for q0 < len(s.quotes) && int(s.quotes[q0]) < from {
+		q0++
+	}
+	qi := q0 // the quotes before the control character looked at
 	for _, k := range s.escapeBlocks {
 		base := int(k) * 64
+		if base+64 <= from {
+			continue
+		}
 		backslash, control := masks(s.buf[base : base+64])
 		if base+64 > n {
 			backslash &= 1<<(n-base) - 1
 			control &= 1<<(n-base) - 1
+		}
+		if base < from {
+			backslash &^= 1<<(from-base) - 1
+			control &^= 1<<(from-base) - 1
 		}
 		// Escapes before the first control character, which ends lim;
 		// but not the space between tokens that records a line apart
@@ -87,7 +106,7 @@ func (s *scanner) escapes(n int) {
 			for qi < len(s.quotes) && int(s.quotes[qi]) < p {
 				qi++
 			}
-			if qi%2 == 1 {
+			if (qi-q0)%2 == 1 {
 				stop = p
 				break
 			}
