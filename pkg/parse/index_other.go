@@ -12,5 +12,3 @@ const (
 func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64, noAVX512 bool) (nq, ns int) {
 	return 0, 0
 }
-
-func unquoteBlocks(dst, src []byte) (read, written int) { return 0, 0 }

@@ -38,7 +38,7 @@ loop:
 	ORQ R8, R9   // what an escape may drop its backslash from
 
 	// The escaped bytes in BX, the carry in R10, as indexAVX512 finds
-	// them; the carry in kept in R8.
+	// them; the carry in is kept in R8.
 	MOVQ R10, BX
 	NOTQ BX
 	MOVQ R8, R11
