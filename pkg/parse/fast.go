@@ -22,8 +22,9 @@ import "unicode/utf8"
 // unchanged and the fields are left for the slow path to reset.
 func (d *Reader) fastRecord() bool {
 	s := &d.s
-	if s.recheck && s.i >= s.lim && d.opts.Path != Slow {
-		s.reindex(s.i)
+	if s.stale {
+		s.indexFrom(s.i, s.n)
+		s.stale = false
 	}
 	if d.opts.Path == Slow || s.i >= s.lim {
 		return false

@@ -32,8 +32,15 @@ const noQuote = math.MaxInt32
 const quoteSlack = 64
 
 // index indexes the buffer's first n bytes.
-func (s *scanner) index(n int) {
-	s.lim, s.qc, s.ec, s.recheck = 0, 0, 0, false
+func (s *scanner) index(n int) { s.indexFrom(0, n) }
+
+// indexFrom indexes the buffer's first n bytes for a fast path that reads
+// from the byte at from on, which lies outside any string: the bytes
+// before it, the end of a record cut by the last fill, which the slow path
+// has read, may start inside a string and so make no index, and are not
+// looked at.
+func (s *scanner) indexFrom(from, n int) {
+	s.lim, s.qc, s.ec = 0, 0, 0
 	if !s.indexing {
 		return
 	}
@@ -49,43 +56,7 @@ func (s *scanner) index(n int) {
 	nq, ns := indexBlocks(s.buf[:blocks*64], q, sp, s.high, s.noAVX512)
 	s.quotes, s.escapeBlocks = q[:nq], sp[:ns]
 	s.lim = n
-	s.escapes(0, n)
-	s.endQuotes()
-}
-
-// reindex indexes the buffer again from from, a record's {, which lies
-// outside any string, when lim ended at a line break that the quotes
-// counted from the buffer's start put in a string (see recheck): counted
-// from the record, they say where the line breaks are. Only the blocks
-// from from's are read again, once per buffer at most in a valid document.
-func (s *scanner) reindex(from int) {
-	s.lim, s.qc, s.ec, s.recheck = 0, 0, 0, false
-	n, first := s.n, from/64
-	blocks := (n+63)/64 - first
-	q, sp := s.quotes[:cap(s.quotes)], s.escapeBlocks[:cap(s.escapeBlocks)]
-	nq, ns := indexBlocks(s.buf[first*64:(first+blocks)*64], q, sp, s.high[first:], s.noAVX512)
-	// The positions are of the blocks read; quotes before from are the
-	// record's before, read by the slow path. A quote the block before
-	// would have escaped is not one of the record's: from is a {.
-	kept := 0
-	for _, p := range q[:nq] {
-		if p := p + int32(first*64); int(p) >= from {
-			q[kept] = p
-			kept++
-		}
-	}
-	for k := range sp[:ns] {
-		sp[k] += int32(first)
-	}
-	s.quotes, s.escapeBlocks = q[:kept], sp[:ns]
-	s.lim = n
 	s.escapes(from, n)
-	s.endQuotes()
-}
-
-// endQuotes drops the quotes at lim and past it, which the index does not
-// vouch for, and ends the list.
-func (s *scanner) endQuotes() {
 	for len(s.quotes) > 0 && int(s.quotes[len(s.quotes)-1]) >= s.lim {
 		s.quotes = s.quotes[:len(s.quotes)-1]
 	}
@@ -94,21 +65,32 @@ func (s *scanner) endQuotes() {
 	s.quotes = append(s.quotes, noQuote, noQuote)
 }
 
-// escapes lists where escapes start below lim, and lowers lim to the first
-// control character in a string or the first escape that is invalid or not
-// whole in bytes from to n, the quotes listed being those from from on. A
-// backslash outside a string is read as an escape too: it makes the
-// document invalid, which the slow path reports.
+// escapes lists where escapes start below lim, from from on, and lowers
+// lim to the first control character in a string or the first escape that
+// is invalid or not whole in the first n bytes. A backslash outside a
+// string is read as an escape too: it makes the document invalid, which the
+// slow path reports.
 func (s *scanner) escapes(from, n int) {
 	s.escs = s.escs[:0]
 	next := from // the first byte not part of an escape already read
-	qi := 0      // the quotes before the control character looked at
+	q0 := 0      // the first quote from from on
+	for q0 < len(s.quotes) && int(s.quotes[q0]) < from {
+		q0++
+	}
+	qi := q0 // the quotes before the control character looked at
 	for _, k := range s.escapeBlocks {
 		base := int(k) * 64
+		if base+64 <= from {
+			continue
+		}
 		backslash, control := masks(s.buf[base : base+64])
 		if base+64 > n {
 			backslash &= 1<<(n-base) - 1
 			control &= 1<<(n-base) - 1
+		}
+		if base < from {
+			backslash &^= 1<<(from-base) - 1
+			control &^= 1<<(from-base) - 1
 		}
 		// Escapes before the first control character, which ends lim;
 		// but not the space between tokens that records a line apart
@@ -117,9 +99,6 @@ func (s *scanner) escapes(from, n int) {
 		stop := n
 		for ; control != 0; control &= control - 1 {
 			p := base + bits.TrailingZeros64(control)
-			if p < from {
-				continue
-			}
 			if c := s.buf[p]; c != '\n' && c != '\r' && c != '\t' {
 				stop = p
 				break
@@ -127,10 +106,8 @@ func (s *scanner) escapes(from, n int) {
 			for qi < len(s.quotes) && int(s.quotes[qi]) < p {
 				qi++
 			}
-			if qi%2 == 1 {
-				// In a string, or the buffer began in one: from a
-				// record's start, reindex tells.
-				stop, s.recheck = p, from == 0
+			if (qi-q0)%2 == 1 {
+				stop = p
 				break
 			}
 		}

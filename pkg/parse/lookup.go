@@ -170,10 +170,23 @@ func (d *Reader) one() error {
 		return err
 	}
 	d.setFields()
-	if _, err := s.nonSpace(); err == nil {
-		return s.syntax("data after the record")
-	} else if s.rerr != io.EOF {
-		return err
+	return s.end("data after the record")
+}
+
+// end checks that only space is left of the stream, reporting what else
+// is there as msg. The end it looks for is no error, and costs none.
+func (s *scanner) end(msg string) error {
+	for {
+		for ; s.i < s.n; s.i++ {
+			if c := s.buf[s.i]; c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+				return s.syntax("%s", msg)
+			}
+		}
+		if !s.fill() {
+			if s.rerr != io.EOF {
+				return s.eof()
+			}
+			return nil
+		}
 	}
-	return nil
 }

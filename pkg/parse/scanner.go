@@ -92,11 +92,8 @@ type scanner struct {
 	escapeBlocks []int32  // blocks of 64 bytes holding a backslash or control
 	lim, qc, ec  int
 	indexing     bool // the index is built: vector code, and not Options.NoIndex
-	// recheck is set when lim ends at a line break with an odd count of
-	// quotes before it in the buffer: in a string, or outside one in a
-	// buffer that began inside a string (a fill cuts the stream anywhere).
-	recheck  bool
-	noAVX512 bool // the index is built with AVX2 even where AVX-512 is there
+	stale        bool // the buffer was filled since it was indexed
+	noAVX512     bool // the index is built with AVX2 even where AVX-512 is there
 }
 
 type span struct{ start, end int32 }
@@ -108,6 +105,7 @@ func (s *scanner) reset(r io.Reader) {
 		s.buf = make([]byte, bufSize+64)
 	}
 	s.index(0)
+	s.stale = false
 	s.r, s.i, s.n, s.off, s.rerr = r, 0, 0, 0, nil
 }
 
@@ -136,7 +134,10 @@ func (s *scanner) fill() bool {
 			}
 		}
 	}
-	s.index(s.n)
+	// Indexed when the fast path first asks: a buffer only the slow path
+	// reads (the pages around the records of lookup-events, all escapes)
+	// is never indexed.
+	s.lim, s.stale = 0, true
 	return s.n > 0
 }
 

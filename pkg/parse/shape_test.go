@@ -224,6 +224,23 @@ func escapedEvery(s string) string {
 	return b.String()
 }
 
+// TestLinesFastAfterCut: a record cut by the buffer's end inside a string
+// (between a backslash and what it escapes, too) leaves the records after
+// it, in the next buffer, to the fast path.
+func TestLinesFastAfterCut(t *testing.T) {
+	if !parse.Vector {
+		t.Skip("this CPU does not index buffers")
+	}
+	for _, long := range []string{strings.Repeat("a", 300<<10), strings.Repeat(`a\"`, 100<<10), strings.Repeat(`\\`, 100<<10)} {
+		in := `{"eventID":"long","requestParameters":{"x":"` + long + `"}}` + "\n" + strings.Repeat(supportRecord+"\n", 100)
+		d := parse.NewReader(strings.NewReader(in), parse.Options{})
+		n, err := d.Records(func(*parse.Event) error { return nil })
+		if err != nil || n != 101 || d.FastRecords() != 100 {
+			t.Errorf("read %d records (%v), %d by the fast path; want 101, all but the long one", n, err, d.FastRecords())
+		}
+	}
+}
+
 // TestLinesFast: the line breaks between records, outside strings, leave
 // every record to the fast path, as in a delivered file.
 func TestLinesFast(t *testing.T) {
@@ -293,10 +310,10 @@ func FuzzDetect(f *testing.F) {
 	})
 }
 
-// TestLinesFastAfterCut: a buffer that begins inside a string, as a fill
+// TestShapesFastAfterCut: a buffer that begins inside a string, as a fill
 // cuts a long record anywhere, still leaves the records after the cut one
 // to the fast path, whatever the shape puts between them.
-func TestLinesFastAfterCut(t *testing.T) {
+func TestShapesFastAfterCut(t *testing.T) {
 	if !parse.Vector {
 		t.Skip("this CPU does not index buffers")
 	}

@@ -1,7 +1,9 @@
 package parse
 
 import (
+	"encoding/binary"
 	"io"
+	"math/bits"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -18,6 +20,8 @@ type unquoter struct {
 	done bool
 	err  error
 	esc  []byte
+
+	scalar bool // no vector code, as on a CPU without AVX-512
 }
 
 func (u *unquoter) reset(s *scanner) {
@@ -42,23 +46,9 @@ func (u *unquoter) Read(p []byte) (int, error) {
 			break
 		}
 		if u.hi == 0 {
-			// The common case: a run of plain ASCII, copied as it is.
-			j := s.i + s.plainAt(s.i, true)
-			j = min(j, s.n, s.i+len(p)-n)
-			if j > s.i {
-				n += copy(p[n:], s.buf[s.i:j])
-				s.i = j
+			if m := u.run(p[n:]); m > 0 {
+				n += m
 				continue
-			}
-			// The escapes of a record in a string are mostly \" and \\:
-			// written at once, past step.
-			if s.buf[s.i] == '\\' && s.i+1 < s.n {
-				if c := unescaped[s.buf[s.i+1]]; c != 0 {
-					p[n] = c
-					n++
-					s.i += 2
-					continue
-				}
 			}
 		}
 		u.step()
@@ -72,6 +62,182 @@ func (u *unquoter) Read(p []byte) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// run decodes into dst what the scanner's buffer holds from s.i on, up to
+// the first token it leaves to step (the closing quote, a control
+// character, an escape or rune cut by the buffer's end, a surrogate, an
+// invalid byte) or the end of dst, and returns how many bytes it wrote.
+//
+// A record in a string has an escape every few bytes (each of its quotes
+// is \"), so stepping from one to the next would cost more than parsing
+// the record: the common case is decoded 64 bytes at a time by vector
+// code where there is, else a word at a time, and only what that leaves
+// goes token by token.
+func (u *unquoter) run(dst []byte) int {
+	s := u.s
+	buf, i, end := s.buf[:s.n], s.i, s.n
+	o := 0
+	for {
+		if hasAVX512 && !u.scalar {
+			r, w := unquoteBlocks(dst[o:], buf[i:])
+			i, o = i+r, o+w
+		}
+		// Whole words of plain ASCII and escapes that only drop their
+		// backslash (\" \\ \/), as a record in a string is made of. A
+		// word takes the same steps wherever its escapes lie, so that the
+		// branches are predicted, and the next word is the next eight
+		// bytes, so that its load waits for nothing: the word is stored,
+		// then the part after each of up to four escapes, a byte lower
+		// each time (an escape that is not there stores past what the
+		// word writes). An escape cut by the word's end carries its
+		// backslash's state into the next.
+		carry := 0
+		for i+8 <= end && o+16 <= len(dst) {
+			w := binary.LittleEndian.Uint64(buf[i:])
+			bs, qs := zeroBytes(w^lsb*'\\'), zeroBytes(w^lsb*'"')
+			stop := controlBytes(w) | w&msb
+			e := escapeStarts[carry<<8|int(gatherBytes(bs))]
+			esc := spreadBits[e<<1|uint8(carry)]
+			if esc&^(qs|bs|zeroBytes(w^lsb*'/')) != 0 || qs&^esc|stop != 0 {
+				break
+			}
+			d := dst[o : o+16]
+			binary.LittleEndian.PutUint64(d, w)
+			e16 := uint16(e)
+			p := bits.TrailingZeros16(e16 | 1<<8)
+			binary.LittleEndian.PutUint64(d[p:], w>>(8*(p+1)))
+			e16 &= e16 - 1
+			p = bits.TrailingZeros16(e16 | 1<<9)
+			binary.LittleEndian.PutUint64(d[p-1:], w>>(8*(p+1)))
+			e16 &= e16 - 1
+			p = bits.TrailingZeros16(e16 | 1<<10)
+			binary.LittleEndian.PutUint64(d[p-2:], w>>(8*(p+1)))
+			e16 &= e16 - 1
+			p = bits.TrailingZeros16(e16 | 1<<11)
+			binary.LittleEndian.PutUint64(d[p-3:], w>>(8*(p+1)))
+			i, o = i+8, o+8-bits.OnesCount8(e)
+			carry = int(e >> 7)
+		}
+		// The backslash of a cut escape is not written: it is read again.
+		i -= carry
+		if i+8 <= end && o+8 <= len(dst) {
+			w := binary.LittleEndian.Uint64(buf[i:])
+			binary.LittleEndian.PutUint64(dst[o:], w)
+			m := nonPlainBytes(w) | w&msb
+			if m == 0 {
+				i, o = i+8, o+8
+				continue
+			}
+			k := bits.TrailingZeros64(m) >> 3
+			i, o = i+k, o+k
+		} else {
+			for i < end && o < len(dst) && !nonPlain[buf[i]] && buf[i] < utf8.RuneSelf {
+				dst[o] = buf[i]
+				i, o = i+1, o+1
+			}
+			if i >= end || o >= len(dst) {
+				break
+			}
+		}
+		c := buf[i]
+		if c == '\\' {
+			if i+1 >= end {
+				break
+			}
+			if e := unescaped[buf[i+1]]; e != 0 {
+				if o >= len(dst) {
+					break
+				}
+				dst[o] = e
+				i, o = i+2, o+1
+				continue
+			}
+			// \uXXXX, not a surrogate, whole in the buffer; the rest
+			// (and any invalid escape) is step's.
+			if buf[i+1] != 'u' || i+6 > end || o+utf8.UTFMax > len(dst) {
+				break
+			}
+			r, ok := hex4(buf[i+2 : i+6])
+			if !ok || utf16.IsSurrogate(r) {
+				break
+			}
+			o += utf8.EncodeRune(dst[o:], r)
+			i += 6
+			continue
+		}
+		if c < utf8.RuneSelf {
+			break // the closing quote, or a control character
+		}
+		// Non-ASCII: a whole, valid rune is copied; what is invalid or
+		// cut by the buffer's end is step's.
+		r, size := utf8.DecodeRune(buf[i:])
+		if r == utf8.RuneError && size == 1 || o+size > len(dst) {
+			break
+		}
+		copy(dst[o:], buf[i:i+size])
+		i, o = i+size, o+size
+	}
+	s.i = i
+	return o
+}
+
+// zeroBytes marks with its high bit each zero byte of w, exactly.
+func zeroBytes(w uint64) uint64 {
+	const low = 0x7f7f7f7f7f7f7f7f
+	return ^((w&low + low) | w) & msb
+}
+
+// controlBytes marks with its high bit each byte of w below 0x20.
+func controlBytes(w uint64) uint64 {
+	const low = 0x7f7f7f7f7f7f7f7f
+	return ^((w&low + lsb*(0x80-0x20)) | w) & msb
+}
+
+// gatherBytes packs the high bit of each byte of m into a bit each.
+func gatherBytes(m uint64) uint8 { return uint8((m >> 7) * 0x0102040810204080 >> 56) }
+
+// escapeStarts holds, for each set of backslashes among eight bytes (a
+// bit each, the first byte's lowest), those that start an escape, when
+// the first byte is not escaped and, at 256 on, when it is: a run of
+// backslashes is pairs, and an odd one escapes the byte after the run.
+var escapeStarts = func() (t [512]uint8) {
+	for m := range t {
+		escaped := m >= 256
+		for p := range 8 {
+			if m&(1<<p) != 0 && !escaped {
+				t[m] |= 1 << p
+				escaped = true
+				continue
+			}
+			escaped = false
+		}
+	}
+	return t
+}()
+
+// spreadBits is gatherBytes undone: a high bit per byte for each bit.
+var spreadBits = func() (t [256]uint64) {
+	for m := range t {
+		for p := range 8 {
+			if m&(1<<p) != 0 {
+				t[m] |= 0x80 << (8 * p)
+			}
+		}
+	}
+	return t
+}()
+
+// hex4 reads the four hex digits of a \u escape.
+func hex4(b []byte) (rune, bool) {
+	var r rune
+	for _, c := range b[:4] {
+		if !isHex(c) {
+			return 0, false
+		}
+		r = r<<4 | rune(unhex(c))
+	}
+	return r, true
 }
 
 // step decodes the one token at s.i that is not plain ASCII into pend.

@@ -3,24 +3,107 @@ package parse
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
-	"testing/iotest"
 )
 
-// unquote decodes the JSON string in by the unquoter, from a reader that
-// gives one byte a read, so that every token is cut by a fill.
-func unquote(in []byte) (string, error) {
-	var s scanner
-	s.reset(iotest.OneByteReader(bytes.NewReader(in)))
+// unquoteWay is one way to hand a string to the unquoter.
+type unquoteWay struct {
+	scalar bool // the word-at-a-time code, not the vector code
+	small  bool // reads of 1 to 70 bytes (past most of any padding), not of a whole buffer
+	// cut, when not 0, is where in the string the scanner's buffer ends:
+	// plain bytes padded after the opening quote move the rest there.
+	cut int
+}
+
+func (w unquoteWay) String() string {
+	return fmt.Sprintf("scalar %v, small reads %v, buffer cut at %d", w.scalar, w.small, w.cut)
+}
+
+// unquote decodes the JSON string in by the unquoter, as way says, and
+// returns what it decoded after any padding, and the offset in in of an
+// error, which is given at that offset too.
+func unquote(in []byte, way unquoteWay) (string, int64, error) {
+	pad := 0
+	if way.cut > 0 {
+		pad = bufSize - way.cut
+		in = append(append(append(unquoteIn[:0], in[0]), bytes.Repeat([]byte{'p'}, pad)...), in[1:]...)
+		unquoteIn = in
+	}
+	s := &unquoteScanner
+	s.reset(bytes.NewReader(in))
 	if _, err := s.next(); err != nil {
-		return "", err
+		return "", 0, err
 	}
 	var u unquoter
-	u.reset(&s)
-	out, err := io.ReadAll(&u)
-	return string(out), err
+	u.reset(s)
+	u.scalar = way.scalar
+	var out []byte
+	padded := 0
+	buf := unquoteBuf[:]
+	var err error
+	for k := 0; err == nil; k++ {
+		p := buf
+		if way.small && padded >= pad-100 {
+			p = buf[:1+k*7%70]
+		}
+		var n int
+		n, err = u.Read(p)
+		// The padding is counted, not kept.
+		skip := min(n, pad-padded)
+		if bytes.Count(p[:skip], []byte{'p'}) != skip {
+			return "", 0, fmt.Errorf("lost the padding: %q", p[:skip])
+		}
+		padded += skip
+		out = append(out, p[skip:n]...)
+	}
+	if err == io.EOF {
+		err = nil
+	}
+	if padded < pad {
+		return "", 0, fmt.Errorf("lost the padding: %d bytes of %d, %v", padded, pad, err)
+	}
+	var at int64
+	if se := (*SyntaxError)(nil); errors.As(err, &se) {
+		at = se.Offset - int64(pad)
+		err = &SyntaxError{Offset: at, Msg: se.Msg}
+	}
+	return string(out), at, err
+}
+
+// The buffers of unquote, kept from one call to the next.
+var (
+	unquoteScanner scanner
+	unquoteBuf     [bufSize]byte
+	unquoteIn      []byte
+)
+
+// unquoteReads is each way to read, with the buffer cut nowhere.
+func unquoteReads() []unquoteWay {
+	var ways []unquoteWay
+	for _, scalar := range []bool{false, true} {
+		for _, small := range []bool{false, true} {
+			ways = append(ways, unquoteWay{scalar: scalar, small: small})
+		}
+	}
+	return ways
+}
+
+// unquoteWays is each way to read, with the buffer cut nowhere and at
+// each byte of in from from to to, and those either side.
+func unquoteWays(in []byte, from, to int) []unquoteWay {
+	var ways []unquoteWay
+	for _, w := range unquoteReads() {
+		ways = append(ways, w)
+		for cut := max(from-1, 1); cut <= min(to+1, len(in)); cut++ {
+			w.cut = cut
+			ways = append(ways, w)
+		}
+	}
+	return ways
 }
 
 func TestUnquote(t *testing.T) {
@@ -29,23 +112,85 @@ func TestUnquote(t *testing.T) {
 		`"\udc00"`, `"\ud800\n"`, "\"caf\xc3\xa9 \xff \xe0\x80\x80 \xf0\x90\x80\"", `"` + strings.Repeat("a\\u0041", 1000) + `"`,
 		`"\q"`, `"\u12"`, "\"a\x01\"", `"abc`,
 	} {
-		fuzzUnquote(t, []byte(in))
+		for _, way := range unquoteWays([]byte(in), 1, min(len(in), 40)) {
+			checkUnquote(t, []byte(in), way)
+		}
+	}
+}
+
+// TestUnquoteBoundaries puts each token at every offset from the start of
+// the string, so that it falls across each edge of a word and of a vector
+// block, with a block or more of the common case after it, and cuts the
+// buffer at each of its bytes.
+func TestUnquoteBoundaries(t *testing.T) {
+	plain := strings.Repeat("abcdefgh", 20)
+	for _, tok := range []string{
+		`\"`, `\\`, `\/`, `\\\"`, `\\\\\"`, `\"\"\"\"`, `\\\\\\\\`, `\":\"`, `\"\",\"`,
+		`\n`, `\t\r\b\f`, `\u0041`, `\u00e9`, `\u2028`, `\ud83d\ude00`, `\ud800`, `\udc00\u0041`, `\ud800\"`,
+		"é", "日本", "\U0001f600", "\xff", "\xe2\x82", "\xf0\x90\x80\"", "\x7f",
+		`\"é`, `\\é`, `\"\x01`, `\"` + "\"", `\\` + "\"",
+		`\q`, `\u12x4`, `\u`, "\x01", "\x1f", "\t", `\` + "\xff",
+	} {
+		for k := range 72 {
+			in := `"` + plain[:k] + tok + plain + tok + plain[:3] + `"`
+			for _, way := range unquoteReads() {
+				checkUnquote(t, []byte(in), way)
+			}
+		}
+		in := `"` + plain[:8] + tok + plain + `"`
+		for _, way := range unquoteWays([]byte(in), 9, 9+len(tok)) {
+			checkUnquote(t, []byte(in), way)
+		}
+	}
+}
+
+// TestUnquoteErrorOffset holds the offset of each kind of invalid string
+// to the byte that is wrong.
+func TestUnquoteErrorOffset(t *testing.T) {
+	plain := strings.Repeat("abcdefgh", 20)
+	for _, tc := range []struct {
+		in   string
+		want int64
+	}{
+		{`"ab\q"`, 4},
+		{`"ab\u12x4"`, 7},
+		{"\"ab\x01\"", 3},
+		{`"` + plain + `\"\q"`, int64(len(plain)) + 4},
+		{"\"" + plain + "\\\"\x01\"", int64(len(plain)) + 3},
+		{`"` + plain + `\"`, int64(len(plain)) + 3},
+	} {
+		for _, way := range unquoteWays([]byte(tc.in), int(tc.want)-3, int(tc.want)+3) {
+			_, at, err := unquote([]byte(tc.in), way)
+			if err == nil || at != tc.want {
+				t.Errorf("%q, %v: error %v at %d, want one at %d", tc.in, way, err, at, tc.want)
+			}
+		}
 	}
 }
 
 func FuzzUnquote(f *testing.F) {
-	for _, in := range []string{`"\ud83d\ude00\u00e9"`, "\"\xff\xe2\x82\"", `"\ud800\"x"`} {
-		f.Add([]byte(in))
+	for _, in := range []string{`"\ud83d\ude00\u00e9"`, "\"\xff\xe2\x82\"", `"\ud800\"x"`, `"` + strings.Repeat(`ab\"cd\\`, 20) + `"`} {
+		f.Add([]byte(in), uint16(3))
 	}
-	f.Fuzz(fuzzUnquote)
+	f.Fuzz(func(t *testing.T, in []byte, cut uint16) {
+		if len(in) == 0 || in[0] != '"' {
+			return
+		}
+		for _, scalar := range []bool{false, true} {
+			for _, small := range []bool{false, true} {
+				checkUnquote(t, in, unquoteWay{scalar: scalar, small: small})
+				checkUnquote(t, in, unquoteWay{scalar: scalar, small: small, cut: 1 + int(cut)%len(in)})
+			}
+		}
+	})
 }
 
-// fuzzUnquote holds the unquoter to encoding/json on a string token.
-func fuzzUnquote(t *testing.T, in []byte) {
-	if len(in) == 0 || in[0] != '"' {
-		return
-	}
-	got, gerr := unquote(in)
+// checkUnquote holds the unquoter, reading in as way says, to
+// encoding/json on a string token, and the offset of an error to the one
+// of the plainest way.
+func checkUnquote(t *testing.T, in []byte, way unquoteWay) {
+	t.Helper()
+	got, gat, gerr := unquote(in, way)
 	// The unquoter stops at the closing quote, as a decoder of the first
 	// value does.
 	var raw json.RawMessage
@@ -55,9 +200,15 @@ func fuzzUnquote(t *testing.T, in []byte) {
 		werr = json.Unmarshal(raw, &want)
 	}
 	if (gerr != nil) != (werr != nil) {
-		t.Fatalf("on %q: unquoter error %v, encoding/json error %v", in, gerr, werr)
+		t.Fatalf("on %q, %v: unquoter error %v, encoding/json error %v", in, way, gerr, werr)
 	}
 	if gerr == nil && got != want {
-		t.Fatalf("on %q: unquoter %q, encoding/json %q", in, got, want)
+		t.Fatalf("on %q, %v: unquoter %q, encoding/json %q", in, way, got, want)
+	}
+	if gerr != nil {
+		_, at, err := unquote(in, unquoteWay{scalar: true, small: true})
+		if gerr.Error() != err.Error() {
+			t.Fatalf("on %q, %v: error %v at %d, read byte by byte %v at %d", in, way, gerr, gat, err, at)
+		}
 	}
 }
