@@ -8,6 +8,7 @@ import "golang.org/x/sys/cpu"
 var (
 	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
 	hasAVX2   = cpu.X86.HasAVX2
+	hasNEON   = false
 )
 
 // vector reports whether a vector indexer can run here.
