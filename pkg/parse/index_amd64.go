@@ -7,7 +7,7 @@ import "golang.org/x/sys/cpu"
 // indexAVX2, which lists them from the mask instead.
 var (
 	hasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VBMI2 && cpu.X86.HasPOPCNT
-	hasAVX2   = cpu.X86.HasAVX2
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasBMI1 && cpu.X86.HasPOPCNT
 	hasNEON   = false
 )
 

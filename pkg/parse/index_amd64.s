@@ -125,6 +125,14 @@ done:
 	VZEROUPPER
 	RET
 
+// QUOTE8 writes the position of the lowest quote left in AX, plus the
+// block's base in DX, at off(DI), and clears its bit.
+#define QUOTE8(off) \
+	TZCNTQ AX, BX; \
+	ADDQ DX, BX; \
+	MOVL BX, off(DI); \
+	BLSRQ AX, AX
+
 // func indexAVX2(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 //
 // indexAVX512 for CPUs without it: the masks of each 64 bytes from two
@@ -158,32 +166,38 @@ loop2:
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
 	ORQ BX, AX // quotes
-	VPCMPEQB Y14, Y0, Y2
-	VPCMPEQB Y14, Y1, Y3
-	VPMOVMSKB Y2, R8
-	VPMOVMSKB Y3, BX
-	SHLQ $32, BX
-	ORQ BX, R8 // backslashes
-	// A byte is below 0x20 when the smaller of it and 0x1f is itself.
-	VPMINUB Y15, Y0, Y2
-	VPMINUB Y15, Y1, Y3
-	VPCMPEQB Y2, Y0, Y2
-	VPCMPEQB Y3, Y1, Y3
-	VPMOVMSKB Y2, DX
-	VPMOVMSKB Y3, BX
-	SHLQ $32, BX
-	ORQ BX, DX // control characters
 	VPMOVMSKB Y0, BX
 	VPMOVMSKB Y1, R13
 	SHLQ $32, R13
 	ORQ R13, BX // bytes of 0x80 and above
 	MOVQ high+32(FP), R12
 	MOVQ BX, (R12)(R11*8)
-	MOVQ R8, BX
-	ORQ DX, BX
-	JZ escapes2
+	// Backslashes and control characters are rare: one test says whether
+	// the block holds any, and only then are the backslashes' bits made.
+	// A byte is below 0x20 when the smaller of it and 0x1f is itself.
+	VPCMPEQB Y14, Y0, Y4
+	VPCMPEQB Y14, Y1, Y5
+	VPMINUB Y15, Y0, Y2
+	VPMINUB Y15, Y1, Y3
+	VPCMPEQB Y2, Y0, Y2
+	VPCMPEQB Y3, Y1, Y3
+	VPOR Y4, Y2, Y2
+	VPOR Y5, Y3, Y3
+	VPOR Y2, Y3, Y3
+	VPTEST Y3, Y3
+	JNZ special2
+	XORQ R8, R8 // no backslashes
+	TESTQ R10, R10
+	JZ list2
+	JMP escapes2
+
+special2:
 	MOVL R11, (R9)
 	ADDQ $4, R9
+	VPMOVMSKB Y4, R8
+	VPMOVMSKB Y5, BX
+	SHLQ $32, BX
+	ORQ BX, R8 // backslashes
 
 escapes2:
 	MOVQ R8, BX
@@ -213,19 +227,29 @@ escapes2:
 	ANDQ R12, AX
 
 list2:
+	// Eight positions at a time, whether the block holds that many or
+	// not: where the count would decide each step, the CPU would mispredict
+	// the end of every block's list.
 	TESTQ AX, AX
 	JZ next2
 	MOVQ R11, DX
 	SHLQ $6, DX // the block's base
+	POPCNTQ AX, BX
+	LEAQ (DI)(BX*4), R13 // where the next block's positions go
 
 quote2:
-	BSFQ AX, BX
-	ADDQ DX, BX
-	MOVL BX, (DI)
-	ADDQ $4, DI
-	LEAQ -1(AX), R12
-	ANDQ R12, AX
+	QUOTE8(0)
+	QUOTE8(4)
+	QUOTE8(8)
+	QUOTE8(12)
+	QUOTE8(16)
+	QUOTE8(20)
+	QUOTE8(24)
+	QUOTE8(28)
+	ADDQ $32, DI
+	TESTQ AX, AX
 	JNZ quote2
+	MOVQ R13, DI
 
 next2:
 	ADDQ $64, SI
