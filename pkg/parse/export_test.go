@@ -24,3 +24,13 @@ func Unquoter(r io.Reader) (io.Reader, error) {
 	u.reset(&s)
 	return u, nil
 }
+
+// IndexBlocks is indexBlocks, for the benchmarks, and Indexers names the
+// indexers this CPU runs by its noAVX512 argument.
+var (
+	IndexBlocks = indexBlocks
+	Indexers    = indexers
+)
+
+// QuoteSlack is the room past the last quote IndexBlocks needs.
+const QuoteSlack = quoteSlack

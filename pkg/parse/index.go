@@ -16,13 +16,13 @@ import (
 // them, where finding each end from the last is a chain of dependent
 // steps.
 //
-// Vector code (index_amd64.s, AVX-512 or else AVX2) lists the quotes 64
-// bytes at a time, marks the bytes of 0x80 and above, and lists the blocks
-// of 64 bytes that hold a backslash or a control character, which are
-// rare; index then reads those blocks to set lim and list the escapes.
-// Without vector code (other CPUs and architectures; arm64 has no NEON
-// indexer yet) nothing is indexed (lim is 0) and the slow path reads every
-// record: an index built in Go costs more than the fast path saves.
+// Vector code (index_amd64.s, AVX-512 or else AVX2; index_arm64.s, NEON)
+// lists the quotes 64 bytes at a time, marks the bytes of 0x80 and above,
+// and lists the blocks of 64 bytes that hold a backslash or a control
+// character, which are rare; index then reads those blocks to set lim and
+// list the escapes. Without vector code (amd64 CPUs without AVX2, other
+// architectures) nothing is indexed (lim is 0) and the slow path reads
+// every record: an index built in Go costs more than the fast path saves.
 
 // noQuote ends the quote and escape lists.
 const noQuote = math.MaxInt32

@@ -20,77 +20,16 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 	VPADDD Z5, Z8, Z8; \
 	VMOVDQU32 Z8, off(DI)
 
-// ARGS loads the arguments both functions take in the registers both
-// use: b in SI, blocks in CX, quotes in DI, escapeBlocks in R9.
-#define ARGS \
-	MOVQ b+0(FP), SI; \
-	MOVQ blocks+8(FP), CX; \
-	MOVQ quotes+16(FP), DI; \
-	MOVQ escapeBlocks+24(FP), R9
-
-// UNESCAPE is the part of a step both loops share, once they have the
-// block's quotes in AX, backslashes in R8, control characters in DX and
-// bytes of 0x80 and above in BX: it stores BX in high at the block number
-// R11, lists the block at (R9) when it holds a backslash or a control
-// character, and takes from AX the quotes a run of backslashes escapes
-// (escapedBytes(R8, R10): the escaped bytes in R12, the carry into the next
-// block in R10). It jumps to list, which must follow it, when there is no
-// backslash to handle; escapes is a label of its own.
-#define UNESCAPE(escapes, list) \
-	MOVQ high+32(FP), R12; \
-	MOVQ BX, (R12)(R11*8); \
-	MOVQ R8, BX; \
-	ORQ DX, BX; \
-	JZ escapes; \
-	MOVL R11, (R9); \
-	ADDQ $4, R9; \
-escapes: \
-	MOVQ R8, BX; \
-	ORQ R10, BX; \
-	JZ list; \
-	MOVQ R10, BX; \
-	NOTQ BX; \
-	ANDQ BX, R8 /* backslash &^= carry */; \
-	MOVQ R8, DX; \
-	SHLQ $1, DX; \
-	ORQ R10, DX /* follows */; \
-	MOVQ $0x5555555555555555, BX /* even */; \
-	MOVQ BX, R12; \
-	NOTQ R12; \
-	ANDQ R8, R12; \
-	MOVQ DX, R13; \
-	NOTQ R13; \
-	ANDQ R13, R12 /* oddStarts */; \
-	MOVQ $0, R10; \
-	ADDQ R8, R12 /* seq, and the carry out */; \
-	ADCQ $0, R10; \
-	SHLQ $1, R12; \
-	XORQ BX, R12; \
-	ANDQ DX, R12 /* escaped */; \
-	NOTQ R12; \
-	ANDQ R12, AX
-
-// RETURN returns how many quotes (from DI) and escape blocks (from R9)
-// were listed.
-#define RETURN \
-	MOVQ quotes+16(FP), AX; \
-	SUBQ AX, DI; \
-	SHRQ $2, DI; \
-	MOVQ DI, nq+40(FP); \
-	MOVQ escapeBlocks+24(FP), AX; \
-	SUBQ AX, R9; \
-	SHRQ $2, R9; \
-	MOVQ R9, ns+48(FP); \
-	VZEROUPPER; \
-	RET
-
 // func indexAVX512(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 //
 // indexBlocks (see there), 64 bytes per step. Quotes escaped by a run of
 // backslashes are found as simdjson does: the carry of adding the runs'
 // odd starts to the backslashes marks where each run ends.
 TEXT ·indexAVX512(SB), NOSPLIT, $0-56
-	ARGS
+	MOVQ b+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ quotes+16(FP), DI
+	MOVQ escapeBlocks+24(FP), R9
 	MOVQ $0x22, AX
 	VPBROADCASTB AX, Z1
 	MOVQ $0x5c, AX
@@ -116,7 +55,40 @@ loop:
 	KMOVQ K3, DX // control characters
 	VPMOVB2M Z0, K4
 	KMOVQ K4, BX // bytes of 0x80 and above
-	UNESCAPE(escapes, list)
+	MOVQ high+32(FP), R12
+	MOVQ BX, (R12)(R11*8)
+	MOVQ R8, BX
+	ORQ DX, BX
+	JZ escapes
+	MOVL R11, (R9)
+	ADDQ $4, R9
+
+escapes:
+	MOVQ R8, BX
+	ORQ R10, BX
+	JZ list
+	// escapedBytes(R8, R10): the escaped bytes in R12, the carry in R10.
+	MOVQ R10, BX
+	NOTQ BX
+	ANDQ BX, R8                       // backslash &^= carry
+	MOVQ R8, DX
+	SHLQ $1, DX
+	ORQ R10, DX                       // follows
+	MOVQ $0x5555555555555555, BX      // even
+	MOVQ BX, R12
+	NOTQ R12
+	ANDQ R8, R12
+	MOVQ DX, R13
+	NOTQ R13
+	ANDQ R13, R12                     // oddStarts
+	MOVQ $0, R10
+	ADDQ R8, R12                      // seq, and the carry out
+	ADCQ $0, R10
+	SHLQ $1, R12
+	XORQ BX, R12
+	ANDQ DX, R12                      // escaped
+	NOTQ R12
+	ANDQ R12, AX
 
 list:
 	KMOVQ AX, K1
@@ -142,7 +114,24 @@ next:
 	JB loop
 
 done:
-	RETURN
+	MOVQ quotes+16(FP), AX
+	SUBQ AX, DI
+	SHRQ $2, DI
+	MOVQ DI, nq+40(FP)
+	MOVQ escapeBlocks+24(FP), AX
+	SUBQ AX, R9
+	SHRQ $2, R9
+	MOVQ R9, ns+48(FP)
+	VZEROUPPER
+	RET
+
+// QUOTE8 writes the position of the lowest quote left in AX, plus the
+// block's base in DX, at off(DI), and clears its bit.
+#define QUOTE8(off) \
+	TZCNTQ AX, BX; \
+	ADDQ DX, BX; \
+	MOVL BX, off(DI); \
+	BLSRQ AX, AX
 
 // func indexAVX2(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 //
@@ -150,7 +139,10 @@ done:
 // 32-byte compares, escapes removed the same way, and the quote positions
 // listed one at a time from the mask, as AVX2 cannot compress bytes.
 TEXT ·indexAVX2(SB), NOSPLIT, $0-56
-	ARGS
+	MOVQ b+0(FP), SI
+	MOVQ blocks+8(FP), CX
+	MOVQ quotes+16(FP), DI
+	MOVQ escapeBlocks+24(FP), R9
 	MOVQ $0x22, AX
 	MOVQ AX, X13
 	VPBROADCASTB X13, Y13
@@ -174,41 +166,90 @@ loop2:
 	VPMOVMSKB Y3, BX
 	SHLQ $32, BX
 	ORQ BX, AX // quotes
-	VPCMPEQB Y14, Y0, Y2
-	VPCMPEQB Y14, Y1, Y3
-	VPMOVMSKB Y2, R8
-	VPMOVMSKB Y3, BX
-	SHLQ $32, BX
-	ORQ BX, R8 // backslashes
-	// A byte is below 0x20 when the smaller of it and 0x1f is itself.
-	VPMINUB Y15, Y0, Y2
-	VPMINUB Y15, Y1, Y3
-	VPCMPEQB Y2, Y0, Y2
-	VPCMPEQB Y3, Y1, Y3
-	VPMOVMSKB Y2, DX
-	VPMOVMSKB Y3, BX
-	SHLQ $32, BX
-	ORQ BX, DX // control characters
 	VPMOVMSKB Y0, BX
 	VPMOVMSKB Y1, R13
 	SHLQ $32, R13
 	ORQ R13, BX // bytes of 0x80 and above
-	UNESCAPE(escapes2, list2)
+	MOVQ high+32(FP), R12
+	MOVQ BX, (R12)(R11*8)
+	// Backslashes and control characters are rare: one test says whether
+	// the block holds any, and only then are the backslashes' bits made.
+	// A byte is below 0x20 when the smaller of it and 0x1f is itself.
+	VPCMPEQB Y14, Y0, Y4
+	VPCMPEQB Y14, Y1, Y5
+	VPMINUB Y15, Y0, Y2
+	VPMINUB Y15, Y1, Y3
+	VPCMPEQB Y2, Y0, Y2
+	VPCMPEQB Y3, Y1, Y3
+	VPOR Y4, Y2, Y2
+	VPOR Y5, Y3, Y3
+	VPOR Y2, Y3, Y3
+	VPTEST Y3, Y3
+	JNZ special2
+	XORQ R8, R8 // no backslashes
+	TESTQ R10, R10
+	JZ list2
+	JMP escapes2
+
+special2:
+	MOVL R11, (R9)
+	ADDQ $4, R9
+	VPMOVMSKB Y4, R8
+	VPMOVMSKB Y5, BX
+	SHLQ $32, BX
+	ORQ BX, R8 // backslashes
+
+escapes2:
+	MOVQ R8, BX
+	ORQ R10, BX
+	JZ list2
+	// escapedBytes(R8, R10): the escaped bytes in R12, the carry in R10.
+	MOVQ R10, BX
+	NOTQ BX
+	ANDQ BX, R8                       // backslash &^= carry
+	MOVQ R8, DX
+	SHLQ $1, DX
+	ORQ R10, DX                       // follows
+	MOVQ $0x5555555555555555, BX      // even
+	MOVQ BX, R12
+	NOTQ R12
+	ANDQ R8, R12
+	MOVQ DX, R13
+	NOTQ R13
+	ANDQ R13, R12                     // oddStarts
+	MOVQ $0, R10
+	ADDQ R8, R12                      // seq, and the carry out
+	ADCQ $0, R10
+	SHLQ $1, R12
+	XORQ BX, R12
+	ANDQ DX, R12                      // escaped
+	NOTQ R12
+	ANDQ R12, AX
 
 list2:
+	// Eight positions at a time, whether the block holds that many or
+	// not: where the count would decide each step, the CPU would mispredict
+	// the end of every block's list.
 	TESTQ AX, AX
 	JZ next2
 	MOVQ R11, DX
 	SHLQ $6, DX // the block's base
+	POPCNTQ AX, BX
+	LEAQ (DI)(BX*4), R13 // where the next block's positions go
 
 quote2:
-	BSFQ AX, BX
-	ADDQ DX, BX
-	MOVL BX, (DI)
-	ADDQ $4, DI
-	LEAQ -1(AX), R12
-	ANDQ R12, AX
+	QUOTE8(0)
+	QUOTE8(4)
+	QUOTE8(8)
+	QUOTE8(12)
+	QUOTE8(16)
+	QUOTE8(20)
+	QUOTE8(24)
+	QUOTE8(28)
+	ADDQ $32, DI
+	TESTQ AX, AX
 	JNZ quote2
+	MOVQ R13, DI
 
 next2:
 	ADDQ $64, SI
@@ -217,4 +258,13 @@ next2:
 	JB loop2
 
 done2:
-	RETURN
+	MOVQ quotes+16(FP), AX
+	SUBQ AX, DI
+	SHRQ $2, DI
+	MOVQ DI, nq+40(FP)
+	MOVQ escapeBlocks+24(FP), AX
+	SUBQ AX, R9
+	SHRQ $2, R9
+	MOVQ R9, ns+48(FP)
+	VZEROUPPER
+	RET

@@ -43,6 +43,9 @@ func indexers() map[string]bool {
 	if hasAVX2 {
 		m["AVX2"] = true
 	}
+	if hasNEON {
+		m["NEON"] = false
+	}
 	return m
 }
 
