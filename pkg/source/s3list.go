@@ -139,11 +139,14 @@ const (
 	span               // the keys of its day folders from..to
 	days               // its day folders from..to that the share owns, each whole
 	probe              // its day folders from..to in one request, if they fit; else by day
+	sweep              // an account's CloudTrail/ in one request, if it fits; else by region
 )
 
 type task struct {
 	how    how
 	prefix string
+	// after, for a listing by level, is the key it starts after.
+	after string
 	// region is the region folder of a dated prefix, layout what it says.
 	region   string
 	layout   trail.Layout
@@ -247,6 +250,8 @@ func (l *lister) plan(prefix string, root bool) []task {
 		for _, r := range l.q.Regions {
 			named = append(named, prefix+r+"/")
 		}
+	case lv == cloudTrail:
+		return []task{{how: sweep, prefix: prefix}}
 	case lv >= region && !(root && l.q.Excludes(prefix)):
 		return l.dated(prefix, lv, lay)
 	default:
@@ -329,8 +334,10 @@ func (l *lister) do(t task) error {
 		return l.days(t)
 	case probe:
 		return l.probe(t)
+	case sweep:
+		return l.sweep(t)
 	}
-	return l.byLevel(t.prefix)
+	return l.byLevel(t.prefix, t.after)
 }
 
 // bounds are the keys a listing of t's days starts after and stops at.
@@ -344,8 +351,11 @@ func (l *lister) bounds(t task) (after, stop string) {
 	return after, stop
 }
 
-func (l *lister) byLevel(prefix string) error {
+func (l *lister) byLevel(prefix, after string) error {
 	in := &s3.ListObjectsV2Input{Prefix: &prefix, Delimiter: aws.String("/")}
+	if after != "" {
+		in.StartAfter = &after
+	}
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
 		for _, o := range page.Contents {
 			if err := l.emit(l.s.object(aws.ToString(o.Key), o.Size, o.ETag, o.LastModified)); err != nil {
@@ -458,6 +468,71 @@ func (l *lister) after(t task, keys []types.Object) (task, bool) {
 	}
 	t.how, t.from = days, time.Date(last.Year, last.Month, last.Day, 0, 0, 0, 0, time.UTC)
 	return t, true
+}
+
+// sweep asks for an account's CloudTrail/ folder in one request, without
+// a delimiter: an account that keeps under a thousand objects is all in
+// the answer, its regions found and listed in one round trip, where
+// finding them and listing each would cost a request more a region. That
+// is most of what a sharded scan costs: each copy must find every
+// account's regions, and in a quiet account finding them is listing them.
+// An answer that does not hold the whole account holds its first region
+// folders whole, but for the last it reaches: the keys of those are taken
+// from it, and the rest of the account, from that last region on, is
+// listed as it would have been (a busy account pays one request more).
+func (l *lister) sweep(t task) error {
+	in := &s3.ListObjectsV2Input{Prefix: &t.prefix}
+	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
+		keys := page.Contents
+		partial := "" // the folder of the last key, when there may be more
+		if aws.ToBool(page.IsTruncated) {
+			if len(keys) == 0 {
+				t.how = byLevel
+				l.add(t)
+				return false, nil
+			}
+			last := aws.ToString(keys[len(keys)-1].Key)
+			rest := task{how: byLevel, prefix: t.prefix, after: last}
+			if i := strings.IndexByte(last[len(t.prefix):], '/'); i >= 0 {
+				partial = last[:len(t.prefix)+i+1]
+				// Every key below partial sorts before this one, which
+				// is past them all: '0' is the byte after '/'.
+				rest.after = partial[:len(partial)-1] + "0"
+				if !l.f.Excludes(partial) && owns(l.share, partial) {
+					l.add(l.plan(partial, false)...)
+				}
+			}
+			l.add(rest)
+		}
+		for _, o := range keys {
+			key := aws.ToString(o.Key)
+			if partial != "" && strings.HasPrefix(key, partial) {
+				break
+			}
+			if !l.wants(t.prefix, key) {
+				continue
+			}
+			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
+				return false, err
+			}
+		}
+		return false, nil
+	})
+}
+
+// wants reports whether a listing by level from the folder prefix would
+// reach key: no folder between them is excluded, or another share's.
+func (l *lister) wants(prefix, key string) bool {
+	for i := len(prefix); ; {
+		j := strings.IndexByte(key[i:], '/')
+		if j < 0 {
+			return true
+		}
+		i += j + 1
+		if dir := key[:i]; l.f.Excludes(dir) || !owns(l.share, dir) {
+			return false
+		}
+	}
 }
 
 // pages lists in a page at a time, calling page for each until it says
