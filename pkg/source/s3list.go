@@ -27,6 +27,12 @@ const (
 	// fewDays is how many owned day folders a shard lists by name without
 	// first trying its whole window in one request (see probe).
 	fewDays = 1
+	// sweepDays is the widest window, in days, in which an account's
+	// regions are listed rather than swept (see wide).
+	sweepDays = 7
+	// lookAhead is how many pages ahead a shard weighs reading on a
+	// page at a time against naming its days (see pageOn).
+	lookAhead = 8
 	// directDays is the widest window, in days, whose day folders a shard
 	// names without looking for them: past it (or with no end to the
 	// window) it lists the year and month folders first, so as not to
@@ -250,7 +256,7 @@ func (l *lister) plan(prefix string, root bool) []task {
 		for _, r := range l.q.Regions {
 			named = append(named, prefix+r+"/")
 		}
-	case lv == cloudTrail:
+	case lv == cloudTrail && l.wide():
 		return []task{{how: sweep, prefix: prefix}}
 	case lv >= region && !(root && l.q.Excludes(prefix)):
 		return l.dated(prefix, lv, lay)
@@ -298,6 +304,16 @@ func (l *lister) dated(prefix string, lv level, lay trail.Layout) []task {
 		}
 	}
 	return []task{t}
+}
+
+// wide reports whether q's window is wide enough for an account's
+// CloudTrail/ folder to be swept (see sweep): its first page, which holds
+// the account's first days, is then most likely wanted. A busy account
+// pays it as a request more; in a narrow window, where a shard's share of
+// a busy account is a few day folders, that is a third more, and the
+// regions are listed instead.
+func (l *lister) wide() bool {
+	return l.first.IsZero() || l.last.IsZero() || dayCount(l.first, l.last) > sweepDays
 }
 
 // nameable reports whether a shard names the days of t without looking
@@ -420,30 +436,36 @@ func (l *lister) days(t task) error {
 // own days from it, where naming them would have cost a request each. An
 // answer that does not reach the window's end holds its first days whole,
 // but for the last it reaches: the shard takes its own among those, and
-// names the rest of its days from there (or, with no end to name, or too
-// many days, drops the answer and finds them by level).
+// then either reads on a page at a time, when the pages ahead hold more
+// days each than the shard owns in as many (see pageOn), or names the
+// rest of its days from there (or, with no end to name, or too many days,
+// drops the answer and finds them by level).
 func (l *lister) probe(t task) error {
 	after, stop := l.bounds(t)
 	in := &s3.ListObjectsV2Input{Prefix: &t.prefix}
 	if after != "" {
 		in.StartAfter = &after
 	}
+	paging := false
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
 		keys := page.Contents
-		if n := len(keys); aws.ToBool(page.IsTruncated) && (stop == "" || n == 0 || aws.ToString(keys[n-1].Key) < stop) {
-			rest, ok := l.after(t, keys)
-			if !ok {
-				t.how = byLevel
-				l.add(t)
-				return false, nil
+		if n := len(keys); !paging && aws.ToBool(page.IsTruncated) && (stop == "" || n == 0 || aws.ToString(keys[n-1].Key) < stop) {
+			paging = l.pageOn(t, keys)
+			if !paging {
+				rest, ok := l.after(t, keys)
+				if !ok {
+					t.how = byLevel
+					l.add(t)
+					return false, nil
+				}
+				stop = strings.TrimSuffix(t.region+rest.from.Format(dayFolder), "/")
+				l.add(rest)
 			}
-			stop = strings.TrimSuffix(t.region+rest.from.Format(dayFolder), "/")
-			l.add(rest)
 		}
 		for _, o := range keys {
 			key := aws.ToString(o.Key)
 			if stop != "" && key >= stop {
-				break
+				return false, nil
 			}
 			if !owns(l.share, key) {
 				continue
@@ -452,8 +474,46 @@ func (l *lister) probe(t task) error {
 				return false, err
 			}
 		}
-		return false, nil
+		return paging, nil
 	})
+}
+
+// pageOn reports whether reading on through t's keys after a page of
+// them costs fewer requests than naming the share's days from the last
+// key's day on (or finding them by level first, with no end to name): a
+// page that spans many days says that the next do too, and the pages of
+// the next lookAhead pages' days are weighed against the days the share
+// owns among them.
+func (l *lister) pageOn(t task, keys []types.Object) bool {
+	if len(keys) == 0 {
+		return false
+	}
+	first, ok := keyDay(keys[0])
+	last, ok2 := keyDay(keys[len(keys)-1])
+	if !ok || !ok2 || !last.After(first) {
+		return false // a day or less a page: naming days costs no more
+	}
+	perPage := dayCount(first, last) - 1
+	rest := t
+	rest.from, rest.to = last, last.AddDate(0, 0, lookAhead*perPage-1)
+	if !t.to.IsZero() && t.to.Before(rest.to) {
+		rest.to = t.to
+	}
+	pages := (dayCount(rest.from, rest.to) + perPage - 1) / perPage
+	naming := 0
+	if !nameable(t) {
+		naming = 2 // the region and a year, listed to find the months
+	}
+	return pages <= naming+l.owned(rest, pages)
+}
+
+// keyDay is the delivery day of a listed key, from its day folder.
+func keyDay(o types.Object) (time.Time, bool) {
+	l, ok := trail.ParseLayout(aws.ToString(o.Key))
+	if !ok || l.Day == 0 {
+		return time.Time{}, false
+	}
+	return time.Date(l.Year, l.Month, l.Day, 0, 0, 0, 0, time.UTC), true
 }
 
 // after is what is left of t's days to name after a page of its keys: the
@@ -462,11 +522,11 @@ func (l *lister) after(t task, keys []types.Object) (task, bool) {
 	if !nameable(t) || len(keys) == 0 {
 		return task{}, false
 	}
-	last, ok := trail.ParseLayout(aws.ToString(keys[len(keys)-1].Key))
-	if !ok || last.Day == 0 {
+	last, ok := keyDay(keys[len(keys)-1])
+	if !ok {
 		return task{}, false
 	}
-	t.how, t.from = days, time.Date(last.Year, last.Month, last.Day, 0, 0, 0, 0, time.UTC)
+	t.how, t.from = days, last
 	return t, true
 }
 
