@@ -53,6 +53,11 @@ const (
 //     services' logs), which is listed without listing the account; the
 //     accounts of an organization folder and the regions of a CloudTrail/
 //     folder are taken from q when it names them.
+//   - For all time, or a window of more than a week, an account's
+//     CloudTrail/ folder is first asked for in one request without a
+//     delimiter: a quiet account's regions are all in the answer, found
+//     and listed at once (see sweep); a busy account's first regions are
+//     taken from it, and the others listed as below.
 //   - A region is listed without a delimiter, a thousand keys a request:
 //     whole when q wants all time, else only its window, from the first
 //     day folder that can hold it (StartAfter) to the first key past the
@@ -63,7 +68,8 @@ const (
 //     the share owns, so that the copies of a sharded scan list them once
 //     between them, not each of them all; but a window in which it owns
 //     more than one day is first tried in one request, which in a quiet
-//     region holds it all (see probe).
+//     region holds it all, and whose days a page says whether reading on
+//     a page at a time costs less than naming the rest (see probe).
 //
 // Other Folders (digests') are listed a level at a time, except the
 // folders f covers, each listed whole.
