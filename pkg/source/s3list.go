@@ -32,7 +32,7 @@ const (
 	sweepDays = 7
 	// lookAhead is how many pages ahead a shard weighs reading on a
 	// page at a time against naming its days (see pageOn).
-	lookAhead = 8
+	lookAhead = 4
 	// directDays is the widest window, in days, whose day folders a shard
 	// names without looking for them: past it (or with no end to the
 	// window) it lists the year and month folders first, so as not to
