@@ -2,9 +2,10 @@
 // share nothing but the archive: each copy keeps the objects whose key
 // falls in its share (Spec.Select), so every object is read by exactly one
 // copy, whichever machine runs it and in whatever order. Each copy lists
-// only the day folders it owns (Spec.Owns, a source.Share) where the
-// layout lets it name them, so that N copies list the archive's days once
-// between them, not N times.
+// only what can hold the day folders it owns (Spec.Owns, a source.Share):
+// it names them where that costs fewer requests than reading the pages
+// that hold them, so that N copies list busy regions' days once between
+// them, not N times.
 //
 // A share is chosen from the object key alone. Inside the CloudTrail layout
 // the unit is the account, region and delivery day

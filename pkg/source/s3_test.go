@@ -132,12 +132,17 @@ func TestS3ListingEconomy(t *testing.T) {
 	// The tree's folders (see sourcetest.Tree): the bucket's root;
 	// AWSLogs/ and, for 2 accounts, ACCOUNT/CloudTrail/ (the account
 	// folder itself is not listed: it holds only CloudTrail/ and the
-	// digest and Insight folders), then 2 regions each; org-trail/,
-	// AWSLogs/, o-ORGID/ and, for 2 accounts, ACCOUNT/CloudTrail/, then 1
-	// region each; exports/ and exports/old/, outside the layout. Each
-	// region is one request whatever the window: listed whole, or from
-	// its first day folder in the window to its last.
-	const lists = 1 + (1 + 2*(1+2)) + (3 + 2*(1+1)) + 2
+	// digest and Insight folders); org-trail/, AWSLogs/, o-ORGID/ and,
+	// for 2 accounts, ACCOUNT/CloudTrail/; exports/ and exports/old/,
+	// outside the layout. For all time a CloudTrail/ folder is listed
+	// without a delimiter, its few objects, every region, in one request;
+	// for a day it names its regions (2 in the account trail, 1 in the
+	// organization's), each listed in one request from its first day
+	// folder in the window to its last.
+	const (
+		all = 1 + (1 + 2) + (3 + 2) + 2
+		day = 1 + (1 + 2*(1+2)) + (3 + 2*(1+1)) + 2
+	)
 	for _, c := range []struct {
 		name      string
 		q         trail.Scope
@@ -150,11 +155,11 @@ func TestS3ListingEconomy(t *testing.T) {
 		// 2 accounts x 2 regions in the account trail, 2 accounts in the
 		// organization trail, and the 2 exports.
 		{"one day", trail.Scope{Since: time.Date(2026, 10, 2, 6, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 2, 12, 0, 0, 0, time.UTC)},
-			lists, 2*2 + 2 + 2, "/2026/10/02/"},
+			day, 2*2 + 2 + 2, "/2026/10/02/"},
 		// Everything: each region folder is listed whole. Objects: 2
 		// accounts x 2 regions x 5 days + 1 .json in the account trail, 2
 		// accounts x 2 days in the organization trail, and the 2 exports.
-		{"all", trail.Scope{}, lists, 2*2*5 + 1 + 2*2 + 2, "/CloudTrail/"},
+		{"all", trail.Scope{}, all, 2*2*5 + 1 + 2*2 + 2, "/CloudTrail/"},
 		// The accounts and regions named: neither the organization folder
 		// nor the CloudTrail/ folders are listed to find them. The account
 		// trail: root, AWSLogs/, 1 region; the organization trail:

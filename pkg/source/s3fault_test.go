@@ -217,7 +217,7 @@ func TestS3Faults(t *testing.T) {
 	a := newFaultArchive(t)
 	// An account's folder is never listed, only its CloudTrail/ folder.
 	prefix2 := "AWSLogs/" + acct2 + "/CloudTrail/"
-	region1 := "AWSLogs/" + acct1 + "/CloudTrail/eu-west-1/"
+	prefix1 := "AWSLogs/" + acct1 + "/CloudTrail/"
 	for _, c := range []struct {
 		name     string
 		faults   []s3fault.Fault
@@ -250,8 +250,8 @@ func TestS3Faults(t *testing.T) {
 			faults: []s3fault.Fault{{Do: s3fault.Deny, On: s3fault.List, Key: prefix2, Rate: 1}},
 			failed: []failure{{prefix2, "AccessDenied"}}},
 		{name: "a folder throttled past its retries",
-			faults: []s3fault.Fault{{Do: s3fault.SlowDown, On: s3fault.List, Key: region1, Rate: 1}},
-			failed: []failure{{region1, "SlowDown"}}},
+			faults: []s3fault.Fault{{Do: s3fault.SlowDown, On: s3fault.List, Key: prefix1, Rate: 1}},
+			failed: []failure{{prefix1, "SlowDown"}}},
 		{name: "bodies cut part way",
 			faults: []s3fault.Fault{{Do: s3fault.Cut, On: s3fault.Get, After: 1000, Rate: 1, Times: 1}}},
 		{name: "every body cut after 1000 bytes",

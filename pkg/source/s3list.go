@@ -27,6 +27,12 @@ const (
 	// fewDays is how many owned day folders a shard lists by name without
 	// first trying its whole window in one request (see probe).
 	fewDays = 1
+	// sweepDays is the widest window, in days, in which an account's
+	// regions are listed rather than swept (see wide).
+	sweepDays = 7
+	// lookAhead is how many pages ahead a shard weighs reading on a
+	// page at a time against naming its days (see pageOn).
+	lookAhead = 4
 	// directDays is the widest window, in days, whose day folders a shard
 	// names without looking for them: past it (or with no end to the
 	// window) it lists the year and month folders first, so as not to
@@ -47,6 +53,11 @@ const (
 //     services' logs), which is listed without listing the account; the
 //     accounts of an organization folder and the regions of a CloudTrail/
 //     folder are taken from q when it names them.
+//   - For all time, or a window of more than a week, an account's
+//     CloudTrail/ folder is first asked for in one request without a
+//     delimiter: a quiet account's regions are all in the answer, found
+//     and listed at once (see sweep); a busy account's first regions are
+//     taken from it, and the others listed as below.
 //   - A region is listed without a delimiter, a thousand keys a request:
 //     whole when q wants all time, else only its window, from the first
 //     day folder that can hold it (StartAfter) to the first key past the
@@ -57,7 +68,8 @@ const (
 //     the share owns, so that the copies of a sharded scan list them once
 //     between them, not each of them all; but a window in which it owns
 //     more than one day is first tried in one request, which in a quiet
-//     region holds it all (see probe).
+//     region holds it all, and whose days a page says whether reading on
+//     a page at a time costs less than naming the rest (see probe).
 //
 // Other Folders (digests') are listed a level at a time, except the
 // folders f covers, each listed whole.
@@ -139,11 +151,14 @@ const (
 	span               // the keys of its day folders from..to
 	days               // its day folders from..to that the share owns, each whole
 	probe              // its day folders from..to in one request, if they fit; else by day
+	sweep              // an account's CloudTrail/ in one request, if it fits; else by region
 )
 
 type task struct {
 	how    how
 	prefix string
+	// after, for a listing by level, is the key it starts after.
+	after string
 	// region is the region folder of a dated prefix, layout what it says.
 	region   string
 	layout   trail.Layout
@@ -247,6 +262,8 @@ func (l *lister) plan(prefix string, root bool) []task {
 		for _, r := range l.q.Regions {
 			named = append(named, prefix+r+"/")
 		}
+	case lv == cloudTrail && l.wide():
+		return []task{{how: sweep, prefix: prefix}}
 	case lv >= region && !(root && l.q.Excludes(prefix)):
 		return l.dated(prefix, lv, lay)
 	default:
@@ -295,6 +312,16 @@ func (l *lister) dated(prefix string, lv level, lay trail.Layout) []task {
 	return []task{t}
 }
 
+// wide reports whether q's window is wide enough for an account's
+// CloudTrail/ folder to be swept (see sweep): its first page, which holds
+// the account's first days, is then most likely wanted. A busy account
+// pays it as a request more; in a narrow window, where a shard's share of
+// a busy account is a few day folders, that is a third more, and the
+// regions are listed instead.
+func (l *lister) wide() bool {
+	return l.first.IsZero() || l.last.IsZero() || dayCount(l.first, l.last) > sweepDays
+}
+
 // nameable reports whether a shard names the days of t without looking
 // for them first: a window with an end at both sides, and not too wide.
 func nameable(t task) bool {
@@ -329,8 +356,10 @@ func (l *lister) do(t task) error {
 		return l.days(t)
 	case probe:
 		return l.probe(t)
+	case sweep:
+		return l.sweep(t)
 	}
-	return l.byLevel(t.prefix)
+	return l.byLevel(t.prefix, t.after)
 }
 
 // bounds are the keys a listing of t's days starts after and stops at.
@@ -344,8 +373,11 @@ func (l *lister) bounds(t task) (after, stop string) {
 	return after, stop
 }
 
-func (l *lister) byLevel(prefix string) error {
+func (l *lister) byLevel(prefix, after string) error {
 	in := &s3.ListObjectsV2Input{Prefix: &prefix, Delimiter: aws.String("/")}
+	if after != "" {
+		in.StartAfter = &after
+	}
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
 		for _, o := range page.Contents {
 			if err := l.emit(l.s.object(aws.ToString(o.Key), o.Size, o.ETag, o.LastModified)); err != nil {
@@ -410,32 +442,140 @@ func (l *lister) days(t task) error {
 // own days from it, where naming them would have cost a request each. An
 // answer that does not reach the window's end holds its first days whole,
 // but for the last it reaches: the shard takes its own among those, and
-// names the rest of its days from there (or, with no end to name, or too
-// many days, drops the answer and finds them by level).
+// then either reads on a page at a time, when the pages ahead hold more
+// days each than the shard owns in as many (see pageOn), or names the
+// rest of its days from there (or, with no end to name, or too many days,
+// drops the answer and finds them by level).
 func (l *lister) probe(t task) error {
 	after, stop := l.bounds(t)
 	in := &s3.ListObjectsV2Input{Prefix: &t.prefix}
 	if after != "" {
 		in.StartAfter = &after
 	}
+	paging := false
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
 		keys := page.Contents
-		if n := len(keys); aws.ToBool(page.IsTruncated) && (stop == "" || n == 0 || aws.ToString(keys[n-1].Key) < stop) {
-			rest, ok := l.after(t, keys)
-			if !ok {
-				t.how = byLevel
-				l.add(t)
-				return false, nil
+		if n := len(keys); !paging && aws.ToBool(page.IsTruncated) && (stop == "" || n == 0 || aws.ToString(keys[n-1].Key) < stop) {
+			paging = l.pageOn(t, keys)
+			if !paging {
+				rest, ok := l.after(t, keys)
+				if !ok {
+					t.how = byLevel
+					l.add(t)
+					return false, nil
+				}
+				stop = strings.TrimSuffix(t.region+rest.from.Format(dayFolder), "/")
+				l.add(rest)
 			}
-			stop = strings.TrimSuffix(t.region+rest.from.Format(dayFolder), "/")
-			l.add(rest)
 		}
 		for _, o := range keys {
 			key := aws.ToString(o.Key)
 			if stop != "" && key >= stop {
-				break
+				return false, nil
 			}
 			if !owns(l.share, key) {
+				continue
+			}
+			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
+				return false, err
+			}
+		}
+		return paging, nil
+	})
+}
+
+// pageOn reports whether reading on through t's keys after a page of
+// them costs fewer requests than naming the share's days from the last
+// key's day on (or finding them by level first, with no end to name): a
+// page that spans many days says that the next do too, and the pages of
+// the next lookAhead pages' days are weighed against the days the share
+// owns among them.
+func (l *lister) pageOn(t task, keys []types.Object) bool {
+	if len(keys) == 0 {
+		return false
+	}
+	first, ok := keyDay(keys[0])
+	last, ok2 := keyDay(keys[len(keys)-1])
+	if !ok || !ok2 || !last.After(first) {
+		return false // a day or less a page: naming days costs no more
+	}
+	perPage := dayCount(first, last) - 1
+	rest := t
+	rest.from, rest.to = last, last.AddDate(0, 0, lookAhead*perPage-1)
+	if !t.to.IsZero() && t.to.Before(rest.to) {
+		rest.to = t.to
+	}
+	pages := (dayCount(rest.from, rest.to) + perPage - 1) / perPage
+	naming := 0
+	if !nameable(t) {
+		naming = 2 // the region and a year, listed to find the months
+	}
+	return pages <= naming+l.owned(rest, pages)
+}
+
+// keyDay is the delivery day of a listed key, from its day folder.
+func keyDay(o types.Object) (time.Time, bool) {
+	l, ok := trail.ParseLayout(aws.ToString(o.Key))
+	if !ok || l.Day == 0 {
+		return time.Time{}, false
+	}
+	return time.Date(l.Year, l.Month, l.Day, 0, 0, 0, 0, time.UTC), true
+}
+
+// after is what is left of t's days to name after a page of its keys: the
+// day of the last key on, when there is an end to name.
+func (l *lister) after(t task, keys []types.Object) (task, bool) {
+	if !nameable(t) || len(keys) == 0 {
+		return task{}, false
+	}
+	last, ok := keyDay(keys[len(keys)-1])
+	if !ok {
+		return task{}, false
+	}
+	t.how, t.from = days, last
+	return t, true
+}
+
+// sweep asks for an account's CloudTrail/ folder in one request, without
+// a delimiter: an account that keeps under a thousand objects is all in
+// the answer, its regions found and listed in one round trip, where
+// finding them and listing each would cost a request more a region. That
+// is most of what a sharded scan costs: each copy must find every
+// account's regions, and in a quiet account finding them is listing them.
+// An answer that does not hold the whole account holds its first region
+// folders whole, but for the last it reaches: the keys of those are taken
+// from it, and the rest of the account, from that last region on, is
+// listed as it would have been (a busy account pays one request more).
+func (l *lister) sweep(t task) error {
+	in := &s3.ListObjectsV2Input{Prefix: &t.prefix}
+	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
+		keys := page.Contents
+		partial := "" // the folder of the last key, when there may be more
+		if aws.ToBool(page.IsTruncated) {
+			if len(keys) == 0 {
+				t.how = byLevel
+				l.add(t)
+				return false, nil
+			}
+			last := aws.ToString(keys[len(keys)-1].Key)
+			rest := task{how: byLevel, prefix: t.prefix, after: last}
+			if i := strings.IndexByte(last[len(t.prefix):], '/'); i >= 0 {
+				partial = last[:len(t.prefix)+i+1]
+				// Every key below partial sorts before this one, which
+				// is past them all: '0' is the byte after '/'.
+				rest.after = partial[:len(partial)-1] + "0"
+				if !l.f.Excludes(partial) && owns(l.share, partial) {
+					l.add(l.plan(partial, false)...)
+				}
+			}
+			l.add(rest)
+		}
+		for _, o := range keys {
+			key := aws.ToString(o.Key)
+			if partial != "" && strings.HasPrefix(key, partial) {
+				break
+			}
+			if !l.wants(t.prefix, key) {
 				continue
 			}
 			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
@@ -446,18 +586,19 @@ func (l *lister) probe(t task) error {
 	})
 }
 
-// after is what is left of t's days to name after a page of its keys: the
-// day of the last key on, when there is an end to name.
-func (l *lister) after(t task, keys []types.Object) (task, bool) {
-	if !nameable(t) || len(keys) == 0 {
-		return task{}, false
+// wants reports whether a listing by level from the folder prefix would
+// reach key: no folder between them is excluded, or another share's.
+func (l *lister) wants(prefix, key string) bool {
+	for i := len(prefix); ; {
+		j := strings.IndexByte(key[i:], '/')
+		if j < 0 {
+			return true
+		}
+		i += j + 1
+		if dir := key[:i]; l.f.Excludes(dir) || !owns(l.share, dir) {
+			return false
+		}
 	}
-	last, ok := trail.ParseLayout(aws.ToString(keys[len(keys)-1].Key))
-	if !ok || last.Day == 0 {
-		return task{}, false
-	}
-	t.how, t.from = days, time.Date(last.Year, last.Month, last.Day, 0, 0, 0, 0, time.UTC)
-	return t, true
 }
 
 // pages lists in a page at a time, calling page for each until it says
