@@ -27,9 +27,6 @@ const (
 	// fewDays is how many owned day folders a shard lists by name without
 	// first trying its whole window in one request (see probe).
 	fewDays = 1
-	// sweepDays is the widest window, in days, in which an account's
-	// regions are listed rather than swept (see wide).
-	sweepDays = 7
 	// lookAhead is how many pages ahead a shard weighs reading on a
 	// page at a time against naming its days (see pageOn).
 	lookAhead = 4
@@ -53,7 +50,7 @@ const (
 //     services' logs), which is listed without listing the account; the
 //     accounts of an organization folder and the regions of a CloudTrail/
 //     folder are taken from q when it names them.
-//   - For all time, or a window of more than a week, an account's
+//   - For a window with no start (all time), an account's
 //     CloudTrail/ folder is first asked for in one request without a
 //     delimiter: a quiet account's regions are all in the answer, found
 //     and listed at once (see sweep); a busy account's first regions are
@@ -312,14 +309,13 @@ func (l *lister) dated(prefix string, lv level, lay trail.Layout) []task {
 	return []task{t}
 }
 
-// wide reports whether q's window is wide enough for an account's
-// CloudTrail/ folder to be swept (see sweep): its first page, which holds
-// the account's first days, is then most likely wanted. A busy account
-// pays it as a request more; in a narrow window, where a shard's share of
-// a busy account is a few day folders, that is a third more, and the
-// regions are listed instead.
+// wide reports whether an account's CloudTrail/ folder is swept (see
+// sweep): only when q's window has no start, since the sweep's first page
+// holds the account's oldest days, which any window with a start, in an
+// archive older than it, does not want: there the request would be one
+// wasted per account and copy.
 func (l *lister) wide() bool {
-	return l.first.IsZero() || l.last.IsZero() || dayCount(l.first, l.last) > sweepDays
+	return l.first.IsZero()
 }
 
 // nameable reports whether a shard names the days of t without looking
