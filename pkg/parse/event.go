@@ -41,10 +41,14 @@ type Event struct {
 
 	// RequestCaseID and RequestDisplayID are the caseId and displayId a
 	// call to the Support API (support.amazonaws.com) sent: how a case's
-	// own events are found. (responseElements is left alone: it can be
-	// anything, and very large.)
-	RequestCaseID    string
-	RequestDisplayID string
+	// own events are found. ResponseCaseID and ResponseDisplayID are
+	// those its response named (CreateCase's caseId): only those two
+	// members of responseElements are read, which can be anything, and
+	// very large.
+	RequestCaseID     string
+	RequestDisplayID  string
+	ResponseCaseID    string
+	ResponseDisplayID string
 
 	// RequestParameters is what the call asked for, its requestParameters
 	// as JSON, bounded: a reviewer reads what was touched.

@@ -61,6 +61,8 @@ var keptFields = [...]Field{
 	{Path: "requestParameters.supportPermitRequestArn", String: func(ev *Event) *string { return &ev.RequestPermitRequestARN }},
 	{Path: "requestParameters.caseId", String: func(ev *Event) *string { return &ev.RequestCaseID }},
 	{Path: "requestParameters.displayId", String: func(ev *Event) *string { return &ev.RequestDisplayID }},
+	{Path: "responseElements.caseId", String: func(ev *Event) *string { return &ev.ResponseCaseID }},
+	{Path: "responseElements.displayId", String: func(ev *Event) *string { return &ev.ResponseDisplayID }},
 	{Path: "requestParameters", Raw: func(ev *Event) *Raw { return &ev.RequestParameters }},
 	{Path: "resources[].ARN", Item: func(r *Resource) *string { return &r.ARN }},
 	{Path: "resources[].type", Item: func(r *Resource) *string { return &r.Type }},
