@@ -365,7 +365,7 @@ func casesSection(r summarize.Result) section {
 		{column{name: "event_count", label: "Events", in: inTable, kind: number}, func(c summarize.Case) string { return strconv.Itoa(len(c.Events)) }},
 		{column{name: "events", label: "Events", in: whole}, func(c summarize.Case) string { return caseEvents(c.Events, caseEventName) }},
 		{column{name: "event_ids", label: "Event IDs", in: whole, kind: code}, func(c summarize.Case) string { return caseEvents(c.Events, caseEventID) }},
-		{column{name: "actions", label: "Actions", in: everywhere, kind: code, cut: 20}, func(c summarize.Case) string { return strings.Join(c.Actions, " ") }},
+		{column{name: "actions", label: "Actions", in: everywhere, kind: code, cut: 20, sparse: true}, func(c summarize.Case) string { return strings.Join(c.Actions, " ") }},
 		{column{name: "resources", label: "Resources", in: whole, kind: code}, func(c summarize.Case) string { return strings.Join(c.Resources, " ") }},
 		{column{name: "sessions", label: "Sessions meanwhile", in: everywhere, kind: code, cut: 20}, func(c summarize.Case) string { return strings.Join(c.Sessions, " ") }},
 	}, nil, nil)
