@@ -102,8 +102,8 @@ type action struct {
 	kind  uint8    // one of the do* constants
 	f     field    // doString, doBool, doRaw: the field kept; doObject: the Raw field of the object, if raw
 	sub   level    // doObject, doList: the object read (an element's, for a list)
-	clear FieldSet // doObject, doList: the fields under it
 	raw   bool     // doObject: the object is kept as JSON too, as field f
+	clear FieldSet // doObject, doList: the fields under it
 }
 
 const (

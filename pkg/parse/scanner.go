@@ -131,7 +131,7 @@ func (s *scanner) fill() bool {
 	}
 	if s.capt.on {
 		s.capt.take(s.buf[s.capt.from:s.n])
-		s.capt.from = 0
+		s.capt.from, s.capt.moved = 0, true
 	}
 	s.off += int64(s.n)
 	s.i, s.n = 0, 0
@@ -516,7 +516,8 @@ func (s *scanner) compact() {
 // is cut, and the rest is only read.
 type capture struct {
 	on         bool
-	from       int // where in buf the bytes not yet gathered start
+	moved      bool // the buffer moved on since the value began
+	from       int  // where in buf the bytes not yet gathered start
 	inStr, esc bool
 	dst        []byte
 }
@@ -526,13 +527,19 @@ type capture struct {
 // hold no space, and strings hold few escapes.
 func (c *capture) take(b []byte) {
 	for len(b) > 0 && len(c.dst) <= MaxRaw {
-		stop := &outside
-		if c.inStr {
-			stop = &inside
-		}
 		j := 0
-		for j < len(b) && !stop[b[j]] {
-			j++
+		if c.inStr {
+			// Strings are most of a value: find their ends by memchr.
+			if j = bytes.IndexByte(b, '"'); j < 0 {
+				j = len(b)
+			}
+			if k := bytes.IndexByte(b[:j], '\\'); k >= 0 {
+				j = k
+			}
+		} else {
+			for j < len(b) && !outside[b[j]] {
+				j++
+			}
 		}
 		if c.esc && j > 0 {
 			c.esc = false // the escaped byte, never a stop inside a string
@@ -559,16 +566,26 @@ func (c *capture) take(b []byte) {
 	}
 }
 
-// outside and inside are the bytes that take stops at, out of strings
-// (space to drop, the quote that opens a string) and in them (the quote
-// that closes one, the backslash of an escape).
-var outside, inside = func() (out, in [256]bool) {
+// outside are the bytes that take stops at out of strings: space to
+// drop, and the quote that opens a string. (In strings it stops at the
+// quote that closes one and the backslash of an escape.)
+var outside = func() (out [256]bool) {
 	for _, c := range " \t\n\r\"" {
 		out[c] = true
 	}
-	in['"'], in['\\'] = true, true
-	return out, in
+	return out
 }()
+
+// hasSpace reports whether b holds JSON whitespace, by memchr: most
+// values hold none.
+func hasSpace(b []byte) bool {
+	for _, c := range []byte{' ', '\n', '\t', '\r'} {
+		if bytes.IndexByte(b, c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // beginRaw starts gathering the value at the next non-space byte, and
 // returns its offset.
@@ -583,7 +600,15 @@ func (s *scanner) beginRaw() (int64, error) {
 // endRaw keeps the value gathered since beginRaw, which began at start
 // and was read whole, as field f.
 func (s *scanner) endRaw(f field, start int64) {
-	s.capt.take(s.buf[s.capt.from:s.i])
+	rest := s.buf[s.capt.from:s.i]
+	if !s.capt.moved && !hasSpace(rest) {
+		// Read in one buffer, and compact already (JSON strings hold no
+		// raw tab or line break, and here no space), as CloudTrail writes
+		// its values: no need to look at each byte.
+		s.capt.dst = append(s.capt.dst, rest[:min(len(rest), MaxRaw+1)]...)
+	} else {
+		s.capt.take(rest)
+	}
 	s.capt.on = false
 	if string(s.capt.dst) == "null" {
 		s.rawSet &^= 1 << f
