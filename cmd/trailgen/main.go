@@ -59,6 +59,7 @@ type options struct {
 	supportRate            float64
 	sizeMB                 int64
 	damaged, uneven, quiet bool
+	cases                  bool
 	digests                bool
 	org, prefix, orgPrefix string
 	workers                int
@@ -81,6 +82,7 @@ func (o *options) flags() *pflag.FlagSet {
 	fs.Int64Var(&o.sizeMB, "size-mb", 0, "target uncompressed size in MiB of the valid log files; sets --files-per-day and --records")
 	fs.BoolVar(&o.damaged, "damaged", false, "add damaged, multi-member, uncompressed, empty, Digest and Insight files")
 	fs.StringVar(&o.shape, "shape", "delivered", "`NAME` of the shape of the log files: delivered, "+strings.Join(gen.Shapes, ", "))
+	fs.BoolVar(&o.cases, "cases", false, "add a Support case a day per account: Support API calls, permit events and the role's calls for it")
 	fs.BoolVar(&o.digests, "digests", false, "write signed hourly CloudTrail-Digest files, as log file integrity validation does")
 	fs.StringVar(&o.org, "org", "", "organization `ID` (o-...): add an organization trail logging the same events again")
 	fs.StringVar(&o.prefix, "prefix", "acct-trail", "key prefix of the account trail")
@@ -161,7 +163,7 @@ func (o *options) config() (gen.Config, error) {
 		Seed: o.seed, Start: start, Days: o.days, Accounts: accountIDs(o.seed, o.accounts),
 		Regions: splitList(o.regions), OrgID: o.org, Prefix: o.prefix, OrgPrefix: o.orgPrefix,
 		FilesPerDay: o.filesPerDay, RecordsPerFile: o.records, SupportRate: o.supportRate,
-		Damaged: o.damaged, Digests: o.digests, Shape: o.shape, Workers: o.workers,
+		Damaged: o.damaged, Digests: o.digests, Shape: o.shape, Cases: o.cases, Workers: o.workers,
 	}
 	if o.supportRate == 0 {
 		c.SupportRate = -1 // gen reads 0 as "default"; the flag's 0 means none

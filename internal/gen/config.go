@@ -67,6 +67,13 @@ type Config struct {
 	// and its truncated and garbled files are listed with the hash of the
 	// content they had before damage.
 	Digests bool
+	// Cases adds a file a day to each account's first region holding a
+	// Support case: opened, discussed and resolved by one of the account's
+	// people through the Support API, with the authorization events of a
+	// permit for it (requested, granted by the account, retrieved, used)
+	// and calls by Support's role in between, in the day's session of
+	// 08:00 to 16:00. Manifest.Cases lists them.
+	Cases bool
 	// Weights multiplies the number of files of some accounts, for uneven
 	// volumes (shard balance). Accounts not listed weigh 1.
 	Weights map[string]int

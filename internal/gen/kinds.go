@@ -49,7 +49,8 @@ func (k kind) isSupport() bool { return k == support || k == supportNoContext ||
 // made is a record and, for the events a Manifest lists, its entry.
 type made struct {
 	rec   *record
-	event *Event // Support calls and authorization events, else nil
+	event *Event   // Support calls and authorization events, else nil
+	kase  *caseRef // one of a case's own events (Config.Cases), else nil
 }
 
 // make returns a record of kind k at the generator's time.
@@ -270,19 +271,7 @@ func (g *recGen) authz(k kind) made {
 	if k == authzChanged {
 		name = "SupportPermitRequestStatusChanged"
 	}
-	r := &record{
-		head:         head{EventVersion: "1.10"},
-		UserIdentity: &identity{AccountID: g.s.account, InvokedBy: authzService},
-		body: body{
-			EventTime: stamp(g.t), EventSource: authzService, EventName: name, AWSRegion: g.s.home,
-			SourceIPAddress: authzService, UserAgent: authzService,
-		},
-		tail: tail{
-			EventID: g.uuid(), ReadOnly: boolPtr(false), EventType: "AwsServiceEvent", ManagementEvent: boolPtr(true),
-			RecipientAccountID: g.s.account, EventCategory: "Management",
-			ServiceEventDetails: obj{"supportPermitRequestArn": permit, "supportCaseDisplayId": caseID},
-		},
-	}
+	r := g.authzRecord(name, obj{"supportPermitRequestArn": permit, "supportCaseDisplayId": caseID})
 	e := eventOf(r, "")
 	e.CaseID = caseID
 	return made{rec: r, event: e}

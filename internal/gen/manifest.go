@@ -48,6 +48,11 @@ type Manifest struct {
 	// (eventSource supportauthz.amazonaws.com), by time then eventID. They
 	// are not the role's calls.
 	AuthzEvents []Event `json:"authzEvents"`
+	// Cases are the Support cases written with Config.Cases, by account
+	// then first event. Their events are not the role's calls; those of
+	// the authorization service are in AuthzEvents too.
+	Cases      []Case      `json:"cases,omitempty"`
+	caseEvents []caseEvent // gathered from the jobs, for Cases
 	// Metadata is the S3 object metadata of the files that have some (the
 	// digests' signatures, with Config.Digests), by path: an upload sets
 	// each name as x-amz-meta-NAME. Local copies, like `aws s3 sync`'s,
@@ -150,6 +155,7 @@ func (m *Manifest) merge(o *output) {
 	}
 	m.Support = append(m.Support, o.support...)
 	m.AuthzEvents = append(m.AuthzEvents, o.authz...)
+	m.caseEvents = append(m.caseEvents, o.cases...)
 }
 
 // finish sorts the lists and derives the summaries.
@@ -157,6 +163,9 @@ func (m *Manifest) finish(c *Config) {
 	byTime := func(a, b Event) int { return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID)) }
 	slices.SortFunc(m.Support, byTime)
 	slices.SortFunc(m.AuthzEvents, byTime)
+	if len(m.caseEvents) > 0 {
+		m.Cases = cases(m.caseEvents)
+	}
 	slices.Sort(m.DamagedFiles)
 	m.SupportEventIDs = make([]string, 0, len(m.Support))
 	for _, e := range m.Support {

@@ -13,6 +13,7 @@ const (
 	foreign                   // valid gzip of JSON that is not a CloudTrail log
 	digests                   // a day's placeholder CloudTrail-Digest files
 	insights                  // a day's CloudTrail-Insight file
+	caseLog                   // log file of a day's Support case, with Config.Cases
 )
 
 // encoding is how a log file is stored.
@@ -46,6 +47,9 @@ func (c *Config) plan() []job {
 				}
 				if ri == 0 {
 					jobs = append(jobs, c.edges(ai, a, r, d)...)
+				}
+				if ri == 0 && c.Cases {
+					jobs = append(jobs, job{kind: caseLog, acct: a, region: r, day: d})
 				}
 				if c.Damaged && !c.Digests {
 					jobs = append(jobs, job{kind: digests, acct: a, region: r, day: d})

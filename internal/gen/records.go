@@ -54,6 +54,8 @@ func records(r *rng, s *scope, j job) ([]made, time.Time) {
 		deliver = r.within(next, 6*time.Minute) // after midnight: the next day's folder
 	case emptyLog:
 		deliver = r.within(s.day, 24*time.Hour)
+	case caseLog:
+		return caseRecords(r, s)
 	default:
 		from := r.within(s.day, 24*time.Hour-fiveMinutes)
 		n := max(1, s.c.RecordsPerFile*r.between(25, 175)/100)

@@ -20,6 +20,7 @@ type output struct {
 	records, events, bytes   int64
 	first, last              time.Time
 	support, authz           []Event
+	cases                    []caseEvent
 	listed                   []listed // for the digests, with Config.Digests
 }
 
@@ -105,6 +106,9 @@ func (o *output) add(m made) {
 	}
 	if t.After(o.last) {
 		o.last = t
+	}
+	if m.kase != nil {
+		o.cases = append(o.cases, caseEvent{*m.kase, *eventOf(m.rec, "")})
 	}
 	switch {
 	case m.event == nil:

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/trailscan/trailscan/pkg/parse"
 )
@@ -136,7 +137,9 @@ func object(raw json.RawMessage) ([]member, error) {
 // names what to keep and where it goes: every value is decoded here, by
 // encoding/json.
 type node struct {
-	field   *parse.Field     // a kept value; nil for an object
+	field   *parse.Field     // a kept value; nil for an object or a list
+	raw     *parse.Field     // an object's Raw field, when it is kept whole too
+	list    bool             // a list: members are those of its elements
 	bit     parse.FieldSet   // a kept value's bit in Event.Odd; an object's fields' bits
 	members map[string]*node // an object's members on the path of a field
 	under   []parse.Field    // an object's fields, which a later duplicate of its key replaces whole
@@ -145,21 +148,38 @@ type node struct {
 // recordNode is the record, built once.
 var recordNode = func() *node {
 	root := &node{members: map[string]*node{}}
+	objects := map[string]*node{"": root}
+	var raws []parse.Field
 	for i, f := range parse.Fields() {
 		bit := parse.FieldSet(1) << i
+		if f.Raw != nil {
+			raws = append(raws, f)
+			continue
+		}
 		n := root
 		names := strings.Split(f.Path, ".")
-		for _, name := range names[:len(names)-1] {
+		for k, name := range names[:len(names)-1] {
+			list := strings.HasSuffix(name, "[]")
+			name = strings.TrimSuffix(name, "[]")
 			c := n.members[name]
 			if c == nil {
-				c = &node{members: map[string]*node{}}
+				c = &node{members: map[string]*node{}, list: list}
 				n.members[name] = c
+				objects[strings.Join(names[:k+1], ".")] = c
 			}
 			c.under = append(c.under, f)
 			c.bit |= bit
 			n = c
 		}
 		n.members[names[len(names)-1]] = &node{field: &f, bit: bit}
+	}
+	for _, f := range raws {
+		if c := objects[f.Path]; c != nil {
+			c.raw = &f
+			continue
+		}
+		names := strings.Split(f.Path, ".")
+		objects[strings.Join(names[:len(names)-1], ".")].members[names[len(names)-1]] = &node{field: &f}
 	}
 	return root
 }()
@@ -177,11 +197,18 @@ func (n *node) read(ms []member, ev *parse.Event) error {
 		ev.Odd &^= c.bit
 		var err error
 		switch {
+		case c.list:
+			err = c.readList(m.val, ev)
 		case c.field == nil:
 			for _, f := range c.under {
 				unset(f, ev)
 			}
+			if c.raw != nil {
+				*c.raw.Raw(ev) = compact(m.val)
+			}
 			err = nested(m.val, func(ms []member) error { return c.read(ms, ev) })
+		case c.field.Raw != nil:
+			*c.field.Raw(ev) = compact(m.val)
 		case c.field.String != nil:
 			err = text(m.val, c.field.String(ev))
 		default:
@@ -198,11 +225,83 @@ func (n *node) read(ms []member, ev *parse.Event) error {
 	return nil
 }
 
+// readList reads a list, n, of which the Event keeps the first
+// parse.MaxResources elements and counts the rest. An element that is not
+// an object or null marks the elements' fields odd, as does a member of
+// a kept element of another type than a string.
+func (n *node) readList(raw json.RawMessage, ev *parse.Event) error {
+	ev.Resources, ev.ResourceCount = nil, 0
+	if string(raw) == "null" {
+		return nil
+	}
+	if raw[0] != '[' {
+		return errOdd
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		return err
+	}
+	ev.ResourceCount = len(elems)
+	var odd parse.FieldSet
+	for _, e := range elems[:min(len(elems), parse.MaxResources)] {
+		var r parse.Resource
+		if string(e) != "null" {
+			ms, err := object(e)
+			if err != nil {
+				return err
+			}
+			if ms == nil {
+				odd |= n.bit
+			}
+			var itemOdd parse.FieldSet
+			for _, m := range ms {
+				c := n.members[m.key]
+				if c == nil {
+					continue
+				}
+				itemOdd &^= c.bit
+				if err := text(m.val, c.field.Item(&r)); errors.Is(err, errOdd) {
+					itemOdd |= c.bit
+				} else if err != nil {
+					return err
+				}
+			}
+			odd |= itemOdd
+		}
+		ev.Resources = append(ev.Resources, r)
+	}
+	if odd != 0 {
+		ev.Odd |= odd
+	}
+	return nil
+}
+
+// compact is raw as a Raw keeps it: without the space between tokens, cut
+// at parse.MaxRaw bytes but never inside a UTF-8 sequence.
+func compact(raw json.RawMessage) parse.Raw {
+	if string(raw) == "null" {
+		return parse.Raw{}
+	}
+	var b bytes.Buffer
+	if err := json.Compact(&b, raw); err != nil {
+		panic(err) // raw was decoded, so is valid JSON
+	}
+	c, cut := b.Bytes(), false
+	if len(c) > parse.MaxRaw {
+		c, cut = c[:parse.MaxRaw], true
+		for len(c) > parse.MaxRaw-utf8.UTFMax+1 && !utf8.RuneStart(b.Bytes()[len(c)]) {
+			c = c[:len(c)-1]
+		}
+	}
+	return parse.Raw{JSON: string(c), Size: int64(len(raw)), Cut: cut}
+}
+
 // unset empties f in ev, as an absent value is.
 func unset(f parse.Field, ev *parse.Event) {
-	if f.String != nil {
+	switch {
+	case f.String != nil:
 		*f.String(ev) = ""
-	} else {
+	case f.Bool != nil:
 		*f.Bool(ev) = parse.Unset
 	}
 }

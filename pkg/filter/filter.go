@@ -154,8 +154,8 @@ func InScope(sc trail.Scope, ev *parse.Event) bool {
 // eventTime or eventID that is missing or cannot be read. Of other
 // callers' records nothing is asked: they only count.
 func Unreadable(ev *parse.Event) error {
-	if ev.Odd != 0 {
-		return fmt.Errorf("%s: a value of the wrong JSON type", strings.Join(ev.Odd.Paths(), ", "))
+	if odd := ev.Odd &^ asides; odd != 0 {
+		return fmt.Errorf("%s: a value of the wrong JSON type", strings.Join(odd.Paths(), ", "))
 	}
 	if ev.EventID == "" {
 		return errors.New("no eventID")
@@ -165,19 +165,44 @@ func Unreadable(ev *parse.Event) error {
 	return err
 }
 
+// asides are the kept fields that only add to what a record says (what
+// its response named, the resources it lists): one of them of another
+// type reads as absent, and the record is still counted.
+var asides = func() parse.FieldSet {
+	var fs parse.FieldSet
+	for i, f := range parse.Fields() {
+		if strings.HasPrefix(f.Path, "responseElements.") || strings.HasPrefix(f.Path, "resources[].") {
+			fs |= 1 << i
+		}
+	}
+	return fs
+}()
+
 // CaseSource is the event source of the AWS Support API, which people
 // call to open, answer and resolve Support cases. Its callers are not
 // Support: see Support.
 const CaseSource = "support.amazonaws.com"
 
 // CaseOf returns the Support case a call to the Support API names in its
-// parameters (its caseId, or else its displayId), or "" if ev is not such
-// a call or names no case.
+// parameters (its caseId, or else its displayId) or else its response
+// (CreateCase's caseId), or "" if ev is not such a call or names no case.
 func CaseOf(ev *parse.Event) string {
 	if ev.EventSource != CaseSource || ev.EventType == "AwsServiceEvent" {
 		return ""
 	}
-	return cmp.Or(ev.RequestCaseID, ev.RequestDisplayID)
+	return cmp.Or(ev.RequestCaseID, ev.RequestDisplayID, ev.ResponseCaseID, ev.ResponseDisplayID)
+}
+
+// CaseIDs returns the caseId and the display ID of the Support case a
+// call to the Support API names, when it names both (a DescribeCases
+// asked by display ID and answered with the caseId, say): what ties the
+// Support API's name of a case to the authorization service's.
+func CaseIDs(ev *parse.Event) (caseID, displayID string, ok bool) {
+	if CaseOf(ev) == "" {
+		return "", "", false
+	}
+	caseID, displayID = cmp.Or(ev.RequestCaseID, ev.ResponseCaseID), cmp.Or(ev.RequestDisplayID, ev.ResponseDisplayID)
+	return caseID, displayID, caseID != "" && displayID != ""
 }
 
 // PermitCall reports whether ev is an account's own call to the AWS

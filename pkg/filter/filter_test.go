@@ -143,13 +143,17 @@ func TestScope(t *testing.T) {
 }
 
 func TestUnreadable(t *testing.T) {
-	var userAgent, readOnly parse.FieldSet
+	var userAgent, readOnly, resourceARN, responseCase parse.FieldSet
 	for i, f := range parse.Fields() {
 		switch f.Path {
 		case "userAgent":
 			userAgent = 1 << i
 		case "readOnly":
 			readOnly = 1 << i
+		case "resources[].ARN":
+			resourceARN = 1 << i
+		case "responseElements.caseId":
+			responseCase = 1 << i
 		}
 	}
 	tests := []struct {
@@ -160,6 +164,8 @@ func TestUnreadable(t *testing.T) {
 		{"readable", parse.Event{EventID: "e", EventTime: "2026-10-05T03:01:00Z"}, ""},
 		{"export time", parse.Event{EventID: "e", EventTime: "2026-10-05 03:01:00.000000000"}, ""},
 		{"odd fields named", parse.Event{EventID: "e", EventTime: "2026-10-05T03:01:00Z", Odd: userAgent | readOnly}, "readOnly, userAgent: a value of the wrong JSON type"},
+		{"odd resources and response are only asides", parse.Event{EventID: "e", EventTime: "2026-10-05T03:01:00Z", Odd: resourceARN | responseCase}, ""},
+		{"an aside beside an odd field", parse.Event{EventID: "e", EventTime: "2026-10-05T03:01:00Z", Odd: resourceARN | userAgent}, "userAgent: a value"},
 		{"no eventID", parse.Event{EventTime: "2026-10-05T03:01:00Z"}, "no eventID"},
 		{"no eventTime", parse.Event{EventID: "e"}, "eventTime"},
 		{"unreadable eventTime", parse.Event{EventID: "e", EventTime: "05/10/2026"}, "05/10/2026"},
@@ -181,6 +187,7 @@ func TestCaseOf(t *testing.T) {
 		{"resolve case", parse.Event{EventSource: "support.amazonaws.com", EventName: "ResolveCase", RequestCaseID: "case-111122223333-muen-2026-1"}, "case-111122223333-muen-2026-1"},
 		{"display id only", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeCases", RequestDisplayID: "1234567890"}, "1234567890"},
 		{"case id before display id", parse.Event{EventSource: "support.amazonaws.com", RequestCaseID: "c", RequestDisplayID: "d"}, "c"},
+		{"created, named in the response", parse.Event{EventSource: "support.amazonaws.com", EventName: "CreateCase", ResponseCaseID: "case-1"}, "case-1"},
 		{"no case named", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeServices"}, ""},
 		{"other service", parse.Event{EventSource: "ec2.amazonaws.com", RequestCaseID: "c"}, ""},
 		{"service event", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent", RequestCaseID: "c"}, ""},
@@ -205,6 +212,26 @@ func TestPermitCall(t *testing.T) {
 	for _, tt := range tests {
 		if got := filter.PermitCall(&tt.ev); got != tt.want {
 			t.Errorf("%s: PermitCall = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestCaseIDs(t *testing.T) {
+	tests := []struct {
+		name        string
+		ev          parse.Event
+		id, display string
+		ok          bool
+	}{
+		{"asked by display ID, answered with the caseId", parse.Event{EventSource: "support.amazonaws.com", RequestDisplayID: "d", ResponseCaseID: "c"}, "c", "d", true},
+		{"both in the request", parse.Event{EventSource: "support.amazonaws.com", RequestCaseID: "c", RequestDisplayID: "d"}, "c", "d", true},
+		{"caseId only", parse.Event{EventSource: "support.amazonaws.com", RequestCaseID: "c"}, "c", "", false},
+		{"not the Support API", parse.Event{EventSource: "ec2.amazonaws.com", RequestCaseID: "c", RequestDisplayID: "d"}, "", "", false},
+	}
+	for _, tt := range tests {
+		id, display, ok := filter.CaseIDs(&tt.ev)
+		if id != tt.id || display != tt.display || ok != tt.ok {
+			t.Errorf("%s: CaseIDs = %q, %q, %v; want %q, %q, %v", tt.name, id, display, ok, tt.id, tt.display, tt.ok)
 		}
 	}
 }

@@ -2,8 +2,11 @@
 //
 // Records walks {"Records":[...]} one record at a time and keeps only the
 // handful of fields trailscan reports on (Fields lists them, from the one
-// table in fields.go); every other value, however large, is validated and
-// skipped without being held in memory. The result is the same as a full
+// table in fields.go): strings and booleans, requestParameters as compact
+// JSON cut at MaxRaw bytes, and the ARN and type of the first
+// MaxResources resources. Every other value, however large, and whatever
+// is past those bounds, is validated and skipped without being held in
+// memory. The result is the same as a full
 // encoding/json parse of every record (internal/reference is that parse,
 // and the tests hold the two equal), including on escapes, duplicate keys
 // and invalid UTF-8.

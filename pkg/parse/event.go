@@ -1,6 +1,9 @@
 package parse
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // Event holds the fields of one CloudTrail record that trailscan reads,
 // each from the path that Fields gives it. Everything else in the record
@@ -38,10 +41,24 @@ type Event struct {
 
 	// RequestCaseID and RequestDisplayID are the caseId and displayId a
 	// call to the Support API (support.amazonaws.com) sent: how a case's
-	// own events are found. (responseElements is left alone: it can be
-	// anything, and very large.)
-	RequestCaseID    string
-	RequestDisplayID string
+	// own events are found. ResponseCaseID and ResponseDisplayID are
+	// those its response named (CreateCase's caseId): only those two
+	// members of responseElements are read, which can be anything, and
+	// very large.
+	RequestCaseID     string
+	RequestDisplayID  string
+	ResponseCaseID    string
+	ResponseDisplayID string
+
+	// RequestParameters is what the call asked for, its requestParameters
+	// as JSON, bounded: a reviewer reads what was touched.
+	RequestParameters Raw
+	// Resources are the first MaxResources elements of the record's
+	// resources, the ARN and type of each; ResourceCount counts them all.
+	// A member of another type than a string reads as absent, and marks
+	// its field in Odd, as does an element that is not an object.
+	Resources     []Resource
+	ResourceCount int
 
 	// Odd holds the kept fields whose value had a type the field does not
 	// take (a number for a string, a string other than "true" or "false"
@@ -76,6 +93,48 @@ type Issuer struct {
 	ARN       string
 	UserName  string
 	AccountID string
+}
+
+// Resource is an element of a record's resources: what a call named.
+type Resource struct {
+	ARN  string
+	Type string
+}
+
+// MaxResources bounds the elements of resources an Event keeps; a call
+// naming thousands (a batch delete) keeps the first and counts the rest.
+const MaxResources = 20
+
+// MaxRaw bounds the JSON a Raw keeps: a hostile or huge value (a policy
+// document, a 500 MB batch) is never held whole.
+const MaxRaw = 1024
+
+// Raw is a JSON value as the record wrote it, without the space between
+// its tokens (strings, escapes and all, byte for byte, as json.Compact
+// writes it), cut to at most MaxRaw bytes. Null or absent, it is the zero
+// Raw.
+type Raw struct {
+	// JSON is the value, or when Cut its first bytes, up to MaxRaw and
+	// never splitting the bytes of a UTF-8 sequence.
+	JSON string
+	// Size is the length of the value as written, space included.
+	Size int64
+	// Cut says that JSON holds only the start of the value.
+	Cut bool
+}
+
+// cutRaw returns the part of compact JSON a Raw keeps, and whether it was
+// cut.
+func cutRaw(compact []byte) (kept []byte, cut bool) {
+	if len(compact) <= MaxRaw {
+		return compact, false
+	}
+	n := MaxRaw
+	// Back off over the continuation bytes of a sequence the cut splits.
+	for k := 0; k < utf8.UTFMax-1 && n > 0 && compact[n]&0xc0 == 0x80; k++ {
+		n--
+	}
+	return compact[:n], true
 }
 
 // Bool is a JSON boolean that may be absent: CloudTrail omits readOnly for
@@ -116,9 +175,24 @@ func (b Bool) String() string {
 func (ev *Event) Clone() Event {
 	c := *ev
 	for _, kf := range keptFields {
-		if kf.String != nil {
+		switch {
+		case kf.String != nil:
 			p := kf.String(&c)
 			*p = strings.Clone(*p)
+		case kf.Raw != nil:
+			p := kf.Raw(&c)
+			p.JSON = strings.Clone(p.JSON)
+		}
+	}
+	if ev.Resources != nil {
+		c.Resources = make([]Resource, len(ev.Resources))
+		for i, r := range ev.Resources {
+			for _, kf := range keptFields {
+				if kf.Item != nil {
+					*kf.Item(&r) = strings.Clone(*kf.Item(&r))
+				}
+			}
+			c.Resources[i] = r
 		}
 	}
 	return c

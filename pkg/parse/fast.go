@@ -50,6 +50,13 @@ func (s *scanner) validUTF8() bool {
 			return false
 		}
 	}
+	for k := range min(s.nItems, MaxResources) {
+		for _, sp := range s.items[k] {
+			if !utf8.Valid(s.buf[sp.start:sp.end]) {
+				return false
+			}
+		}
+	}
 	return true
 }
 
@@ -99,11 +106,22 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 			s.bools[a.f], i, ok = fastBool(buf, i)
 		case doObject:
 			s.clear(a.clear)
+			start := i
 			switch {
 			case i < len(buf) && buf[i] == '{':
 				i, q, ok = d.fastObject(a.sub, i, q)
 			default:
 				i, ok = literalAt(buf, i, "null")
+			}
+			if a.raw && ok {
+				s.fastRaw(a.f, start, i)
+			}
+		case doList:
+			i, q, ok = d.fastList(a, i, q)
+		case doRaw:
+			start := i
+			if i, q, ok = s.fastSkip(i, q); ok {
+				s.fastRaw(a.f, start, i)
 			}
 		}
 		if !ok || i >= len(buf) {
@@ -113,6 +131,67 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 		case ',':
 			i++
 		case '}':
+			return i + 1, q, true
+		default:
+			return i, q, false
+		}
+	}
+}
+
+// fastRaw keeps buf[start:end], a compact value, as the Raw field f.
+func (s *scanner) fastRaw(f field, start, end int) {
+	if s.buf[start] == 'n' {
+		s.rawSet &^= 1 << f
+		s.spans[f] = span{}
+		return
+	}
+	kept, cut := cutRaw(s.buf[start:end])
+	s.spans[f] = span{int32(start), int32(start + len(kept))}
+	s.setRaw(f, int64(end-start), cut)
+}
+
+// fastList reads the list a at i: an array of objects, or null, as list
+// does.
+func (d *Reader) fastList(a action, i, q int) (int, int, bool) {
+	s := &d.s
+	buf := s.buf[:s.lim]
+	s.clear(a.clear)
+	s.nItems = 0
+	if i >= len(buf) || buf[i] != '[' {
+		i, ok := literalAt(buf, i, "null")
+		return i, q, ok
+	}
+	if i++; i < len(buf) && buf[i] == ']' {
+		return i + 1, q, true
+	}
+	for {
+		if i >= len(buf) {
+			return i, q, false
+		}
+		ok := true
+		switch k := s.nItems; {
+		case k >= MaxResources:
+			i, q, ok = s.fastSkip(i, q)
+		case buf[i] == '{':
+			// A wrong type in an element makes fastKeep give up, so
+			// nothing here is odd.
+			if i, q, ok = d.fastObject(a.sub, i, q); ok {
+				s.takeItem(k, a.clear)
+			}
+		case buf[i] == 'n':
+			s.items[k] = [len(itemFields)]span{}
+			i, ok = literalAt(buf, i, "null")
+		default:
+			return i, q, false
+		}
+		if !ok || i >= len(buf) {
+			return i, q, false
+		}
+		s.nItems++
+		switch buf[i] {
+		case ',':
+			i++
+		case ']':
 			return i + 1, q, true
 		default:
 			return i, q, false

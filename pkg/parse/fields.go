@@ -5,12 +5,19 @@ import "slices"
 // Field is a value of a CloudTrail record that Event keeps.
 type Field struct {
 	// Path is where the value lies in a record: the names of the members
-	// from the record down, joined by dots.
+	// from the record down, joined by dots. A name ending in [] is an
+	// array of objects, the one list Event keeps (Resources): the names
+	// after it are members of each element.
 	Path string
-	// String returns the string of an Event that holds the value; Bool,
-	// set instead for a boolean, its Bool.
+	// Exactly one says where the value goes. String returns the string of
+	// an Event that holds the value; Bool, for a boolean, its Bool; Raw,
+	// for a value kept as JSON, its Raw (the path may also lead on to
+	// other kept fields); Item, for a member of the elements of a list,
+	// the string of a Resource.
 	String func(*Event) *string
 	Bool   func(*Event) *Bool
+	Raw    func(*Event) *Raw
+	Item   func(*Resource) *string
 }
 
 // Fields returns the values of a record that Event keeps, one for each of
@@ -54,6 +61,11 @@ var keptFields = [...]Field{
 	{Path: "requestParameters.supportPermitRequestArn", String: func(ev *Event) *string { return &ev.RequestPermitRequestARN }},
 	{Path: "requestParameters.caseId", String: func(ev *Event) *string { return &ev.RequestCaseID }},
 	{Path: "requestParameters.displayId", String: func(ev *Event) *string { return &ev.RequestDisplayID }},
+	{Path: "responseElements.caseId", String: func(ev *Event) *string { return &ev.ResponseCaseID }},
+	{Path: "responseElements.displayId", String: func(ev *Event) *string { return &ev.ResponseDisplayID }},
+	{Path: "requestParameters", Raw: func(ev *Event) *Raw { return &ev.RequestParameters }},
+	{Path: "resources[].ARN", Item: func(r *Resource) *string { return &r.ARN }},
+	{Path: "resources[].type", Item: func(r *Resource) *string { return &r.Type }},
 }
 
 // field is the index of a kept field in keptFields.
@@ -88,9 +100,10 @@ const lvRecord level = 0
 // action is what the scanner does with a member's value.
 type action struct {
 	kind  uint8    // one of the do* constants
-	f     field    // doString, doBool: the field kept
-	sub   level    // doObject: the object read
-	clear FieldSet // doObject: the fields under it
+	f     field    // doString, doBool, doRaw: the field kept; doObject: the Raw field of the object, if raw
+	sub   level    // doObject, doList: the object read (an element's, for a list)
+	raw   bool     // doObject: the object is kept as JSON too, as field f
+	clear FieldSet // doObject, doList: the fields under it
 }
 
 const (
@@ -98,4 +111,6 @@ const (
 	doString
 	doBool
 	doObject
+	doRaw  // a value kept as JSON (see Raw), of any type
+	doList // an array of objects, the first MaxResources of them read as sub
 )

@@ -3,7 +3,7 @@
 package parse
 
 // levelPaths is the path of each level's object, "" for the record.
-var levelPaths = [...]string{"", "userIdentity", "userIdentity.sessionContext", "userIdentity.sessionContext.sessionIssuer", "serviceEventDetails", "requestParameters"}
+var levelPaths = [...]string{"", "userIdentity", "userIdentity.sessionContext", "userIdentity.sessionContext.sessionIssuer", "serviceEventDetails", "requestParameters", "responseElements", "resources[]"}
 
 // actionOf returns what to do with the member named key of an object at
 // lv; members it does not know are skipped.
@@ -40,7 +40,11 @@ func actionOf(lv level, key []byte) action {
 		case "serviceEventDetails":
 			return action{kind: doObject, sub: 4, clear: 0x1e00000} // serviceEventDetails
 		case "requestParameters":
-			return action{kind: doObject, sub: 5, clear: 0xe000000} // requestParameters
+			return action{kind: doObject, sub: 5, clear: 0xe000000, f: 30, raw: true} // requestParameters, kept as JSON too
+		case "responseElements":
+			return action{kind: doObject, sub: 6, clear: 0x30000000} // responseElements
+		case "resources":
+			return action{kind: doList, sub: 7, clear: 0x180000000} // resources[]
 		}
 	case 1: // userIdentity
 		switch string(key) {
@@ -93,6 +97,20 @@ func actionOf(lv level, key []byte) action {
 		case "displayId":
 			return action{kind: doString, f: 27}
 		}
+	case 6: // responseElements
+		switch string(key) {
+		case "caseId":
+			return action{kind: doString, f: 28}
+		case "displayId":
+			return action{kind: doString, f: 29}
+		}
+	case 7: // resources[]
+		switch string(key) {
+		case "ARN":
+			return action{kind: doString, f: 31}
+		case "type":
+			return action{kind: doString, f: 32}
+		}
 	}
 	return action{}
 }
@@ -129,4 +147,19 @@ func (s *scanner) setEvent(ev *Event, all string) {
 	ev.RequestPermitRequestARN = str(25)       // requestParameters.supportPermitRequestArn
 	ev.RequestCaseID = str(26)                 // requestParameters.caseId
 	ev.RequestDisplayID = str(27)              // requestParameters.displayId
+	ev.ResponseCaseID = str(28)                // responseElements.caseId
+	ev.ResponseDisplayID = str(29)             // responseElements.displayId
+	ev.RequestParameters = s.raw(30, all)      // requestParameters
+}
+
+// itemFields are the fields of a list's elements, in the order of an
+// element's spans.
+var itemFields = [...]field{31, 32}
+
+// setItem sets r from what reading the k-th element of the list kept,
+// its strings as slices of all.
+func (s *scanner) setItem(r *Resource, k int, all string) {
+	str := func(j int) string { return all[s.items[k][j].start:s.items[k][j].end] }
+	r.ARN = str(0)  // resources[].ARN
+	r.Type = str(1) // resources[].type
 }

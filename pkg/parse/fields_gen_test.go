@@ -46,6 +46,7 @@ type keptMember struct {
 
 // deriveFields works out from keptFields the objects on the fields'
 // paths, the record first, and the members the scanner looks at in each.
+// A name ending in [] is a list: its level is that of its elements.
 func deriveFields() (levelPaths []string, members []keptMember, err error) {
 	join := func(path, name string) string {
 		if path == "" {
@@ -56,46 +57,114 @@ func deriveFields() (levelPaths []string, members []keptMember, err error) {
 	levels := map[string]level{"": lvRecord}
 	levelPaths = []string{""}
 	seen := map[string]bool{}
+	var raws []int
+	lists := 0
 	for i, kf := range keptFields {
 		f := field(i)
 		if seen[kf.Path] {
 			return nil, nil, fmt.Errorf("kept field %s listed twice", kf.Path)
 		}
 		seen[kf.Path] = true
+		kinds := 0
+		for _, set := range []bool{kf.String != nil, kf.Bool != nil, kf.Raw != nil, kf.Item != nil} {
+			if set {
+				kinds++
+			}
+		}
+		if kinds != 1 {
+			return nil, nil, fmt.Errorf("kept field %s: want one of String, Bool, Raw and Item", kf.Path)
+		}
+		if kf.Raw != nil {
+			raws = append(raws, i) // once every level is known
+			continue
+		}
 		names := strings.Split(kf.Path, ".")
-		parent, path := lvRecord, ""
+		parent, path, inList := lvRecord, "", false
 		for _, name := range names[:len(names)-1] {
 			path = join(path, name)
+			list := strings.HasSuffix(name, "[]")
+			if inList {
+				return nil, nil, fmt.Errorf("kept field %s: a list's elements hold only strings", kf.Path)
+			}
 			lv, ok := levels[path]
 			if !ok {
 				lv = level(len(levelPaths))
 				levels[path] = lv
 				levelPaths = append(levelPaths, path)
-				members = append(members, keptMember{parent, name, action{kind: doObject, sub: lv}})
+				a := action{kind: doObject, sub: lv}
+				if list {
+					if lists++; lists > 1 {
+						return nil, nil, fmt.Errorf("kept field %s: Event keeps one list", kf.Path)
+					}
+					a.kind = doList
+				}
+				members = append(members, keptMember{parent, strings.TrimSuffix(name, "[]"), a})
 			}
 			for k := range members {
-				if m := &members[k]; m.a.kind == doObject && m.a.sub == lv {
+				if m := &members[k]; (m.a.kind == doObject || m.a.kind == doList) && m.a.sub == lv {
 					m.a.clear |= 1 << f
 				}
 			}
-			parent = lv
+			parent, inList = lv, list
+		}
+		if inList != (kf.Item != nil) {
+			return nil, nil, fmt.Errorf("kept field %s: Item is for the members of a list's elements, and only those", kf.Path)
 		}
 		a := action{kind: doString, f: f}
-		switch {
-		case kf.String != nil && kf.Bool == nil:
-		case kf.Bool != nil && kf.String == nil:
+		if kf.Bool != nil {
 			a.kind = doBool
-		default:
-			return nil, nil, fmt.Errorf("kept field %s: want one of String and Bool", kf.Path)
 		}
 		members = append(members, keptMember{parent, names[len(names)-1], a})
 	}
+	rawPath := map[string]bool{}
+	for _, i := range raws {
+		rawPath[keptFields[i].Path] = true
+	}
 	for _, p := range levelPaths[1:] {
-		if seen[p] {
+		if seen[p] && !rawPath[p] {
 			return nil, nil, fmt.Errorf("kept field %s is also an object", p)
 		}
 	}
+	for _, i := range raws {
+		kf := keptFields[i]
+		if strings.Contains(kf.Path, "[]") {
+			return nil, nil, fmt.Errorf("kept field %s: a list's elements hold only strings", kf.Path)
+		}
+		if lv, ok := levels[kf.Path]; ok {
+			// An object on the path of other fields: read as before, and
+			// kept whole too.
+			for k := range members {
+				if m := &members[k]; m.a.kind == doObject && m.a.sub == lv {
+					m.a.raw, m.a.f = true, field(i)
+				}
+			}
+			continue
+		}
+		names := strings.Split(kf.Path, ".")
+		parent := levels[strings.Join(names[:len(names)-1], ".")]
+		if len(names) > 1 {
+			if _, ok := levels[strings.Join(names[:len(names)-1], ".")]; !ok {
+				return nil, nil, fmt.Errorf("kept field %s: its object holds no other kept field", kf.Path)
+			}
+		}
+		members = append(members, keptMember{parent, names[len(names)-1], action{kind: doRaw, f: field(i)}})
+	}
+	for _, m := range members {
+		if m.a.raw && m.a.sub != 0 && rawUnder(members, m.a.sub) {
+			return nil, nil, fmt.Errorf("kept field %s: a value kept as JSON holds another", levelPaths[m.a.sub])
+		}
+	}
 	return levelPaths, members, nil
+}
+
+// rawUnder reports whether a value under the object at lv is kept as JSON.
+func rawUnder(members []keptMember, lv level) bool {
+	for _, m := range members {
+		if m.lv == lv && (m.a.kind == doRaw || m.a.raw || (m.a.kind == doObject || m.a.kind == doList) && rawUnder(members, m.a.sub)) {
+			return true
+		}
+	}
+	return false
 }
 
 // selectors names the leaf fields of Event by their offsets.
@@ -105,7 +174,7 @@ func selectors() map[uintptr]string {
 	walk = func(t reflect.Type, base uintptr, prefix string) {
 		for i := range t.NumField() {
 			f := t.Field(i)
-			if f.Type.Kind() == reflect.Struct {
+			if f.Type.Kind() == reflect.Struct && f.Type != reflect.TypeFor[Raw]() {
 				walk(f.Type, base+f.Offset, prefix+f.Name+".")
 				continue
 			}
@@ -151,7 +220,15 @@ func genFields() ([]byte, error) {
 			p("case %q:", m.name)
 			switch m.a.kind {
 			case doObject:
+				if m.a.raw {
+					p("return action{kind: doObject, sub: %d, clear: %#x, f: %d, raw: true} // %s, kept as JSON too", m.a.sub, m.a.clear, m.a.f, levelPaths[m.a.sub])
+					break
+				}
 				p("return action{kind: doObject, sub: %d, clear: %#x} // %s", m.a.sub, m.a.clear, levelPaths[m.a.sub])
+			case doList:
+				p("return action{kind: doList, sub: %d, clear: %#x} // %s", m.a.sub, m.a.clear, levelPaths[m.a.sub])
+			case doRaw:
+				p("return action{kind: doRaw, f: %d}", m.a.f)
 			case doString:
 				p("return action{kind: doString, f: %d}", m.a.f)
 			case doBool:
@@ -171,12 +248,44 @@ func genFields() ([]byte, error) {
 	p("// its strings as slices of all.")
 	p("func (s *scanner) setEvent(ev *Event, all string) {")
 	p("str := func(f field) string { return all[s.spans[f].start:s.spans[f].end] }")
+	var items []int
 	for i, kf := range keptFields {
-		if kf.String != nil {
+		switch {
+		case kf.String != nil:
 			p("ev.%s = str(%d) // %s", sel[at(unsafe.Pointer(kf.String(&probe)))], i, kf.Path)
-		} else {
+		case kf.Bool != nil:
 			p("ev.%s = s.bools[%d] // %s", sel[at(unsafe.Pointer(kf.Bool(&probe)))], i, kf.Path)
+		case kf.Raw != nil:
+			p("ev.%s = s.raw(%d, all) // %s", sel[at(unsafe.Pointer(kf.Raw(&probe)))], i, kf.Path)
+		default:
+			items = append(items, i)
 		}
+	}
+	p("}")
+	p("")
+	p("// itemFields are the fields of a list's elements, in the order of an")
+	p("// element's spans.")
+	quoted = quoted[:0]
+	for _, i := range items {
+		quoted = append(quoted, fmt.Sprint(i))
+	}
+	p("var itemFields = [...]field{%s}", strings.Join(quoted, ", "))
+	p("")
+	p("// setItem sets r from what reading the k-th element of the list kept,")
+	p("// its strings as slices of all.")
+	p("func (s *scanner) setItem(r *Resource, k int, all string) {")
+	if len(items) > 0 {
+		p("str := func(j int) string { return all[s.items[k][j].start:s.items[k][j].end] }")
+	}
+	var res Resource
+	names := map[uintptr]string{}
+	rt := reflect.TypeFor[Resource]()
+	for i := range rt.NumField() {
+		names[rt.Field(i).Offset] = rt.Field(i).Name
+	}
+	for j, i := range items {
+		off := uintptr(unsafe.Pointer(keptFields[i].Item(&res))) - uintptr(unsafe.Pointer(&res))
+		p("r.%s = str(%d) // %s", names[off], j, keptFields[i].Path)
 	}
 	p("}")
 	return format.Source(b.Bytes())

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -56,7 +57,19 @@ func TestRecords(t *testing.T) {
 		{name: "duplicate key: last wins", in: `{"Records":[{"eventName":"A","eventName":"B","userIdentity":{"arn":"x","type":"T"},"userIdentity":{"type":"U"}}]}`,
 			want: []parse.Event{{EventName: "B", UserIdentity: parse.Identity{Type: "U"}}}},
 		{name: "role name as data is skipped", in: `{"Records":[{"requestParameters":{"roleName":"AWSServiceRoleForSupport","userIdentity":{"arn":"nope"}},"eventName":"GetRole"}]}`,
-			want: []parse.Event{{EventName: "GetRole"}}},
+			want: []parse.Event{{EventName: "GetRole", RequestParameters: parse.Raw{JSON: `{"roleName":"AWSServiceRoleForSupport","userIdentity":{"arn":"nope"}}`, Size: 69}}}},
+		{name: "request parameters compact, as written", in: "{\"Records\":[{\"requestParameters\" : { \"a\" : [ 1 , \"x \\\" y\" ],\n\"caseId\":\"case-1\"} },{\"requestParameters\":null},{\"requestParameters\":\"s\"}]}",
+			want: []parse.Event{{RequestCaseID: "case-1", RequestParameters: parse.Raw{JSON: `{"a":[1,"x \" y"],"caseId":"case-1"}`, Size: 44}}, {},
+				{RequestParameters: parse.Raw{JSON: `"s"`, Size: 3}, Odd: odd("requestParameters.supportPermitRequestArn", "requestParameters.caseId", "requestParameters.displayId")}}},
+		{name: "request parameters cut", in: `{"Records":[{"requestParameters":{"k":"` + strings.Repeat("é", 600) + `"}}]}`,
+			want: []parse.Event{{RequestParameters: parse.Raw{JSON: `{"k":"` + strings.Repeat("é", (parse.MaxRaw-6)/2), Size: 6 + 1200 + 2, Cut: true}}}},
+		{name: "resources", in: `{"Records":[{"resources":[{"ARN":"arn:1","accountId":"1","type":"AWS::S3::Bucket"},null,{"type":"T","ARN":"a","ARN":"b"}]}]}`,
+			want: []parse.Event{{Resources: []parse.Resource{{ARN: "arn:1", Type: "AWS::S3::Bucket"}, {}, {ARN: "b", Type: "T"}}, ResourceCount: 3}}},
+		{name: "resources bounded", in: `{"Records":[{"resources":[` + strings.Repeat(`{"ARN":"a"},`, 30) + `5]}]}`,
+			want: []parse.Event{{Resources: slices.Repeat([]parse.Resource{{ARN: "a"}}, parse.MaxResources), ResourceCount: 31}}},
+		{name: "resources odd", in: `{"Records":[{"resources":[{"ARN":5},"x"]},{"resources":{"ARN":"a"}},{"resources":[{"type":[]}],"resources":[{"ARN":"c"}]}]}`,
+			want: []parse.Event{{Resources: []parse.Resource{{}, {}}, ResourceCount: 2, Odd: odd("resources[].ARN", "resources[].type")},
+				{Odd: odd("resources[].ARN", "resources[].type")}, {Resources: []parse.Resource{{ARN: "c"}}, ResourceCount: 1}}},
 		{name: "other top-level keys", in: `{"x":[1,2,{"a":null}],"Records":[{"eventName":"A"}],"y":-1.5e+10}`, want: []parse.Event{{EventName: "A"}}},
 		{name: "all value kinds skipped", in: `{"Records":[{"a":[true,false,null,0,-0.1,1E5,"s",{},[],{"b":[{}]}],"eventName":"A"}]}`, want: []parse.Event{{EventName: "A"}}},
 		{name: "authorization details", in: `{"Records":[{"eventSource":"supportauthz.amazonaws.com","serviceEventDetails":{"supportCaseDisplayId":"17000000001","supportPermitRequestArn":"arn:aws:supportauthz:us-east-1:1:supportpermitrequest/x","other":{}}}]}`,
@@ -171,6 +184,57 @@ func TestLargeRecord(t *testing.T) {
 	}
 }
 
+// TestHugeRequestParameters streams a record whose requestParameters
+// and resources are far larger than what an Event keeps: what is kept is
+// bounded, the rest only read.
+func TestHugeRequestParameters(t *testing.T) {
+	const size, items = 100 << 20, 20000
+	item := `{"ARN":"arn:aws:s3:::b/k","type":"AWS::S3::Object"}, `
+	parts := []io.Reader{
+		strings.NewReader(`{"Records":[{"eventName":"DeleteObjects","requestParameters": {"keys": [`),
+		io.LimitReader(repeat(`"k e y", `), size/9*9),
+		strings.NewReader(`"last"]},"resources":[`),
+		io.LimitReader(repeat(item), int64(items*len(item))),
+		strings.NewReader(`null],"eventID":"e1"}]}`),
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	evs, _, err := collect(parse.Records, io.MultiReader(parts...))
+	runtime.ReadMemStats(&after)
+	if err != nil || len(evs) != 1 {
+		t.Fatalf("got %d events, %v", len(evs), err)
+	}
+	ev := evs[0]
+	rp := ev.RequestParameters
+	if !rp.Cut || len(rp.JSON) != parse.MaxRaw || !strings.HasPrefix(rp.JSON, `{"keys":["k e y","k e y",`) || rp.Size != int64(len(`{"keys": [`)+size/9*9+len(`"last"]}`)) {
+		t.Errorf("requestParameters = %.60q… (%d bytes, cut %v, size %d), want its first %d bytes, compact, cut, of over %d", rp.JSON, len(rp.JSON), rp.Cut, rp.Size, parse.MaxRaw, size)
+	}
+	if len(ev.Resources) != parse.MaxResources || ev.ResourceCount != items+1 || ev.Resources[0].ARN != "arn:aws:s3:::b/k" {
+		t.Errorf("resources: %d kept of %d, first %+v", len(ev.Resources), ev.ResourceCount, ev.Resources[0])
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 16<<20 {
+		t.Errorf("reading allocated %d MB, want a bounded amount", grew>>20)
+	}
+}
+
+// repeat is s again and again.
+func repeat(s string) io.Reader {
+	at := 0
+	return readerFunc(func(p []byte) (int, error) {
+		n := 0
+		for n < len(p) {
+			c := copy(p[n:], s[at:])
+			n, at = n+c, (at+c)%len(s)
+		}
+		return n, nil
+	})
+}
+
+type readerFunc func([]byte) (int, error)
+
+func (f readerFunc) Read(p []byte) (int, error) { return f(p) }
+
 // TestReaderShapes feeds the same documents one byte at a time and with
 // errors alongside data, so every buffer boundary falls inside every token.
 func TestReaderShapes(t *testing.T) {
@@ -255,6 +319,8 @@ func seeds(t testing.TB) [][]byte {
 		[]byte(`{"Records":[{"eventName":"A","userIdentity":` + escapedSupport + `}]}`),
 		[]byte(" {\"Records\" : [ {\"userIdentity\" :\n" + supportIdentity + " , \"eventTime\":\"2026-10-01T00:00:00Z\"\t} , {} ]\r}"),
 		[]byte(`{"Records":[{"requestParameters":{"userIdentity":` + supportIdentity + `,"roleName":"AWSServiceRoleForSupport"},"userIdentity":{"type":"IAMUser"}}]}`),
+		[]byte("{\"Records\":[{\"requestParameters\": {\"caseId\" :\"c\", \"x\":[ \"a\\\"\\\\ b\" ,{}]},\"resources\":[{\"ARN\":\"arn:aws:s3:::b\",\"type\":\"AWS::S3::Bucket\"}, null ,{\"ARN\":1}]}]}"),
+		[]byte(`{"Records":[{"requestParameters":{"p":"` + strings.Repeat("\u00e9\u00e9\u00e9\u00e9x", 60) + `"},"resources":[` + strings.Repeat(`{"ARN":"arn:x","type":"T"},`, 25) + `{}]}]}`),
 	}
 	ins = append(ins, shapeSeeds()...)
 	files, _ := filepath.Glob(filepath.Join("testdata", "*.json"))

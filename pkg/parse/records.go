@@ -52,10 +52,11 @@ type Reader struct {
 	opts      Options
 	transient bool
 	shape     Shape
-	unq       unquoter // reads the record in a string
-	inner     *Reader  // parses it
-	mtype     []byte   // a subscription payload's messageType
-	fast      int64    // records read by the fast path, for tests
+	unq       unquoter               // reads the record in a string
+	inner     *Reader                // parses it
+	mtype     []byte                 // a subscription payload's messageType
+	fast      int64                  // records read by the fast path, for tests
+	resources [MaxResources]Resource // a transient event's
 }
 
 // NewReader returns a Reader of the document in r that reads as opts say.
@@ -269,6 +270,7 @@ func (s *scanner) clearRecord() {
 	s.bools = [numFields]Bool{}
 	s.inBuf = false
 	s.odd = 0
+	s.nItems, s.rawSet, s.cut = 0, 0, 0
 }
 
 // setFields sets the fields of the Event from what reading the record
@@ -291,6 +293,22 @@ func (d *Reader) setFields() {
 	}
 	s.setEvent(&d.ev, all)
 	d.ev.Odd = s.odd
+	d.ev.ResourceCount = s.nItems
+	d.ev.Resources = nil
+	if n := min(s.nItems, MaxResources); n > 0 {
+		// A transient event lends its resources from the Reader too; a
+		// kept one owns them, as it does its strings.
+		var rs []Resource
+		if d.transient {
+			rs = d.resources[:n]
+		} else {
+			rs = make([]Resource, n)
+		}
+		for k := range rs {
+			s.setItem(&rs[k], k, all)
+		}
+		d.ev.Resources = rs
+	}
 }
 
 // gather copies the values the fast path left in buf to vals.
@@ -300,6 +318,13 @@ func (s *scanner) gather() {
 		sp, start := s.spans[f], len(s.vals)
 		s.vals = append(s.vals, s.buf[sp.start:sp.end]...)
 		s.spans[f] = span{int32(start), int32(len(s.vals))}
+	}
+	for k := range min(s.nItems, MaxResources) {
+		for j, sp := range s.items[k] {
+			start := len(s.vals)
+			s.vals = append(s.vals, s.buf[sp.start:sp.end]...)
+			s.items[k][j] = span{int32(start), int32(len(s.vals))}
+		}
 	}
 	s.inBuf = false
 }
@@ -331,6 +356,12 @@ func (d *Reader) object(lv level, depth int) error {
 			err = s.boolean(a.f, depth)
 		case doObject:
 			s.clear(a.clear)
+			var start int64
+			if a.raw {
+				if start, err = s.beginRaw(); err != nil {
+					return err
+				}
+			}
 			var ok bool
 			if ok, err = s.open(depth); ok && err == nil {
 				err = d.object(a.sub, depth+1)
@@ -338,12 +369,95 @@ func (d *Reader) object(lv level, depth int) error {
 				s.odd |= a.clear
 				err = s.skip(depth)
 			}
+			if a.raw && err == nil {
+				s.endRaw(a.f, start)
+			}
+		case doList:
+			err = d.list(a, depth)
+		case doRaw:
+			var start int64
+			if start, err = s.beginRaw(); err == nil {
+				if err = s.skip(depth); err == nil {
+					s.endRaw(a.f, start)
+				}
+			}
 		default:
 			err = s.skip(depth)
 		}
 		if err != nil {
 			return err
 		}
+	}
+}
+
+// list reads the value of a list a, at depth (the nesting of the container
+// holding it): an array whose first MaxResources elements are objects read
+// as a.sub, or null. An element of another type, or a value other than an
+// array, marks the elements' fields odd.
+func (d *Reader) list(a action, depth int) error {
+	s := &d.s
+	s.clear(a.clear)
+	s.nItems = 0
+	c, err := s.nonSpace()
+	if err != nil {
+		return err
+	}
+	switch c {
+	case 'n':
+		return s.literal("null")
+	case '[':
+	default:
+		s.odd |= a.clear
+		return s.skip(depth)
+	}
+	if depth+1 > maxDepth {
+		return s.syntax("exceeded max depth")
+	}
+	s.i++
+	var odd FieldSet
+	for first := true; ; first = false {
+		if c, err = s.nonSpace(); err != nil {
+			return err
+		}
+		if !first || c == ']' {
+			s.i++
+			switch {
+			case c == ']':
+				s.odd |= odd
+				return nil
+			case first || c != ',':
+				s.i--
+				return s.syntax("invalid character %q after array element", c)
+			}
+			if c, err = s.nonSpace(); err != nil {
+				return err
+			}
+		}
+		k := s.nItems
+		switch {
+		case k >= MaxResources:
+			err = s.skip(depth + 1)
+		case c == '{':
+			if depth+2 > maxDepth {
+				return s.syntax("exceeded max depth")
+			}
+			s.i++
+			if err = d.object(a.sub, depth+2); err == nil {
+				odd |= s.odd & a.clear
+				s.takeItem(k, a.clear)
+			}
+		case c == 'n':
+			s.items[k] = [len(itemFields)]span{}
+			err = s.literal("null")
+		default:
+			odd |= a.clear
+			s.items[k] = [len(itemFields)]span{}
+			err = s.skip(depth + 1)
+		}
+		if err != nil {
+			return err
+		}
+		s.nItems++
 	}
 }
 

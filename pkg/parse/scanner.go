@@ -85,6 +85,16 @@ type scanner struct {
 	inBuf bool     // the spans are in buf (the fast path), not in vals
 	odd   FieldSet // the fields whose values had another type
 
+	// items holds the spans of the fields of the list's first elements
+	// (in itemFields' order), and nItems counts all its elements.
+	items  [MaxResources][len(itemFields)]span
+	nItems int
+	// The values kept as JSON (Raw): those present, those cut, and the
+	// size of each as written. The slow path gathers one in capt.
+	rawSet, cut FieldSet
+	sizes       [numFields]int64
+	capt        capture
+
 	// The index of buf (see index.go): where the quotes that delimit
 	// strings lie and where escapes start, below lim, with cursors.
 	quotes, escs []int32
@@ -107,6 +117,7 @@ func (s *scanner) reset(r io.Reader) {
 	s.index(0)
 	s.stale = false
 	s.r, s.i, s.n, s.off, s.rerr = r, 0, 0, 0, nil
+	s.capt.on = false
 }
 
 func (s *scanner) pos() int64 { return s.off + int64(s.i) }
@@ -119,6 +130,10 @@ func (s *scanner) fill() bool {
 	}
 	if s.rerr != nil {
 		return false
+	}
+	if s.capt.on {
+		s.capt.take(s.buf[s.capt.from:s.n])
+		s.capt.from, s.capt.moved = 0, true
 	}
 	s.off += int64(s.n)
 	s.i, s.n = 0, 0
@@ -484,13 +499,165 @@ func (s *scanner) put(f field, start, end int) {
 // so a record repeating a key cannot grow vals without bound.
 func (s *scanner) compact() {
 	var live []byte
-	for f := range s.spans {
-		sp := s.spans[f]
+	move := func(sp *span) {
 		start := len(live)
 		live = append(live, s.vals[sp.start:sp.end]...)
-		s.spans[f] = span{int32(start), int32(len(live))}
+		*sp = span{int32(start), int32(len(live))}
+	}
+	for f := range s.spans {
+		move(&s.spans[f])
+	}
+	for k := range min(s.nItems, MaxResources) {
+		for j := range itemFields {
+			move(&s.items[k][j])
+		}
 	}
 	s.vals = append(s.vals[:0], live...)
+}
+
+// capture gathers a value kept as JSON as the slow path reads it, without
+// the space between its tokens, across the refills of the buffer. It
+// holds at most MaxRaw+1 bytes: one more than a Raw keeps says the value
+// is cut, and the rest is only read.
+type capture struct {
+	on         bool
+	moved      bool // the buffer moved on since the value began
+	from       int  // where in buf the bytes not yet gathered start
+	inStr, esc bool
+	dst        []byte
+}
+
+// take gathers b, the next bytes of the value (valid JSON, as the scanner
+// checks it), a run of bytes at a time: values as CloudTrail writes them
+// hold no space, and strings hold few escapes.
+func (c *capture) take(b []byte) {
+	for len(b) > 0 && len(c.dst) <= MaxRaw {
+		j := 0
+		if c.inStr {
+			// Strings are most of a value: find their ends by memchr.
+			if j = bytes.IndexByte(b, '"'); j < 0 {
+				j = len(b)
+			}
+			if k := bytes.IndexByte(b[:j], '\\'); k >= 0 {
+				j = k
+			}
+		} else {
+			for j < len(b) && !outside[b[j]] {
+				j++
+			}
+		}
+		if c.esc && j > 0 {
+			c.esc = false // the escaped byte, never a stop inside a string
+		}
+		c.dst = append(c.dst, b[:j]...)
+		if j == len(b) {
+			break
+		}
+		switch ch := b[j]; {
+		case c.inStr && c.esc:
+			c.esc = false
+			c.dst = append(c.dst, ch)
+		case ch == '\\':
+			c.esc = true
+			c.dst = append(c.dst, ch)
+		case ch == '"':
+			c.inStr = !c.inStr
+			c.dst = append(c.dst, ch)
+		}
+		b = b[j+1:]
+	}
+	if len(c.dst) > MaxRaw+1 {
+		c.dst = c.dst[:MaxRaw+1]
+	}
+}
+
+// outside are the bytes that take stops at out of strings: space to
+// drop, and the quote that opens a string. (In strings it stops at the
+// quote that closes one and the backslash of an escape.)
+var outside = func() (out [256]bool) {
+	for _, c := range " \t\n\r\"" {
+		out[c] = true
+	}
+	return out
+}()
+
+// hasSpace reports whether b holds JSON whitespace, by memchr: most
+// values hold none.
+func hasSpace(b []byte) bool {
+	for _, c := range []byte{' ', '\n', '\t', '\r'} {
+		if bytes.IndexByte(b, c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// beginRaw starts gathering the value at the next non-space byte, and
+// returns its offset.
+func (s *scanner) beginRaw() (int64, error) {
+	if _, err := s.nonSpace(); err != nil {
+		return 0, err
+	}
+	s.capt = capture{on: true, from: s.i, dst: s.capt.dst[:0]}
+	return s.pos(), nil
+}
+
+// endRaw keeps the value gathered since beginRaw, which began at start
+// and was read whole, as field f.
+func (s *scanner) endRaw(f field, start int64) {
+	rest := s.buf[s.capt.from:s.i]
+	if !s.capt.moved && !hasSpace(rest) {
+		// Read in one buffer, and compact already (JSON strings hold no
+		// raw tab or line break, and here no space), as CloudTrail writes
+		// its values: no need to look at each byte.
+		s.capt.dst = append(s.capt.dst, rest[:min(len(rest), MaxRaw+1)]...)
+	} else {
+		s.capt.take(rest)
+	}
+	s.capt.on = false
+	if string(s.capt.dst) == "null" {
+		s.rawSet &^= 1 << f
+		s.spans[f] = span{}
+		return
+	}
+	if len(s.vals) > 4*maxField {
+		s.compact()
+	}
+	kept, cut := cutRaw(s.capt.dst)
+	v := len(s.vals)
+	s.vals = append(s.vals, kept...)
+	s.spans[f] = span{int32(v), int32(len(s.vals))}
+	s.setRaw(f, s.pos()-start, cut)
+}
+
+// setRaw records that the value kept as JSON as field f, whose span is
+// set, was size bytes as written, and whether it was cut.
+func (s *scanner) setRaw(f field, size int64, cut bool) {
+	s.rawSet |= 1 << f
+	s.sizes[f] = size
+	if cut {
+		s.cut |= 1 << f
+	} else {
+		s.cut &^= 1 << f
+	}
+}
+
+// raw returns the value kept as JSON as field f, its string a slice of
+// all.
+func (s *scanner) raw(f field, all string) Raw {
+	if s.rawSet&(1<<f) == 0 {
+		return Raw{}
+	}
+	return Raw{JSON: all[s.spans[f].start:s.spans[f].end], Size: s.sizes[f], Cut: s.cut&(1<<f) != 0}
+}
+
+// takeItem moves the fields of the element just read out of spans, as
+// element k of the list, and empties them for the next element.
+func (s *scanner) takeItem(k int, fields FieldSet) {
+	for j, f := range itemFields {
+		s.items[k][j] = s.spans[f]
+	}
+	s.clear(fields)
 }
 
 // boolean reads a boolean field f; null reads as Unset, and the strings

@@ -394,8 +394,8 @@ func TestCSVSections(t *testing.T) {
 		rows    int
 	}{
 		{"main", "service,action,count,errors,read_only,first_seen,last_seen", actions},
-		{"sessions", "account,session,calls,failures,any_write,start,end,services,actions,source_ips,user_agents", len(r.Sessions)},
-		{"notable", "time,account,region,service,action,read_only,reason,error_code,session,error_message,event_id,source_ip,user_agent,file", len(r.Notable)},
+		{"sessions", "account,session,calls,failures,any_write,start,end,services,actions,source_ips,user_agents,resources", len(r.Sessions)},
+		{"notable", "time,account,region,service,action,read_only,reason,error_code,session,error_message,event_id,source_ip,user_agent,file,resources,request_parameters,request_parameters_cut", len(r.Notable)},
 		{"authorizations", "time,action,account,region,case_id,permit_request_arn,event_id,file", len(r.SupportAuthorizations)},
 		{"cases", "case,account,first_seen,last_seen,events,event_ids,actions,resources,sessions", len(r.Cases)},
 		{"failed", "path,error", len(r.FilesFailed)},

@@ -47,6 +47,9 @@ type column struct {
 	// keepEnd cuts a cell's start rather than its end: the file name ends
 	// a path.
 	keepEnd bool
+	// sparse leaves the column out of the table when none of the rows it
+	// prints has a value there, and shows a dash where one has none.
+	sparse bool
 }
 
 // where says which formats show a column.
@@ -217,9 +220,13 @@ func sessionsSection(r summarize.Result) section {
 		{column{name: "end", label: "End", in: everywhere, kind: moment}, func(s summarize.Session) string { return s.End }},
 		{column{name: "services", label: "Services", in: inCSV, kind: code}, func(s summarize.Session) string { return strings.Join(s.Services, " ") }},
 		{column{name: "actions", label: "Actions", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.Actions, " ") }},
-		{column{name: "source_ips", label: "Source IPs", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.SourceIPs, " ") }},
+		{column{name: "source_ips", label: "Source IPs", in: inCSV, kind: code}, func(s summarize.Session) string { return strings.Join(s.SourceIPs, " ") }},
 		// User agents hold spaces, and some semicolons.
-		{column{name: "user_agents", label: "User agents", in: whole, kind: code}, func(s summarize.Session) string { return strings.Join(s.UserAgents, " | ") }},
+		{column{name: "user_agents", label: "User agents", in: inCSV, kind: code}, func(s summarize.Session) string { return strings.Join(s.UserAgents, " | ") }},
+		{column{label: "Source IPs, user agents", in: inHTML, kind: code}, func(s summarize.Session) string {
+			return strings.TrimSpace(strings.Join(s.SourceIPs, " ") + " " + strings.Join(s.UserAgents, " | "))
+		}},
+		{column{name: "resources", label: "Resources", in: whole, kind: code}, func(s summarize.Session) string { return more(strings.Join(s.Resources, " "), s.ResourcesMore) }},
 	}, func(s summarize.Session) bool { return s.AnyWrite }, func(a, b summarize.Session) int {
 		return compareBool(a.AnyWrite, b.AnyWrite)
 	})
@@ -238,24 +245,85 @@ func notableSection(r summarize.Result) section {
 		{column{label: "Account, region", in: inHTML}, func(n summarize.Notable) string { return n.Account + " " + n.Region }},
 		{column{name: "service", label: "Service", in: inCSV}, func(n summarize.Notable) string { return n.Service }},
 		{column{name: "action", label: "Action", in: inCSV}, func(n summarize.Notable) string { return n.Action }},
-		{column{label: "Call", in: inTable | inHTML, kind: code, cut: 22}, func(n summarize.Notable) string { return call(n.Service, n.Action) }},
+		{column{label: "Call", in: inTable | inHTML, kind: code, cut: 20}, func(n summarize.Notable) string { return call(n.Service, n.Action) }},
 		{column{name: "read_only", label: "Read-only", in: inCSV}, func(n summarize.Notable) string { return strconv.FormatBool(n.ReadOnly) }},
 		{column{name: "reason", label: "Why", in: inCSV}, func(n summarize.Notable) string { return n.Reason }},
 		{column{label: "Why", in: inHTML}, func(n summarize.Notable) string { return strings.ReplaceAll(n.Reason, ",", ", ") }},
-		{column{name: "error_code", label: "Error", in: whole}, func(n summarize.Notable) string { return n.ErrorCode }},
+		{column{name: "error_code", label: "Error", in: inCSV}, func(n summarize.Notable) string { return n.ErrorCode }},
+		{column{label: "Error", in: inHTML}, func(n summarize.Notable) string { return strings.TrimSpace(n.ErrorCode + " " + n.ErrorMessage) }},
 		{column{label: "Error", in: inTable, cut: 12}, func(n summarize.Notable) string { return dash(n.ErrorCode) }},
-		{column{name: "session", label: "Session", in: everywhere, kind: code, cut: 20}, func(n summarize.Notable) string { return n.Session }},
-		{column{name: "error_message", label: "Error message", in: whole}, func(n summarize.Notable) string { return n.ErrorMessage }},
-		{column{name: "event_id", label: "Event ID", in: whole, kind: code}, func(n summarize.Notable) string { return n.ID }},
+		{column{name: "session", label: "Session", in: everywhere, kind: code, cut: 16}, func(n summarize.Notable) string { return n.Session }},
+		{column{name: "error_message", label: "Error message", in: inCSV}, func(n summarize.Notable) string { return n.ErrorMessage }},
+		{column{label: "Resources", in: inTable, kind: code, cut: 14, sparse: true}, func(n summarize.Notable) string { return more(arns(n.Resources), n.ResourcesMore) }},
+		{column{name: "event_id", label: "Event ID", in: inCSV, kind: code}, func(n summarize.Notable) string { return n.ID }},
 		{column{name: "source_ip", label: "Source IP", in: inCSV}, func(n summarize.Notable) string { return n.SourceIP }},
 		{column{name: "user_agent", label: "User agent", in: inCSV}, func(n summarize.Notable) string { return n.UserAgent }},
 		{column{label: "Source IP, user agent", in: inHTML, kind: code}, func(n summarize.Notable) string { return n.SourceIP + " " + n.UserAgent }},
-		{column{name: "file", label: "File", in: whole, kind: code}, func(n summarize.Notable) string { return n.File }},
+		{column{name: "file", label: "File", in: inCSV, kind: code}, func(n summarize.Notable) string { return n.File }},
+		// The event and where it lies: what evidence is copied by.
+		{column{label: "Event ID, file", in: inHTML, kind: code}, func(n summarize.Notable) string { return n.ID + " " + n.File }},
+		// After the columns of reports written before them, which scripts
+		// may read by position.
+		{column{name: "resources", label: "Resources", in: inCSV}, func(n summarize.Notable) string { return more(typedARNs(n.Resources), n.ResourcesMore) }},
+		{column{name: "request_parameters", label: "Request parameters", in: inCSV}, func(n summarize.Notable) string { return n.RequestParameters }},
+		{column{name: "request_parameters_cut", in: inCSV}, func(n summarize.Notable) string { return cutSize(n.RequestParametersCut, n.RequestParametersBytes) }},
+		{column{label: "Resources, request parameters", in: inHTML, kind: code}, touched},
 	}, func(n summarize.Notable) bool { return !n.ReadOnly }, func(a, b summarize.Notable) int {
 		return cmp.Compare(notableRank(a), notableRank(b))
 	})
 	s.keeps = "the writes first"
 	return s
+}
+
+// arns is the ARNs of rs, or their types for those without one.
+func arns(rs []summarize.Resource) string {
+	var out []string
+	for _, r := range rs {
+		out = append(out, cmp.Or(r.ARN, r.Type))
+	}
+	return strings.Join(out, " ")
+}
+
+// typedARNs is each resource of rs as "ARN (type)".
+func typedARNs(rs []summarize.Resource) string {
+	var out []string
+	for _, r := range rs {
+		switch {
+		case r.Type == "":
+			out = append(out, r.ARN)
+		case r.ARN == "":
+			out = append(out, "("+r.Type+")")
+		default:
+			out = append(out, r.ARN+" ("+r.Type+")")
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// more is a list, and how many it left out.
+func more(list string, n int) string {
+	if n == 0 {
+		return list
+	}
+	return strings.TrimSpace(fmt.Sprintf("%s (+%d more)", list, n))
+}
+
+// cutSize says whether a value was cut, and how long it was.
+func cutSize(cut bool, size int64) string {
+	if !cut {
+		return ""
+	}
+	return fmt.Sprintf("cut from %d bytes", size)
+}
+
+// touched is what a call named and asked for, its request parameters
+// saying when they are only the first bytes.
+func touched(n summarize.Notable) string {
+	rp := n.RequestParameters
+	if n.RequestParametersCut {
+		rp += " … (" + cutSize(true, n.RequestParametersBytes) + ")"
+	}
+	return strings.TrimSpace(more(typedARNs(n.Resources), n.ResourcesMore) + " " + rp)
 }
 
 // notableRank puts the calls that changed something first, then the
@@ -297,7 +365,7 @@ func casesSection(r summarize.Result) section {
 		{column{name: "event_count", label: "Events", in: inTable, kind: number}, func(c summarize.Case) string { return strconv.Itoa(len(c.Events)) }},
 		{column{name: "events", label: "Events", in: whole}, func(c summarize.Case) string { return caseEvents(c.Events, caseEventName) }},
 		{column{name: "event_ids", label: "Event IDs", in: whole, kind: code}, func(c summarize.Case) string { return caseEvents(c.Events, caseEventID) }},
-		{column{name: "actions", label: "Actions", in: everywhere, kind: code, cut: 20}, func(c summarize.Case) string { return strings.Join(c.Actions, " ") }},
+		{column{name: "actions", label: "Actions", in: everywhere, kind: code, cut: 20, sparse: true}, func(c summarize.Case) string { return strings.Join(c.Actions, " ") }},
 		{column{name: "resources", label: "Resources", in: whole, kind: code}, func(c summarize.Case) string { return strings.Join(c.Resources, " ") }},
 		{column{name: "sessions", label: "Sessions meanwhile", in: everywhere, kind: code, cut: 20}, func(c summarize.Case) string { return strings.Join(c.Sessions, " ") }},
 	}, nil, nil)

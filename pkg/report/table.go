@@ -85,13 +85,6 @@ func writeSection(b *bytes.Buffer, s section, all bool) {
 	}
 	b.WriteString(fit(title, tableWidth, false))
 	b.WriteByte('\n')
-	var cols []column
-	var idx []int // of cols in s.cols
-	for i, c := range s.cols {
-		if c.in&inTable != 0 {
-			cols, idx = append(cols, c), append(idx, i)
-		}
-	}
 	shown := make([]int, len(s.rows))
 	for i := range shown {
 		shown[i] = i
@@ -100,6 +93,13 @@ func writeSection(b *bytes.Buffer, s section, all bool) {
 		shown = slices.Sorted(slices.Values(s.rank[:limit]))
 	} else if cut {
 		shown = shown[:limit]
+	}
+	var cols []column
+	var idx []int // of cols in s.cols
+	for i, c := range s.cols {
+		if c.in&inTable != 0 && (!c.sparse || slices.ContainsFunc(shown, func(r int) bool { return s.rows[r].cells[i] != "" })) {
+			cols, idx = append(cols, c), append(idx, i)
+		}
 	}
 	cells := make([][]string, 0, len(shown)+1)
 	head := make([]string, len(cols))
@@ -143,6 +143,9 @@ func writeSection(b *bytes.Buffer, s section, all bool) {
 // tableCell is how the table shows a value: a time to the minute, or a
 // dash for none.
 func tableCell(c column, v string) string {
+	if c.sparse && v == "" {
+		return "-"
+	}
 	if c.kind == moment {
 		if v == "" {
 			return "-"

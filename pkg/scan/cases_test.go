@@ -6,8 +6,11 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
+	"time"
 
+	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/scan"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -91,5 +94,88 @@ func TestCases(t *testing.T) {
 		Sessions: []string{"AWSSupport-in"},
 	}) {
 		t.Errorf("case %+v", got)
+	}
+}
+
+// TestGeneratedCases scans an archive with a Support case a day in each
+// account, logged by the account trail and again by an organization
+// trail, and checks each case against what the generator says it wrote:
+// its account, its events in order, its time span, and the Support
+// sessions of its account active meanwhile, worked out here from the
+// generator's own list of the role's calls.
+func TestGeneratedCases(t *testing.T) {
+	dir := t.TempDir()
+	m, err := gen.Write(dir, gen.Config{Seed: 16, Days: 3, Accounts: []string{"111122223333", "444455556666"},
+		Regions: []string{"us-east-1", "eu-west-1"}, FilesPerDay: 2, Cases: true, OrgID: "o-a1b2c3d4e5", OrgPrefix: "org"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Cases) != 6 {
+		t.Fatalf("the generator wrote %d cases, want one a day in each account", len(m.Cases))
+	}
+	src, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{Jobs: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]string]summarize.Case{}
+	for _, c := range sum.Result().Cases {
+		got[[2]string{c.Account, c.Case}] = c
+	}
+	type span struct{ first, last time.Time }
+	sessions := map[[2]string]*span{}
+	for _, e := range m.Support {
+		k := [2]string{e.Account, e.Session}
+		sp := sessions[k]
+		if sp == nil {
+			sp = &span{e.Time, e.Time}
+			sessions[k] = sp
+		}
+		if e.Time.Before(sp.first) {
+			sp.first = e.Time
+		}
+		if e.Time.After(sp.last) {
+			sp.last = e.Time
+		}
+	}
+	for _, wc := range m.Cases {
+		c, ok := got[[2]string{wc.Account, wc.DisplayID}]
+		if !ok {
+			t.Errorf("case %s of %s not found", wc.DisplayID, wc.Account)
+			continue
+		}
+		if _, ok := got[[2]string{wc.Account, wc.CaseID}]; ok {
+			t.Errorf("case %s also listed under its caseId %s", wc.DisplayID, wc.CaseID)
+		}
+		var ids, wantIDs []string
+		for _, e := range c.Events {
+			ids = append(ids, e.ID)
+		}
+		for _, e := range wc.Events {
+			wantIDs = append(wantIDs, e.ID)
+		}
+		first, last := wc.Events[0].Time, wc.Events[len(wc.Events)-1].Time
+		var wantSessions []string
+		for k, sp := range sessions {
+			if k[0] == wc.Account && !sp.first.After(last) && !sp.last.Before(first) {
+				wantSessions = append(wantSessions, k[1])
+			}
+		}
+		slices.Sort(wantSessions)
+		if !reflect.DeepEqual(ids, wantIDs) {
+			t.Errorf("case %s: events %v, want %v", wc.DisplayID, ids, wantIDs)
+		}
+		if c.FirstSeen != first.Format(time.RFC3339) || c.LastSeen != last.Format(time.RFC3339) {
+			t.Errorf("case %s: seen %s to %s, want %s to %s", wc.DisplayID, c.FirstSeen, c.LastSeen, first, last)
+		}
+		if len(wantSessions) == 0 || !reflect.DeepEqual(c.Sessions, wantSessions) {
+			t.Errorf("case %s: sessions %v, want %v (and some)", wc.DisplayID, c.Sessions, wantSessions)
+		}
+		if !reflect.DeepEqual(c.Actions, []string{"ec2:DescribeInstances"}) || len(c.Resources) != 1 {
+			t.Errorf("case %s: actions %v, resources %v; want the one its permit named", wc.DisplayID, c.Actions, c.Resources)
+		}
 	}
 }

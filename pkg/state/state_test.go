@@ -287,12 +287,16 @@ func TestReadsFormat1(t *testing.T) {
 	// read, it has none, which never makes a scan look empty.
 	asRead := want
 	asRead.FilesOutOfScope = 0
-	// Nor did it keep error messages.
+	// Nor did it keep error messages, what calls touched, or the Support
+	// API calls naming a case.
 	asRead.Calls = make([]summarize.Call, len(want.Calls))
 	for i, c := range want.Calls {
 		c.ErrorMessage = ""
+		c.Resources, c.ResourcesMore = nil, 0
+		c.RequestParameters, c.RequestParametersCut, c.RequestParametersBytes = "", false, 0
 		asRead.Calls[i] = c
 	}
+	asRead.CaseCalls = nil
 	sameAsFull(t, "format 1 as read", sum.Snapshot(), asRead)
 	// The objects' modification times are the checkout's, so the run may
 	// read everything again; either way the result is the full scan's.

@@ -18,25 +18,33 @@ import (
 // (CreateSupportPermit, RejectSupportPermitRequest). Neither is a call by
 // Support's role.
 type CaseCall struct {
-	ID        string    `json:"event_id"`
-	Time      time.Time `json:"time"`
-	Service   string    `json:"service"`
-	Action    string    `json:"action"`
-	Account   string    `json:"account"`
-	Region    string    `json:"region"`
-	Case      string    `json:"case,omitempty"`
-	Request   string    `json:"permit_request_arn,omitempty"`
-	Caller    string    `json:"caller,omitempty"`
-	ErrorCode string    `json:"error_code,omitempty"`
-	File      string    `json:"file"`
+	ID      string    `json:"event_id"`
+	Time    time.Time `json:"time"`
+	Service string    `json:"service"`
+	Action  string    `json:"action"`
+	Account string    `json:"account"`
+	Region  string    `json:"region"`
+	Case    string    `json:"case,omitempty"`
+	// DisplayID is the display ID of Case, a caseId, when the call named
+	// both (see filter.CaseIDs).
+	DisplayID string `json:"display_id,omitempty"`
+	Request   string `json:"permit_request_arn,omitempty"`
+	Caller    string `json:"caller,omitempty"`
+	ErrorCode string `json:"error_code,omitempty"`
+	File      string `json:"file"`
 }
 
 // NewCaseCall reduces a call read from file that filter.CaseOf or
 // filter.PermitCall accepts.
 func NewCaseCall(ev *parse.Event, file string) CaseCall {
 	t, _ := trail.EventTime(ev.EventTime)
+	var display string
+	if _, d, ok := filter.CaseIDs(ev); ok {
+		display = d
+	}
 	return CaseCall{
-		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
+		DisplayID: display,
+		ID:        eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Case: filter.CaseOf(ev),
 		Request: ev.RequestPermitRequestARN, Caller: ev.UserIdentity.ARN, ErrorCode: ev.ErrorCode, File: file,
 	}
@@ -59,9 +67,11 @@ func (s *Summary) CaseCalls() []CaseCall {
 // resources its permits named, and the sessions of Support's role in the
 // account active between its first and last event.
 //
-// A case is named as its events name it: authorization events by the
-// case's display ID, Support API calls by their caseId (or displayId), so
-// one case can be listed under both.
+// A case is named by its display ID, as the authorization events name
+// it. Support API calls name it by caseId (or displayId): a call naming
+// both, in the same account, says which caseId is which display ID, and
+// then every call naming that caseId is listed under the display ID. A
+// caseId nothing ties to a display ID is listed under itself.
 type Case struct {
 	Case      string      `json:"case"`
 	Account   string      `json:"account"`
@@ -105,7 +115,17 @@ func (s *Summary) cases(sessions []Session) []Case {
 			byRequest[request{a.Account, a.Request}] = CaseRef{a.CaseID, a.Account}
 		}
 	}
+	type caseID struct{ account, id string }
+	display := map[caseID]string{}
+	for _, c := range calls {
+		if c.DisplayID != "" && c.Case != "" {
+			display[caseID{c.Account, c.Case}] = c.DisplayID
+		}
+	}
 	refOf := func(id, account, arn string) (CaseRef, bool) {
+		if d, ok := display[caseID{account, id}]; ok {
+			id = d
+		}
 		if id != "" {
 			return CaseRef{id, account}, true
 		}

@@ -96,3 +96,47 @@ func TestNewCases(t *testing.T) {
 		t.Errorf("an unchanged run reports new cases %+v", again.Cases)
 	}
 }
+
+// TestCaseIDLinked checks that a call naming a case's caseId and its
+// display ID ties the case's Support API calls to its display ID, in its
+// own account only.
+func TestCaseIDLinked(t *testing.T) {
+	at := func(m int) time.Time { return time.Date(2026, 10, 1, 10, m, 0, 0, time.UTC) }
+	const id = "case-111122223333-muen-2026-abcdef0123456789"
+	tests := []struct {
+		name  string
+		calls []CaseCall
+		want  map[string][]string // event IDs by account/case
+	}{
+		{"linked", []CaseCall{
+			{ID: "create", Time: at(1), Account: "111122223333", Case: id},
+			{ID: "describe", Time: at(4), Account: "111122223333", Case: id, DisplayID: "1234"},
+			{ID: "resolve", Time: at(9), Account: "111122223333", Case: id},
+		}, map[string][]string{"1/1234": {"create", "a1", "describe", "resolve"}}},
+		{"nothing ties them", []CaseCall{
+			{ID: "create", Time: at(1), Account: "111122223333", Case: id},
+		}, map[string][]string{"1/1234": {"a1"}, "1/" + id: {"create"}}},
+		{"tied in another account", []CaseCall{
+			{ID: "create", Time: at(1), Account: "111122223333", Case: id},
+			{ID: "describe", Time: at(4), Account: "444455556666", Case: id, DisplayID: "1234"},
+		}, map[string][]string{"1/1234": {"a1"}, "1/" + id: {"create"}, "4/1234": {"describe"}}},
+	}
+	for _, tt := range tests {
+		s := New()
+		s.AddFile(0, nil, []Authorization{{ID: "a1", Time: at(2), Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234"}})
+		for _, c := range tt.calls {
+			c.Service = "support.amazonaws.com"
+			s.AddCaseCall(c)
+		}
+		got := map[string][]string{}
+		for _, c := range s.Result().Cases {
+			for _, e := range c.Events {
+				k := c.Account[:1] + "/" + c.Case
+				got[k] = append(got[k], e.ID)
+			}
+		}
+		if !reflect.DeepEqual(got, tt.want) {
+			t.Errorf("%s: cases %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

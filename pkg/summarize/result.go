@@ -209,7 +209,7 @@ func (t *tally) add(c Call) {
 	sess := t.sessions[k]
 	if sess == nil {
 		sess = &sessionAcc{Session: Session{Account: c.Account, Session: c.Session}, services: map[string]bool{}, actions: map[string]bool{},
-			ips: map[string]bool{}, agents: map[string]bool{}}
+			ips: map[string]bool{}, agents: map[string]bool{}, resources: map[string]bool{}}
 		t.sessions[k] = sess
 	}
 	sess.add(c)

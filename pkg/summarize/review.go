@@ -23,7 +23,16 @@ type Session struct {
 	// with, each once; absent in reports written before they were listed.
 	SourceIPs  []string `json:"source_ips,omitempty"`
 	UserAgents []string `json:"user_agents,omitempty"`
+	// Resources are the ARNs the session's calls named, each once, the
+	// first MaxSessionResources in sort order; ResourcesMore counts the rest.
+	// Absent in reports written before they were listed.
+	Resources     []string `json:"resources,omitempty"`
+	ResourcesMore int      `json:"resources_more,omitempty"`
 }
+
+// MaxSessionResources bounds the ARNs a Session lists: a session that
+// touched thousands of objects lists the first and counts the rest.
+const MaxSessionResources = 50
 
 // Notable is a call a reviewer must see one by one: one that did not only
 // read, or that failed.
@@ -40,8 +49,15 @@ type Notable struct {
 	Session      string `json:"session"`
 	SourceIP     string `json:"source_ip,omitempty"`
 	UserAgent    string `json:"user_agent,omitempty"`
-	File         string `json:"file"`
-	Reason       string `json:"reason"` // "write", "error" or "write,error"
+	// Resources, RequestParameters and theirs flags are the call's (see
+	// Call).
+	Resources              []Resource `json:"resources,omitempty"`
+	ResourcesMore          int        `json:"resources_more,omitempty"`
+	RequestParameters      string     `json:"request_parameters,omitempty"`
+	RequestParametersCut   bool       `json:"request_parameters_cut,omitempty"`
+	RequestParametersBytes int64      `json:"request_parameters_bytes,omitempty"`
+	File                   string     `json:"file"`
+	Reason                 string     `json:"reason"` // "write", "error" or "write,error"
 }
 
 // Day is the number of Support calls in one account on one UTC day.
@@ -70,6 +86,7 @@ type sessionAcc struct {
 	span              timeSpan
 	services, actions map[string]bool
 	ips, agents       map[string]bool
+	resources         map[string]bool
 }
 
 func (a *sessionAcc) add(c Call) {
@@ -87,6 +104,11 @@ func (a *sessionAcc) add(c Call) {
 	if c.UserAgent != "" {
 		a.agents[c.UserAgent] = true
 	}
+	for _, r := range c.Resources {
+		if r.ARN != "" {
+			a.resources[r.ARN] = true
+		}
+	}
 }
 
 // sessionList is the sessions in order of their first call.
@@ -96,6 +118,10 @@ func (t *tally) sessionList() []Session {
 		acc.Start, acc.End = acc.span.strings()
 		acc.Services, acc.Actions = sortedKeys(acc.services), sortedKeys(acc.actions)
 		acc.SourceIPs, acc.UserAgents = sortedKeys(acc.ips), sortedKeys(acc.agents)
+		if rs := sortedKeys(acc.resources); len(rs) > 0 {
+			n := min(len(rs), MaxSessionResources)
+			acc.Resources, acc.ResourcesMore = rs[:n:n], len(rs)-n
+		}
 		out = append(out, acc.Session)
 	}
 	slices.SortFunc(out, func(a, b Session) int {
@@ -142,7 +168,9 @@ func notable(c Call) (Notable, bool) {
 	return Notable{
 		ID: c.ID, Time: t, Account: c.Account, Region: c.Region, Service: c.Service, Action: c.Action,
 		ReadOnly: c.ReadOnly, ErrorCode: c.ErrorCode, ErrorMessage: c.ErrorMessage, Session: c.Session, SourceIP: c.SourceIP,
-		UserAgent: c.UserAgent, File: c.File, Reason: strings.Join(why, ","),
+		UserAgent: c.UserAgent, Resources: c.Resources, ResourcesMore: c.ResourcesMore,
+		RequestParameters: c.RequestParameters, RequestParametersCut: c.RequestParametersCut,
+		RequestParametersBytes: c.RequestParametersBytes, File: c.File, Reason: strings.Join(why, ","),
 	}, true
 }
 

@@ -1,8 +1,11 @@
 package summarize
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
+
+	"github.com/trailscan/trailscan/pkg/parse"
 )
 
 func TestReview(t *testing.T) {
@@ -13,12 +16,16 @@ func TestReview(t *testing.T) {
 		Services:  []string{"ec2.amazonaws.com", "iam.amazonaws.com"},
 		Actions:   []string{"ec2:DescribeInstances", "iam:DeleteRole"},
 		SourceIPs: []string{"203.0.113.9", "support.amazonaws.com"}, UserAgents: []string{"support.amazonaws.com"},
+		Resources: []string{"arn:aws:ec2:eu-west-1:111122223333:instance/i-1", "arn:aws:iam::111122223333:role/app"},
 	}}
 	if !reflect.DeepEqual(r.Sessions, wantSess) {
 		t.Errorf("Sessions = %+v\nwant %+v", r.Sessions, wantSess)
 	}
 	if len(r.Notable) != 1 || r.Notable[0].ID != "a" || r.Notable[0].Reason != "write,error" || r.Notable[0].ErrorMessage != "User: <arn> is not authorized" {
 		t.Errorf("Notable = %+v, want only event a, a failed write, with its error message", r.Notable)
+	}
+	if n := r.Notable[0]; n.RequestParameters != `{"roleName":"app"}` || len(n.Resources) != 1 || n.Resources[0].Type != "AWS::IAM::Role" || n.ResourcesMore != 2 {
+		t.Errorf("Notable[0] = %+v, want the call's request parameters and resources", n)
 	}
 	if r.Writes != 1 || r.Failures != 1 {
 		t.Errorf("Writes, Failures = %d, %d; want 1, 1", r.Writes, r.Failures)
@@ -31,6 +38,52 @@ func TestReview(t *testing.T) {
 	}
 	if want := []Day{{"2026-10-01", "111122223333", 2}}; !reflect.DeepEqual(r.Days, want) {
 		t.Errorf("Days = %+v, want %+v", r.Days, want)
+	}
+}
+
+// TestNewCallTouched checks what a call keeps of what it touched: its
+// resources always, its request parameters only when it is notable, made
+// valid UTF-8 and marked when cut.
+func TestNewCallTouched(t *testing.T) {
+	rp := parse.Raw{JSON: "{\"bucketName\":\"b\",\"key\":\"\xff\"}", Size: 31}
+	tests := []struct {
+		name string
+		ev   parse.Event
+		want Call
+	}{
+		{"a read keeps no parameters", parse.Event{ReadOnly: parse.True, RequestParameters: rp,
+			Resources: []parse.Resource{{ARN: "arn:aws:s3:::b", Type: "AWS::S3::Bucket"}, {}}, ResourceCount: 25},
+			Call{ReadOnly: true, Resources: []Resource{{ARN: "arn:aws:s3:::b", Type: "AWS::S3::Bucket"}}, ResourcesMore: 23}},
+		{"a write keeps them, valid", parse.Event{ReadOnly: parse.False, RequestParameters: rp},
+			Call{RequestParameters: "{\"bucketName\":\"b\",\"key\":\"\uFFFD\"}"}},
+		{"a failed read keeps them, cut", parse.Event{ReadOnly: parse.True, ErrorCode: "AccessDenied", RequestParameters: parse.Raw{JSON: `{"a":"`, Size: 5000, Cut: true}},
+			Call{ReadOnly: true, ErrorCode: "AccessDenied", RequestParameters: `{"a":"`, RequestParametersCut: true, RequestParametersBytes: 5000}},
+	}
+	for _, tt := range tests {
+		tt.ev.EventID = "e"
+		got := NewCall(&tt.ev, "f")
+		got.Intern(Interner{})
+		if !reflect.DeepEqual(got.Resources, tt.want.Resources) || got.ResourcesMore != tt.want.ResourcesMore || got.RequestParameters != tt.want.RequestParameters ||
+			got.RequestParametersCut != tt.want.RequestParametersCut || got.RequestParametersBytes != tt.want.RequestParametersBytes {
+			t.Errorf("%s: got %+v\nwant %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestSessionResourcesBounded checks that a session lists each ARN once,
+// up to its bound, and counts the rest.
+func TestSessionResourcesBounded(t *testing.T) {
+	s := New()
+	var calls []Call
+	for i := range MaxSessionResources + 7 {
+		arn := fmt.Sprintf("arn:aws:s3:::b/%03d", i)
+		calls = append(calls, Call{ID: fmt.Sprint(i), Account: "1", Session: "AWSSupport-x", ReadOnly: true,
+			Resources: []Resource{{ARN: arn}, {ARN: "arn:aws:s3:::b/000"}}})
+	}
+	s.AddFile(1, calls, nil)
+	se := s.Result().Sessions[0]
+	if len(se.Resources) != MaxSessionResources || se.ResourcesMore != 7 || se.Resources[0] != "arn:aws:s3:::b/000" || se.Resources[1] != "arn:aws:s3:::b/001" {
+		t.Errorf("session resources: %d listed, %d more, starting %v", len(se.Resources), se.ResourcesMore, se.Resources[:2])
 	}
 }
 

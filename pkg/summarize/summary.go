@@ -29,6 +29,17 @@ type Call struct {
 	ErrorMessage string `json:"error_message,omitempty"`
 	SourceIP     string `json:"source_ip,omitempty"`
 	UserAgent    string `json:"user_agent,omitempty"`
+	// Resources are what the call named (the record's resources, up to
+	// parse.MaxResources), and ResourcesMore the count of those left out.
+	Resources     []Resource `json:"resources,omitempty"`
+	ResourcesMore int        `json:"resources_more,omitempty"`
+	// RequestParameters is what the call asked for, compact JSON, kept
+	// for a notable call only (a write or a failure; see Notable) and cut
+	// at parse.MaxRaw bytes, when RequestParametersCut says so and
+	// RequestParametersBytes how long it was.
+	RequestParameters      string `json:"request_parameters,omitempty"`
+	RequestParametersCut   bool   `json:"request_parameters_cut,omitempty"`
+	RequestParametersBytes int64  `json:"request_parameters_bytes,omitempty"`
 	// File is where the call was read; of two copies, the first path in
 	// sort order, so the answer does not depend on scheduling.
 	File string `json:"file"`
@@ -44,6 +55,12 @@ type Call struct {
 	// Embedded says that they locate a JSON string holding the record
 	// (lookup-events' CloudTrailEvent), which evidence decodes.
 	Embedded bool `json:"embedded,omitempty"`
+}
+
+// Resource is a resource a call named, from its record's resources.
+type Resource struct {
+	ARN  string `json:"arn"`
+	Type string `json:"type,omitempty"`
 }
 
 // Authorization is an event of the AWS Support authorization service.
@@ -77,16 +94,32 @@ type RecordError struct {
 	Error  string `json:"error"`
 }
 
-// NewCall reduces a Support event read from file.
+// NewCall reduces a Support event read from file. Its resources are its
+// own; its strings may be ev's (see Intern).
 func NewCall(ev *parse.Event, file string) Call {
 	t, _ := trail.EventTime(ev.EventTime)
-	return Call{
+	c := Call{
 		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
 		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode, ErrorMessage: ev.ErrorMessage,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
 		Offset: ev.Offset, Length: ev.Length, Embedded: ev.Embedded,
+		ResourcesMore: ev.ResourceCount - len(ev.Resources),
 	}
+	for _, r := range ev.Resources {
+		if r.ARN != "" || r.Type != "" {
+			c.Resources = append(c.Resources, Resource{ARN: r.ARN, Type: r.Type})
+		}
+	}
+	if rp := ev.RequestParameters; rp.JSON != "" && (!c.ReadOnly || c.ErrorCode != "") {
+		// Kept as text: JSON, table, CSV and HTML each escape it, and
+		// a cut or hostile value must not break their output.
+		c.RequestParameters = strings.ToValidUTF8(rp.JSON, "\uFFFD")
+		if rp.Cut {
+			c.RequestParametersCut, c.RequestParametersBytes = true, rp.Size
+		}
+	}
+	return c
 }
 
 // Interner interns strings: the calls of a scan repeat a few services,
@@ -110,9 +143,14 @@ func (t Interner) Intern(s string) string {
 // and Key are the caller's).
 func (c *Call) Intern(t Interner) {
 	c.ID, c.ErrorMessage = strings.Clone(c.ID), strings.Clone(c.ErrorMessage)
+	c.RequestParameters = strings.Clone(c.RequestParameters)
 	for _, p := range []*string{&c.Service, &c.Action, &c.Account, &c.Region, &c.Session,
 		&c.ErrorCode, &c.SourceIP, &c.UserAgent} {
 		*p = t.Intern(*p)
+	}
+	for i := range c.Resources {
+		r := &c.Resources[i]
+		r.ARN, r.Type = t.Intern(r.ARN), t.Intern(r.Type)
 	}
 }
 
