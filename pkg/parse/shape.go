@@ -277,7 +277,7 @@ func (d *Reader) record(depth int) error {
 	if d.fastRecord() {
 		d.fast++
 	} else {
-		s.clearRecord()
+		s.clearRecord() // what the fast path set before it gave up
 		s.i++
 		if err := d.object(lvRecord, depth); err != nil {
 			return err
@@ -287,25 +287,15 @@ func (d *Reader) record(depth int) error {
 	return nil
 }
 
-// event reads an EventBridge event whose { is at s.i: its record is the
+// bridged reads an EventBridge event whose { is at s.i: its record is the
 // object in detail, the last one if detail repeats, as in a full parse.
 func (d *Reader) bridged() error {
 	s := &d.s
 	s.i++
 	seen := false
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil {
-			return err
-		}
-		if done {
-			break
-		}
+	err := s.eachMember(func(k []byte) error {
 		if string(k) != "detail" {
-			if err := s.skip(1); err != nil {
-				return err
-			}
-			continue
+			return s.skip(1)
 		}
 		c, err := s.nonSpace()
 		if err != nil {
@@ -323,6 +313,10 @@ func (d *Reader) bridged() error {
 			s.gather()
 		}
 		seen = true
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if !seen {
 		s.clearRecord()
