@@ -111,11 +111,7 @@ func (d *Reader) exported(fn func(*Event) error) (int64, error) {
 			return n, err
 		}
 		d.setFields()
-		if d.ev.EventID == "" {
-			return n, fmt.Errorf("%w: the line at byte %d holds no record with an eventID", ErrNotCloudTrail, at)
-		}
-		n++
-		if err := fn(&d.ev); err != nil {
+		if err := d.emit(fn, &n, "line", at); err != nil {
 			return n, err
 		}
 	}

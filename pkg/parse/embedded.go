@@ -33,13 +33,14 @@ func (d *Reader) wrapped(key string, fn func(*Event) error, n *int64) error {
 	if err != nil {
 		return err
 	}
-	return d.emit(fn, n, at)
+	return d.emit(fn, n, "object", at)
 }
 
-// emit passes on the event embedded in the object at byte at.
-func (d *Reader) emit(fn func(*Event) error, n *int64, at int64) error {
+// emit passes on the event read from the object (or line, as what says)
+// at byte at, counting it in n.
+func (d *Reader) emit(fn func(*Event) error, n *int64, what string, at int64) error {
 	if d.ev.EventID == "" {
-		return fmt.Errorf("%w: the object at byte %d holds no record with an eventID", ErrNotCloudTrail, at)
+		return fmt.Errorf("%w: the %s at byte %d holds no record with an eventID", ErrNotCloudTrail, what, at)
 	}
 	*n++
 	return fn(&d.ev)

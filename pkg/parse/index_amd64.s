@@ -21,13 +21,17 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 	VPADDD Z5, Z8, Z8; \
 	VMOVDQU32 Z8, off(DI)
 
-// ARGS loads the arguments both indexers take in the registers both use:
-// b in SI, blocks in CX, quotes in DI, escapeBlocks in R9.
+// ARGS loads the arguments both indexers take in the registers both use
+// (b in SI, blocks in CX, quotes in DI, escapeBlocks in R9) and starts
+// the carry (R10: the next block's first byte is escaped) and the block
+// number (R11) at 0.
 #define ARGS \
 	MOVQ b+0(FP), SI; \
 	MOVQ blocks+8(FP), CX; \
 	MOVQ quotes+16(FP), DI; \
-	MOVQ escapeBlocks+24(FP), R9
+	MOVQ escapeBlocks+24(FP), R9; \
+	XORQ R10, R10; \
+	XORQ R11, R11
 
 // UNESCAPE takes from the block's quotes in AX those that a run of its
 // backslashes in R8 escapes (the carry into the next block in R10), or
@@ -65,8 +69,6 @@ TEXT ·indexAVX512(SB), NOSPLIT, $0-56
 	VPXORD Z5, Z5, Z5
 	MOVQ $64, AX
 	VPBROADCASTD AX, Z6
-	XORQ R10, R10 // carry: the next block's first byte is escaped
-	XORQ R11, R11 // block number
 	TESTQ CX, CX
 	JZ done
 
@@ -138,8 +140,6 @@ TEXT ·indexAVX2(SB), NOSPLIT, $0-56
 	MOVQ $0x1f, AX
 	MOVQ AX, X15
 	VPBROADCASTB X15, Y15
-	XORQ R10, R10 // carry: the next block's first byte is escaped
-	XORQ R11, R11 // block number
 	TESTQ CX, CX
 	JZ done2
 

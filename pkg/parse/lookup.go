@@ -32,5 +32,5 @@ func (d *Reader) lookup(fn func(*Event) error, n *int64) error {
 	if err != nil || page {
 		return err
 	}
-	return d.emit(fn, n, at)
+	return d.emit(fn, n, "object", at)
 }

@@ -257,11 +257,7 @@ func (d *Reader) objects(fn func(*Event) error) (int64, error) {
 			return n, err
 		}
 		d.setFields()
-		if d.ev.EventID == "" {
-			return n, fmt.Errorf("%w: the object at byte %d holds no record with an eventID", ErrNotCloudTrail, at)
-		}
-		n++
-		if err := fn(&d.ev); err != nil {
+		if err := d.emit(fn, &n, "object", at); err != nil {
 			return n, err
 		}
 	}
