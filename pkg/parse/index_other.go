@@ -10,6 +10,6 @@ const (
 	hasNEON   = false
 )
 
-func indexVector(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64, noAVX512 bool) (nq, ns int) {
+func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64, noAVX512 bool) (nq, ns int) {
 	return 0, 0
 }
