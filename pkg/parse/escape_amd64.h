@@ -33,15 +33,15 @@
 	MOVQ bs, follows; \
 	SHLQ $1, follows; \
 	ORQ carry, follows /* follows */; \
-	MOVQ follows, esc; \
-	NOTQ esc; \
+	MOVQ $0xaaaaaaaaaaaaaaaa, esc /* odd */; \
 	ANDQ bs, esc; \
-	MOVQ $0xaaaaaaaaaaaaaaaa, mask /* odd */; \
+	MOVQ follows, mask; \
+	NOTQ mask; \
 	ANDQ mask, esc /* oddStarts */; \
 	XORQ carry, carry; \
 	ADDQ bs, esc /* seq, and the carry out */; \
 	ADCQ $0, carry; \
 	SHLQ $1, esc; \
-	NOTQ mask /* even */; \
+	MOVQ $0x5555555555555555, mask /* even */; \
 	XORQ mask, esc; \
 	ANDQ follows, esc /* escaped */
