@@ -205,38 +205,34 @@ func logKey(root, account, region string, deliver time.Time, unique string, enc 
 // otherwise. A multi-member file is split into three gzip members at
 // arbitrary bytes, so that only a reader of all members sees valid JSON.
 func (w *worker) write(dir, key string, doc []byte, enc encoding) error {
-	p := filepath.Join(dir, filepath.FromSlash(key))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("write %s: %w", key, err)
-	}
-	f, err := os.Create(p)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", key, err)
-	}
 	switch enc {
 	case plainJSON:
-		_, err = f.Write(doc)
+		return create(dir, key, func(f *os.File) error {
+			_, err := f.Write(doc)
+			return err
+		})
 	case multiMember:
 		third := len(doc) / 3
-		for _, part := range [][]byte{doc[:third], doc[third : 2*third], doc[2*third:]} {
-			if err = w.gzip(f, part); err != nil {
-				break
-			}
-		}
-	default:
-		err = w.gzip(f, doc)
+		return w.writeParts(dir, key, [][]byte{doc[:third], doc[third : 2*third], doc[2*third:]})
 	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", key, err)
-	}
-	return nil
+	return w.writeParts(dir, key, [][]byte{doc})
 }
 
 // writeParts stores parts at key below dir, each a gzip member.
 func (w *worker) writeParts(dir, key string, parts [][]byte) error {
+	return create(dir, key, func(f *os.File) error {
+		for _, part := range parts {
+			if err := w.gzip(f, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// create creates the file at key below dir, and its directories, and
+// closes it once fill has written it.
+func create(dir, key string, fill func(*os.File) error) error {
 	p := filepath.Join(dir, filepath.FromSlash(key))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
@@ -245,11 +241,7 @@ func (w *worker) writeParts(dir, key string, parts [][]byte) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", key, err)
 	}
-	for _, part := range parts {
-		if err = w.gzip(f, part); err != nil {
-			break
-		}
-	}
+	err = fill(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}

@@ -111,11 +111,7 @@ func objects(all []byte, events bool, fn func(*parse.Event) error) (int64, error
 				return err
 			}
 		}
-		if ev.EventID == "" {
-			return fmt.Errorf("%w: an object holds no record with an eventID", parse.ErrNotCloudTrail)
-		}
-		n++
-		return fn(&ev)
+		return emit(fn, &n, &ev, "an object")
 	})
 	return n, err
 }
@@ -197,11 +193,7 @@ func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 				}
 			}
 		}
-		if ev.EventID == "" {
-			return fmt.Errorf("%w: an Event holds no record with an eventID", parse.ErrNotCloudTrail)
-		}
-		n++
-		return fn(&ev)
+		return emit(fn, &n, &ev, "an Event")
 	}
 	err := eachObject(all, func(raw json.RawMessage, start int64) error {
 		ms, err := elements(raw)
@@ -342,11 +334,7 @@ func payloads(all []byte, fn func(*parse.Event) error) (int64, error) {
 							return n, err
 						}
 					}
-					if ev.EventID == "" {
-						return n, fmt.Errorf("%w: a log event holds no record with an eventID", parse.ErrNotCloudTrail)
-					}
-					n++
-					if err := fn(&ev); err != nil {
+					if err := emit(fn, &n, &ev, "a log event"); err != nil {
 						return n, err
 					}
 				}
@@ -404,13 +392,19 @@ func exported(all []byte, fn func(*parse.Event) error) (int64, error) {
 		if err := recordNode.read(m, &ev); err != nil {
 			return n, err
 		}
-		if ev.EventID == "" {
-			return n, fmt.Errorf("%w: a line holds no record with an eventID", parse.ErrNotCloudTrail)
-		}
-		n++
-		if err := fn(&ev); err != nil {
+		if err := emit(fn, &n, &ev, "a line"); err != nil {
 			return n, err
 		}
 		i += int(d.InputOffset())
 	}
+}
+
+// emit passes on ev, read from what, counting it in n: a record without
+// an eventID is no CloudTrail record.
+func emit(fn func(*parse.Event) error, n *int64, ev *parse.Event, what string) error {
+	if ev.EventID == "" {
+		return fmt.Errorf("%w: %s holds no record with an eventID", parse.ErrNotCloudTrail, what)
+	}
+	*n++
+	return fn(ev)
 }

@@ -205,26 +205,26 @@ type namedStream struct {
 func compressed(name string, data []byte) []namedStream {
 	var s []namedStream
 	for level := -3; level <= 9; level++ {
-		var buf bytes.Buffer
-		w, err := kgzip.NewWriterLevel(&buf, level)
-		if err != nil {
-			panic(err)
-		}
-		w.Write(data)
-		w.Close()
-		s = append(s, namedStream{fmt.Sprintf("%s/klauspost%d", name, level), buf.Bytes()})
+		gz := compress(data, func(w io.Writer) (io.WriteCloser, error) { return kgzip.NewWriterLevel(w, level) })
+		s = append(s, namedStream{fmt.Sprintf("%s/klauspost%d", name, level), gz})
 	}
 	for level := -2; level <= 9; level++ {
-		var buf bytes.Buffer
-		w, err := flate.NewWriter(&buf, level)
-		if err != nil {
-			panic(err)
-		}
-		w.Write(data)
-		w.Close()
-		s = append(s, namedStream{fmt.Sprintf("%s/stdlib%d", name, level), gzipMember(buf.Bytes())})
+		raw := compress(data, func(w io.Writer) (io.WriteCloser, error) { return flate.NewWriter(w, level) })
+		s = append(s, namedStream{fmt.Sprintf("%s/stdlib%d", name, level), gzipMember(raw)})
 	}
 	return s
+}
+
+// compress returns data written through the compressor newWriter makes.
+func compress(data []byte, newWriter func(io.Writer) (io.WriteCloser, error)) []byte {
+	var buf bytes.Buffer
+	w, err := newWriter(&buf)
+	if err != nil {
+		panic(err)
+	}
+	w.Write(data)
+	w.Close()
+	return buf.Bytes()
 }
 
 // validStreams are gzip streams that inflate cleanly.

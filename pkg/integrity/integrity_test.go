@@ -201,6 +201,15 @@ func (a *archive) listing(c []*digestFile, n int) int {
 	return 0
 }
 
+// listedLog returns the first log file of the digest of region's chain
+// that listing(c, 1) finds, and that digest.
+func (a *archive) listedLog(region string) (log string, d *digestFile) {
+	a.t.Helper()
+	c := a.chain(region, false)
+	d = c[a.listing(c, 1)]
+	return a.logsOf(d)[0], d
+}
+
 // alter changes a log file's content, keeping it valid JSON.
 func (a *archive) alter(rel string) []byte {
 	a.t.Helper()
@@ -393,9 +402,7 @@ type tamperCase struct {
 var tamperCases = []tamperCase{
 	{name: "clean", tamper: func(a *archive) expect { return expect{} }},
 	{name: "log altered: altered", tamper: func(a *archive) expect {
-		c := a.chain("us-east-1", false)
-		d := c[a.listing(c, 1)]
-		log := a.logsOf(d)[0]
+		log, d := a.listedLog("us-east-1")
 		a.alter(log)
 		return expect{altered: map[string]string{log: d.rel}}
 	}},
@@ -409,15 +416,12 @@ var tamperCases = []tamperCase{
 		return expect{invalid: map[string]string{d.rel: "previousDigestHashValue"}}
 	}},
 	{name: "log deleted: missing", tamper: func(a *archive) expect {
-		c := a.chain("us-east-1", false)
-		d := c[a.listing(c, 1)]
-		log := a.logsOf(d)[0]
+		log, d := a.listedLog("us-east-1")
 		a.remove(log)
 		return expect{missing: map[string]string{log: d.rel}}
 	}},
 	{name: "forged log added: unlisted", tamper: func(a *archive) expect {
-		c := a.chain("us-east-1", false)
-		log := a.logsOf(c[a.listing(c, 1)])[0]
+		log, _ := a.listedLog("us-east-1")
 		forged := strings.Replace(log, ".json.gz", "X.json.gz", 1)
 		a.setContent(forged, a.content(log))
 		return expect{unlisted: []string{forged}}
@@ -508,23 +512,19 @@ var tamperCases = []tamperCase{
 		return expect{}
 	}},
 	{name: "no public keys: chains and hashes still checked", keys: func(*testing.T) *integrity.Keys { return nil }, tamper: func(a *archive) expect {
-		c := a.chain("us-east-1", false)
-		d := c[a.listing(c, 1)]
-		log := a.logsOf(d)[0]
+		log, d := a.listedLog("us-east-1")
 		a.alter(log)
 		return expect{altered: map[string]string{log: d.rel}}
 	}},
 	{name: "log deleted outside the window: nothing", scope: trail.Scope{Since: day(2), Until: day(3)}, tamper: func(a *archive) expect {
-		c := a.chain("us-east-1", false)
-		a.remove(a.logsOf(c[a.listing(c, 1)])[0]) // on the first day
+		log, _ := a.listedLog("us-east-1")
+		a.remove(log) // on the first day
 		return expect{}
 	}},
 	{name: "clean, a window of hours: nothing", scope: trail.Scope{Since: day(1).Add(13 * time.Hour), Until: day(2).Add(2 * time.Hour)},
 		tamper: func(a *archive) expect { return expect{} }},
 	{name: "log deleted inside the window: missing", scope: trail.Scope{Since: day(1), Until: day(2)}, tamper: func(a *archive) expect {
-		c := a.chain("us-east-1", false)
-		d := c[a.listing(c, 1)]
-		log := a.logsOf(d)[0]
+		log, d := a.listedLog("us-east-1")
 		a.remove(log)
 		return expect{missing: map[string]string{log: d.rel}}
 	}},
@@ -675,8 +675,8 @@ func TestMerge(t *testing.T) {
 
 func TestFindingsJSON(t *testing.T) {
 	a := copyArchive(t)
-	c := a.chain("us-east-1", false)
-	a.remove(a.logsOf(c[a.listing(c, 1)])[0])
+	log, _ := a.listedLog("us-east-1")
+	a.remove(log)
 	f := readDir(t, a.dir, nil).Verify(trail.Scope{}, newKeys(t, archiveKeys(t)))
 	var got map[string]json.RawMessage
 	if err := json.Unmarshal(must(json.Marshal(f)), &got); err != nil {

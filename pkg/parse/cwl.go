@@ -22,14 +22,8 @@ func (d *Reader) payload(fn func(*Event) error, n *int64) error {
 	at := s.pos()
 	s.i++
 	kind, read := "", false
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil {
-			return err
-		}
-		if done {
-			break
-		}
+	err := s.eachMember(func(k []byte) error {
+		var err error
 		switch string(k) {
 		case "messageType":
 			if kind, err = d.messageType(); err != nil {
@@ -43,14 +37,15 @@ func (d *Reader) payload(fn func(*Event) error, n *int64) error {
 				err = s.skip(1)
 			} else {
 				read = true
-				err = d.logEvents(fn, n)
+				err = d.wrappers("logEvents", "message", fn, n)
 			}
 		default:
 			err = s.skip(1)
 		}
-		if err != nil {
-			return err
-		}
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	if kind == "" {
 		return fmt.Errorf("%w: the object at byte %d is no subscription payload: it has no messageType", ErrNotCloudTrail, at)
@@ -90,84 +85,6 @@ func (d *Reader) messageType() (string, error) {
 	return t, nil
 }
 
-// logEvents reads the array of a payload's log events, each holding its
-// record in message.
-func (d *Reader) logEvents(fn func(*Event) error, n *int64) error {
-	s := &d.s
-	c, err := s.nonSpace()
-	if err != nil {
-		return err
-	}
-	if c != '[' {
-		return fmt.Errorf("%w: logEvents at byte %d is not an array", ErrNotCloudTrail, s.pos())
-	}
-	s.i++
-	for first := true; ; first = false {
-		if c, err = s.nonSpace(); err != nil {
-			return err
-		}
-		if c == ']' && first {
-			s.i++
-			return nil
-		}
-		if !first {
-			s.i++
-			switch c {
-			case ']':
-				return nil
-			case ',':
-			default:
-				s.i--
-				return s.syntax("invalid character %q after array element", c)
-			}
-			if c, err = s.nonSpace(); err != nil {
-				return err
-			}
-		}
-		if c != '{' {
-			return fmt.Errorf("%w: an element of logEvents at byte %d is not an object", ErrNotCloudTrail, s.pos())
-		}
-		if err := d.logEvent(fn, n); err != nil {
-			return err
-		}
-	}
-}
-
-// logEvent reads one log event of a payload, whose { is at s.i; a message
-// repeated replaces the one before, as in a full parse.
-func (d *Reader) logEvent(fn func(*Event) error, n *int64) error {
-	s := &d.s
-	at := s.pos()
-	s.i++
-	d.ev = Event{}
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil {
-			return err
-		}
-		if done {
-			break
-		}
-		if string(k) != "message" {
-			if err := s.skip(2); err != nil {
-				return err
-			}
-			continue
-		}
-		c, err := s.nonSpace()
-		if err != nil {
-			return err
-		}
-		if c != '"' {
-			return fmt.Errorf("%w: message at byte %d is not a string", ErrNotCloudTrail, s.pos())
-		}
-		if err := d.embedded(); err != nil {
-			return err
-		}
-	}
-	return d.emit(fn, n, at)
-}
-
 // exported reads a CloudWatch Logs export: one event a line, each a
 // timestamp, a space and the record.
 func (d *Reader) exported(fn func(*Event) error) (int64, error) {
@@ -194,11 +111,7 @@ func (d *Reader) exported(fn func(*Event) error) (int64, error) {
 			return n, err
 		}
 		d.setFields()
-		if d.ev.EventID == "" {
-			return n, fmt.Errorf("%w: the line at byte %d holds no record with an eventID", ErrNotCloudTrail, at)
-		}
-		n++
-		if err := fn(&d.ev); err != nil {
+		if err := d.emit(fn, &n, "line", at); err != nil {
 			return n, err
 		}
 	}

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "escape_amd64.h"
 
 // iota<> holds the bytes 0 to 63: compressed by a block's quote bits, it
 // gives their offsets in the block.
@@ -20,36 +21,59 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 	VPADDD Z5, Z8, Z8; \
 	VMOVDQU32 Z8, off(DI)
 
+// ARGS loads the arguments both indexers take in the registers both use
+// (b in SI, blocks in CX, quotes in DI, escapeBlocks in R9) and starts
+// the carry (R10: the next block's first byte is escaped) and the block
+// number (R11) at 0.
+#define ARGS \
+	MOVQ b+0(FP), SI; \
+	MOVQ blocks+8(FP), CX; \
+	MOVQ quotes+16(FP), DI; \
+	MOVQ escapeBlocks+24(FP), R9; \
+	XORQ R10, R10; \
+	XORQ R11, R11
+
+// UNESCAPE takes from the block's quotes in AX those that a run of its
+// backslashes in R8 escapes (the carry into the next block in R10), or
+// jumps to list when there is neither a backslash nor a carry.
+#define UNESCAPE(list) \
+	MOVQ R8, BX; \
+	ORQ R10, BX; \
+	JZ list; \
+	ESCAPED(R8, R10, DX, BX, R12); \
+	NOTQ R12; \
+	ANDQ R12, AX
+
+// RETURN returns how many quotes (from DI) and escape blocks (from R9)
+// were listed.
+#define RETURN \
+	MOVQ quotes+16(FP), AX; \
+	SUBQ AX, DI; \
+	SHRQ $2, DI; \
+	MOVQ DI, nq+40(FP); \
+	MOVQ escapeBlocks+24(FP), AX; \
+	SUBQ AX, R9; \
+	SHRQ $2, R9; \
+	MOVQ R9, ns+48(FP); \
+	VZEROUPPER; \
+	RET
+
 // func indexAVX512(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 //
-// indexBlocks (see there), 64 bytes per step. Quotes escaped by a run of
-// backslashes are found as simdjson does: the carry of adding the runs'
-// odd starts to the backslashes marks where each run ends.
+// indexBlocks (see there), 64 bytes per step, quotes escaped by a run of
+// backslashes found by ESCAPED.
 TEXT ·indexAVX512(SB), NOSPLIT, $0-56
-	MOVQ b+0(FP), SI
-	MOVQ blocks+8(FP), CX
-	MOVQ quotes+16(FP), DI
-	MOVQ escapeBlocks+24(FP), R9
-	MOVQ $0x22, AX
-	VPBROADCASTB AX, Z1
-	MOVQ $0x5c, AX
-	VPBROADCASTB AX, Z2
-	MOVQ $0x20, AX
-	VPBROADCASTB AX, Z3
+	ARGS
+	BYTES512
 	VMOVDQU8 iota<>(SB), Z4
 	VPXORD Z5, Z5, Z5
 	MOVQ $64, AX
 	VPBROADCASTD AX, Z6
-	XORQ R10, R10 // carry: the next block's first byte is escaped
-	XORQ R11, R11 // block number
 	TESTQ CX, CX
 	JZ done
 
 loop:
-	VMOVDQU8 (SI), Z0
-	VPCMPEQB Z1, Z0, K1
-	VPCMPEQB Z2, Z0, K2
-	VPCMPUB $1, Z3, Z0, K3
+	COMPARE512
 	KMOVQ K1, AX // quotes
 	KMOVQ K2, R8 // backslashes
 	KMOVQ K3, DX // control characters
@@ -64,31 +88,7 @@ loop:
 	ADDQ $4, R9
 
 escapes:
-	MOVQ R8, BX
-	ORQ R10, BX
-	JZ list
-	// escapedBytes(R8, R10): the escaped bytes in R12, the carry in R10.
-	MOVQ R10, BX
-	NOTQ BX
-	ANDQ BX, R8                       // backslash &^= carry
-	MOVQ R8, DX
-	SHLQ $1, DX
-	ORQ R10, DX                       // follows
-	MOVQ $0x5555555555555555, BX      // even
-	MOVQ BX, R12
-	NOTQ R12
-	ANDQ R8, R12
-	MOVQ DX, R13
-	NOTQ R13
-	ANDQ R13, R12                     // oddStarts
-	MOVQ $0, R10
-	ADDQ R8, R12                      // seq, and the carry out
-	ADCQ $0, R10
-	SHLQ $1, R12
-	XORQ BX, R12
-	ANDQ DX, R12                      // escaped
-	NOTQ R12
-	ANDQ R12, AX
+	UNESCAPE(list)
 
 list:
 	KMOVQ AX, K1
@@ -114,16 +114,7 @@ next:
 	JB loop
 
 done:
-	MOVQ quotes+16(FP), AX
-	SUBQ AX, DI
-	SHRQ $2, DI
-	MOVQ DI, nq+40(FP)
-	MOVQ escapeBlocks+24(FP), AX
-	SUBQ AX, R9
-	SHRQ $2, R9
-	MOVQ R9, ns+48(FP)
-	VZEROUPPER
-	RET
+	RETURN
 
 // QUOTE8 writes the position of the lowest quote left in AX, plus the
 // block's base in DX, at off(DI), and clears its bit.
@@ -139,10 +130,7 @@ done:
 // 32-byte compares, escapes removed the same way, and the quote positions
 // listed one at a time from the mask, as AVX2 cannot compress bytes.
 TEXT ·indexAVX2(SB), NOSPLIT, $0-56
-	MOVQ b+0(FP), SI
-	MOVQ blocks+8(FP), CX
-	MOVQ quotes+16(FP), DI
-	MOVQ escapeBlocks+24(FP), R9
+	ARGS
 	MOVQ $0x22, AX
 	MOVQ AX, X13
 	VPBROADCASTB X13, Y13
@@ -152,8 +140,6 @@ TEXT ·indexAVX2(SB), NOSPLIT, $0-56
 	MOVQ $0x1f, AX
 	MOVQ AX, X15
 	VPBROADCASTB X15, Y15
-	XORQ R10, R10 // carry: the next block's first byte is escaped
-	XORQ R11, R11 // block number
 	TESTQ CX, CX
 	JZ done2
 
@@ -200,31 +186,7 @@ special2:
 	ORQ BX, R8 // backslashes
 
 escapes2:
-	MOVQ R8, BX
-	ORQ R10, BX
-	JZ list2
-	// escapedBytes(R8, R10): the escaped bytes in R12, the carry in R10.
-	MOVQ R10, BX
-	NOTQ BX
-	ANDQ BX, R8                       // backslash &^= carry
-	MOVQ R8, DX
-	SHLQ $1, DX
-	ORQ R10, DX                       // follows
-	MOVQ $0x5555555555555555, BX      // even
-	MOVQ BX, R12
-	NOTQ R12
-	ANDQ R8, R12
-	MOVQ DX, R13
-	NOTQ R13
-	ANDQ R13, R12                     // oddStarts
-	MOVQ $0, R10
-	ADDQ R8, R12                      // seq, and the carry out
-	ADCQ $0, R10
-	SHLQ $1, R12
-	XORQ BX, R12
-	ANDQ DX, R12                      // escaped
-	NOTQ R12
-	ANDQ R12, AX
+	UNESCAPE(list2)
 
 list2:
 	// Eight positions at a time, whether the block holds that many or
@@ -258,13 +220,4 @@ next2:
 	JB loop2
 
 done2:
-	MOVQ quotes+16(FP), AX
-	SUBQ AX, DI
-	SHRQ $2, DI
-	MOVQ DI, nq+40(FP)
-	MOVQ escapeBlocks+24(FP), AX
-	SUBQ AX, R9
-	SHRQ $2, R9
-	MOVQ R9, ns+48(FP)
-	VZEROUPPER
-	RET
+	RETURN

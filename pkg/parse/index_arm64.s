@@ -74,7 +74,8 @@ loop:
 escapes:
 	ORR R5, R10, R12
 	CBZ R12, list
-	// escapedBytes(R10, R5): the escaped bytes in R12, the carry in R5.
+	// ESCAPED (escape_amd64.h) of R10 and R5: the escaped bytes in R12,
+	// the carry in R5.
 	BIC R5, R10, R10    // backslash &^= carry
 	ORR R10<<1, R5, R13 // follows
 	BIC R7, R10, R12

@@ -136,6 +136,20 @@ func (d *Reader) document(fn func(*Event) error) (int64, error) {
 	return n, nil
 }
 
+// eachMember reads the members of an object whose { is consumed, calling
+// fn with each key, valid until the scanner reads on, to read its value.
+func (s *scanner) eachMember(fn func(key []byte) error) error {
+	for first := true; ; first = false {
+		k, done, err := s.member(first)
+		if err != nil || done {
+			return err
+		}
+		if err := fn(k); err != nil {
+			return err
+		}
+	}
+}
+
 // member reads up to the next key of an object whose { is consumed (first)
 // or whose last value is: it reports done at the closing }, or returns the
 // key, valid until the scanner reads on, with its colon consumed.
@@ -230,19 +244,9 @@ func (d *Reader) records(fn func(*Event) error) (int64, error) {
 		if c != '{' {
 			return n, fmt.Errorf("%w: record %d is not an object", ErrNotCloudTrail, n+1)
 		}
-		start := s.pos()
-		d.ev.Offset = start
-		s.clearRecord()
-		if d.fastRecord() {
-			d.fast++
-		} else {
-			s.clearRecord() // what the fast path set before it gave up
-			s.i++
-			if err := d.object(lvRecord, 1); err != nil {
-				return n, err
-			}
+		if err := d.record(1); err != nil {
+			return n, err
 		}
-		d.ev.Length = s.pos() - start
 		d.setFields()
 		n++
 		if err := fn(&d.ev); err != nil {

@@ -257,11 +257,7 @@ func (d *Reader) objects(fn func(*Event) error) (int64, error) {
 			return n, err
 		}
 		d.setFields()
-		if d.ev.EventID == "" {
-			return n, fmt.Errorf("%w: the object at byte %d holds no record with an eventID", ErrNotCloudTrail, at)
-		}
-		n++
-		if err := fn(&d.ev); err != nil {
+		if err := d.emit(fn, &n, "object", at); err != nil {
 			return n, err
 		}
 	}
@@ -277,7 +273,7 @@ func (d *Reader) record(depth int) error {
 	if d.fastRecord() {
 		d.fast++
 	} else {
-		s.clearRecord()
+		s.clearRecord() // what the fast path set before it gave up
 		s.i++
 		if err := d.object(lvRecord, depth); err != nil {
 			return err
@@ -287,25 +283,15 @@ func (d *Reader) record(depth int) error {
 	return nil
 }
 
-// event reads an EventBridge event whose { is at s.i: its record is the
+// bridged reads an EventBridge event whose { is at s.i: its record is the
 // object in detail, the last one if detail repeats, as in a full parse.
 func (d *Reader) bridged() error {
 	s := &d.s
 	s.i++
 	seen := false
-	for first := true; ; first = false {
-		k, done, err := s.member(first)
-		if err != nil {
-			return err
-		}
-		if done {
-			break
-		}
+	err := s.eachMember(func(k []byte) error {
 		if string(k) != "detail" {
-			if err := s.skip(1); err != nil {
-				return err
-			}
-			continue
+			return s.skip(1)
 		}
 		c, err := s.nonSpace()
 		if err != nil {
@@ -323,6 +309,10 @@ func (d *Reader) bridged() error {
 			s.gather()
 		}
 		seen = true
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if !seen {
 		s.clearRecord()

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "escape_amd64.h"
 
 // func unquoteAVX512(dst, src *byte, blocks int) (read, written int)
 //
@@ -8,12 +9,7 @@ TEXT ·unquoteAVX512(SB), NOSPLIT, $0-40
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ blocks+16(FP), CX
-	MOVQ $0x22, AX
-	VPBROADCASTB AX, Z1
-	MOVQ $0x5c, AX
-	VPBROADCASTB AX, Z2
-	MOVQ $0x20, AX
-	VPBROADCASTB AX, Z3
+	BYTES512
 	MOVQ $0x2f, AX
 	VPBROADCASTB AX, Z4
 	XORQ R10, R10 // carry: the next block's first byte is escaped
@@ -22,10 +18,7 @@ TEXT ·unquoteAVX512(SB), NOSPLIT, $0-40
 	JZ done
 
 loop:
-	VMOVDQU8 (SI), Z0
-	VPCMPEQB Z1, Z0, K1
-	VPCMPEQB Z2, Z0, K2
-	VPCMPUB $1, Z3, Z0, K3
+	COMPARE512
 	VPCMPEQB Z4, Z0, K5
 	VPMOVB2M Z0, K4
 	KMOVQ K1, AX // quotes
@@ -37,28 +30,11 @@ loop:
 	ORQ AX, R9
 	ORQ R8, R9   // what an escape may drop its backslash from
 
-	// The escaped bytes in BX, the carry in R10, as indexAVX512 finds
-	// them; the carry in is kept in R8.
-	MOVQ R10, BX
-	NOTQ BX
+	// The escaped bytes in BX, the carry in R10, the backslashes (less
+	// one the carry escapes) in R11; the carry in is kept in R8.
 	MOVQ R8, R11
-	ANDQ BX, R11 // backslash &^= carry
-	MOVQ R11, R12
-	SHLQ $1, R12
-	ORQ R10, R12 // follows
 	MOVQ R10, R8
-	MOVQ R12, BX
-	NOTQ BX
-	ANDQ R11, BX
-	MOVQ $0xaaaaaaaaaaaaaaaa, R13
-	ANDQ R13, BX // oddStarts
-	XORQ R10, R10
-	ADDQ R11, BX // seq, and the carry out
-	ADCQ $0, R10
-	SHLQ $1, BX
-	NOTQ R13
-	XORQ R13, BX
-	ANDQ R12, BX // escaped
+	ESCAPED(R11, R10, R12, R13, BX)
 
 	// Only escapes that drop their backslash, and nothing that ends the
 	// run: else the block is left to the caller.

@@ -337,6 +337,27 @@ func libdeflateFloor(b *testing.B, jobs int, files []string) (secs float64, ok b
 	return time.Since(start).Seconds(), true
 }
 
+// scanCorpus returns the corpus and its log files, with the trailscan
+// binary built, for the benchmarks that time the binary against the
+// decoders alone.
+func scanCorpus(b *testing.B) (dir string, files []string) {
+	dir = corpus(b)
+	files = logFiles(b, dir)
+	if _, err := trailscanBinary(); err != nil {
+		b.Fatal(err)
+	}
+	return dir, files
+}
+
+// bests holds the best (least) time of each thing timed over the rounds.
+type bests map[string]float64
+
+func (m bests) keep(k string, secs float64) {
+	if old, ok := m[k]; !ok || secs < old {
+		m[k] = secs
+	}
+}
+
 func logFiles(b *testing.B, dir string) []string {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
@@ -365,18 +386,9 @@ const noAVX512 = "GODEBUG=cpu.avx512f=off"
 // AVX-512 off; and the scan with --verify at -j 2: hashing every log with
 // SHA-256 and reading and checking every digest. Run it with -benchtime 1x.
 func BenchmarkScan(b *testing.B) {
-	dir := corpus(b)
-	files := logFiles(b, dir)
-	if _, err := trailscanBinary(); err != nil {
-		b.Fatal(err)
-	}
+	dir, files := scanCorpus(b)
 	for b.Loop() {
-		best := map[string]float64{}
-		keep := func(k string, v float64) {
-			if old, ok := best[k]; !ok || v < old {
-				best[k] = v
-			}
-		}
+		best := bests{}
 		var bytes int64
 		var rss float64
 		var scanned any
@@ -384,29 +396,29 @@ func BenchmarkScan(b *testing.B) {
 		for range rounds() {
 			for _, j := range []int{2, 1} {
 				if s, ok := libdeflateFloor(b, j, files); ok {
-					keep(fmt.Sprintf("libdeflate%d", j), s)
+					best.keep(fmt.Sprintf("libdeflate%d", j), s)
 				} else {
 					haveLibdeflate = false
 				}
 				s, n := floor(b, j, files, klauspostFile)
-				keep(fmt.Sprintf("klauspost%d", j), s)
+				best.keep(fmt.Sprintf("klauspost%d", j), s)
 				s, m := floor(b, j, files, inflateOwnFile)
 				if m != n {
 					b.Fatalf("pkg/inflate wrote %d bytes, klauspost/compress %d", m, n)
 				}
 				bytes = n
-				keep(fmt.Sprintf("inflate%d", j), s)
+				best.keep(fmt.Sprintf("inflate%d", j), s)
 				r := scanChild(b, j, dir)
-				keep(fmt.Sprintf("scan%d", j), r.secs)
-				keep(fmt.Sprintf("scanCPU%d", j), r.cpu)
+				best.keep(fmt.Sprintf("scan%d", j), r.secs)
+				best.keep(fmt.Sprintf("scanCPU%d", j), r.cpu)
 				if j == 2 {
 					rss = max(rss, r.rssMB)
 					slow := scanChildEnv(b, []string{noAVX512}, j, dir)
-					keep("scanNoAVX512_2", slow.secs)
+					best.keep("scanNoAVX512_2", slow.secs)
 					v := scanChild(b, j, dir, "--verify", "--public-keys", corpusKeys(dir))
 					checkVerified(b, v.result, len(files))
-					keep("verify2", v.secs)
-					keep("verifyCPU2", v.cpu)
+					best.keep("verify2", v.secs)
+					best.keep("verifyCPU2", v.cpu)
 				}
 				scanned = r.result["events_scanned"]
 			}
@@ -467,18 +479,9 @@ func BenchmarkScan(b *testing.B) {
 //
 //	go test ./pkg/scan -run '^$' -bench 'BenchmarkVerify$' -benchtime 1x
 func BenchmarkVerify(b *testing.B) {
-	dir := corpus(b)
-	files := logFiles(b, dir)
-	if _, err := trailscanBinary(); err != nil {
-		b.Fatal(err)
-	}
+	dir, files := scanCorpus(b)
 	for b.Loop() {
-		best := map[string]float64{}
-		keep := func(k string, v float64) {
-			if old, ok := best[k]; !ok || v < old {
-				best[k] = v
-			}
-		}
+		best := bests{}
 		var bytes int64
 		for range rounds() {
 			for _, f := range []struct {
@@ -487,17 +490,17 @@ func BenchmarkVerify(b *testing.B) {
 			}{{"inflate", inflateOwnFile}, {"hash", hashOwnFile}} {
 				cpu := cpuSecs(b)
 				s, n := floor(b, 2, files, f.dec)
-				keep(f.key, s)
-				keep(f.key+"CPU", cpuSecs(b)-cpu)
+				best.keep(f.key, s)
+				best.keep(f.key+"CPU", cpuSecs(b)-cpu)
 				bytes = n
 			}
 			r := scanChild(b, 2, dir)
-			keep("scan", r.secs)
-			keep("scanCPU", r.cpu)
+			best.keep("scan", r.secs)
+			best.keep("scanCPU", r.cpu)
 			v := scanChild(b, 2, dir, "--verify", "--public-keys", corpusKeys(dir))
 			checkVerified(b, v.result, len(files))
-			keep("verify", v.secs)
-			keep("verifyCPU", v.cpu)
+			best.keep("verify", v.secs)
+			best.keep("verifyCPU", v.cpu)
 		}
 		mb := float64(bytes) / 1e6
 		fmt.Printf("corpus: %s: %d files, %.0f MB uncompressed; best of %d rounds, -j 2\n", dir, len(files), mb, rounds())

@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -15,6 +14,7 @@ import (
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/internal/reference"
 	"github.com/trailscan/trailscan/pkg/scan"
+	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -100,15 +100,7 @@ func TestShapes(t *testing.T) {
 		"digest.jsonl":      []byte(`{"awsAccountId":"111122223333","digestStartTime":"2026-10-01T00:00:00Z"}`),
 		"notes.txt":         []byte(s1),
 	}
-	for name, b := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	sourcetest.WriteFiles(t, dir, files)
 	r := run(t, dir, scan.Config{Jobs: 2})
 	if r.FilesScanned != 8 || r.EventsScanned != 18 || r.EventsMatched != 5 {
 		t.Errorf("files %d, events %d, matched %d; want 8, 18, 5", r.FilesScanned, r.EventsScanned, r.EventsMatched)

@@ -99,12 +99,22 @@ func Content(key string) []byte {
 // WriteTree writes Tree below dir.
 func WriteTree(t testing.TB, dir string) {
 	t.Helper()
+	files := map[string][]byte{}
 	for _, f := range Tree() {
-		p := filepath.Join(dir, filepath.FromSlash(f.Key))
+		files[f.Key] = Content(f.Key)
+	}
+	WriteFiles(t, dir, files)
+}
+
+// WriteFiles writes each of files, by its slash-separated name, below dir.
+func WriteFiles(t testing.TB, dir string, files map[string][]byte) {
+	t.Helper()
+	for name, b := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			t.Fatal(err)
 		}
-		if err := os.WriteFile(p, Content(f.Key), 0o644); err != nil {
+		if err := os.WriteFile(p, b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
