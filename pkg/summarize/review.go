@@ -49,15 +49,9 @@ type Notable struct {
 	Session      string `json:"session"`
 	SourceIP     string `json:"source_ip,omitempty"`
 	UserAgent    string `json:"user_agent,omitempty"`
-	// Resources, RequestParameters and theirs flags are the call's (see
-	// Call).
-	Resources              []Resource `json:"resources,omitempty"`
-	ResourcesMore          int        `json:"resources_more,omitempty"`
-	RequestParameters      string     `json:"request_parameters,omitempty"`
-	RequestParametersCut   bool       `json:"request_parameters_cut,omitempty"`
-	RequestParametersBytes int64      `json:"request_parameters_bytes,omitempty"`
-	File                   string     `json:"file"`
-	Reason                 string     `json:"reason"` // "write", "error" or "write,error"
+	Detail
+	File   string `json:"file"`
+	Reason string `json:"reason"` // "write", "error" or "write,error"
 }
 
 // Day is the number of Support calls in one account on one UTC day.
@@ -168,9 +162,7 @@ func notable(c Call) (Notable, bool) {
 	return Notable{
 		ID: c.ID, Time: t, Account: c.Account, Region: c.Region, Service: c.Service, Action: c.Action,
 		ReadOnly: c.ReadOnly, ErrorCode: c.ErrorCode, ErrorMessage: c.ErrorMessage, Session: c.Session, SourceIP: c.SourceIP,
-		UserAgent: c.UserAgent, Resources: c.Resources, ResourcesMore: c.ResourcesMore,
-		RequestParameters: c.RequestParameters, RequestParametersCut: c.RequestParametersCut,
-		RequestParametersBytes: c.RequestParametersBytes, File: c.File, Reason: strings.Join(why, ","),
+		UserAgent: c.UserAgent, Detail: c.Detail, File: c.File, Reason: strings.Join(why, ","),
 	}, true
 }
 

@@ -53,11 +53,11 @@ func TestNewCallTouched(t *testing.T) {
 	}{
 		{"a read keeps no parameters", parse.Event{ReadOnly: parse.True, RequestParameters: rp,
 			Resources: []parse.Resource{{ARN: "arn:aws:s3:::b", Type: "AWS::S3::Bucket"}, {}}, ResourceCount: 25},
-			Call{ReadOnly: true, Resources: []Resource{{ARN: "arn:aws:s3:::b", Type: "AWS::S3::Bucket"}}, ResourcesMore: 23}},
+			Call{ReadOnly: true, Detail: Detail{Resources: []Resource{{ARN: "arn:aws:s3:::b", Type: "AWS::S3::Bucket"}}, ResourcesMore: 23}}},
 		{"a write keeps them, valid", parse.Event{ReadOnly: parse.False, RequestParameters: rp},
-			Call{RequestParameters: "{\"bucketName\":\"b\",\"key\":\"\uFFFD\"}"}},
+			Call{Detail: Detail{RequestParameters: "{\"bucketName\":\"b\",\"key\":\"\uFFFD\"}"}}},
 		{"a failed read keeps them, cut", parse.Event{ReadOnly: parse.True, ErrorCode: "AccessDenied", RequestParameters: parse.Raw{JSON: `{"a":"`, Size: 5000, Cut: true}},
-			Call{ReadOnly: true, ErrorCode: "AccessDenied", RequestParameters: `{"a":"`, RequestParametersCut: true, RequestParametersBytes: 5000}},
+			Call{ReadOnly: true, ErrorCode: "AccessDenied", Detail: Detail{RequestParameters: `{"a":"`, RequestParametersCut: true, RequestParametersBytes: 5000}}},
 	}
 	for _, tt := range tests {
 		tt.ev.EventID = "e"
@@ -78,7 +78,7 @@ func TestSessionResourcesBounded(t *testing.T) {
 	for i := range MaxSessionResources + 7 {
 		arn := fmt.Sprintf("arn:aws:s3:::b/%03d", i)
 		calls = append(calls, Call{ID: fmt.Sprint(i), Account: "1", Session: "AWSSupport-x", ReadOnly: true,
-			Resources: []Resource{{ARN: arn}, {ARN: "arn:aws:s3:::b/000"}}})
+			Detail: Detail{Resources: []Resource{{ARN: arn}, {ARN: "arn:aws:s3:::b/000"}}}})
 	}
 	s.AddFile(1, calls, nil)
 	se := s.Result().Sessions[0]

@@ -14,10 +14,10 @@ func sampleSummary() *Summary {
 	s := New()
 	s.AddFile(10, []Call{
 		{ID: "b", Time: t0.Add(time.Hour), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Region: "eu-west-1", Session: "AWSSupport-1", ReadOnly: true, SourceIP: "support.amazonaws.com", UserAgent: "support.amazonaws.com", File: "x/1.json.gz", Offset: 12, Length: 300,
-			Resources: []Resource{{ARN: "arn:aws:ec2:eu-west-1:111122223333:instance/i-1", Type: "AWS::EC2::Instance"}}},
+			Detail: Detail{Resources: []Resource{{ARN: "arn:aws:ec2:eu-west-1:111122223333:instance/i-1", Type: "AWS::EC2::Instance"}}}},
 		{ID: "a", Time: t0, Service: "iam.amazonaws.com", Action: "DeleteRole", Account: "111122223333", Region: "us-east-1", Session: "AWSSupport-1", ErrorCode: "AccessDenied", ErrorMessage: "User: <arn> is not authorized", SourceIP: "203.0.113.9", File: "x/1.json.gz", Offset: 400, Length: 200,
-			Resources: []Resource{{ARN: "arn:aws:iam::111122223333:role/app", Type: "AWS::IAM::Role"}}, ResourcesMore: 2,
-			RequestParameters: `{"roleName":"app"}`},
+			Detail: Detail{Resources: []Resource{{ARN: "arn:aws:iam::111122223333:role/app", Type: "AWS::IAM::Role"}}, ResourcesMore: 2,
+				RequestParameters: `{"roleName":"app"}`}},
 	}, []Authorization{{ID: "z", Time: t0, Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234", File: "x/1.json.gz"}})
 	s.Fail("x/2.json.gz", errors.New("unexpected EOF"))
 	return s

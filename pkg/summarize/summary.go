@@ -29,17 +29,7 @@ type Call struct {
 	ErrorMessage string `json:"error_message,omitempty"`
 	SourceIP     string `json:"source_ip,omitempty"`
 	UserAgent    string `json:"user_agent,omitempty"`
-	// Resources are what the call named (the record's resources, up to
-	// parse.MaxResources), and ResourcesMore the count of those left out.
-	Resources     []Resource `json:"resources,omitempty"`
-	ResourcesMore int        `json:"resources_more,omitempty"`
-	// RequestParameters is what the call asked for, compact JSON, kept
-	// for a notable call only (a write or a failure; see Notable) and cut
-	// at parse.MaxRaw bytes, when RequestParametersCut says so and
-	// RequestParametersBytes how long it was.
-	RequestParameters      string `json:"request_parameters,omitempty"`
-	RequestParametersCut   bool   `json:"request_parameters_cut,omitempty"`
-	RequestParametersBytes int64  `json:"request_parameters_bytes,omitempty"`
+	Detail
 	// File is where the call was read; of two copies, the first path in
 	// sort order, so the answer does not depend on scheduling.
 	File string `json:"file"`
@@ -55,6 +45,22 @@ type Call struct {
 	// Embedded says that they locate a JSON string holding the record
 	// (lookup-events' CloudTrailEvent), which evidence decodes.
 	Embedded bool `json:"embedded,omitempty"`
+}
+
+// Detail is what a call touched, as a Call and a Notable both carry it
+// (embedded, so the JSON names stand beside the call's own).
+type Detail struct {
+	// Resources are what the call named (the record's resources, up to
+	// parse.MaxResources), and ResourcesMore the count of those left out.
+	Resources     []Resource `json:"resources,omitempty"`
+	ResourcesMore int        `json:"resources_more,omitempty"`
+	// RequestParameters is what the call asked for, compact JSON, kept
+	// for a notable call only (a write or a failure; see Notable) and cut
+	// at parse.MaxRaw bytes, when RequestParametersCut says so and
+	// RequestParametersBytes how long it was.
+	RequestParameters      string `json:"request_parameters,omitempty"`
+	RequestParametersCut   bool   `json:"request_parameters_cut,omitempty"`
+	RequestParametersBytes int64  `json:"request_parameters_bytes,omitempty"`
 }
 
 // Resource is a resource a call named, from its record's resources.
@@ -104,8 +110,8 @@ func NewCall(ev *parse.Event, file string) Call {
 		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode, ErrorMessage: ev.ErrorMessage,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
 		Offset: ev.Offset, Length: ev.Length, Embedded: ev.Embedded,
-		ResourcesMore: ev.ResourceCount - len(ev.Resources),
 	}
+	c.ResourcesMore = ev.ResourceCount - len(ev.Resources)
 	for _, r := range ev.Resources {
 		if r.ARN != "" || r.Type != "" {
 			c.Resources = append(c.Resources, Resource{ARN: r.ARN, Type: r.Type})
