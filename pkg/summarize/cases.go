@@ -133,22 +133,28 @@ func (s *Summary) cases(sessions []Session) []Case {
 		return ref, ok && arn != ""
 	}
 	accs := map[CaseRef]*caseAcc{}
-	get := func(ref CaseRef) *caseAcc {
+	// add files ev, made at t, under the case that id, account and arn
+	// name, and returns the case, or nil when they name none.
+	add := func(id, account, arn string, t time.Time, ev CaseEvent) *caseAcc {
+		ref, ok := refOf(id, account, arn)
+		if !ok {
+			return nil
+		}
 		acc := accs[ref]
 		if acc == nil {
 			acc = &caseAcc{Case: Case{Case: ref.Case, Account: ref.Account}, actions: map[string]bool{}, resources: map[string]bool{}}
 			accs[ref] = acc
 		}
+		acc.span.add(t)
+		ev.Time = Format(t)
+		acc.Events = append(acc.Events, ev)
 		return acc
 	}
 	for _, a := range auths {
-		ref, ok := refOf(a.CaseID, a.Account, a.Request)
-		if !ok {
+		acc := add(a.CaseID, a.Account, a.Request, a.Time, CaseEvent{ID: a.ID, Source: filter.AuthorizationSource, Action: a.Action})
+		if acc == nil {
 			continue
 		}
-		acc := get(ref)
-		acc.span.add(a.Time)
-		acc.Events = append(acc.Events, CaseEvent{ID: a.ID, Time: Format(a.Time), Source: filter.AuthorizationSource, Action: a.Action})
 		if a.PermitAction != "" {
 			acc.actions[a.PermitAction] = true
 		}
@@ -157,13 +163,7 @@ func (s *Summary) cases(sessions []Session) []Case {
 		}
 	}
 	for _, c := range calls {
-		ref, ok := refOf(c.Case, c.Account, c.Request)
-		if !ok {
-			continue
-		}
-		acc := get(ref)
-		acc.span.add(c.Time)
-		acc.Events = append(acc.Events, CaseEvent{ID: c.ID, Time: Format(c.Time), Source: c.Service, Action: c.Action, Caller: c.Caller, ErrorCode: c.ErrorCode})
+		add(c.Case, c.Account, c.Request, c.Time, CaseEvent{ID: c.ID, Source: c.Service, Action: c.Action, Caller: c.Caller, ErrorCode: c.ErrorCode})
 	}
 	out := make([]Case, 0, len(accs))
 	for _, acc := range accs {
