@@ -134,7 +134,7 @@ func (s *Summary) Result(opts ...Option) Result {
 	sn := s.snapshot(order, o.calls)
 	t := newTally()
 	for _, i := range order {
-		t.add(s.calls[i])
+		t.add(*s.calls.at(i))
 	}
 	r := Result{
 		EventsScanned:         sn.EventsScanned,

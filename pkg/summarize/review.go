@@ -170,8 +170,8 @@ func notable(c Call) (Notable, bool) {
 func (s *Summary) groups(by string) []Group {
 	key := groupKeys[by]
 	groups := map[string]*groupAcc{}
-	for _, c := range s.calls {
-		k := key(c)
+	for _, c := range s.calls.all() {
+		k := key(*c)
 		g := groups[k]
 		if g == nil {
 			g = &groupAcc{Group: Group{Key: k}}

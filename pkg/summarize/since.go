@@ -48,8 +48,8 @@ func (s *Summary) since(before *Summary, order []int32) *NewSince {
 	t := newTally()
 	n := 0
 	for _, i := range order {
-		if c := s.calls[i]; !before.has(c.ID) {
-			t.add(c)
+		if c := s.calls.at(i); !before.has(c.ID) {
+			t.add(*c)
 			n++
 		}
 	}

@@ -57,7 +57,7 @@ func (s *Summary) snapshot(order []int32, withCalls bool) Snapshot {
 	sortFailed(failed)
 	sn := Snapshot{
 		EventsScanned:  s.EventsScanned,
-		EventsMatched:  len(s.calls),
+		EventsMatched:  s.calls.len(),
 		FilesScanned:   s.FilesScanned,
 		Failed:         failed,
 		Authorizations: s.Authorizations(),

@@ -185,7 +185,7 @@ type Summary struct {
 	FilesScanned  int
 	Failed        []FileError
 	RecordsFailed []RecordError
-	calls         []Call           // each distinct call once, in no order
+	calls         callStore        // each distinct call once, in no order
 	byID          map[string]int32 // the index in calls of each event ID
 	auths         map[string]Authorization
 	caseCalls     map[string]CaseCall
@@ -226,10 +226,9 @@ func (s *Summary) AddCall(c Call) {
 	i, ok := s.byID[c.ID]
 	switch {
 	case !ok:
-		s.byID[c.ID] = int32(len(s.calls))
-		s.calls = append(s.calls, c)
-	case c.File < s.calls[i].File:
-		s.calls[i] = c
+		s.byID[c.ID] = s.calls.add(c)
+	case c.File < s.calls.at(i).File:
+		*s.calls.at(i) = c
 	}
 }
 
@@ -247,8 +246,8 @@ func (s *Summary) Merge(o *Summary) {
 	s.FilesOutOfScope += o.FilesOutOfScope
 	s.Failed = append(s.Failed, o.Failed...)
 	s.RecordsFailed = append(s.RecordsFailed, o.RecordsFailed...)
-	for i := range o.calls {
-		s.AddCall(o.calls[i])
+	for _, c := range o.calls.all() {
+		s.AddCall(*c)
 	}
 	for _, a := range o.auths {
 		s.AddAuthorization(a)
@@ -265,7 +264,7 @@ func (s *Summary) Calls() []Call { return s.callsIn(s.order()) }
 func (s *Summary) callsIn(order []int32) []Call {
 	out := make([]Call, len(order))
 	for j, i := range order {
-		out[j] = s.calls[i]
+		out[j] = *s.calls.at(i)
 	}
 	return out
 }
@@ -280,9 +279,9 @@ func (s *Summary) order() []int32 {
 		id   string
 		i    int32
 	}
-	keys := make([]key, len(s.calls))
-	for i, c := range s.calls {
-		keys[i] = key{c.Time.Unix(), c.Time.Nanosecond(), c.ID, int32(i)}
+	keys := make([]key, s.calls.len())
+	for i, c := range s.calls.all() {
+		keys[i] = key{c.Time.Unix(), c.Time.Nanosecond(), c.ID, i}
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		// Not cmp.Or, which would compare the IDs every time.
