@@ -187,10 +187,9 @@ func (ev *Event) Clone() Event {
 	if ev.Resources != nil {
 		c.Resources = make([]Resource, len(ev.Resources))
 		for i, r := range ev.Resources {
-			for _, kf := range keptFields {
-				if kf.Item != nil {
-					*kf.Item(&r) = strings.Clone(*kf.Item(&r))
-				}
+			for _, f := range itemFields {
+				p := keptFields[f].Item(&r)
+				*p = strings.Clone(*p)
 			}
 			c.Resources[i] = r
 		}

@@ -238,19 +238,20 @@ func (d *Reader) objects(fn func(*Event) error) (int64, error) {
 		at := s.pos()
 		switch d.shape {
 		case LookupEvents:
-			err = d.lookup(fn, &n)
-		case CWLSubscription:
-			err = d.payload(fn, &n)
-		}
-		if d.shape == LookupEvents || d.shape == CWLSubscription {
-			if err != nil {
+			// Its records, and a payload's, are in strings, each passed
+			// on as it is read.
+			if err := d.lookup(fn, &n); err != nil {
 				return n, err
 			}
 			continue
-		}
-		if d.shape == EventBridge {
+		case CWLSubscription:
+			if err := d.payload(fn, &n); err != nil {
+				return n, err
+			}
+			continue
+		case EventBridge:
 			err = d.bridged()
-		} else {
+		default:
 			err = d.record(1)
 		}
 		if err != nil {

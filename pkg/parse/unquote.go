@@ -302,10 +302,7 @@ func (u *unquoter) escape(e []byte) {
 		u.pend = append(u.pend, unescaped[e[0]])
 		return
 	}
-	var r rune
-	for _, c := range e[1:5] {
-		r = r<<4 | rune(unhex(c))
-	}
+	r, _ := hex4(e[1:5]) // escapeLen has checked the digits
 	if u.hi != 0 {
 		if rr := utf16.DecodeRune(u.hi, r); rr != utf8.RuneError {
 			u.pend = utf8.AppendRune(u.pend, rr)
