@@ -38,16 +38,18 @@ type CaseCall struct {
 // filter.PermitCall accepts.
 func NewCaseCall(ev *parse.Event, file string) CaseCall {
 	t, _ := trail.EventTime(ev.EventTime)
-	var display string
-	if _, d, ok := filter.CaseIDs(ev); ok {
-		display = d
-	}
-	return CaseCall{
-		DisplayID: display,
-		ID:        eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
+	c := CaseCall{
+		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Case: filter.CaseOf(ev),
 		Request: ev.RequestPermitRequestARN, Caller: ev.UserIdentity.ARN, ErrorCode: ev.ErrorCode, File: file,
 	}
+	// A call naming both is filed under its caseId, which the display ID
+	// then stands for (see cases): CaseOf alone may have picked the
+	// display ID, leaving the caseId's other calls untied.
+	if id, d, ok := filter.CaseIDs(ev); ok {
+		c.Case, c.DisplayID = id, d
+	}
+	return c
 }
 
 // AddCaseCall adds a case call, once per event ID.
@@ -115,15 +117,14 @@ func (s *Summary) cases(sessions []Session) []Case {
 			byRequest[request{a.Account, a.Request}] = CaseRef{a.CaseID, a.Account}
 		}
 	}
-	type caseID struct{ account, id string }
-	display := map[caseID]string{}
+	display := map[CaseRef]string{} // by caseId
 	for _, c := range calls {
-		if c.DisplayID != "" && c.Case != "" {
-			display[caseID{c.Account, c.Case}] = c.DisplayID
+		if c.DisplayID != "" {
+			display[CaseRef{c.Case, c.Account}] = c.DisplayID
 		}
 	}
 	refOf := func(id, account, arn string) (CaseRef, bool) {
-		if d, ok := display[caseID{account, id}]; ok {
+		if d, ok := display[CaseRef{id, account}]; ok {
 			id = d
 		}
 		if id != "" {

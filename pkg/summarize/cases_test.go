@@ -5,6 +5,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/trailscan/trailscan/pkg/parse"
 )
 
 // caseSummary holds one case in account A told by every kind of event, a
@@ -138,5 +140,30 @@ func TestCaseIDLinked(t *testing.T) {
 		if !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("%s: cases %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestCaseIDFromEvents checks NewCaseCall on a call asked by display ID
+// and answered with the caseId: it is filed under the caseId, so that the
+// caseId's other calls join the display ID's case with it.
+func TestCaseIDFromEvents(t *testing.T) {
+	const id = "case-111122223333-muen-2026-abcdef0123456789"
+	call := func(eventID, name string, ev parse.Event) CaseCall {
+		ev.EventID, ev.EventName, ev.EventSource = eventID, name, "support.amazonaws.com"
+		ev.EventTime, ev.RecipientAccountID = "2026-10-01T10:00:00Z", "111122223333"
+		return NewCaseCall(&ev, "f")
+	}
+	s := New()
+	s.AddCaseCall(call("describe", "DescribeCases", parse.Event{RequestDisplayID: "1234", ResponseCaseID: id}))
+	s.AddCaseCall(call("add", "AddCommunicationToCase", parse.Event{RequestCaseID: id}))
+	var got []string
+	for _, c := range s.Result().Cases {
+		got = append(got, c.Case)
+		if c.Case == "1234" && len(c.Events) != 2 {
+			t.Errorf("case 1234 holds %d events, want both calls", len(c.Events))
+		}
+	}
+	if !reflect.DeepEqual(got, []string{"1234"}) {
+		t.Errorf("cases %v, want the one case 1234", got)
 	}
 }
