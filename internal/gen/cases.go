@@ -117,7 +117,7 @@ func cases(evs []caseEvent) []Case {
 	}
 	out := make([]Case, 0, len(byRef))
 	for _, c := range byRef {
-		slices.SortFunc(c.Events, func(a, b Event) int { return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID)) })
+		slices.SortFunc(c.Events, byTime)
 		out = append(out, *c)
 	}
 	slices.SortFunc(out, func(a, b Case) int {

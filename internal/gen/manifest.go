@@ -160,7 +160,6 @@ func (m *Manifest) merge(o *output) {
 
 // finish sorts the lists and derives the summaries.
 func (m *Manifest) finish(c *Config) {
-	byTime := func(a, b Event) int { return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID)) }
 	slices.SortFunc(m.Support, byTime)
 	slices.SortFunc(m.AuthzEvents, byTime)
 	if len(m.caseEvents) > 0 {
@@ -186,3 +185,6 @@ func (m *Manifest) finish(c *Config) {
 		m.DamagedFiles = []string{}
 	}
 }
+
+// byTime orders events by time, then ID.
+func byTime(a, b Event) int { return cmp.Or(a.Time.Compare(b.Time), cmp.Compare(a.ID, b.ID)) }

@@ -53,9 +53,9 @@ func Reshape(doc []byte, shape string) ([]byte, error) {
 		if i > 0 {
 			b.WriteString(sep)
 		}
-		m := fieldsOf(r)
 		switch shape {
 		case "eventbridge":
+			m := fieldsOf(r)
 			fmt.Fprintf(&b, `{"version":"0","id":%q,"detail-type":"AWS API Call via CloudTrail","source":%q,"account":%q,"time":%q,"region":%q,"resources":[],"detail":`,
 				m.ID, m.EventSource, m.RecipientAccountID, m.EventTime, m.AWSRegion)
 			b.Write(r)
@@ -72,7 +72,7 @@ func Reshape(doc []byte, shape string) ([]byte, error) {
 			b.Write(q)
 			b.WriteString("}")
 		case "cwl-export":
-			b.WriteString(m.time().Format("2006-01-02T15:04:05.000Z") + " ")
+			b.WriteString(fieldsOf(r).time().Format("2006-01-02T15:04:05.000Z") + " ")
 			b.Write(r)
 		default:
 			b.Write(r)
