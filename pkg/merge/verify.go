@@ -60,7 +60,8 @@ func (m *Merged) VerifiedPart() integrity.Part {
 func keyOf(srcs []string, path string) string {
 	for _, src := range srcs {
 		if source.IsS3(src) {
-			bucket, _, _ := strings.Cut(strings.TrimPrefix(src, "s3://"), "/")
+			// IsS3 takes the scheme in any case, as source.New does.
+			bucket, _, _ := strings.Cut(src[len("s3://"):], "/")
 			if key, ok := strings.CutPrefix(path, "s3://"+bucket+"/"); ok {
 				return key
 			}

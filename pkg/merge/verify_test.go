@@ -78,12 +78,15 @@ func TestMergeVerification(t *testing.T) {
 // TestKeyOf: a path is keyed as the source that listed it keys it, which
 // the shard of a digest (whose whole key is its unit) is chosen from.
 func TestKeyOf(t *testing.T) {
-	srcs := []string{"dl/logs", "s3://bucket/prefix"}
+	srcs := []string{"dl/logs", "s3://bucket/prefix", "S3://upper/prefix"}
 	for _, c := range []struct{ path, want string }{
 		{"dl/logs/acct/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz", "acct/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz"},
 		{"s3://bucket/prefix/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz", "prefix/AWSLogs/111122223333/CloudTrail-Digest/x.json.gz"},
 		{"dl/other/AWSLogs/111122223333/CloudTrail/x.json.gz", "AWSLogs/111122223333/CloudTrail/x.json"},
 		{"dl/logs", "logs"},
+		// A scheme in capitals names the bucket all the same; the path is
+		// as the source prints it.
+		{"s3://upper/prefix/AWSLogs/111122223333/CloudTrail-Digest/y.json.gz", "prefix/AWSLogs/111122223333/CloudTrail-Digest/y.json.gz"},
 	} {
 		if got := keyOf(srcs, c.path); got != c.want {
 			t.Errorf("keyOf(%q) = %q, want %q", c.path, got, c.want)

@@ -352,7 +352,7 @@ func (w *worker) object(ctx context.Context, j job) error {
 	r, err := w.decompress(ctx, rc)
 	if err == nil && j.obj.Probe {
 		r, err = w.probe(r)
-	} else if err != nil && j.obj.Probe && ctx.Err() == nil {
+	} else if err != nil && j.obj.Probe {
 		err = errNotOurs // a .gz that is no gzip stream
 	}
 	if err != nil {
