@@ -399,20 +399,28 @@ func (l *lister) keys(prefix, after, stop string, keep func(key string) bool) er
 		in.StartAfter = &after
 	}
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
-		for _, o := range page.Contents {
-			key := aws.ToString(o.Key)
-			if stop != "" && key >= stop {
-				return false, nil
-			}
-			if keep != nil && !keep(key) {
-				continue
-			}
-			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
-				return false, err
-			}
-		}
-		return true, nil
+		done, err := l.emitKeys(page.Contents, stop, keep)
+		return !done && err == nil, err
 	})
+}
+
+// emitKeys emits the listed objs, in order, before the key stop ("" for
+// all), that keep says to (nil for all), and reports whether it reached
+// stop.
+func (l *lister) emitKeys(objs []types.Object, stop string, keep func(key string) bool) (bool, error) {
+	for _, o := range objs {
+		key := aws.ToString(o.Key)
+		if stop != "" && key >= stop {
+			return true, nil
+		}
+		if keep != nil && !keep(key) {
+			continue
+		}
+		if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
+			return false, err
+		}
+	}
+	return false, nil
 }
 
 // days lists the first day folder of t the share owns, and leaves the
@@ -464,19 +472,8 @@ func (l *lister) probe(t task) error {
 				l.add(rest)
 			}
 		}
-		for _, o := range keys {
-			key := aws.ToString(o.Key)
-			if stop != "" && key >= stop {
-				return false, nil
-			}
-			if !owns(l.share, key) {
-				continue
-			}
-			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
-				return false, err
-			}
-		}
-		return paging, nil
+		done, err := l.emitKeys(keys, stop, func(key string) bool { return owns(l.share, key) })
+		return paging && !done && err == nil, err
 	})
 }
 
@@ -566,19 +563,10 @@ func (l *lister) sweep(t task) error {
 			}
 			l.add(rest)
 		}
-		for _, o := range keys {
-			key := aws.ToString(o.Key)
-			if partial != "" && strings.HasPrefix(key, partial) {
-				break
-			}
-			if !l.wants(t.prefix, key) {
-				continue
-			}
-			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
-				return false, err
-			}
-		}
-		return false, nil
+		// The keys at partial and past it are partial's, listed by its
+		// own tasks: the page ends inside it.
+		_, err := l.emitKeys(keys, partial, func(key string) bool { return l.wants(t.prefix, key) })
+		return false, err
 	})
 }
 
