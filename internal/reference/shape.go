@@ -180,8 +180,8 @@ func elements(raw json.RawMessage) ([]placed, error) {
 // lookup reads the pages and Events of lookup-events output.
 func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 	var n int64
-	emit := func(event json.RawMessage, at int64) error {
-		ms, err := elements(event)
+	readEvent := func(obj json.RawMessage, at int64) error {
+		ms, err := elements(obj)
 		if err != nil {
 			return err
 		}
@@ -213,7 +213,7 @@ func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 			return fmt.Errorf("%w: both a page and an event", parse.ErrNotCloudTrail)
 		}
 		if !page {
-			return emit(raw, start)
+			return readEvent(raw, start)
 		}
 		for _, m := range ms {
 			if m.key != "Events" {
@@ -230,7 +230,7 @@ func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 				if e.val[0] != '{' {
 					return fmt.Errorf("%w: an element of Events is not an object", parse.ErrNotCloudTrail)
 				}
-				if err := emit(e.val, start+m.at+e.at); err != nil {
+				if err := readEvent(e.val, start+m.at+e.at); err != nil {
 					return err
 				}
 			}
@@ -274,36 +274,24 @@ func embedded(str json.RawMessage, at int64) (parse.Event, error) {
 // payloads reads CloudWatch Logs subscription payloads, back to back: the
 // log events of each whose messageType says it holds data, in order.
 func payloads(all []byte, fn func(*parse.Event) error) (int64, error) {
-	d := json.NewDecoder(bytes.NewReader(all))
-	d.UseNumber()
 	var n int64
-	for {
-		var raw json.RawMessage
-		if err := d.Decode(&raw); err == io.EOF {
-			return n, nil
-		} else if err != nil {
-			return n, err
-		}
-		start := d.InputOffset() - int64(len(raw))
-		if raw[0] != '{' {
-			return n, fmt.Errorf("%w: a value is not an object", parse.ErrNotCloudTrail)
-		}
+	err := eachObject(all, func(raw json.RawMessage, start int64) error {
 		ms, err := elements(raw)
 		if err != nil {
-			return n, err
+			return err
 		}
 		kind, read := "", false
 		for _, m := range ms {
 			switch m.key {
 			case "messageType":
 				if err := json.Unmarshal(m.val, &kind); err != nil {
-					return n, fmt.Errorf("%w: messageType is not a string", parse.ErrNotCloudTrail)
+					return fmt.Errorf("%w: messageType is not a string", parse.ErrNotCloudTrail)
 				}
 				if kind != "DATA_MESSAGE" && kind != "CONTROL_MESSAGE" {
-					return n, fmt.Errorf("%w: messageType %q", parse.ErrNotCloudTrail, kind)
+					return fmt.Errorf("%w: messageType %q", parse.ErrNotCloudTrail, kind)
 				}
 				if read && kind != "DATA_MESSAGE" {
-					return n, fmt.Errorf("%w: a %s after its logEvents", parse.ErrNotCloudTrail, kind)
+					return fmt.Errorf("%w: a %s after its logEvents", parse.ErrNotCloudTrail, kind)
 				}
 			case "logEvents":
 				if kind == "CONTROL_MESSAGE" {
@@ -311,19 +299,19 @@ func payloads(all []byte, fn func(*parse.Event) error) (int64, error) {
 				}
 				read = true
 				if m.val[0] != '[' {
-					return n, fmt.Errorf("%w: logEvents is not an array", parse.ErrNotCloudTrail)
+					return fmt.Errorf("%w: logEvents is not an array", parse.ErrNotCloudTrail)
 				}
 				evs, err := elements(m.val)
 				if err != nil {
-					return n, err
+					return err
 				}
 				for _, e := range evs {
 					if e.val[0] != '{' {
-						return n, fmt.Errorf("%w: an element of logEvents is not an object", parse.ErrNotCloudTrail)
+						return fmt.Errorf("%w: an element of logEvents is not an object", parse.ErrNotCloudTrail)
 					}
 					fields, err := elements(e.val)
 					if err != nil {
-						return n, err
+						return err
 					}
 					var ev parse.Event
 					for _, f := range fields {
@@ -331,19 +319,21 @@ func payloads(all []byte, fn func(*parse.Event) error) (int64, error) {
 							continue
 						}
 						if ev, err = embedded(f.val, start+m.at+e.at+f.at); err != nil {
-							return n, err
+							return err
 						}
 					}
 					if err := emit(fn, &n, &ev, "a log event"); err != nil {
-						return n, err
+						return err
 					}
 				}
 			}
 		}
 		if kind == "" {
-			return n, fmt.Errorf("%w: an object without messageType", parse.ErrNotCloudTrail)
+			return fmt.Errorf("%w: an object without messageType", parse.ErrNotCloudTrail)
 		}
-	}
+		return nil
+	})
+	return n, err
 }
 
 // exported reads a CloudWatch Logs export: lines of a timestamp, one
