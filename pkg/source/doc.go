@@ -13,7 +13,10 @@
 // ListDigests lists the digests apart, in their own layout, for verifying
 // the logs; OpenWithMetadata gives the S3 metadata that holds their
 // signatures, and CloudTrail a client, with the S3 location's credentials,
-// that asks for the keys that verify them.
+// that asks for the keys that verify them. Discover finds once, for the
+// copies of a sharded scan, what each would find before its day folders
+// (the accounts, their regions, the logs outside them); UseDiscovery makes
+// a copy list from it.
 // Package sourcetest is the conformance suite every driver of stored
 // objects runs; a stream, one object read once, has its own test.
 //

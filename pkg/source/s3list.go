@@ -77,10 +77,16 @@ const (
 // tries, is passed to fn as an Object with Err set, and the others are
 // listed still.
 func (s *s3Bucket) list(ctx context.Context, root string, f Folders, share Share, fn func(Object) error) error {
+	return s.listing(ctx, f, share, nil, fn, func(l *lister) []task { return l.top(root) })
+}
+
+// listing runs a lister of f, share and found (see lister) for fn, from
+// the tasks that start makes.
+func (s *s3Bucket) listing(ctx context.Context, f Folders, share Share, found *found, fn func(Object) error, start func(*lister) []task) error {
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	l := &lister{
-		s: s, ctx: ctx, cancel: cancel, f: f, share: share, fn: fn,
+		s: s, ctx: ctx, cancel: cancel, f: f, share: share, found: found, fn: fn,
 		gate:   gate.New(maxListings),
 		window: gate.NewWindow(minListings, maxListings, maxListings),
 	}
@@ -89,15 +95,7 @@ func (s *s3Bucket) list(ctx context.Context, root string, f Folders, share Share
 	l.more = sync.NewCond(&l.mu)
 	stop := context.AfterFunc(ctx, func() { l.finish(context.Cause(ctx)) })
 	defer stop()
-	l.tasks = l.plan(root, true)
-	if lv, _ := levelOf(root); l.logs && lv == outside {
-		// Where a trail is, AWSLogs/ is most often right below: listed
-		// beside the root rather than after it, a round trip sooner. When
-		// there is none, it cost one request.
-		guess := root + "AWSLogs/"
-		l.guessed = guess
-		l.tasks = append(l.tasks, l.plan(guess, false)...)
-	}
+	l.tasks = start(l)
 	var wg sync.WaitGroup
 	for range maxListings {
 		wg.Go(l.work)
@@ -106,6 +104,20 @@ func (s *s3Bucket) list(ctx context.Context, root string, f Folders, share Share
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.err
+}
+
+// top plans the listing of the root folder.
+func (l *lister) top(root string) []task {
+	tasks := l.plan(root, true)
+	if lv, _ := levelOf(root); l.logs && lv == outside {
+		// Where a trail is, AWSLogs/ is most often right below: listed
+		// beside the root rather than after it, a round trip sooner. When
+		// there is none, it cost one request.
+		guess := root + "AWSLogs/"
+		l.guessed = guess
+		tasks = append(tasks, l.plan(guess, false)...)
+	}
+	return tasks
 }
 
 // lister is one List call: the folders left to list, and the workers that
@@ -125,8 +137,11 @@ type lister struct {
 	// guessed is the AWSLogs/ folder below the root, listed from the
 	// start: not again when the root's listing names it.
 	guessed string
-	gate    *gate.Gate
-	window  *gate.Window
+	// found, when set, is a discovery (see discover): the region folders
+	// are recorded in it, not listed.
+	found  *found
+	gate   *gate.Gate
+	window *gate.Window
 
 	mu    sync.Mutex
 	more  *sync.Cond // a task was added, or the listing ended
@@ -261,6 +276,9 @@ func (l *lister) plan(prefix string, root bool) []task {
 		}
 	case lv == cloudTrail && l.wide():
 		return []task{{how: sweep, prefix: prefix}}
+	case lv >= region && l.found != nil:
+		l.found.region(regionFolder(prefix, lv))
+		return nil
 	case lv >= region && !(root && l.q.Excludes(prefix)):
 		return l.dated(prefix, lv, lay)
 	default:
@@ -563,11 +581,43 @@ func (l *lister) sweep(t task) error {
 			}
 			l.add(rest)
 		}
+		if l.found != nil {
+			return false, l.sweptRegions(t.prefix, keys, partial, aws.ToBool(page.IsTruncated))
+		}
 		// The keys at partial and past it are partial's, listed by its
 		// own tasks: the page ends inside it.
 		_, err := l.emitKeys(keys, partial, func(key string) bool { return l.wants(t.prefix, key) })
 		return false, err
 	})
+}
+
+// sweptRegions records, for a discovery, the regions whose keys a sweep
+// of the CloudTrail/ folder prefix found before the folder partial, which
+// its own tasks record. A sweep that holds the whole folder makes it one
+// that the copies sweep too, which finds its keys outside the regions
+// again; otherwise those are kept with the discovery's other objects.
+func (l *lister) sweptRegions(prefix string, keys []types.Object, partial string, truncated bool) error {
+	if !truncated {
+		l.found.onePage(prefix)
+	}
+	for _, o := range keys {
+		key := aws.ToString(o.Key)
+		if partial != "" && key >= partial {
+			return nil
+		}
+		if i := strings.IndexByte(key[len(prefix):], '/'); i >= 0 {
+			if dir := key[:len(prefix)+i+1]; !l.f.Excludes(dir) {
+				l.found.region(dir)
+			}
+			continue
+		}
+		if truncated {
+			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // wants reports whether a listing by level from the folder prefix would

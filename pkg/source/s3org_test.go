@@ -1,6 +1,7 @@
 package source_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"path/filepath"
@@ -67,6 +68,7 @@ func TestS3Org(t *testing.T) {
 	dir, bucket := orgTrail(t)
 	t.Run("Listing", func(t *testing.T) { orgListing(t, dir, bucket) })
 	t.Run("Shards", func(t *testing.T) { orgShards(t, dir, bucket) })
+	t.Run("Plan", func(t *testing.T) { orgPlan(t, dir, bucket) })
 }
 
 // orgListing counts the requests of listings of the organization trail.
@@ -115,6 +117,33 @@ func orgListing(t *testing.T, dir, bucket string) {
 	}
 }
 
+// orgN are the numbers of shards counted.
+var orgN = []int{1, 4, 16}
+
+// orgShardLists are the LIST requests of orgShards, at N = 1, 4, 16, by
+// page size and window.
+var orgShardLists = []struct {
+	page  int32
+	scope string
+	lists [3]int
+}{
+	{0, "1 day", [3]int{163, 385, 921}},
+	{0, "30 days", [3]int{163, 652, 2339}},
+	{0, "whole archive", [3]int{43, 4 * 43, 16 * 43}},
+	{20, "1 day", [3]int{164, 389, 937}},
+	{20, "30 days", [3]int{404, 1586, 3738}},
+	{20, "whole archive", [3]int{444, 1783, 7523}},
+}
+
+func orgScope(name string) trail.Scope {
+	for _, s := range orgScopes {
+		if s.name == name {
+			return s.q
+		}
+	}
+	panic("no scope " + name)
+}
+
 // orgShards lists the organization trail as N shards would, each only
 // its share of the day folders: together they list every object once.
 // Each shard must find the accounts and their regions itself, and in
@@ -141,27 +170,10 @@ func orgShards(t *testing.T, dir, bucket string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, c := range []struct {
-		page  int32
-		scope string
-		lists [3]int // at N = 1, 4, 16
-	}{
-		{0, "1 day", [3]int{163, 385, 921}},
-		{0, "30 days", [3]int{163, 652, 2339}},
-		{0, "whole archive", [3]int{43, 4 * 43, 16 * 43}},
-		{20, "1 day", [3]int{164, 389, 937}},
-		{20, "30 days", [3]int{404, 1586, 3738}},
-		{20, "whole archive", [3]int{444, 1783, 7523}},
-	} {
-		i := slices.IndexFunc(orgScopes, func(s struct {
-			name string
-			q    trail.Scope
-		}) bool {
-			return s.name == c.scope
-		})
-		q := orgScopes[i].q
+	for _, c := range orgShardLists {
+		q := orgScope(c.scope)
 		want := listed(t, local, q, nil)
-		for j, n := range []int{1, 4, 16} {
+		for j, n := range orgN {
 			t.Run(fmt.Sprintf("page=%d/%s/N=%d", c.page, c.scope, n), func(t *testing.T) {
 				var all []string
 				lists := 0
@@ -240,4 +252,116 @@ func keyDiff(got, want []string) string {
 		}
 	}
 	return b.String()
+}
+
+// pages is how many listing pages of size page (0: S3's 1,000) hold n
+// keys.
+func pages(n int, page int32) int {
+	size := cmp.Or(int(page), 1000)
+	return max(1, (n+size-1)/size)
+}
+
+// orgPlan lists the organization trail as N shards would from one
+// discovery, made once for them all (a plan): it costs what orgShards's
+// first shard spends finding the accounts and regions, 3 + A requests
+// (a request more for each page of accounts past the first),
+// where the shards of orgShards spend N times that. In a busy archive,
+// for all time, a discovery spends A more: the sweep of an account
+// (one request for its CloudTrail/ folder, see orgShards) does not hold
+// it, and the rest of its regions are found by level.
+//
+// From the discovery each shard lists what it would have listed once it
+// found them, so the total is orgShards's less N - 1 discoveries. For a
+// window with an end, that is at most the discovery and every day folder
+// of the window listed once: a bound that does not grow with N. A day's
+// window reaches 2 day folders a region, so its total grows by at most R
+// (one more request a region) from 1 shard to any number of them; wider
+// windows grow with N until each shard names its own days, as the shares
+// are spread by hash (see orgShards). For all time in accounts that fit
+// a page, each shard sweeps each account, as in orgShards: the
+// discovery's sweeps are the listing itself, and a plan adds A requests
+// once, to save each shard 3.
+func orgPlan(t *testing.T, dir, bucket string) {
+	local, err := source.NewDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	open := func(rec *sourcetest.Recorder, page int32) *source.Location {
+		src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if page > 0 {
+			source.SetPageSize(src, page)
+		}
+		rec.Requests()
+		return src
+	}
+	perAccount := len(listed(t, local, trail.Scope{}, nil)) / orgAccounts
+	for _, c := range orgShardLists {
+		q := orgScope(c.scope)
+		want := listed(t, local, q, nil)
+		days := map[string]bool{} // the window's day folders
+		for _, k := range want {
+			days[k[:strings.LastIndexByte(k, '/')]] = true
+		}
+		// The root, AWSLogs/ and the organization's folder, which names
+		// the accounts a page at a time; then each account's CloudTrail/.
+		discovery := 2 + pages(orgAccounts, c.page) + orgAccounts
+		onePage := pages(perAccount, c.page) == 1
+		if q.Since.IsZero() && !onePage {
+			discovery += orgAccounts
+		}
+		for j, n := range orgN {
+			t.Run(fmt.Sprintf("page=%d/%s/N=%d", c.page, c.scope, n), func(t *testing.T) {
+				rec := sourcetest.NewRecorder(bucket)
+				d, err := open(rec, c.page).Discover(ctx, q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := sourcetest.Count(rec.Requests(), "LIST"); got != discovery {
+					t.Errorf("the discovery made %d LIST requests, want %d", got, discovery)
+				}
+				if d.Regions() != orgAccounts*orgRegions || len(d.Others) != 0 {
+					t.Errorf("the discovery found %d regions and %d other objects, want %d and none", d.Regions(), len(d.Others), orgAccounts*orgRegions)
+				}
+				var all []string
+				lists := discovery
+				for i := range n {
+					spec := shard.Spec{Index: i, Count: n}
+					rec := sourcetest.NewRecorder(bucket)
+					src := open(rec, c.page)
+					if err := src.UseDiscovery(d); err != nil {
+						t.Fatal(err)
+					}
+					var share source.Share
+					if n > 1 {
+						share = spec.Owns
+					}
+					for _, k := range listed(t, src, q, share) {
+						if spec.Contains(k) {
+							all = append(all, k)
+						}
+					}
+					lists += sourcetest.Count(rec.Requests(), "LIST")
+				}
+				slices.Sort(all)
+				if !slices.Equal(all, want) {
+					t.Errorf("the shards listed %d objects, a local listing %d:\n%s", len(all), len(want), keyDiff(all, want))
+				}
+				wantLists := c.lists[j] - (n-1)*discovery
+				if q.Since.IsZero() && onePage {
+					wantLists = discovery + n*orgAccounts
+				}
+				if lists != wantLists {
+					t.Errorf("%d LIST requests, want %d", lists, wantLists)
+				}
+				if !q.Until.IsZero() && lists > discovery+len(days) {
+					t.Errorf("%d LIST requests, more than the discovery (%d) and each of the window's %d day folders once", lists, discovery, len(days))
+				}
+				t.Logf("page %d, %s, %d shards: %d LIST requests (discovery %d), %d without a plan", c.page, c.scope, n, lists, discovery, c.lists[j])
+			})
+		}
+	}
 }

@@ -83,6 +83,9 @@ type Location struct {
 	// the key of the one object the user named.
 	below  string
 	single bool
+	// known, when set, is what listings of logs start from, found before
+	// (see UseDiscovery).
+	known *Discovery
 }
 
 // A driver is what a kind of storage does for a Location: no more than
@@ -204,6 +207,11 @@ func (l *Location) ListShare(ctx context.Context, q trail.Scope, share Share, fn
 		}
 		return fn(o)
 	}
+	if s, ok := l.driver.(*s3Bucket); ok && l.known != nil {
+		return l.kept("list", keepLog, fn, func(emit func(Object) error) error {
+			return s.listFrom(ctx, l.known, q, share, emit)
+		})
+	}
 	return l.listKept(ctx, "list", q, share, keepLog, fn)
 }
 
@@ -224,8 +232,15 @@ func keepLog(o *Object) bool {
 // ends the listing and is returned as it is; the listing's own errors are
 // wrapped with what was done ("list") and where.
 func (l *Location) listKept(ctx context.Context, what string, q Folders, share Share, keep func(*Object) bool, fn func(Object) error) error {
+	return l.kept(what, keep, fn, func(emit func(Object) error) error {
+		return l.driver.list(ctx, l.below, q, share, emit)
+	})
+}
+
+// kept is listKept for any listing of l.
+func (l *Location) kept(what string, keep func(*Object) bool, fn func(Object) error, list func(emit func(Object) error) error) error {
 	var stop error
-	err := l.driver.list(ctx, l.below, q, share, func(o Object) error {
+	err := list(func(o Object) error {
 		if !keep(&o) {
 			return nil
 		}
