@@ -16,6 +16,12 @@
 // balances the shares when units are many; an archive of uneven accounts
 // still has many account-days.
 //
+// A Plan is the copies' discovery (source.Discovery) made once for them
+// all, by trailscan plan, and written to a file each copy reads: it holds
+// each S3 source's accounts and regions, for one scan's sources, scope and
+// number of shards, which Check holds the copies to. Parts name the plan
+// by the SHA-256 of its file (Plan.ID).
+//
 // shard must never import scan, summarize, merge or cmd: it decides which
 // objects are a copy's, and nothing about what is read in them.
 package shard
