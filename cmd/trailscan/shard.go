@@ -50,5 +50,5 @@ func (c *scanCmd) shardOptions(srcs []source.Source, cfg scan.Config) []summariz
 	if c.shard.spec == nil {
 		return nil
 	}
-	return []summarize.Option{summarize.WithOrigin(merge.Origin(srcs, cfg.Scope, *c.shard.spec, versionString())), summarize.WithCalls()}
+	return []summarize.Option{summarize.WithOrigin(merge.Origin(srcs, cfg.Scope, *c.shard.spec, "", versionString())), summarize.WithCalls()}
 }

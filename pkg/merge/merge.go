@@ -17,10 +17,11 @@ import (
 	"github.com/trailscan/trailscan/pkg/trail"
 )
 
-// Origin describes a scan of srcs in scope, by shard spec of trailscan
+// Origin describes a scan of srcs in scope, by shard spec, listed from
+// the plan of that ID ("" for none: see shard.Plan.ID), of trailscan
 // version: what a part carries (see summarize.WithOrigin).
-func Origin(srcs []source.Source, scope trail.Scope, spec shard.Spec, version string) summarize.Origin {
-	o := summarize.Origin{Version: version, Format: summarize.SnapshotVersion, Sources: []string{}, Shard: spec.String()}
+func Origin(srcs []source.Source, scope trail.Scope, spec shard.Spec, plan, version string) summarize.Origin {
+	o := summarize.Origin{Version: version, Format: summarize.SnapshotVersion, Sources: []string{}, Shard: spec.String(), Plan: plan}
 	for _, s := range srcs {
 		o.Sources = append(o.Sources, s.String())
 	}
@@ -204,6 +205,11 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 				first.Name, fo.Scope.String(), p.Name, o.Scope.String())
 		case (p.verify != nil) != (first.verify != nil):
 			return nil, fmt.Errorf("%s was %s but %s %s: shards of one scan verify all or none", first.Name, verified(first), p.Name, verified(p))
+		case o.Plan != fo.Plan:
+			// Shards listing from different discoveries may each miss
+			// what the other's found.
+			return nil, fmt.Errorf("%s was listed from %s but %s from %s: shards of one scan list from one plan, or all without",
+				first.Name, planned(fo.Plan), p.Name, planned(o.Plan))
 		case !buildinfo.Same(buildinfo.Parse(o.Version), buildinfo.Parse(fo.Version)):
 			// Another version may assign objects to shards otherwise.
 			return nil, fmt.Errorf("%s was written by trailscan %s but %s by trailscan %s: run every shard with the same trailscan",
@@ -214,7 +220,7 @@ func Merge(parts []Part, opts Options) (*Merged, error) {
 		}
 	}
 	m := &Merged{Summary: summarize.New()}
-	m.Origin = summarize.Origin{Version: fo.Version, Format: summarize.SnapshotVersion, Sources: fo.Sources, Scope: fo.Scope, Shards: first.count}
+	m.Origin = summarize.Origin{Version: fo.Version, Format: summarize.SnapshotVersion, Sources: fo.Sources, Scope: fo.Scope, Shards: first.count, Plan: fo.Plan}
 	for _, i := range slices.Sorted(maps.Keys(byIndex)) {
 		m.Origin.Parts = append(m.Origin.Parts, shard.Spec{Index: i, Count: first.count}.String())
 	}
@@ -261,6 +267,14 @@ type IncompleteError struct {
 func (e *IncompleteError) Error() string {
 	return fmt.Sprintf("%d of %d shards given (%s); missing %s",
 		e.Count-len(e.Missing), e.Count, strings.Join(e.Given, ", "), strings.Join(e.Missing, ", "))
+}
+
+// planned names the plan of ID id, for errors.
+func planned(id string) string {
+	if id == "" {
+		return "no plan"
+	}
+	return "plan " + id
 }
 
 func list(xs []string) string {

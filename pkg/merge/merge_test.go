@@ -129,7 +129,7 @@ func TestIdentity(t *testing.T) {
 					for _, k := range keys {
 						reads[k]++
 					}
-					parts = append(parts, roundTrip(t, fmt.Sprintf("part-%d.json", i), sum, Origin(srcs, scope, spec, "test")))
+					parts = append(parts, roundTrip(t, fmt.Sprintf("part-%d.json", i), sum, Origin(srcs, scope, spec, "", "test")))
 				}
 				if len(reads) != len(fullKeys) {
 					t.Errorf("shards read %d objects, the full scan %d", len(reads), len(fullKeys))
@@ -172,7 +172,7 @@ func TestMergeCountsOnce(t *testing.T) {
 			c[j].File = file
 		}
 		s.AddFile(10, c, nil)
-		return roundTrip(t, fmt.Sprintf("p%d", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: 2}, "test"))
+		return roundTrip(t, fmt.Sprintf("p%d", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: 2}, "", "test"))
 	}
 	other := call
 	other.ID, other.Action, other.ReadOnly = "e2", "TerminateInstances", false
@@ -189,6 +189,11 @@ func TestMergeCountsOnce(t *testing.T) {
 	}
 }
 
+// fromPlan sets the plan a part's shard listed from.
+func fromPlan(id string) func(*summarize.Origin) {
+	return func(o *summarize.Origin) { o.Plan = id }
+}
+
 func TestMergeRefuses(t *testing.T) {
 	part := func(name, spec string, edit func(*summarize.Origin)) Part {
 		s := summarize.New()
@@ -197,7 +202,7 @@ func TestMergeRefuses(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o := Origin(nil, trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, sp, "v1.0.0")
+		o := Origin(nil, trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, sp, "", "v1.0.0")
 		o.Sources = []string{"s3://bucket/logs"}
 		if edit != nil {
 			edit(&o)
@@ -224,6 +229,10 @@ func TestMergeRefuses(t *testing.T) {
 			"b.json scanned since 2026-10-01T00:00:00Z accounts 111122223333: parts of different scopes"},
 		{"different versions", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", func(o *summarize.Origin) { o.Version = "v1.1.0" })}, Options{},
 			"a.json was written by trailscan v1.0.0 but b.json by trailscan v1.1.0"},
+		{"different plans", []Part{part("a.json", "0/2", fromPlan("sha256:aa")), part("b.json", "1/2", fromPlan("sha256:bb"))}, Options{},
+			"a.json was listed from plan sha256:aa but b.json from plan sha256:bb: shards of one scan list from one plan, or all without"},
+		{"a plan and none", []Part{part("a.json", "0/2", nil), part("b.json", "1/2", fromPlan("sha256:bb"))}, Options{},
+			"a.json was listed from no plan but b.json from plan sha256:bb"},
 		{"incomplete", []Part{part("a.json", "0/3", nil), part("c.json", "2/3", nil)}, Options{},
 			"2 of 3 shards given (a.json (0/3), c.json (2/3)); missing 1/3"},
 		{"incomplete allowed", []Part{part("a.json", "0/3", nil), part("c.json", "2/3", nil)}, Options{Incomplete: true}, ""},
@@ -347,7 +356,7 @@ func TestMergeTree(t *testing.T) {
 	for i := range n {
 		spec := shard.Spec{Index: i, Count: n}
 		sum, srcs, _ := scanOnce(t, dir, trail.Scope{}, &spec)
-		shards = append(shards, roundTrip(t, fmt.Sprintf("part-%d.json", i), sum, Origin(srcs, trail.Scope{}, spec, "test")))
+		shards = append(shards, roundTrip(t, fmt.Sprintf("part-%d.json", i), sum, Origin(srcs, trail.Scope{}, spec, "", "test")))
 	}
 	var groups []Part
 	for g := range 4 {
@@ -415,16 +424,19 @@ func firstDiff(a, b string) string {
 // when a shard is in two of them, or in one of them and given again; the
 // shards missing are those none of them holds.
 func TestMergeTreeRefuses(t *testing.T) {
-	mk := func(i, n int) Part {
+	mkPlanned := func(i, n int, plan string) Part {
 		s := summarize.New()
 		s.AddFile(1, []summarize.Call{{ID: fmt.Sprintf("e%d", i), Time: time.Date(2026, 10, 1, 0, 0, i, 0, time.UTC), Service: "s", Action: "a"}}, nil)
-		return roundTrip(t, fmt.Sprintf("part-%d.json", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: n}, "v1"))
+		return roundTrip(t, fmt.Sprintf("part-%d.json", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: n}, plan, "v1"))
 	}
+	mk := func(i, n int) Part { return mkPlanned(i, n, "") }
 	p := make([]Part, 8)
 	for i := range p {
 		p[i] = mk(i, 8)
 	}
 	low, high, mid := group(t, "low.json", p[0], p[1], p[2], p[3]), group(t, "high.json", p[4], p[5], p[6], p[7]), group(t, "mid.json", p[3], p[4])
+	// A merge of shards listed from a plan keeps its name.
+	highPlanned := group(t, "high-planned.json", mkPlanned(4, 8, "sha256:aa"), mkPlanned(5, 8, "sha256:aa"), mkPlanned(6, 8, "sha256:aa"), mkPlanned(7, 8, "sha256:aa"))
 	tests := []struct {
 		name    string
 		parts   []Part
@@ -434,6 +446,7 @@ func TestMergeTreeRefuses(t *testing.T) {
 		{"a group given twice", []Part{low, high, low}, "low.json and low.json both hold shard 0/8"},
 		{"a shard in a group and given again", []Part{low, p[2], high}, "low.json and part-2.json both hold shard 2/8"},
 		{"another split", []Part{low, mk(1, 4)}, "low.json is a merge of 4 of 8 shards but part-1.json is shard 1/4: parts of different splits"},
+		{"a group of a plan", []Part{low, highPlanned}, "low.json was listed from no plan but high-planned.json from plan sha256:aa"},
 		{"missing from the union", []Part{low, p[6]}, "5 of 8 shards given (low.json (0/8, 1/8, 2/8, 3/8), part-6.json (6/8)); missing 4/8, 5/8, 7/8"},
 		{"whole", []Part{high, low}, ""},
 		{"whole, mixed", []Part{p[7], p[0], p[1], mid, p[2], p[5], p[6]}, ""},

@@ -48,7 +48,7 @@ func TestMergeVerification(t *testing.T) {
 	for i := range n {
 		spec := shard.Spec{Index: i, Count: n}
 		sum, l := run(&spec)
-		res := sum.Result(summarize.WithOrigin(Origin(srcs, trail.Scope{}, spec, "test")), summarize.WithCalls(),
+		res := sum.Result(summarize.WithOrigin(Origin(srcs, trail.Scope{}, spec, "", "test")), summarize.WithCalls(),
 			summarize.WithVerification(summarize.Verification{Ledger: l, Keys: list}))
 		parts = append(parts, readBack(t, fmt.Sprintf("part-%d.json", i), res))
 	}
@@ -69,7 +69,7 @@ func TestMergeVerification(t *testing.T) {
 	}
 
 	sum, _ := run(&shard.Spec{Index: 0, Count: n})
-	plain := roundTrip(t, "plain-0.json", sum, Origin(srcs, trail.Scope{}, shard.Spec{Index: 0, Count: n}, "test"))
+	plain := roundTrip(t, "plain-0.json", sum, Origin(srcs, trail.Scope{}, shard.Spec{Index: 0, Count: n}, "", "test"))
 	if _, err := Merge([]Part{plain, parts[1], parts[2]}, Options{}); err == nil || !strings.Contains(err.Error(), "verify all or none") {
 		t.Errorf("merge of parts with and without --verify: %v", err)
 	}

@@ -22,6 +22,10 @@ type Origin struct {
 	// Parts lists the shards ("i/N") a merged result was made of: all of
 	// them unless the merge was told to accept an incomplete set.
 	Parts []string `json:"parts,omitempty"`
+	// Plan names the plan the shards listed from (trailscan plan), by its
+	// SHA-256: "sha256:HEX". Empty when they found their sources' folders
+	// themselves.
+	Plan string `json:"plan,omitempty"`
 }
 
 // Missing lists the shards ("i/N") a merged result lacks: none unless the
