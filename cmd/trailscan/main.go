@@ -78,12 +78,13 @@ const usage = `trailscan reports what AWS Support did in your AWS accounts, from
 Usage:
   trailscan scan [flags] SOURCE...   summarize AWS Support's calls
   trailscan verify [flags] SOURCE... verify the logs against CloudTrail's signed digests
+  trailscan plan [flags] SOURCE...   find accounts and regions once, for scan --plan
   trailscan merge [flags] PART...    combine the results of scan --shard
   trailscan diff [flags] OLD NEW     what changed from one JSON report to another
   trailscan version                  print the version, commit and whether the tree was modified
 
-Run 'trailscan scan --help' (or merge, diff) for the flags, examples and
-exit codes.
+Run 'trailscan scan --help' (or verify, plan, merge, diff) for the flags,
+examples and exit codes.
 `
 
 // run is main without the process: the CLI tests call it directly.
@@ -107,6 +108,10 @@ func runAt(ctx context.Context, now func() time.Time, args []string, stdout, std
 		quiet = c.quiet
 	case "verify":
 		c := &verifyCmd{scanCmd{stdout: stdout, stderr: stderr, now: now}}
+		err = c.Run(ctx, args[1:])
+		quiet = c.quiet
+	case "plan":
+		c := &planCmd{scanCmd: scanCmd{stdout: stdout, stderr: stderr, now: now}}
 		err = c.Run(ctx, args[1:])
 		quiet = c.quiet
 	case "merge":

@@ -28,8 +28,10 @@ and an organization trail's copy) counts once.
 Parts are refused, naming the files, when they do not belong together:
 the same shard twice (in two parts, or in two merged groups), different
 sources, time windows, accounts or regions, different N, different
-trailscan versions, or some made with --verify and some without. A set
-that lacks a shard is refused too, unless --incomplete or --part is given.
+trailscan versions, some made with --verify and some without, or some
+listed from one plan (scan --plan) and some from another, or from none.
+A set that lacks a shard is refused too, unless --incomplete or --part is
+given.
 
 Shards of 'scan --verify' each read and hash their share of the logs
 and digests; the merge verifies the whole, with the public keys the

@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
@@ -109,4 +112,136 @@ func TestS3Unreachable(t *testing.T) {
 	if stdout.Len() != 0 {
 		t.Errorf("output of a failed scan:\n%s", stdout.String())
 	}
+}
+
+// TestS3Plan: the shards of a scan of S3, each listing from one plan,
+// merge into what one scan gives, byte for byte but for the origin the
+// merge adds, which names the plan as each part does. What the plan
+// cannot hold is missed: a region whose first log is delivered after it
+// is not scanned, where a new log in a region it found is.
+func TestS3Plan(t *testing.T) {
+	endpoint := sourcetest.S3Endpoint(t)
+	dir := t.TempDir()
+	_, err := gen.Write(dir, gen.Config{
+		Seed: 5, Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Days: 3,
+		Accounts: []string{"111111111111", "222222222222", "333333333333"}, Regions: []string{"us-east-1", "eu-west-1"},
+		OrgID: "o-abcdef1234", Prefix: "acct-trail", OrgPrefix: "org-trail",
+		FilesPerDay: 2, RecordsPerFile: 20, SupportRate: 0.2, Damaged: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, bucket := sourcetest.BucketOf(t, "archive/", dir)
+	s3URL := "s3://" + bucket + "/archive"
+	work := t.TempDir()
+	scope := []string{"--since", "2026-10-01", "--until", "2026-10-03", "--endpoint-url", endpoint, "--path-style"}
+	run := func(want []int, args ...string) string {
+		t.Helper()
+		code, _, stderr := inDir(t, work, append(append(args[:1:1], scope...), args[1:]...)...)
+		if !slices.Contains(want, code) {
+			t.Fatalf("trailscan %s: exit %d, want %v: %s", strings.Join(args, " "), code, want, stderr)
+		}
+		return stderr
+	}
+	done := []int{exitOK, exitPartial} // the archive holds damaged files
+	stderr := run([]int{exitOK}, "plan", "--shards", "4", "-o", "plan.json", s3URL)
+	if !strings.Contains(stderr, "for 4 shards: 6 accounts' CloudTrail folders, 12 regions, 0 other logs, in 1 S3 sources\n") || strings.Contains(stderr, "warning") {
+		t.Errorf("trailscan plan said:\n%s", stderr)
+	}
+	shards := func(out string) []string {
+		parts := []string{"merge", "-f", "json", "-o", out}
+		for i := range 4 {
+			part := fmt.Sprintf("part-%d.json", i)
+			run(done, "scan", "-q", "--plan", "plan.json", "--shard", fmt.Sprintf("%d/4", i), "-f", "json", "-o", part, s3URL)
+			parts = append(parts, part)
+		}
+		code, _, stderr := inDir(t, work, parts...)
+		if !slices.Contains(done, code) {
+			t.Fatalf("merge: exit %d: %s", code, stderr)
+		}
+		return parts[5:]
+	}
+	shards("merged.json")
+	run(done, "scan", "-q", "-f", "json", "-o", "full.json", s3URL)
+	merged, full := readIn(t, work, "merged.json"), readIn(t, work, "full.json")
+	body, origin := withoutOrigin(t, merged)
+	if !bytes.Equal(body, full) {
+		t.Errorf("the merge of the shards listed from a plan differs from one scan:%s", firstDiff(string(body), string(full)))
+	}
+	p, err := shard.ReadPlanFile(filepath.Join(work, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if origin.Plan != p.ID() || origin.Shards != 4 || !bytes.Contains(readIn(t, work, "part-2.json"), []byte(`"plan": "`+p.ID()+`"`)) {
+		t.Errorf("the merge's origin %+v, want plan %s", origin, p.ID())
+	}
+
+	// After the plan, a log in a day of a region it found, and the first
+	// log of a region it did not.
+	late := t.TempDir()
+	known := "acct-trail/AWSLogs/111111111111/CloudTrail/us-east-1/2026/10/02/111111111111_CloudTrail_us-east-1_20261002T2355Z_late.json"
+	unknown := "acct-trail/AWSLogs/111111111111/CloudTrail/ap-southeast-2/2026/10/02/111111111111_CloudTrail_ap-southeast-2_20261002T1200Z_new.json"
+	sourcetest.WriteFiles(t, late, map[string][]byte{known: []byte(`{"Records":[]}`), unknown: []byte(`{"Records":[]}`)})
+	sourcetest.Upload(t, client, bucket, "archive/", late)
+	shards("merged-late.json")
+	run(done, "scan", "-q", "-f", "json", "-o", "full-late.json", s3URL)
+	mergedLate, fullLate := count(t, work, "merged-late.json"), count(t, work, "full-late.json")
+	before := count(t, work, "full.json")
+	if fullLate != before+2 || mergedLate != before+1 {
+		t.Errorf("files scanned: %d before; after, %d by one scan (want %d) and %d by the shards of the plan (want %d: the new region is not in it)",
+			before, fullLate, before+2, mergedLate, before+1)
+	}
+
+	// A plan for a window with no end says what it cannot see, and so
+	// does each shard that uses it.
+	code, _, stderr := inDir(t, work, "plan", "--shards", "2", "--endpoint-url", endpoint, "--path-style", "-o", "open.json", s3URL)
+	warning := "trailscan: warning: plan open.json was made at 2026-10-04T00:00:00Z and the window has no end: an account or a region whose first logs came after it is not scanned\n"
+	if code != exitOK || !strings.HasSuffix(stderr, warning) {
+		t.Errorf("trailscan plan for all time: exit %d, stderr:\n%s", code, stderr)
+	}
+	code, _, stderr = inDir(t, work, "scan", "--plan", "open.json", "--shard", "0/2", "-f", "json", "-o", "open-0.json", "--endpoint-url", endpoint, "--path-style", s3URL)
+	if !slices.Contains(done, code) || !strings.HasPrefix(stderr, warning) {
+		t.Errorf("trailscan scan --plan for all time: exit %d, stderr:\n%s", code, stderr)
+	}
+	// So does one made before its window's late deliveries could arrive.
+	code, _, stderr = inDir(t, work, "plan", "--shards", "2", "--until", "2026-10-04", "--endpoint-url", endpoint, "--path-style", "-o", "soon.json", s3URL)
+	warning = "trailscan: warning: plan soon.json was made at 2026-10-04T00:00:00Z, before the window's last deliveries (up to 2026-10-04T06:00:00Z): an account or a region whose first logs came after it is not scanned\n"
+	if code != exitOK || !strings.HasSuffix(stderr, warning) {
+		t.Errorf("trailscan plan until now: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+func readIn(t *testing.T, dir, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// count is how many files the result in dir/name scanned.
+func count(t *testing.T, dir, name string) int {
+	t.Helper()
+	var res summarize.Result
+	if err := json.Unmarshal(readIn(t, dir, name), &res); err != nil {
+		t.Fatal(err)
+	}
+	return res.FilesScanned
+}
+
+// withoutOrigin is a merged JSON result without the origin the merge adds
+// at its end, and that origin.
+func withoutOrigin(t *testing.T, merged []byte) ([]byte, summarize.Origin) {
+	t.Helper()
+	const member = ",\n  \"scan\": "
+	i := bytes.LastIndex(merged, []byte(member))
+	if i < 0 {
+		t.Fatalf("no origin in:\n%.300s", merged)
+	}
+	var o summarize.Origin
+	if err := json.Unmarshal(merged[i+len(member):len(merged)-len("\n}\n")], &o); err != nil {
+		t.Fatal(err)
+	}
+	return append(merged[:i:i], "\n}\n"...), o
 }

@@ -70,7 +70,11 @@ Exit codes (when several apply, the first of 143/130, 2, 5, 4, 1, 3 wins):
 
 A --shard whose share holds no files, or nothing in scope, exits 0: its
 part is valid, and the merge judges the whole. One that could read none
-of its files exits 1, to be run again.
+of its files exits 1, to be run again. With --plan (see 'trailscan plan
+--help'), a shard lists its S3 sources from the accounts and regions the
+plan found, once for every shard; a plan made for other sources, another
+scope or another N is refused with exit 2, and one that cannot be read
+with exit 1.
 
 With --state, the result is cumulative, every object read so far, and
 says first what this run added: new_since_last_run in JSON, the events
@@ -130,6 +134,12 @@ func (c *scanCmd) selectionFlags(fs *pflag.FlagSet) {
 func (c *scanCmd) accessFlags(fs *pflag.FlagSet) {
 	fs.IntVarP(&c.jobs, "jobs", "j", 0, "most files read at once (default: as many as keep every CPU decoding,\nchosen as the scan goes: for S3, often a hundred or more)")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress line or warnings on standard error (the exit code still says a result is partial)")
+	c.s3Flags(fs)
+}
+
+// s3Flags say how S3 sources are reached, as scan, verify and plan take
+// them.
+func (c *scanCmd) s3Flags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.s3.Profile, "profile", "", "AWS shared config profile for s3:// sources")
 	fs.StringVar(&c.s3.Region, "bucket-region", "", "region of the S3 bucket (default: found from the bucket)")
 	fs.StringVar(&c.s3.Endpoint, "endpoint-url", "", "S3-compatible endpoint or VPC endpoint URL")
@@ -160,6 +170,9 @@ func (c *scanCmd) Run(ctx context.Context, args []string) error {
 	}
 	srcs, err := c.sources(ctx, fs.Args())
 	if err != nil {
+		return err
+	}
+	if err := c.usePlan(srcs, cfg); err != nil {
 		return err
 	}
 	cfg.Progress = new(scan.Progress)

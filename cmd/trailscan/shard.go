@@ -1,9 +1,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 
@@ -12,24 +16,37 @@ import (
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
+	"github.com/trailscan/trailscan/pkg/trail"
 )
 
-// shardOpts is what --shard asked for; spec is set once it is parsed.
+// shardOpts is what --shard and --plan asked for; spec and plan are set
+// once they are parsed and read.
 type shardOpts struct {
-	arg  string
-	spec *shard.Spec
+	arg      string
+	spec     *shard.Spec
+	planPath string
+	plan     *shard.Plan
 }
 
 // addShardFlags registers the flags that split a scan across machines.
 func (c *scanCmd) addShardFlags(fs *pflag.FlagSet) {
 	fs.StringVar(&c.shard.arg, "shard", "", "scan only share i of N (0-based) of the objects, for 'trailscan merge';\n"+
 		"auto/N takes i from the first set of "+strings.Join(shard.EnvIndex, ", "))
+	fs.StringVar(&c.shard.planPath, "plan", "", "with --shard: list the S3 sources from this plan ('trailscan plan'), made once for\nevery shard, rather than find their accounts and regions again")
 }
 
-// applyShard limits cfg to this copy's share of the objects. A shard's
-// output is a part for 'trailscan merge', so it must be JSON.
+// planHint says how to make a plan that fits.
+const planHint = "make the plan with the shards' SOURCE, --since, --until, --account and --region, and --shards N: " +
+	"trailscan plan --shards N [flags] SOURCE... -o plan.json"
+
+// applyShard limits cfg to this copy's share of the objects, and reads
+// --plan, before any source is opened. A shard's output is a part for
+// 'trailscan merge', so it must be JSON.
 func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	if c.shard.arg == "" {
+		if c.shard.planPath != "" {
+			return usageError{errors.New("--plan without --shard"), "a plan is for the shards of one scan: add --shard i/N"}
+		}
 		return nil
 	}
 	spec, err := shard.Parse(c.shard.arg, os.Getenv)
@@ -41,7 +58,59 @@ func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	}
 	c.shard.spec = &spec
 	cfg.Select, cfg.Share = spec.Select, spec.Owns
+	if c.shard.planPath == "" {
+		return nil
+	}
+	p, err := shard.ReadPlanFile(c.shard.planPath)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: planHint}
+	case err != nil:
+		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: "the plan file was damaged or edited, or is of a newer trailscan: " + planHint}
+	}
+	c.shard.plan = p
 	return nil
+}
+
+// usePlan makes srcs list from --plan, once it is known to be the plan of
+// this scan, and warns of what it cannot hold.
+func (c *scanCmd) usePlan(srcs []source.Source, cfg scan.Config) error {
+	p := c.shard.plan
+	if p == nil {
+		return nil
+	}
+	if err := p.Check(sourceNames(srcs), cfg.Scope, *c.shard.spec); err != nil {
+		return usageError{fmt.Errorf("--plan %s: %w", c.shard.planPath, err), planHint}
+	}
+	if err := p.Use(srcs); err != nil {
+		return exitError{code: exitFailed, err: fmt.Errorf("--plan %s: %w", c.shard.planPath, err), hint: "the plan file was damaged or edited: " + planHint}
+	}
+	if !c.quiet {
+		warnEarly(c.stderr, c.shard.planPath, p)
+	}
+	return nil
+}
+
+// warnEarly says what a plan made before its window's last deliveries
+// could arrive misses.
+func warnEarly(stderr io.Writer, name string, p *shard.Plan) {
+	if !p.Early() || len(p.Discovery) == 0 {
+		return
+	}
+	made := p.MadeAt.UTC().Format(time.RFC3339)
+	when := made + " and the window has no end"
+	if !p.Scope.Until.IsZero() {
+		when = fmt.Sprintf("%s, before the window's last deliveries (up to %s)", made, p.Scope.Until.Add(trail.LateDelivery).UTC().Format(time.RFC3339))
+	}
+	fmt.Fprintf(stderr, "trailscan: warning: plan %s was made at %s: an account or a region whose first logs came after it is not scanned\n", name, when)
+}
+
+// planID names the plan the shard lists from, for its part: "" for none.
+func (o shardOpts) planID() string {
+	if o.plan == nil {
+		return ""
+	}
+	return o.plan.ID()
 }
 
 // shardOptions make a shard's result a part that merge can read: where it
@@ -50,5 +119,5 @@ func (c *scanCmd) shardOptions(srcs []source.Source, cfg scan.Config) []summariz
 	if c.shard.spec == nil {
 		return nil
 	}
-	return []summarize.Option{summarize.WithOrigin(merge.Origin(srcs, cfg.Scope, *c.shard.spec, "", versionString())), summarize.WithCalls()}
+	return []summarize.Option{summarize.WithOrigin(merge.Origin(srcs, cfg.Scope, *c.shard.spec, c.shard.planID(), versionString())), summarize.WithCalls()}
 }
