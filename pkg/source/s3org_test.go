@@ -135,22 +135,25 @@ var orgShardLists = []struct {
 	{20, "whole archive", [3]int{444, 1783, 7523}},
 }
 
-func orgScope(name string) trail.Scope {
+// orgScope is the window of orgScopes so named.
+func orgScope(t *testing.T, name string) trail.Scope {
+	t.Helper()
 	for _, s := range orgScopes {
 		if s.name == name {
 			return s.q
 		}
 	}
-	panic("no scope " + name)
+	t.Fatalf("no window %q", name)
+	return trail.Scope{}
 }
 
 // orgShards lists the organization trail as N shards would, each only
 // its share of the day folders: together they list every object once.
-// Each shard must find the accounts and their regions itself, and in
-// accounts this quiet, for a window of more than a week, finding them is
-// listing them: every shard makes the 43 requests of one listing and
-// takes its own days from the answers, N x 43 in all, where each shard
-// made 163 before. For a day's window each shard finds the regions (43)
+// Without a plan (see orgPlan) each shard must find the accounts and
+// their regions itself, and in accounts this quiet, for all time,
+// finding them is listing them: every shard makes the 43 requests of one
+// listing and takes its own days from the answers, N x 43 in all, where
+// each shard made 163 before. For a day's window each shard finds the regions (43)
 // and names its own of the regions' 2 day folders, which the shards list
 // once between them (at most 240): N x 43 + 120 to 240.
 //
@@ -171,7 +174,7 @@ func orgShards(t *testing.T, dir, bucket string) {
 	}
 	ctx := context.Background()
 	for _, c := range orgShardLists {
-		q := orgScope(c.scope)
+		q := orgScope(t, c.scope)
 		want := listed(t, local, q, nil)
 		for j, n := range orgN {
 			t.Run(fmt.Sprintf("page=%d/%s/N=%d", c.page, c.scope, n), func(t *testing.T) {
@@ -300,7 +303,7 @@ func orgPlan(t *testing.T, dir, bucket string) {
 	}
 	perAccount := len(listed(t, local, trail.Scope{}, nil)) / orgAccounts
 	for _, c := range orgShardLists {
-		q := orgScope(c.scope)
+		q := orgScope(t, c.scope)
 		want := listed(t, local, q, nil)
 		days := map[string]bool{} // the window's day folders
 		for _, k := range want {
