@@ -313,6 +313,35 @@ func craftedValid() []namedStream {
 	w.match(lit, dist, 258, window).match(lit, dist, 258, window-1).code(lit[256])
 	add("fixed/farthest", w.bytes())
 
+	// Matches at distances 1 to 9, that overlap what they copy, of
+	// lengths around the fast loops' word and copy sizes.
+	w = new(bitWriter).bits(1, 1).bits(1, 2)
+	for i := range 16 {
+		w.code(lit['A'+i])
+	}
+	for d := 1; d <= 9; d++ {
+		for _, n := range []int{3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 39, 40, 41, 64, 100, 257, 258} {
+			w.match(lit, dist, n, d).code(lit['a'+d])
+		}
+	}
+	w.code(lit[256])
+	add("fixed/overlaps", w.bytes())
+
+	// Over a MB of long matches after a few literals, so that the output
+	// buffer fills and slides under matches of every kind.
+	w = new(bitWriter).bits(1, 1).bits(1, 2)
+	for i := range 64 {
+		w.code(lit['a'+i%26])
+	}
+	for k := 0; k < 4300; k++ {
+		for i := range 1 + k%5 {
+			w.code(lit['0'+i])
+		}
+		w.match(lit, dist, 258-k%7, 1+k%40)
+	}
+	w.code(lit[256])
+	add("fixed/output limit", w.bytes())
+
 	// Stored blocks after bits that leave a byte half used, and of zero
 	// length.
 	w = new(bitWriter).bits(0, 1).bits(1, 2).code(lit['q']).code(lit[256])
