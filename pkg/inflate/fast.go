@@ -120,7 +120,12 @@ func fastGo(in *[inSize + 8]byte, out *[outSize + 8]byte, lt *[llSize]uint32, dt
 			if dist > op-lo {
 				goto stop
 			}
+			// The next lookup and the refill before the copy, which
+			// needs neither: they go on while it is done.
 			e = lt[bb&llMask]
+			bb |= loadIn(in, ip) << (bl & 63)
+			ip += 7 - bl>>3&7
+			bl |= 56
 
 			src, end := op-dist, op+length
 			switch {
@@ -165,11 +170,13 @@ func fastGo(in *[inSize + 8]byte, out *[outSize + 8]byte, lt *[llSize]uint32, dt
 				}
 			}
 			op = end
+			goto check
 		}
 	refill:
 		bb |= loadIn(in, ip) << (bl & 63)
 		ip += 7 - bl>>3&7
 		bl |= 56
+	check:
 		if ip >= inEnd || op >= outLimit {
 			break
 		}

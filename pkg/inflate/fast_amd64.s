@@ -137,8 +137,7 @@ distance:
 	CMPQ  BX, CX
 	JA    stop
 
-	// Look the next codeword up and refill before the copy, which
-	// neither needs: fastGo refills after it, to the same effect.
+	// Look the next codeword up and refill before the copy.
 	MOVL  R12, CX
 	ANDL  $const_llMask, CX
 	MOVL  (R8)(CX*4), AX
