@@ -12,6 +12,11 @@ const fastIn = 32
 // out has room, the way libdeflate's fast loop does. It leaves to the exact
 // decoder the end of the block and anything bad, stopping before the
 // codeword: it reports whether it stopped at one.
+//
+// The loop is fastAsm where the CPU runs it, fastGo elsewhere: the same
+// loop, written out twice because the assembly is faster (BenchmarkInflate
+// times the Reader with each), and held to decode the same by
+// TestFastLoops.
 func (z *Reader) fast() (stopped bool) {
 	ip, op, inEnd := uint(z.ip), uint(z.op), uint(z.inLen-fastIn)
 	if ip >= inEnd || op >= outLimit {
