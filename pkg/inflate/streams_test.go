@@ -351,6 +351,18 @@ func craftedValid() []namedStream {
 	w.bits(1, 1).bits(1, 2).match(lit, dist, 10, 5).code(lit[256])
 	add("stored/after fixed", w.bytes())
 
+	// Stored blocks as long as they come, 65,535 bytes, between
+	// Huffman blocks reaching back into them.
+	w = new(bitWriter)
+	for i := range 3 {
+		w.bits(0, 1).bits(0, 2).align().bits(0xffff, 16).bits(0, 16)
+		for j := range 0xffff {
+			w.bits(uint64(j*(i+3)>>3&0xff), 8)
+		}
+		w.bits(b2u(i == 2), 1).bits(1, 2).match(lit, dist, 258, window).code(lit['s']).code(lit[256])
+	}
+	add("stored/full", w.bytes())
+
 	// A dynamic block with codewords of up to 15 bits (subtables) in
 	// both codes, every length and distance code, an end of block of 15
 	// bits.
