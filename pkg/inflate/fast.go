@@ -20,7 +20,7 @@ const fastIn = 32
 func (z *Reader) fast() (stopped bool) {
 	ip, op, inEnd := uint(z.ip), uint(z.op), uint(z.inLen-fastIn)
 	if ip >= inEnd || op >= outLimit {
-		return false
+		return false // the loops would read and write out of bounds
 	}
 	var pos uint
 	if z.loop == loopBest && haveAsm {
