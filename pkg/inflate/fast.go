@@ -18,10 +18,10 @@ const fastIn = 32
 // times the Reader with each), and held to decode the same by
 // TestFastLoops.
 func (z *Reader) fast() (stopped bool) {
-	ip, op, inEnd := uint(z.ip), uint(z.op), uint(z.inLen-fastIn)
-	if ip >= inEnd || op >= outLimit {
+	if z.inLen-z.ip <= fastIn || z.op >= outLimit {
 		return false // the loops would read and write out of bounds
 	}
+	ip, op, inEnd := uint(z.ip), uint(z.op), uint(z.inLen-fastIn)
 	var pos uint
 	if z.loop == loopBest && haveAsm {
 		op, pos, stopped = fastAsm(&z.in, &z.out, z.lt, z.dt, ip, op, uint(z.lo), inEnd, z.bb, z.bl)
