@@ -162,6 +162,16 @@ func TestDifferential(t *testing.T) {
 	for _, s := range streams {
 		check(t, rs, s.name, s.data)
 	}
+	// The sweep below runs the fast loops only: the exact decoder alone
+	// has read every whole stream above, and in the sweep it decodes every
+	// cut end and bad codeword anyway, where the fast loops stop. Running
+	// it alone too would double the sweep's time.
+	var sweep []pathReader
+	for _, r := range rs {
+		if r.loop != loopExact {
+			sweep = append(sweep, r)
+		}
+	}
 	errBoom := errors.New("boom")
 	for _, s := range streams {
 		n := len(s.data)
@@ -179,18 +189,18 @@ func TestDifferential(t *testing.T) {
 		data := make([]byte, n)
 		for _, i := range offsets {
 			cut := s.data[:i]
-			against(t, rs, fmt.Sprintf("%s cut at %d", s.name, i), reference(cut), func() io.Reader { return bytes.NewReader(cut) }, 4096)
+			against(t, sweep, fmt.Sprintf("%s cut at %d", s.name, i), reference(cut), func() io.Reader { return bytes.NewReader(cut) }, 4096)
 
 			copy(data, s.data)
 			data[i] ^= 1 << (i % 8)
-			against(t, rs, fmt.Sprintf("%s bit %d of byte %d flipped", s.name, i%8, i), reference(data), func() io.Reader { return bytes.NewReader(data) }, 4096)
+			against(t, sweep, fmt.Sprintf("%s bit %d of byte %d flipped", s.name, i%8, i), reference(data), func() io.Reader { return bytes.NewReader(data) }, 4096)
 
 			data[i] = ^s.data[i]
-			against(t, rs, fmt.Sprintf("%s byte %d inverted", s.name, i), reference(data), func() io.Reader { return bytes.NewReader(data) }, 4096)
+			against(t, sweep, fmt.Sprintf("%s byte %d inverted", s.name, i), reference(data), func() io.Reader { return bytes.NewReader(data) }, 4096)
 
 			if n <= 2<<10 {
 				failing := func() io.Reader { return io.MultiReader(bytes.NewReader(cut), iotest.ErrReader(errBoom)) }
-				against(t, rs, fmt.Sprintf("%s failing at %d", s.name, i), reference2(failing()), failing, 4096)
+				against(t, sweep, fmt.Sprintf("%s failing at %d", s.name, i), reference2(failing()), failing, 4096)
 			}
 		}
 	}
