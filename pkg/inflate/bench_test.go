@@ -116,6 +116,17 @@ func eachLog(dir string, f func(p string, data []byte, zr io.Reader) error) erro
 	})
 }
 
+// reader is a gzip decoder that BenchmarkInflate resets from file to file.
+type reader interface {
+	io.Reader
+	Reset(io.Reader) error
+}
+
+type benchDecoder struct {
+	name string
+	new  func(io.Reader) (reader, error)
+}
+
 // BenchmarkInflate inflates the archive's files, each through a bufio.Reader
 // as the scan reads them, into a 256 KiB buffer as the parser reads.
 func BenchmarkInflate(b *testing.B) {
@@ -139,17 +150,17 @@ func benchInflate(b *testing.B, files []benchFile) {
 	}
 	b.Logf("%d files, %d MB inflated, %d MB gzip", len(files), total>>20, packed>>20)
 
-	type reader interface {
-		io.Reader
-		Reset(io.Reader) error
-	}
-	decoders := []struct {
-		name string
-		new  func(io.Reader) (reader, error)
-	}{
+	decoders := []benchDecoder{
 		{"klauspost", func(r io.Reader) (reader, error) { return kgzip.NewReader(r) }},
 		{"stdlib", func(r io.Reader) (reader, error) { return gzip.NewReader(r) }},
 		{"inflate", func(r io.Reader) (reader, error) { return NewReader(r) }},
+	}
+	if haveAsm {
+		// What fastAsm is for: the Reader with the Go loop instead.
+		decoders = append(decoders, benchDecoder{"inflate-go", func(r io.Reader) (reader, error) {
+			z := &Reader{loop: loopGo}
+			return z, z.Reset(r)
+		}})
 	}
 	for _, d := range decoders {
 		b.Run(d.name, func(b *testing.B) {

@@ -235,11 +235,13 @@ func (z *Reader) extra(e uint32) (int, error) {
 // huffman decodes a Huffman block until out is full or the block ends.
 func (z *Reader) huffman() error {
 	for z.op < outLimit {
-		if z.inLen-z.ip > fastIn {
+		switch {
+		case z.loop == loopExact:
+		case z.inLen-z.ip > fastIn:
 			if !z.fast() {
 				continue
 			}
-		} else if z.rerr == nil {
+		case z.rerr == nil:
 			z.fill()
 			continue
 		}
@@ -293,9 +295,11 @@ func (z *Reader) symbol() (end bool, err error) {
 	if dist > z.op-z.lo {
 		return false, z.corrupt()
 	}
+	// The match repeats its first dist bytes: copy what is done after
+	// itself, doubling, a whole number of repeats each time.
 	out := z.out[z.op-dist : z.op+length]
-	for i := dist; i < len(out); i++ {
-		out[i] = out[i-dist]
+	for n := dist; n < len(out); n <<= 1 {
+		copy(out[n:], out[:n])
 	}
 	z.op += length
 	return false, nil

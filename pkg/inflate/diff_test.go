@@ -117,15 +117,23 @@ func sameError(a, b error) bool {
 	return a == b || a.Error() == b.Error()
 }
 
-// check compares a Reader with klauspost/compress on data, reading it
+// check compares each Reader with klauspost/compress on data, reading it
 // whole and in small pieces.
-func check(t testing.TB, z *Reader, name string, data []byte) {
+func check(t testing.TB, rs []pathReader, name string, data []byte) {
 	t.Helper()
 	want := reference(data)
-	got, stale := ours(z, bytes.NewReader(data), 256<<10)
-	compare(t, name, want, got, stale)
-	got, stale = ours(z, &chunked{data: data, sizes: []int{1, 7, 300, 4096, 3}}, 1000)
-	compare(t, name+" (chunked)", want, got, stale)
+	against(t, rs, name, want, func() io.Reader { return bytes.NewReader(data) }, 256<<10)
+	against(t, rs, name+" (chunked)", want, func() io.Reader { return &chunked{data: data, sizes: []int{1, 7, 300, 4096, 3}} }, 1000)
+}
+
+// against compares what each Reader makes of the stream src returns, read
+// in reads of chunk, with want.
+func against(t testing.TB, rs []pathReader, name string, want result, src func() io.Reader, chunk int) {
+	t.Helper()
+	for _, r := range rs {
+		got, stale := ours(r.Reader, src(), chunk)
+		compare(t, name+" ["+r.name+"]", want, got, stale)
+	}
 }
 
 // chunked returns data in reads of the sizes given, in turn.
@@ -146,13 +154,23 @@ func (c *chunked) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// TestDifferential compares the Reader with klauspost/compress on every
+// TestDifferential compares each Reader with klauspost/compress on every
 // test stream, whole, cut and corrupted, and with a reader that fails.
 func TestDifferential(t *testing.T) {
-	z := new(Reader)
+	rs := pathReaders()
 	streams := append(validStreams(t), crafted()...)
 	for _, s := range streams {
-		check(t, z, s.name, s.data)
+		check(t, rs, s.name, s.data)
+	}
+	// The sweep below runs the fast loops only: the exact decoder alone
+	// has read every whole stream above, and in the sweep it decodes every
+	// cut end and bad codeword anyway, where the fast loops stop. Running
+	// it alone too would double the sweep's time.
+	var sweep []pathReader
+	for _, r := range rs {
+		if r.loop != loopExact {
+			sweep = append(sweep, r)
+		}
 	}
 	errBoom := errors.New("boom")
 	for _, s := range streams {
@@ -170,26 +188,19 @@ func TestDifferential(t *testing.T) {
 		}
 		data := make([]byte, n)
 		for _, i := range offsets {
-			want := reference(s.data[:i])
-			got, stale := ours(z, bytes.NewReader(s.data[:i]), 4096)
-			compare(t, fmt.Sprintf("%s cut at %d", s.name, i), want, got, stale)
+			cut := s.data[:i]
+			against(t, sweep, fmt.Sprintf("%s cut at %d", s.name, i), reference(cut), func() io.Reader { return bytes.NewReader(cut) }, 4096)
 
 			copy(data, s.data)
 			data[i] ^= 1 << (i % 8)
-			want = reference(data)
-			got, stale = ours(z, bytes.NewReader(data), 4096)
-			compare(t, fmt.Sprintf("%s bit %d of byte %d flipped", s.name, i%8, i), want, got, stale)
+			against(t, sweep, fmt.Sprintf("%s bit %d of byte %d flipped", s.name, i%8, i), reference(data), func() io.Reader { return bytes.NewReader(data) }, 4096)
 
 			data[i] = ^s.data[i]
-			want = reference(data)
-			got, stale = ours(z, bytes.NewReader(data), 4096)
-			compare(t, fmt.Sprintf("%s byte %d inverted", s.name, i), want, got, stale)
+			against(t, sweep, fmt.Sprintf("%s byte %d inverted", s.name, i), reference(data), func() io.Reader { return bytes.NewReader(data) }, 4096)
 
 			if n <= 2<<10 {
-				failing := func() io.Reader { return io.MultiReader(bytes.NewReader(s.data[:i]), iotest.ErrReader(errBoom)) }
-				want = reference2(failing())
-				got, stale = ours(z, failing(), 4096)
-				compare(t, fmt.Sprintf("%s failing at %d", s.name, i), want, got, stale)
+				failing := func() io.Reader { return io.MultiReader(bytes.NewReader(cut), iotest.ErrReader(errBoom)) }
+				against(t, sweep, fmt.Sprintf("%s failing at %d", s.name, i), reference2(failing()), failing, 4096)
 			}
 		}
 	}
@@ -204,9 +215,9 @@ func reference2(r io.Reader) result {
 	return readAll(zr, 256<<10, true)
 }
 
-var fuzzReader = new(Reader)
+var fuzzReaders = pathReaders()
 
-// FuzzInflate compares the Reader with klauspost/compress on any input.
+// FuzzInflate compares each Reader with klauspost/compress on any input.
 func FuzzInflate(f *testing.F) {
 	for _, s := range append(validStreams(f), crafted()...) {
 		if len(s.data) <= 64<<10 {
@@ -222,8 +233,6 @@ func FuzzInflate(f *testing.F) {
 	readLimit = 16 << 20
 	f.Cleanup(func() { readLimit = 1 << 30 })
 	f.Fuzz(func(t *testing.T, data []byte) {
-		want := reference(data)
-		got, stale := ours(fuzzReader, bytes.NewReader(data), 4096)
-		compare(t, "fuzz", want, got, stale)
+		against(t, fuzzReaders, "fuzz", reference(data), func() io.Reader { return bytes.NewReader(data) }, 4096)
 	})
 }

@@ -13,6 +13,40 @@ const fastIn = 32
 // decoder the end of the block and anything bad, stopping before the
 // codeword: it reports whether it stopped at one.
 //
+// The loop is fastAsm where the CPU runs it, fastGo elsewhere: the same
+// loop, written out twice because the assembly is faster (BenchmarkInflate
+// times the Reader with each), and held to decode the same by
+// TestFastLoops.
+func (z *Reader) fast() (stopped bool) {
+	if z.inLen-z.ip <= fastIn || z.op >= outLimit {
+		return false // the loops would read and write out of bounds
+	}
+	ip, op, inEnd := uint(z.ip), uint(z.op), uint(z.inLen-fastIn)
+	var pos uint
+	if z.loop == loopBest && haveAsm {
+		op, pos, stopped = fastAsm(&z.in, &z.out, z.lt, z.dt, ip, op, uint(z.lo), inEnd, z.bb, z.bl)
+	} else {
+		op, pos, stopped = fastGo(&z.in, &z.out, z.lt, z.dt, ip, op, uint(z.lo), inEnd, z.bb, z.bl)
+	}
+	z.op = int(op)
+	// Whether the loop stopped or ran out of room, the bits from pos on
+	// are still to decode: keep those of pos's byte, give back the rest.
+	z.ip, z.bb, z.bl = int(pos>>3), 0, 0
+	if r := pos & 7; r != 0 {
+		z.bb = uint64(z.in[z.ip&inMask]) >> r
+		z.bl = 8 - r
+		z.ip++
+	}
+	return stopped
+}
+
+// fastGo is the fast loop in Go, for CPUs without fastAsm. It starts at
+// byte ip of in with the bits bb, bl left by the exact decoder (bl < 64),
+// and decodes while ip < inEnd and op < outLimit, matches reaching back to
+// lo at most. It returns where the output ends, the bit of in where
+// decoding is to go on, and whether it stopped before a codeword it
+// leaves to the exact decoder.
+//
 // bl counts the bits in bb in its low byte only: subtracting a whole entry
 // leaves its low byte right, saving the masking (libdeflate's trick).
 //
@@ -20,17 +54,8 @@ const fastIn = 32
 // its bits valid: enough for three literals of the main table and the
 // lookup of a fourth, or a length (20 bits at most), a distance (28), and
 // the lookup after them.
-func (z *Reader) fast() (stopped bool) {
-	in, out := &z.in, &z.out
-	lt, dt := z.lt, z.dt
-	ip, op, lo := uint(z.ip), uint(z.op), uint(z.lo)
-	inEnd, outEnd := uint(z.inLen-fastIn), uint(outLimit)
-	bb, bl := z.bb, z.bl
+func fastGo(in *[inSize + 8]byte, out *[outSize + 8]byte, lt *[llSize]uint32, dt *[dSize]uint32, ip, op, lo, inEnd uint, bb uint64, bl uint) (opEnd, pos uint, stopped bool) {
 	var start uint // the bit where the codeword starts, to give it to the exact decoder
-	if ip >= inEnd || op >= outEnd {
-		return false
-	}
-
 	bb |= loadIn(in, ip) << (bl & 63)
 	ip += 7 - bl>>3&7
 	bl |= 56
@@ -100,7 +125,12 @@ func (z *Reader) fast() (stopped bool) {
 			if dist > op-lo {
 				goto stop
 			}
+			// The next lookup and the refill before the copy, which
+			// needs neither: they go on while it is done.
 			e = lt[bb&llMask]
+			bb |= loadIn(in, ip) << (bl & 63)
+			ip += 7 - bl>>3&7
+			bl |= 56
 
 			src, end := op-dist, op+length
 			switch {
@@ -145,32 +175,22 @@ func (z *Reader) fast() (stopped bool) {
 				}
 			}
 			op = end
+			goto check
 		}
 	refill:
 		bb |= loadIn(in, ip) << (bl & 63)
 		ip += 7 - bl>>3&7
 		bl |= 56
-		if ip >= inEnd || op >= outEnd {
+	check:
+		if ip >= inEnd || op >= outLimit {
 			break
 		}
 	}
 
-	// Give back the whole bytes the buffer holds.
-	bl &= 63
-	z.ip, z.bl = int(ip-bl>>3), bl&7
-	z.bb = bb & (1<<z.bl - 1)
-	z.op = int(op)
-	return false
+	return op, ip<<3 - bl&63, false
 
 stop:
-	z.ip, z.bb, z.bl = int(start>>3), 0, 0
-	if r := start & 7; r != 0 {
-		z.bb = uint64(in[z.ip&inMask]) >> r
-		z.bl = 8 - r
-		z.ip++
-	}
-	z.op = int(op)
-	return true
+	return op, start, true
 }
 
 // load64 and store64 take a masked index, which the compiler proves in

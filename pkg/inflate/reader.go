@@ -73,7 +73,18 @@ type Reader struct {
 	// departure, for the tests.
 	built1, built2             bool
 	preStale, distStale, stale bool
+
+	loop loop // the tests choose it
 }
+
+// loop is the way a Reader decodes the bulk of a Huffman block.
+type loop uint8
+
+const (
+	loopBest  loop = iota // fastAsm where the CPU runs it, or else fastGo
+	loopGo                // fastGo, on any CPU
+	loopExact             // the exact decoder alone
+)
 
 type state uint8
 

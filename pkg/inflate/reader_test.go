@@ -53,33 +53,34 @@ func TestRead(t *testing.T) {
 		{name: "distance too far", data: far, out: "ab", corrupt: 4},
 		{name: "block type 3", data: type3, corrupt: 1},
 	}
-	z := new(Reader)
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			err := z.Reset(bytes.NewReader(tt.data))
-			if tt.newErr {
-				if err != tt.err {
-					t.Fatalf("Reset: %v, want %v", err, tt.err)
+	for _, z := range pathReaders() {
+		for _, tt := range tests {
+			t.Run(z.name+"/"+tt.name, func(t *testing.T) {
+				err := z.Reset(bytes.NewReader(tt.data))
+				if tt.newErr {
+					if err != tt.err {
+						t.Fatalf("Reset: %v, want %v", err, tt.err)
+					}
+					return
 				}
-				return
-			}
-			if err != nil {
-				t.Fatalf("Reset: %v", err)
-			}
-			out, err := io.ReadAll(z)
-			if string(out) != tt.out {
-				t.Errorf("read %q, want %q", out, tt.out)
-			}
-			var ce flate.CorruptInputError
-			switch {
-			case tt.corrupt != 0:
-				if !errors.As(err, &ce) || int64(ce) != tt.corrupt {
-					t.Errorf("error %v, want corrupt input before offset %d", err, tt.corrupt)
+				if err != nil {
+					t.Fatalf("Reset: %v", err)
 				}
-			case err != tt.err:
-				t.Errorf("error %v, want %v", err, tt.err)
-			}
-		})
+				out, err := io.ReadAll(z)
+				if string(out) != tt.out {
+					t.Errorf("read %q, want %q", out, tt.out)
+				}
+				var ce flate.CorruptInputError
+				switch {
+				case tt.corrupt != 0:
+					if !errors.As(err, &ce) || int64(ce) != tt.corrupt {
+						t.Errorf("error %v, want corrupt input before offset %d", err, tt.corrupt)
+					}
+				case err != tt.err:
+					t.Errorf("error %v, want %v", err, tt.err)
+				}
+			})
+		}
 	}
 }
 
@@ -88,28 +89,29 @@ func TestRead(t *testing.T) {
 func TestReadErrors(t *testing.T) {
 	data := gz(t, string(jsonLike(100<<10, 4)))
 	boom := errors.New("boom")
-	z := new(Reader)
-	for _, tt := range []struct {
-		name string
-		r    io.Reader
-		err  error
-	}{
-		{"error", io.MultiReader(bytes.NewReader(data[:len(data)/2]), iotest.ErrReader(boom)), boom},
-		{"no progress", io.MultiReader(bytes.NewReader(data[:len(data)/2]), empty{}), io.ErrNoProgress},
-		{"bad count", io.MultiReader(bytes.NewReader(data[:len(data)/2]), liar{}), errCount},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			if err := z.Reset(tt.r); err != nil {
-				t.Fatal(err)
-			}
-			out, err := io.ReadAll(z)
-			if err != tt.err {
-				t.Errorf("error %v, want %v", err, tt.err)
-			}
-			if want := jsonLike(100<<10, 4); len(out) == 0 || !bytes.HasPrefix(want, out) {
-				t.Errorf("read %d bytes, not a prefix of the data", len(out))
-			}
-		})
+	for _, z := range pathReaders() {
+		for _, tt := range []struct {
+			name string
+			tail io.Reader // after the first half of the stream
+			err  error
+		}{
+			{"error", iotest.ErrReader(boom), boom},
+			{"no progress", empty{}, io.ErrNoProgress},
+			{"bad count", liar{}, errCount},
+		} {
+			t.Run(z.name+"/"+tt.name, func(t *testing.T) {
+				if err := z.Reset(io.MultiReader(bytes.NewReader(data[:len(data)/2]), tt.tail)); err != nil {
+					t.Fatal(err)
+				}
+				out, err := io.ReadAll(z)
+				if err != tt.err {
+					t.Errorf("error %v, want %v", err, tt.err)
+				}
+				if want := jsonLike(100<<10, 4); len(out) == 0 || !bytes.HasPrefix(want, out) {
+					t.Errorf("read %d bytes, not a prefix of the data", len(out))
+				}
+			})
+		}
 	}
 }
 

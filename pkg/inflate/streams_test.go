@@ -313,6 +313,35 @@ func craftedValid() []namedStream {
 	w.match(lit, dist, 258, window).match(lit, dist, 258, window-1).code(lit[256])
 	add("fixed/farthest", w.bytes())
 
+	// Matches at distances 1 to 9, that overlap what they copy, of
+	// lengths around the fast loops' word and copy sizes.
+	w = new(bitWriter).bits(1, 1).bits(1, 2)
+	for i := range 16 {
+		w.code(lit['A'+i])
+	}
+	for d := 1; d <= 9; d++ {
+		for _, n := range []int{3, 4, 7, 8, 9, 15, 16, 17, 31, 32, 33, 39, 40, 41, 64, 100, 257, 258} {
+			w.match(lit, dist, n, d).code(lit['a'+d])
+		}
+	}
+	w.code(lit[256])
+	add("fixed/overlaps", w.bytes())
+
+	// Over a MB of long matches after a few literals, so that the output
+	// buffer fills and slides under matches of every kind.
+	w = new(bitWriter).bits(1, 1).bits(1, 2)
+	for i := range 64 {
+		w.code(lit['a'+i%26])
+	}
+	for k := 0; k < 4300; k++ {
+		for i := range 1 + k%5 {
+			w.code(lit['0'+i])
+		}
+		w.match(lit, dist, 258-k%7, 1+k%40)
+	}
+	w.code(lit[256])
+	add("fixed/output limit", w.bytes())
+
 	// Stored blocks after bits that leave a byte half used, and of zero
 	// length.
 	w = new(bitWriter).bits(0, 1).bits(1, 2).code(lit['q']).code(lit[256])
@@ -321,6 +350,18 @@ func craftedValid() []namedStream {
 	w.bits(0, 1).bits(0, 2).align().bits(0, 16).bits(0xffff, 16)
 	w.bits(1, 1).bits(1, 2).match(lit, dist, 10, 5).code(lit[256])
 	add("stored/after fixed", w.bytes())
+
+	// Stored blocks as long as they come, 65,535 bytes, between
+	// Huffman blocks reaching back into them.
+	w = new(bitWriter)
+	for i := range 3 {
+		w.bits(0, 1).bits(0, 2).align().bits(0xffff, 16).bits(0, 16)
+		for j := range 0xffff {
+			w.bits(uint64(j*(i+3)>>3&0xff), 8)
+		}
+		w.bits(b2u(i == 2), 1).bits(1, 2).match(lit, dist, 258, window).code(lit['s']).code(lit[256])
+	}
+	add("stored/full", w.bytes())
 
 	// A dynamic block with codewords of up to 15 bits (subtables) in
 	// both codes, every length and distance code, an end of block of 15

@@ -211,9 +211,15 @@ func TestBenchChild(t *testing.T) {
 	}
 }
 
-// decoder inflates one gzip file to nowhere through buf, returning the
+// decoder makes one floor worker's inflater. Each keeps its buffered
+// reader and gzip reader from file to file, as a scan worker does: a new
+// pkg/inflate Reader per file (some 600 KB) would cost more in zeroing
+// and garbage collection than some of the decoding it is the floor of.
+type decoder func() inflater
+
+// inflater inflates one gzip file to nowhere through buf, returning the
 // bytes it wrote.
-type decoder func(path string, buf []byte) (int64, error)
+type inflater func(path string, buf []byte) (int64, error)
 
 // floor inflates every file to nowhere, jobs at a time, with dec and the
 // buffer size the scan reads with, and parses nothing: the time no scan of
@@ -227,10 +233,11 @@ func floor(b *testing.B, jobs int, files []string, dec decoder) (secs float64, o
 	var firstErr error
 	for range jobs {
 		wg.Go(func() {
+			inflate := dec()
 			buf := make([]byte, 256<<10)
 			var n int64
 			for p := range ch {
-				m, err := dec(p, buf)
+				m, err := inflate(p, buf)
 				if err != nil {
 					mu.Lock()
 					firstErr = cmp.Or(firstErr, err)
@@ -256,39 +263,51 @@ func floor(b *testing.B, jobs int, files []string, dec decoder) (secs float64, o
 
 // klauspostFile is klauspost/compress's gzip decoder, the scan's before
 // pkg/inflate.
-func klauspostFile(path string, buf []byte) (int64, error) {
-	return inflateFile(path, buf, func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) })
+func klauspostFile() inflater {
+	zr := new(gzip.Reader)
+	return inflateFile(zr, zr.Reset)
 }
 
 // inflateOwnFile is pkg/inflate, the decoder the scan uses.
-func inflateOwnFile(path string, buf []byte) (int64, error) {
-	return inflateFile(path, buf, func(r io.Reader) (io.Reader, error) { return inflate.NewReader(r) })
+func inflateOwnFile() inflater {
+	zr := new(inflate.Reader)
+	return inflateFile(zr, zr.Reset)
 }
 
 // hashOwnFile is pkg/inflate with the SHA-256 of what it writes: the
 // floor under what --verify adds.
-func hashOwnFile(path string, buf []byte) (int64, error) {
-	return inflateFile(path, buf, func(r io.Reader) (io.Reader, error) {
-		zr, err := inflate.NewReader(r)
-		return integrity.NewHasher(zr), err
+func hashOwnFile() inflater {
+	zr := new(inflate.Reader)
+	h := integrity.NewHasher(zr)
+	return inflateFile(h, func(r io.Reader) error {
+		h.Reset(zr)
+		return zr.Reset(r)
 	})
 }
 
-func inflateFile(path string, buf []byte, newReader func(io.Reader) (io.Reader, error)) (int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return 0, err
+// inflateFile returns an inflater reading each file through one buffered
+// reader, which reset gives zr, and copying zr to nowhere.
+func inflateFile(zr io.Reader, reset func(io.Reader) error) inflater {
+	br := bufio.NewReaderSize(nil, 64<<10)
+	// Wrapped, so that io.CopyBuffer reads zr into buf, as the scan
+	// reads, not through zr's WriteTo or io.Discard's own small buffer.
+	dst, src := struct{ io.Writer }{io.Discard}, struct{ io.Reader }{zr}
+	return func(path string, buf []byte) (int64, error) {
+		f, err := os.Open(path)
+		if err != nil {
+			return 0, err
+		}
+		defer f.Close()
+		br.Reset(f)
+		if err := reset(br); err != nil {
+			return 0, fmt.Errorf("inflate %s: %w", path, err)
+		}
+		n, err := io.CopyBuffer(dst, src, buf)
+		if err != nil {
+			return n, fmt.Errorf("inflate %s: %w", path, err)
+		}
+		return n, nil
 	}
-	defer f.Close()
-	zr, err := newReader(bufio.NewReaderSize(f, 64<<10))
-	if err != nil {
-		return 0, fmt.Errorf("inflate %s: %w", path, err)
-	}
-	n, err := io.CopyBuffer(io.Discard, zr, buf)
-	if err != nil {
-		return n, fmt.Errorf("inflate %s: %w", path, err)
-	}
-	return n, nil
 }
 
 // libdeflateBatch is how many files each libdeflate-gunzip process
