@@ -126,6 +126,9 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Workers <= 0 {
 		c.Workers = runtime.GOMAXPROCS(0)
 	}
+	if c.Shape == "" {
+		c.Shape = "delivered"
+	}
 	return c, c.validate()
 }
 
@@ -146,7 +149,7 @@ func (c Config) validate() error {
 	if c.OrgID != "" && (len(c.OrgID) < 4 || c.OrgID[:2] != "o-") {
 		return fmt.Errorf("gen: organization ID %q: want o-xxxxxxxxxx", c.OrgID)
 	}
-	if c.Shape != "" && c.Shape != "delivered" {
+	if c.Shape != "delivered" {
 		if !slices.Contains(Shapes, c.Shape) {
 			return fmt.Errorf("gen: shape %q: want delivered or one of %s", c.Shape, strings.Join(Shapes, ", "))
 		}

@@ -121,7 +121,7 @@ func (o *output) add(m made) {
 
 // keyOf is the key of a log file in c's shape, given its delivered key.
 func (c *Config) keyOf(prefix, key string, j job, deliver time.Time, unique string) string {
-	if c.Shape == "" || c.Shape == "delivered" {
+	if c.Shape == "delivered" {
 		return key
 	}
 	return shapeKey(c.Shape, prefix, key, j.acct, j.region, deliver, unique)
@@ -135,7 +135,7 @@ func (w *worker) writeLog(dir, key string, lines [][]byte, enc encoding, shape s
 	doc := document(&w.buf, lines)
 	o.valid++
 	o.records += int64(len(lines))
-	if shape == "" || shape == "delivered" {
+	if shape == "delivered" {
 		o.bytes += int64(len(doc))
 		return doc, w.write(dir, key, doc, enc)
 	}
