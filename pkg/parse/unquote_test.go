@@ -13,7 +13,7 @@ import (
 // unquoteWay is one way to hand a string to the unquoter.
 type unquoteWay struct {
 	scalar bool // the word-at-a-time code, not the vector code
-	small  bool // reads of 1 to 70 bytes (past most of any padding), not of a whole buffer
+	small  bool // reads of 1 to 160 bytes (past most of any padding), not of a whole buffer: the vector code, which writes whole blocks, then reads up to 64 bytes less than that, or nothing
 	// cut, when not 0, is where in the string the scanner's buffer ends:
 	// plain bytes padded after the opening quote move the rest there.
 	cut int
@@ -48,7 +48,7 @@ func unquote(in []byte, way unquoteWay) (string, int64, error) {
 	for k := 0; err == nil; k++ {
 		p := buf
 		if way.small && padded >= pad-100 {
-			p = buf[:1+k*7%70]
+			p = buf[:1+k*7%160]
 		}
 		var n int
 		n, err = u.Read(p)
