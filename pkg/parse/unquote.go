@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -53,16 +54,22 @@ func (u *unquoter) Read(p []byte) (int, error) {
 		}
 		u.step()
 	}
-	if n == 0 {
-		if u.err != nil {
-			return 0, u.err
-		}
-		if u.done {
-			return 0, io.EOF
-		}
+	if u.err != nil && n == 0 {
+		return 0, u.err
+	}
+	if u.done && len(u.pend) == 0 {
+		// The end comes with the last bytes, which saves the reader a
+		// call. The bytes after them, p being the reader's to lend as
+		// scratch space, are made spaces: the inner reader's index reads
+		// whole blocks of 64, and would look for escapes in whatever its
+		// buffer held past the record.
+		copy(p[n:], spaces)
+		return n, io.EOF
 	}
 	return n, nil
 }
+
+var spaces = strings.Repeat(" ", 64)
 
 // run decodes into dst what the scanner's buffer holds from s.i on, up to
 // the first token it leaves to step (the closing quote, a control
