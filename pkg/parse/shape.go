@@ -430,7 +430,7 @@ func (d *Reader) objects(fn func(*Event) error) (int64, error) {
 			return n, err
 		}
 		d.setFields()
-		if err := d.emit(fn, &n, "object", at); err != nil {
+		if err := d.emit(fn, &n, &d.ev, "object", at); err != nil {
 			return n, err
 		}
 	}
