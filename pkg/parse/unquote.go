@@ -47,8 +47,8 @@ func (u *unquoter) Read(p []byte) (int, error) {
 			break
 		}
 		if u.hi == 0 {
-			if m := u.run(p[n:]); m > 0 {
-				n += m
+			m := u.run(p[n:])
+			if n += m; m > 0 || u.done {
 				continue
 			}
 		}
@@ -72,9 +72,10 @@ func (u *unquoter) Read(p []byte) (int, error) {
 var spaces = strings.Repeat(" ", 64)
 
 // run decodes into dst what the scanner's buffer holds from s.i on, up to
-// the first token it leaves to step (the closing quote, a control
-// character, an escape or rune cut by the buffer's end, a surrogate, an
-// invalid byte) or the end of dst, and returns how many bytes it wrote.
+// the closing quote, which it consumes, or the first token it leaves to
+// step (a control character, an escape or rune cut by the buffer's end, a
+// surrogate, an invalid byte), or the end of dst, and returns how many
+// bytes it wrote.
 //
 // A record in a string has an escape every few bytes (each of its quotes
 // is \"), so stepping from one to the next would cost more than parsing
@@ -85,10 +86,15 @@ func (u *unquoter) run(dst []byte) int {
 	s := u.s
 	buf, i, end := s.buf[:s.n], s.i, s.n
 	o := 0
+	vector := hasAVX512 && !u.scalar
 	for {
-		if hasAVX512 && !u.scalar {
+		// The vector code stops at what the words stop at too, but where
+		// it leaves the last bytes of dst to them.
+		words := !vector
+		if vector {
 			r, w := unquoteBlocks(dst[o:], buf[i:])
 			i, o = i+r, o+w
+			words = o+64 >= len(dst)
 		}
 		// Whole words of plain ASCII and escapes that only drop their
 		// backslash (\" \\ \/), as a record in a string is made of. A
@@ -100,7 +106,7 @@ func (u *unquoter) run(dst []byte) int {
 		// word writes). An escape cut by the word's end carries its
 		// backslash's state into the next.
 		carry := 0
-		for i+8 <= end && o+16 <= len(dst) {
+		for words && i+8 <= end && o+16 <= len(dst) {
 			w := binary.LittleEndian.Uint64(buf[i:])
 			bs, qs := zeroBytes(w^lsb*'\\'), zeroBytes(w^lsb*'"')
 			stop := controlBytes(w) | w&msb
@@ -173,8 +179,13 @@ func (u *unquoter) run(dst []byte) int {
 			i += 6
 			continue
 		}
+		if c == '"' {
+			i++
+			u.done = true
+			break
+		}
 		if c < utf8.RuneSelf {
-			break // the closing quote, or a control character
+			break // a control character
 		}
 		// Non-ASCII: a whole, valid rune is copied; what is invalid or
 		// cut by the buffer's end is step's.
