@@ -107,6 +107,9 @@ func (d *Reader) embedded(key string) (*Event, error) {
 	}
 	s.i++
 	d.unq.reset(s)
+	// The string is decoded by the vector code the buffer is indexed
+	// with, or, without an index, as on a CPU without one, by none.
+	d.unq.scalar, d.unq.noAVX512 = d.opts.NoIndex, d.opts.NoAVX512
 	if d.inner == nil {
 		d.inner = NewReader(&d.unq, d.opts)
 	} else {

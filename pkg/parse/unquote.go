@@ -22,7 +22,9 @@ type unquoter struct {
 	err  error
 	esc  []byte
 
-	scalar bool // no vector code, as on a CPU without AVX-512
+	// scalar is no vector code, as on a CPU without AVX2; noAVX512 is
+	// AVX2 where AVX-512 is there too.
+	scalar, noAVX512 bool
 }
 
 func (u *unquoter) reset(s *scanner) {
@@ -86,13 +88,13 @@ func (u *unquoter) run(dst []byte) int {
 	s := u.s
 	buf, i, end := s.buf[:s.n], s.i, s.n
 	o := 0
-	vector := hasAVX512 && !u.scalar
+	vector := unquoteVector && !u.scalar
 	for {
 		// The vector code stops at what the words stop at too, but where
 		// it leaves the last bytes of dst to them.
 		words := !vector
 		if vector {
-			r, w := unquoteBlocks(dst[o:], buf[i:])
+			r, w := unquoteBlocks(dst[o:], buf[i:], u.noAVX512)
 			i, o = i+r, o+w
 			words = o+64 >= len(dst)
 		}

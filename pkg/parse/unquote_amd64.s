@@ -132,3 +132,154 @@ done:
 	MOVQ DI, written+32(FP)
 	VZEROUPPER
 	RET
+
+// GROUP8 writes the bytes of the eight at off(SI) that the low byte of
+// R11 keeps to (DI), packed by the PSHUFB pattern for them in the table
+// at R13, moves DI past them and R11 to the next eight. It uses AX, X1
+// and X2.
+#define GROUP8(off) \
+	MOVBQZX R11, AX; \
+	VMOVQ (R13)(AX*8), X2; \
+	VMOVQ off(SI), X1; \
+	VPSHUFB X2, X1, X1; \
+	VMOVQ X1, (DI); \
+	POPCNTQ AX, AX; \
+	ADDQ AX, DI; \
+	SHRQ $8, R11
+
+// COMPRESS64 writes the bytes of the block at SI that R11 keeps to (DI),
+// eight at a time.
+#define COMPRESS64 \
+	LEAQ ·unquoteShuffles(SB), R13; \
+	GROUP8(0); \
+	GROUP8(8); \
+	GROUP8(16); \
+	GROUP8(24); \
+	GROUP8(32); \
+	GROUP8(40); \
+	GROUP8(48); \
+	GROUP8(56)
+
+// MASK64 sets r to the 64 bits of the compare cmp of y with Y0 and Y1
+// (the block's two halves): y > byte for VPCMPGTB. It uses R12, Y2 and
+// Y3.
+#define MASK64(cmp, y, r) \
+	cmp Y0, y, Y2; \
+	cmp Y1, y, Y3; \
+	VPMOVMSKB Y2, r; \
+	VPMOVMSKB Y3, R12; \
+	SHLQ $32, R12; \
+	ORQ R12, r
+
+// func unquoteAVX2(dst, src *byte, n int) (read, written int)
+//
+// unquoteAVX512 for CPUs without it: the masks of each 64 bytes from two
+// 32-byte compares, and the block compressed eight bytes at a time with
+// PSHUFB, as AVX2 cannot compress bytes. It loads whole blocks: the last,
+// shorter than 64 bytes, is read past n, which the caller allows, and
+// what lies past n ends the run.
+TEXT ·unquoteAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), DX
+	ADDQ SI, DX // the end of src
+	MOVQ $0x22, AX
+	VMOVQ AX, X8
+	VPBROADCASTB X8, Y8
+	MOVQ $0x5c, AX
+	VMOVQ AX, X9
+	VPBROADCASTB X9, Y9
+	MOVQ $0x2f, AX
+	VMOVQ AX, X10
+	VPBROADCASTB X10, Y10
+	MOVQ $0x20, AX
+	VMOVQ AX, X11
+	VPBROADCASTB X11, Y11
+	XORQ R10, R10 // carry: the next block's first byte is escaped
+
+loop2:
+	MOVQ DX, CX
+	SUBQ SI, CX
+	JZ end2
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	MASK64(VPCMPEQB, Y8, AX)  // quotes
+	MASK64(VPCMPEQB, Y9, R11) // backslashes
+	MASK64(VPCMPEQB, Y10, R9) // slashes
+	// Control characters and bytes of 0x80 and above: those below 0x20
+	// as signed bytes.
+	MASK64(VPCMPGTB, Y11, BX)
+	ORQ AX, BX  // what ends the run unless escaped
+	ORQ AX, R9
+	ORQ R11, R9 // what an escape may drop its backslash from
+	CMPQ CX, $64
+	JAE escapes2
+	// The bytes past the end end the run, and no escape drops its
+	// backslash from them.
+	MOVQ $1, R12
+	SHLQ CX, R12
+	DECQ R12
+	ANDQ R12, R9
+	NOTQ R12
+	ORQ R12, BX
+
+escapes2:
+	// As in unquoteAVX512.
+	MOVQ R10, R8
+	MOVQ R11, CX
+	SHLQ $1, CX
+	ORQ R10, CX
+	TESTQ CX, R11
+	JNZ runs2
+	MOVQ R11, R10
+	SHRQ $63, R10
+
+escaped2:
+	NOTQ R9
+	ANDQ CX, R9
+	BTQ $0, R9
+	JC back2
+	SHRQ $1, R9
+	MOVQ CX, R12
+	NOTQ R12
+	ANDQ R12, BX
+	ORQ R9, BX
+	NOTQ R11
+	ORQ CX, R11
+	TESTQ BX, BX
+	JNZ last2
+	COMPRESS64
+	ADDQ $64, SI
+	JMP loop2
+
+runs2:
+	ESCAPED(R11, R10, R12, R13, CX)
+	JMP escaped2
+
+last2:
+	MOVQ BX, R12
+	DECQ R12
+	NOTQ BX
+	ANDQ R12, BX // the bytes before the end of the run
+	ANDQ BX, R11
+	COMPRESS64
+	POPCNTQ BX, BX
+	ADDQ BX, SI
+	JMP done2
+
+back2:
+	SUBQ R8, SI
+	JMP done2
+
+end2:
+	SUBQ R10, SI
+
+done2:
+	MOVQ src+8(FP), AX
+	SUBQ AX, SI
+	MOVQ SI, read+24(FP)
+	MOVQ dst+0(FP), AX
+	SUBQ AX, DI
+	MOVQ DI, written+32(FP)
+	VZEROUPPER
+	RET
