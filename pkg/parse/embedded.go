@@ -93,8 +93,8 @@ func (s *scanner) eachObject(what string, each func() error) error {
 // embedded reads the record in the string at s.i, the value of key,
 // decoding the string as it parses it, and locates the string: evidence
 // decodes it again from there. The event it returns is the inner
-// reader's, which the next record in a string overwrites, as the next
-// record read overwrites d.ev: it is not copied to d.ev.
+// reader's, not copied: the next record in a string overwrites it, as the
+// next record overwrites d.ev.
 func (d *Reader) embedded(key string) (*Event, error) {
 	s := &d.s
 	c, err := s.nonSpace()

@@ -61,10 +61,10 @@ func (u *unquoter) Read(p []byte) (int, error) {
 	}
 	if u.done && len(u.pend) == 0 {
 		// The end comes with the last bytes, which saves the reader a
-		// call. The bytes after them, p being the reader's to lend as
-		// scratch space, are made spaces: the inner reader's index reads
-		// whole blocks of 64, and would look for escapes in whatever its
-		// buffer held past the record.
+		// call. The rest of p, which Read may use as scratch space,
+		// starts with spaces: the inner reader's index reads whole blocks
+		// of 64, and would look for escapes in whatever its buffer held
+		// past the record.
 		copy(p[n:], spaces)
 		return n, io.EOF
 	}
@@ -90,8 +90,8 @@ func (u *unquoter) run(dst []byte) int {
 	o := 0
 	vector := unquoteVector && !u.scalar
 	for {
-		// The vector code stops at what the words stop at too, but where
-		// it leaves the last bytes of dst to them.
+		// The vector code decodes as far as the words would, but for the
+		// last 64 bytes of dst, which it leaves to them.
 		words := !vector
 		if vector {
 			r, w := unquoteBlocks(dst[o:], buf[i:], u.noAVX512)
