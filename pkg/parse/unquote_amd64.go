@@ -4,7 +4,7 @@ package parse
 func unquoteAVX512(dst, src *byte, n int) (read, written int)
 
 //go:noescape
-func unquoteAVX2(dst, src *byte, n int) (read, written int)
+func unquoteAVX2(dst, src *byte, n int, shuffles *[256]uint64) (read, written int)
 
 // unquoteVector reports whether unquoteBlocks runs here.
 var unquoteVector = hasAVX512 || hasAVX2
@@ -32,7 +32,7 @@ func unquoteBlocks(dst, src []byte, noAVX512 bool) (read, written int) {
 			return 0, 0
 		}
 	}
-	return unquoteAVX2(&dst[0], &src[0], n)
+	return unquoteAVX2(&dst[0], &src[0], n, &unquoteShuffles)
 }
 
 // unquoteShuffles holds, for each set of the eight bytes of a group that

@@ -148,9 +148,8 @@ done:
 	SHRQ $8, R11
 
 // COMPRESS64 writes the bytes of the block at SI that R11 keeps to (DI),
-// eight at a time.
+// eight at a time, with the table of patterns at R13.
 #define COMPRESS64 \
-	LEAQ ·unquoteShuffles(SB), R13; \
 	GROUP8(0); \
 	GROUP8(8); \
 	GROUP8(16); \
@@ -171,14 +170,14 @@ done:
 	SHLQ $32, R12; \
 	ORQ R12, r
 
-// func unquoteAVX2(dst, src *byte, n int) (read, written int)
+// func unquoteAVX2(dst, src *byte, n int, shuffles *[256]uint64) (read, written int)
 //
 // unquoteAVX512 for CPUs without it: the masks of each 64 bytes from two
 // 32-byte compares, and the block compressed eight bytes at a time with
 // PSHUFB, as AVX2 cannot compress bytes. It loads whole blocks: the last,
 // shorter than 64 bytes, is read past n, which the caller allows, and
-// what lies past n ends the run.
-TEXT ·unquoteAVX2(SB), NOSPLIT, $0-40
+// what lies past n ends the run. shuffles is unquoteShuffles.
+TEXT ·unquoteAVX2(SB), NOSPLIT, $0-48
 	MOVQ dst+0(FP), DI
 	MOVQ src+8(FP), SI
 	MOVQ n+16(FP), DX
@@ -248,6 +247,7 @@ escaped2:
 	ORQ CX, R11
 	TESTQ BX, BX
 	JNZ last2
+	MOVQ shuffles+24(FP), R13
 	COMPRESS64
 	ADDQ $64, SI
 	JMP loop2
@@ -262,6 +262,7 @@ last2:
 	NOTQ BX
 	ANDQ R12, BX // the bytes before the end of the run
 	ANDQ BX, R11
+	MOVQ shuffles+24(FP), R13
 	COMPRESS64
 	POPCNTQ BX, BX
 	ADDQ BX, SI
@@ -277,9 +278,9 @@ end2:
 done2:
 	MOVQ src+8(FP), AX
 	SUBQ AX, SI
-	MOVQ SI, read+24(FP)
+	MOVQ SI, read+32(FP)
 	MOVQ dst+0(FP), AX
 	SUBQ AX, DI
-	MOVQ DI, written+32(FP)
+	MOVQ DI, written+40(FP)
 	VZEROUPPER
 	RET
