@@ -1,6 +1,69 @@
 #include "textflag.h"
 #include "escape_amd64.h"
 
+// Both unquoters take a block's masks (a bit a byte, the first byte's
+// lowest) in the same registers: its backslashes in R11, in R9 what an
+// escape may drop its backslash from (quotes, backslashes, slashes), in
+// BX what ends the run unless escaped (quotes, control characters, bytes
+// of 0x80 and above), and in R10 the carry, whether its first byte is
+// escaped. They decode it with the steps below.
+
+// SINGLES leaves the escaped bytes in CX, the next block's carry in R10
+// and the backslashes (less one the carry escapes) in R11, and keeps the
+// carry in R8. Where no backslash follows another, as in most blocks of a
+// record in a string, each escapes the byte after it, which is what
+// ESCAPED comes to in fewer steps; else it jumps to runs, which is to run
+// ESCAPED(R11, R10, R12, R13, CX) and come back after SINGLES.
+#define SINGLES(runs) \
+	MOVQ R10, R8; \
+	MOVQ R11, CX; \
+	SHLQ $1, CX; \
+	ORQ R10, CX; \
+	TESTQ CX, R11; \
+	JNZ runs; \
+	MOVQ R11, R10; \
+	SHRQ $63, R10
+
+// RUNEND leaves in BX where the run ends: at an unescaped quote, control
+// character or byte of 0x80 and above, and at the backslash of an escape
+// that does not only drop it. That of the first byte is the last block's:
+// it jumps to back. It leaves in R11 the bytes to keep, all but the
+// backslashes that start escapes, and tests BX.
+#define RUNEND(back) \
+	NOTQ R9; \
+	ANDQ CX, R9; \
+	BTQ $0, R9; \
+	JC back; \
+	SHRQ $1, R9; \
+	MOVQ CX, R12; \
+	NOTQ R12; \
+	ANDQ R12, BX; \
+	ORQ R9, BX; \
+	NOTQ R11; \
+	ORQ CX, R11; \
+	TESTQ BX, BX
+
+// BEFORE leaves in BX the bytes before where the run ends, and keeps in
+// R11 only those.
+#define BEFORE \
+	MOVQ BX, R12; \
+	DECQ R12; \
+	NOTQ BX; \
+	ANDQ R12, BX; \
+	ANDQ BX, R11
+
+// RETURN returns how many bytes were read (from SI) and written (from
+// DI), at read and written in the frame.
+#define RETURN(read, written) \
+	MOVQ src+8(FP), AX; \
+	SUBQ AX, SI; \
+	MOVQ SI, read; \
+	MOVQ dst+0(FP), AX; \
+	SUBQ AX, DI; \
+	MOVQ DI, written; \
+	VZEROUPPER; \
+	RET
+
 // func unquoteAVX512(dst, src *byte, n int) (read, written int)
 //
 // unquoteBlocks (see there), 64 bytes per step: the escapes are found as
@@ -16,7 +79,7 @@ TEXT ·unquoteAVX512(SB), NOSPLIT, $0-40
 	BYTES512
 	MOVQ $0x2f, AX
 	VPBROADCASTB AX, Z4
-	XORQ R10, R10 // carry: the next block's first byte is escaped
+	XORQ R10, R10
 
 loop:
 	LEAQ 64(SI), AX
@@ -36,44 +99,14 @@ block:
 	KMOVQ K3, BX  // control characters
 	KMOVQ K4, R9  // bytes of 0x80 and above
 	ORQ R9, BX
-	ORQ AX, BX    // what ends the run unless escaped
+	ORQ AX, BX
 	KMOVQ K5, R9  // slashes
 	ORQ AX, R9
-	ORQ R11, R9   // what an escape may drop its backslash from
-
-	// The escaped bytes in CX, the carry in R10, the backslashes (less
-	// one the carry escapes) in R11; the carry in is kept in R8. Where no
-	// backslash follows another, as in most blocks of a record in a
-	// string, each escapes the byte after it, which is what ESCAPED
-	// comes to in fewer steps.
-	MOVQ R10, R8
-	MOVQ R11, CX
-	SHLQ $1, CX
-	ORQ R10, CX
-	TESTQ CX, R11
-	JNZ runs
-	MOVQ R11, R10
-	SHRQ $63, R10
+	ORQ R11, R9
+	SINGLES(runs)
 
 escaped:
-	// The run ends at an unescaped quote, control character or byte of
-	// 0x80 and above, and at the backslash of an escape that does not
-	// only drop it: that of the first byte is the last block's.
-	NOTQ R9
-	ANDQ CX, R9
-	BTQ $0, R9
-	JC back
-	SHRQ $1, R9
-	MOVQ CX, R12
-	NOTQ R12
-	ANDQ R12, BX
-	ORQ R9, BX
-
-	// Keep all but the backslashes that start escapes, in the whole
-	// block or up to where the run ends.
-	NOTQ R11
-	ORQ CX, R11
-	TESTQ BX, BX
+	RUNEND(back)
 	JNZ last
 	KMOVQ R11, K1
 	VPCOMPRESSB Z0, K1, Z5
@@ -100,11 +133,7 @@ short:
 	JMP block
 
 last:
-	MOVQ BX, R12
-	DECQ R12
-	NOTQ BX
-	ANDQ R12, BX // the bytes before the end of the run
-	ANDQ BX, R11
+	BEFORE
 	KMOVQ R11, K1
 	VPCOMPRESSB Z0, K1, Z5
 	VMOVDQU8 Z5, (DI)
@@ -124,14 +153,7 @@ end:
 	SUBQ R10, SI
 
 done:
-	MOVQ src+8(FP), AX
-	SUBQ AX, SI
-	MOVQ SI, read+24(FP)
-	MOVQ dst+0(FP), AX
-	SUBQ AX, DI
-	MOVQ DI, written+32(FP)
-	VZEROUPPER
-	RET
+	RETURN(read+24(FP), written+32(FP))
 
 // GROUP8 writes the bytes of the eight at off(SI) that the low byte of
 // R11 keeps to (DI), packed by the PSHUFB pattern for them in the table
@@ -182,6 +204,8 @@ TEXT ·unquoteAVX2(SB), NOSPLIT, $0-48
 	MOVQ src+8(FP), SI
 	MOVQ n+16(FP), DX
 	ADDQ SI, DX // the end of src
+	// VMOVQ, not MOVQ: a legacy SSE instruction after AVX code costs a
+	// transition, on every call.
 	MOVQ $0x22, AX
 	VMOVQ AX, X8
 	VPBROADCASTB X8, Y8
@@ -194,7 +218,7 @@ TEXT ·unquoteAVX2(SB), NOSPLIT, $0-48
 	MOVQ $0x20, AX
 	VMOVQ AX, X11
 	VPBROADCASTB X11, Y11
-	XORQ R10, R10 // carry: the next block's first byte is escaped
+	XORQ R10, R10
 
 loop2:
 	MOVQ DX, CX
@@ -208,11 +232,11 @@ loop2:
 	// Control characters and bytes of 0x80 and above: those below 0x20
 	// as signed bytes.
 	MASK64(VPCMPGTB, Y11, BX)
-	ORQ AX, BX  // what ends the run unless escaped
+	ORQ AX, BX
 	ORQ AX, R9
-	ORQ R11, R9 // what an escape may drop its backslash from
+	ORQ R11, R9
 	CMPQ CX, $64
-	JAE escapes2
+	JAE whole2
 	// The bytes past the end end the run, and no escape drops its
 	// backslash from them.
 	MOVQ $1, R12
@@ -222,30 +246,11 @@ loop2:
 	NOTQ R12
 	ORQ R12, BX
 
-escapes2:
-	// As in unquoteAVX512.
-	MOVQ R10, R8
-	MOVQ R11, CX
-	SHLQ $1, CX
-	ORQ R10, CX
-	TESTQ CX, R11
-	JNZ runs2
-	MOVQ R11, R10
-	SHRQ $63, R10
+whole2:
+	SINGLES(runs2)
 
 escaped2:
-	NOTQ R9
-	ANDQ CX, R9
-	BTQ $0, R9
-	JC back2
-	SHRQ $1, R9
-	MOVQ CX, R12
-	NOTQ R12
-	ANDQ R12, BX
-	ORQ R9, BX
-	NOTQ R11
-	ORQ CX, R11
-	TESTQ BX, BX
+	RUNEND(back2)
 	JNZ last2
 	MOVQ shuffles+24(FP), R13
 	COMPRESS64
@@ -257,11 +262,7 @@ runs2:
 	JMP escaped2
 
 last2:
-	MOVQ BX, R12
-	DECQ R12
-	NOTQ BX
-	ANDQ R12, BX // the bytes before the end of the run
-	ANDQ BX, R11
+	BEFORE
 	MOVQ shuffles+24(FP), R13
 	COMPRESS64
 	POPCNTQ BX, BX
@@ -276,11 +277,4 @@ end2:
 	SUBQ R10, SI
 
 done2:
-	MOVQ src+8(FP), AX
-	SUBQ AX, SI
-	MOVQ SI, read+32(FP)
-	MOVQ dst+0(FP), AX
-	SUBQ AX, DI
-	MOVQ DI, written+40(FP)
-	VZEROUPPER
-	RET
+	RETURN(read+32(FP), written+40(FP))
