@@ -86,6 +86,30 @@ func BenchmarkShapesRatio(b *testing.B) {
 	}
 }
 
+// BenchmarkDetect finds the shape of each generated file written in each
+// shape, from its first buffer as a Reader does: ns/op is per file.
+func BenchmarkDetect(b *testing.B) {
+	docs := generatedDocs(b, 8<<20)
+	for _, shape := range []string{"delivered", "ndjson", "eventbridge", "lookup", "cwl-subscription", "cwl-export"} {
+		var prefixes [][]byte
+		for _, doc := range docs {
+			out, err := gen.Reshape(doc, shape)
+			if err != nil {
+				b.Fatal(err)
+			}
+			prefixes = append(prefixes, out[:min(len(out), 256<<10)])
+		}
+		b.Run(shape, func(b *testing.B) {
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				if !parse.Recognized(prefixes[i%len(prefixes)]) {
+					b.Fatalf("a %s file is not recognized", shape)
+				}
+			}
+		})
+	}
+}
+
 // BenchmarkUnquote decodes the same generated records written as one JSON
 // string, as lookup-events holds each: MB/s is of the string as written,
 // the decoding alone of what BenchmarkShapes/lookup-events reads.
