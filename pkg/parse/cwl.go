@@ -111,7 +111,7 @@ func (d *Reader) exported(fn func(*Event) error) (int64, error) {
 			return n, err
 		}
 		d.setFields()
-		if err := d.emit(fn, &n, "line", at); err != nil {
+		if err := d.emit(fn, &n, &d.ev, "line", at); err != nil {
 			return n, err
 		}
 	}

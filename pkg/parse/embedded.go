@@ -23,27 +23,29 @@ func (d *Reader) wrapped(key string, fn func(*Event) error, n *int64) error {
 	s := &d.s
 	at := s.pos()
 	s.i++
-	d.ev = Event{}
+	var ev *Event
 	err := s.eachMember(func(k []byte) error {
 		if string(k) == key {
-			return d.embedded(key)
+			var err error
+			ev, err = d.embedded(key)
+			return err
 		}
 		return s.skip(2)
 	})
 	if err != nil {
 		return err
 	}
-	return d.emit(fn, n, "object", at)
+	return d.emit(fn, n, ev, "object", at)
 }
 
-// emit passes on the event read from the object (or line, as what says)
-// at byte at, counting it in n.
-func (d *Reader) emit(fn func(*Event) error, n *int64, what string, at int64) error {
-	if d.ev.EventID == "" {
+// emit passes on ev, the event read from the object (or line, as what
+// says) at byte at, if any, counting it in n.
+func (d *Reader) emit(fn func(*Event) error, n *int64, ev *Event, what string, at int64) error {
+	if ev == nil || ev.EventID == "" {
 		return fmt.Errorf("%w: the %s at byte %d holds no record with an eventID", ErrNotCloudTrail, what, at)
 	}
 	*n++
-	return fn(&d.ev)
+	return fn(ev)
 }
 
 // eachObject reads the array in the member named what, calling each with
@@ -88,21 +90,26 @@ func (s *scanner) eachObject(what string, each func() error) error {
 	}
 }
 
-// embedded reads the record in the string at s.i, the value of key, into
-// d.ev, decoding the string as it parses it, and locates the string:
-// evidence decodes it again from there.
-func (d *Reader) embedded(key string) error {
+// embedded reads the record in the string at s.i, the value of key,
+// decoding the string as it parses it, and locates the string: evidence
+// decodes it again from there. The event it returns is the inner
+// reader's, not copied: the next record in a string overwrites it, as the
+// next record overwrites d.ev.
+func (d *Reader) embedded(key string) (*Event, error) {
 	s := &d.s
 	c, err := s.nonSpace()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	start := s.pos()
 	if c != '"' {
-		return fmt.Errorf("%w: %s at byte %d is not a string", ErrNotCloudTrail, key, start)
+		return nil, fmt.Errorf("%w: %s at byte %d is not a string", ErrNotCloudTrail, key, start)
 	}
 	s.i++
 	d.unq.reset(s)
+	// The string is decoded by the vector code the buffer is indexed
+	// with, or, without an index, as on a CPU without one, by none.
+	d.unq.scalar, d.unq.noAVX512 = d.opts.NoIndex, d.opts.NoAVX512
 	if d.inner == nil {
 		d.inner = NewReader(&d.unq, d.opts)
 	} else {
@@ -111,11 +118,11 @@ func (d *Reader) embedded(key string) error {
 	in := d.inner
 	in.transient = d.transient
 	if err := in.one(); err != nil {
-		return fmt.Errorf("the record in the string at byte %d: %w", start, err)
+		return nil, fmt.Errorf("the record in the string at byte %d: %w", start, err)
 	}
-	d.ev = in.ev
-	d.ev.Offset, d.ev.Length, d.ev.Embedded = start, s.pos()-start, true
-	return nil
+	ev := &in.ev
+	ev.Offset, ev.Length, ev.Embedded = start, s.pos()-start, true
+	return ev, nil
 }
 
 // one reads a document holding one record.

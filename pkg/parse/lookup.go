@@ -10,7 +10,7 @@ func (d *Reader) lookup(fn func(*Event) error, n *int64) error {
 	s := &d.s
 	at := s.pos()
 	s.i++
-	d.ev = Event{}
+	var ev *Event
 	page, event := false, false
 	err := s.eachMember(func(k []byte) error {
 		var err error
@@ -20,7 +20,7 @@ func (d *Reader) lookup(fn func(*Event) error, n *int64) error {
 			err = d.wrappers("Events", "CloudTrailEvent", fn, n)
 		case "CloudTrailEvent":
 			event = true
-			err = d.embedded("CloudTrailEvent")
+			ev, err = d.embedded("CloudTrailEvent")
 		default:
 			err = s.skip(1)
 		}
@@ -32,5 +32,5 @@ func (d *Reader) lookup(fn func(*Event) error, n *int64) error {
 	if err != nil || page {
 		return err
 	}
-	return d.emit(fn, n, "object", at)
+	return d.emit(fn, n, ev, "object", at)
 }

@@ -24,10 +24,11 @@ type Options struct {
 	// Path is which of the paths read records.
 	Path Path
 	// NoIndex leaves the buffer unindexed, as on a CPU without the vector
-	// indexer: the slow path then reads every record.
+	// indexer: the slow path then reads every record, and records in
+	// strings are decoded without vector code too.
 	NoIndex bool
-	// NoAVX512 builds the index with AVX2 even on a CPU with AVX-512, as
-	// on one without it.
+	// NoAVX512 builds the index, and decodes records in strings, with
+	// AVX2 even on a CPU with AVX-512, as on one without it.
 	NoAVX512 bool
 }
 

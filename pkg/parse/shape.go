@@ -124,21 +124,27 @@ type keys struct {
 // firstKeys returns the shape the keys of the object at the start of p
 // show: a prefix cut inside the object still shows the keys before the
 // cut. An object showing none is Delivered.
+//
+// It reads the object as encoding/json's Decoder does when asked for its
+// tokens, a key (Token) and its value (Decode) at a time, and stops where
+// the Decoder would fail: at a key, when what follows the last value is
+// not a comma and a string; at a value, when what follows the key is not
+// a colon and a whole, valid value (whatever comes after it), nested at
+// most maxDepth deep. A key counts before its colon is read.
 func firstKeys(p []byte) (Shape, keys) {
 	var k keys
-	d := json.NewDecoder(bytes.NewReader(p))
-	if t, err := d.Token(); err != nil || t != json.Delim('{') {
+	w := walk{b: p}
+	if !w.is('{') {
 		return Delivered, k
 	}
 	var detail, detailType bool
-	for d.More() {
-		t, err := d.Token()
-		if err != nil {
+	for first := true; ; first = false {
+		name, ok := w.key(first)
+		if !ok {
 			break
 		}
-		name, _ := t.(string)
 		k.decided = true
-		switch name {
+		switch string(name) {
 		case "Records":
 			return Delivered, k
 		case "Events", "CloudTrailEvent":
@@ -147,7 +153,7 @@ func firstKeys(p []byte) (Shape, keys) {
 			return CWLSubscription, k
 		}
 		k.decided = false
-		switch name {
+		switch string(name) {
 		case "detail":
 			detail = true
 		case "detail-type":
@@ -155,14 +161,15 @@ func firstKeys(p []byte) (Shape, keys) {
 		case "eventID", "eventVersion", "eventTime", "eventSource", "eventName":
 			k.record = true
 		}
-		var v json.RawMessage
-		if err := d.Decode(&v); err != nil {
+		if !w.is(':') {
 			break
 		}
-		if name == "detail-type" {
-			var dt string
-			_ = json.Unmarshal(v, &dt)
-			k.fromCloudTrail = strings.HasSuffix(dt, "via CloudTrail")
+		at := w.i
+		if !w.value() {
+			break
+		}
+		if string(name) == "detail-type" {
+			k.fromCloudTrail = viaCloudTrail(p[at:w.i])
 		}
 	}
 	switch {
@@ -172,6 +179,171 @@ func firstKeys(p []byte) (Shape, keys) {
 		return Lines, k
 	}
 	return Delivered, k
+}
+
+// walk reads the JSON in b from i on, for firstKeys: each method reports
+// false where b ends, or holds what JSON does not allow there.
+type walk struct {
+	b []byte
+	i int
+}
+
+func (w *walk) space() {
+	for w.i < len(w.b) && (w.b[w.i] == ' ' || w.b[w.i] == '\t' || w.b[w.i] == '\n' || w.b[w.i] == '\r') {
+		w.i++
+	}
+}
+
+// is consumes c, after any space, when it is next.
+func (w *walk) is(c byte) bool {
+	w.space()
+	if w.i < len(w.b) && w.b[w.i] == c {
+		w.i++
+		return true
+	}
+	return false
+}
+
+// key consumes the comma before the key unless first, and the key,
+// which it returns decoded but for invalid UTF-8, which decoding would
+// replace: no key looked for holds any.
+func (w *walk) key(first bool) ([]byte, bool) {
+	if !first && !w.is(',') {
+		return nil, false
+	}
+	w.space()
+	at := w.i
+	escaped, ok := w.str()
+	if !ok {
+		return nil, false
+	}
+	if escaped {
+		var k string
+		_ = json.Unmarshal(w.b[at:w.i], &k)
+		return []byte(k), true
+	}
+	return w.b[at+1 : w.i-1], true
+}
+
+// member consumes the key, and its colon, of a member inside a value.
+func (w *walk) member() bool {
+	w.space()
+	_, ok := w.str()
+	return ok && w.is(':')
+}
+
+// str consumes the string at i, and reports whether it holds escapes.
+func (w *walk) str() (escaped, ok bool) {
+	if w.i >= len(w.b) || w.b[w.i] != '"' {
+		return false, false
+	}
+	j := w.i + 1
+	for {
+		j += plain(w.b[j:])
+		if j >= len(w.b) {
+			return false, false
+		}
+		switch w.b[j] {
+		case '"':
+			w.i = j + 1
+			return escaped, true
+		case '\\':
+			l, ok := escapeLen(w.b[j:])
+			if !ok {
+				return false, false
+			}
+			j += l
+			escaped = true
+		default:
+			return false, false // a control character
+		}
+	}
+}
+
+// value consumes one value, its containers nested at most maxDepth deep,
+// as the Decoder reads a value: whole, whatever follows it.
+func (w *walk) value() bool {
+	var open [64]byte
+	stack := open[:0] // the containers open, each by its opening bracket
+	for {
+		w.space()
+		if w.i >= len(w.b) {
+			return false
+		}
+		switch c := w.b[w.i]; c {
+		case '"':
+			if _, ok := w.str(); !ok {
+				return false
+			}
+		case '{', '[':
+			if len(stack)+1 > maxDepth {
+				return false
+			}
+			w.i++
+			if w.is(c + 2) { // } or ], empty
+				break
+			}
+			stack = append(stack, c)
+			if c == '{' && !w.member() {
+				return false
+			}
+			continue
+		case 't', 'f', 'n':
+			lit := "null"
+			switch c {
+			case 't':
+				lit = "true"
+			case 'f':
+				lit = "false"
+			}
+			i, ok := literalAt(w.b, w.i, lit)
+			if !ok {
+				return false
+			}
+			w.i = i
+		default:
+			i, st := numberAt(w.b, w.i, numStart)
+			if !st.whole() {
+				return false
+			}
+			w.i = i
+		}
+		// After a value: close containers until one wants another.
+		for {
+			if len(stack) == 0 {
+				return true
+			}
+			top := stack[len(stack)-1]
+			if w.is(',') {
+				if top == '{' && !w.member() {
+					return false
+				}
+				break
+			}
+			if !w.is(top + 2) {
+				return false
+			}
+			stack = stack[:len(stack)-1]
+		}
+	}
+}
+
+// viaCloudTrail reports whether the JSON value v, an EventBridge event's
+// detail-type, is a string that ends "via CloudTrail", decoded. Without
+// escapes a string is its bytes, but for invalid UTF-8, which decoding
+// replaces a byte at a time and never with ASCII: the suffix is the same.
+func viaCloudTrail(v []byte) bool {
+	const suffix = "via CloudTrail"
+	v = bytes.TrimLeft(v, " \t\r\n")
+	if len(v) < 2 || v[0] != '"' {
+		return false
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		return bytes.HasSuffix(v[:len(v)-1], []byte(suffix))
+	}
+	var s string
+	_ = json.Unmarshal(v, &s)
+	return strings.HasSuffix(s, suffix)
 }
 
 var bom = []byte{0xef, 0xbb, 0xbf}
@@ -258,7 +430,7 @@ func (d *Reader) objects(fn func(*Event) error) (int64, error) {
 			return n, err
 		}
 		d.setFields()
-		if err := d.emit(fn, &n, "object", at); err != nil {
+		if err := d.emit(fn, &n, &d.ev, "object", at); err != nil {
 			return n, err
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"io"
 	"math/bits"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -21,7 +22,9 @@ type unquoter struct {
 	err  error
 	esc  []byte
 
-	scalar bool // no vector code, as on a CPU without AVX-512
+	// scalar is no vector code, as on a CPU without AVX2; noAVX512 is
+	// AVX2 where AVX-512 is there too.
+	scalar, noAVX512 bool
 }
 
 func (u *unquoter) reset(s *scanner) {
@@ -46,28 +49,35 @@ func (u *unquoter) Read(p []byte) (int, error) {
 			break
 		}
 		if u.hi == 0 {
-			if m := u.run(p[n:]); m > 0 {
-				n += m
+			m := u.run(p[n:])
+			if n += m; m > 0 || u.done {
 				continue
 			}
 		}
 		u.step()
 	}
-	if n == 0 {
-		if u.err != nil {
-			return 0, u.err
-		}
-		if u.done {
-			return 0, io.EOF
-		}
+	if u.err != nil && n == 0 {
+		return 0, u.err
+	}
+	if u.done && len(u.pend) == 0 {
+		// The end comes with the last bytes, which saves the reader a
+		// call. The rest of p, which Read may use as scratch space,
+		// starts with spaces: the inner reader's index reads whole blocks
+		// of 64, and would look for escapes in whatever its buffer held
+		// past the record.
+		copy(p[n:], spaces)
+		return n, io.EOF
 	}
 	return n, nil
 }
 
+var spaces = strings.Repeat(" ", 64)
+
 // run decodes into dst what the scanner's buffer holds from s.i on, up to
-// the first token it leaves to step (the closing quote, a control
-// character, an escape or rune cut by the buffer's end, a surrogate, an
-// invalid byte) or the end of dst, and returns how many bytes it wrote.
+// the closing quote, which it consumes, or the first token it leaves to
+// step (a control character, an escape or rune cut by the buffer's end, a
+// surrogate, an invalid byte), or the end of dst, and returns how many
+// bytes it wrote.
 //
 // A record in a string has an escape every few bytes (each of its quotes
 // is \"), so stepping from one to the next would cost more than parsing
@@ -78,10 +88,15 @@ func (u *unquoter) run(dst []byte) int {
 	s := u.s
 	buf, i, end := s.buf[:s.n], s.i, s.n
 	o := 0
+	vector := unquoteVector && !u.scalar
 	for {
-		if hasAVX512 && !u.scalar {
-			r, w := unquoteBlocks(dst[o:], buf[i:])
+		// The vector code decodes as far as the words would, but for the
+		// last 64 bytes of dst, which it leaves to them.
+		words := !vector
+		if vector {
+			r, w := unquoteBlocks(dst[o:], buf[i:], u.noAVX512)
 			i, o = i+r, o+w
+			words = o+64 >= len(dst)
 		}
 		// Whole words of plain ASCII and escapes that only drop their
 		// backslash (\" \\ \/), as a record in a string is made of. A
@@ -93,7 +108,7 @@ func (u *unquoter) run(dst []byte) int {
 		// word writes). An escape cut by the word's end carries its
 		// backslash's state into the next.
 		carry := 0
-		for i+8 <= end && o+16 <= len(dst) {
+		for words && i+8 <= end && o+16 <= len(dst) {
 			w := binary.LittleEndian.Uint64(buf[i:])
 			bs, qs := zeroBytes(w^lsb*'\\'), zeroBytes(w^lsb*'"')
 			stop := controlBytes(w) | w&msb
@@ -166,8 +181,13 @@ func (u *unquoter) run(dst []byte) int {
 			i += 6
 			continue
 		}
+		if c == '"' {
+			i++
+			u.done = true
+			break
+		}
 		if c < utf8.RuneSelf {
-			break // the closing quote, or a control character
+			break // a control character
 		}
 		// Non-ASCII: a whole, valid rune is copied; what is invalid or
 		// cut by the buffer's end is step's.

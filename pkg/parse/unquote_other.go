@@ -2,4 +2,6 @@
 
 package parse
 
-func unquoteBlocks(dst, src []byte) (read, written int) { return 0, 0 }
+const unquoteVector = false
+
+func unquoteBlocks(dst, src []byte, noAVX512 bool) (read, written int) { return 0, 0 }

@@ -12,15 +12,16 @@ import (
 
 // unquoteWay is one way to hand a string to the unquoter.
 type unquoteWay struct {
-	scalar bool // the word-at-a-time code, not the vector code
-	small  bool // reads of 1 to 70 bytes (past most of any padding), not of a whole buffer
+	scalar   bool // the word-at-a-time code, not the vector code
+	noAVX512 bool // the AVX2 code, where the CPU has AVX-512 too
+	small    bool // reads of 1 to 160 bytes (past most of any padding), not of a whole buffer: the vector code, which writes whole blocks, then reads up to 64 bytes less than that, or nothing
 	// cut, when not 0, is where in the string the scanner's buffer ends:
 	// plain bytes padded after the opening quote move the rest there.
 	cut int
 }
 
 func (w unquoteWay) String() string {
-	return fmt.Sprintf("scalar %v, small reads %v, buffer cut at %d", w.scalar, w.small, w.cut)
+	return fmt.Sprintf("scalar %v, no AVX-512 %v, small reads %v, buffer cut at %d", w.scalar, w.noAVX512, w.small, w.cut)
 }
 
 // unquote decodes the JSON string in by the unquoter, as way says, and
@@ -40,7 +41,7 @@ func unquote(in []byte, way unquoteWay) (string, int64, error) {
 	}
 	var u unquoter
 	u.reset(s)
-	u.scalar = way.scalar
+	u.scalar, u.noAVX512 = way.scalar, way.noAVX512
 	var out []byte
 	padded := 0
 	buf := unquoteBuf[:]
@@ -48,7 +49,7 @@ func unquote(in []byte, way unquoteWay) (string, int64, error) {
 	for k := 0; err == nil; k++ {
 		p := buf
 		if way.small && padded >= pad-100 {
-			p = buf[:1+k*7%70]
+			p = buf[:1+k*7%160]
 		}
 		var n int
 		n, err = u.Read(p)
@@ -81,12 +82,16 @@ var (
 	unquoteIn      []byte
 )
 
+// unquoteCodes is each code to decode with: AVX-512, AVX2, none.
+var unquoteCodes = []unquoteWay{{}, {noAVX512: true}, {scalar: true}}
+
 // unquoteReads is each way to read, with the buffer cut nowhere.
 func unquoteReads() []unquoteWay {
 	var ways []unquoteWay
-	for _, scalar := range []bool{false, true} {
+	for _, code := range unquoteCodes {
 		for _, small := range []bool{false, true} {
-			ways = append(ways, unquoteWay{scalar: scalar, small: small})
+			code.small = small
+			ways = append(ways, code)
 		}
 	}
 	return ways
@@ -176,11 +181,10 @@ func FuzzUnquote(f *testing.F) {
 		if len(in) == 0 || in[0] != '"' {
 			return
 		}
-		for _, scalar := range []bool{false, true} {
-			for _, small := range []bool{false, true} {
-				checkUnquote(t, in, unquoteWay{scalar: scalar, small: small})
-				checkUnquote(t, in, unquoteWay{scalar: scalar, small: small, cut: 1 + int(cut)%len(in)})
-			}
+		for _, way := range unquoteReads() {
+			checkUnquote(t, in, way)
+			way.cut = 1 + int(cut)%len(in)
+			checkUnquote(t, in, way)
 		}
 	})
 }
@@ -209,6 +213,26 @@ func checkUnquote(t *testing.T, in []byte, way unquoteWay) {
 		_, at, err := unquote(in, unquoteWay{scalar: true, small: true})
 		if gerr.Error() != err.Error() {
 			t.Fatalf("on %q, %v: error %v at %d, read byte by byte %v at %d", in, way, gerr, gat, err, at)
+		}
+	}
+}
+
+// TestUnquoteBlocksTight: where src's array ends with src, the AVX2 code,
+// which loads whole blocks, reads none past it, and so decodes no further
+// than its last whole block.
+func TestUnquoteBlocksTight(t *testing.T) {
+	if !hasAVX2 {
+		t.Skip("this CPU has no AVX2")
+	}
+	dst := make([]byte, 1024)
+	for _, in := range []string{strings.Repeat(`ab\"cd\\ef`, 30), strings.Repeat("a", 130), `abc\"` + strings.Repeat("x", 59) + `\n` + strings.Repeat("y", 100)} {
+		slack := append(make([]byte, 0, len(in)+64), in...)
+		r, w := unquoteBlocks(dst, slack, true)
+		want := string(dst[:w])
+		tight := []byte(in)[:len(in):len(in)]
+		tr, tw := unquoteBlocks(dst, tight, true)
+		if tr > len(in)&^63 || tr > r || string(dst[:tw]) != want[:tw] {
+			t.Errorf("%q: read %d, wrote %q; with room past the end, read %d, wrote %q", in, tr, dst[:tw], r, want)
 		}
 	}
 }
