@@ -152,7 +152,7 @@ func (s *scanner) fastRaw(f field, start, end int) {
 
 // fastList reads the list a at i: an array of objects, or null, as list
 // does.
-func (d *Reader) fastList(a action, i, q int) (int, int, bool) {
+func (d *Reader) fastList(a *action, i, q int) (int, int, bool) {
 	s := &d.s
 	buf := s.buf[:s.lim]
 	s.clear(a.clear)

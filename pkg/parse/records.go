@@ -398,7 +398,7 @@ func (d *Reader) object(lv level, depth int) error {
 // holding it): an array whose first MaxResources elements are objects read
 // as a.sub, or null. An element of another type, or a value other than an
 // array, marks the elements' fields odd.
-func (d *Reader) list(a action, depth int) error {
+func (d *Reader) list(a *action, depth int) error {
 	s := &d.s
 	s.clear(a.clear)
 	s.nItems = 0
