@@ -37,17 +37,20 @@ var actions = [...]action{
 	{kind: doString, f: 22},                    // serviceEventDetails.supportPermitRequestArn
 	{kind: doString, f: 23},                    // serviceEventDetails.action
 	{kind: doString, f: 24},                    // serviceEventDetails.resource
-	{kind: doObject, sub: 5, clear: 0xe000000, f: 30, raw: true}, // requestParameters, kept as JSON too
-	{kind: doString, f: 25},                     // requestParameters.supportPermitRequestArn
-	{kind: doString, f: 26},                     // requestParameters.caseId
-	{kind: doString, f: 27},                     // requestParameters.displayId
-	{kind: doObject, sub: 6, clear: 0x30000000}, // responseElements
-	{kind: doString, f: 28},                     // responseElements.caseId
-	{kind: doString, f: 29},                     // responseElements.displayId
-	{kind: doList, sub: 7, clear: 0x180000000},  // resources
-	{kind: doString, f: 31},                     // resources[].ARN
-	{kind: doString, f: 32},                     // resources[].type
+	{kind: doObject, sub: 5, clear: 0xe000000, f: 30, raw: true, detail: true}, // requestParameters, kept as JSON too, a detail
+	{kind: doString, f: 25},                                   // requestParameters.supportPermitRequestArn
+	{kind: doString, f: 26},                                   // requestParameters.caseId
+	{kind: doString, f: 27},                                   // requestParameters.displayId
+	{kind: doObject, sub: 6, clear: 0x30000000, detail: true}, // responseElements, a detail
+	{kind: doString, f: 28},                                   // responseElements.caseId
+	{kind: doString, f: 29},                                   // responseElements.displayId
+	{kind: doList, sub: 7, clear: 0x180000000, detail: true},  // resources, a detail
+	{kind: doString, f: 31},                                   // resources[].ARN
+	{kind: doString, f: 32},                                   // resources[].type
 }
+
+// detailFields are the fields under the members named in details.
+const detailFields FieldSet = 0x1fe000000
 
 // actionOf returns what to do with the member named key of an object at
 // lv, one of actions. It returns a pointer into the table rather than an

@@ -7,6 +7,7 @@ import (
 	"go/format"
 	"os"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -149,6 +150,15 @@ func deriveFields() (levelPaths []string, members []keptMember, err error) {
 		}
 		members = append(members, keptMember{parent, names[len(names)-1], action{kind: doRaw, f: field(i)}})
 	}
+	for _, name := range details {
+		k := slices.IndexFunc(members, func(m keptMember) bool {
+			return m.lv == lvRecord && m.name == name && (m.a.kind == doObject || m.a.kind == doList)
+		})
+		if k < 0 {
+			return nil, nil, fmt.Errorf("detail %s: no object or list of the record holds kept fields", name)
+		}
+		members[k].a.detail = true
+	}
 	for _, m := range members {
 		if m.a.raw && m.a.sub != 0 && rawUnder(members, m.a.sub) {
 			return nil, nil, fmt.Errorf("kept field %s: a value kept as JSON holds another", levelPaths[m.a.sub])
@@ -206,29 +216,38 @@ func genFields() ([]byte, error) {
 	p("// actions are what the scanner does with the members it knows.")
 	p("var actions = [...]action{")
 	p("{}, // any other member: skipped")
+	var detailFields FieldSet
 	for _, m := range members {
 		path := m.name
 		if m.lv != lvRecord {
 			path = levelPaths[m.lv] + "." + m.name
 		}
+		var opt []string
 		switch m.a.kind {
-		case doObject:
+		case doObject, doList:
+			opt = append(opt, fmt.Sprintf("sub: %d", m.a.sub), fmt.Sprintf("clear: %#x", m.a.clear))
 			if m.a.raw {
-				p("{kind: doObject, sub: %d, clear: %#x, f: %d, raw: true}, // %s, kept as JSON too", m.a.sub, m.a.clear, m.a.f, path)
-				break
+				opt = append(opt, fmt.Sprintf("f: %d", m.a.f), "raw: true")
+				path += ", kept as JSON too"
 			}
-			p("{kind: doObject, sub: %d, clear: %#x}, // %s", m.a.sub, m.a.clear, path)
-		case doList:
-			p("{kind: doList, sub: %d, clear: %#x}, // %s", m.a.sub, m.a.clear, path)
-		case doRaw:
-			p("{kind: doRaw, f: %d}, // %s", m.a.f, path)
-		case doString:
-			p("{kind: doString, f: %d}, // %s", m.a.f, path)
-		case doBool:
-			p("{kind: doBool, f: %d}, // %s", m.a.f, path)
+			if m.a.detail {
+				opt = append(opt, "detail: true")
+				path += ", a detail"
+				detailFields |= m.a.clear
+				if m.a.raw {
+					detailFields |= 1 << m.a.f
+				}
+			}
+		default:
+			opt = append(opt, fmt.Sprintf("f: %d", m.a.f))
 		}
+		kind := map[uint8]string{doObject: "doObject", doList: "doList", doRaw: "doRaw", doString: "doString", doBool: "doBool"}[m.a.kind]
+		p("{kind: %s, %s}, // %s", kind, strings.Join(opt, ", "), path)
 	}
 	p("}")
+	p("")
+	p("// detailFields are the fields under the members named in details.")
+	p("const detailFields FieldSet = %#x", detailFields)
 	p("")
 	p("// actionOf returns what to do with the member named key of an object at")
 	p("// lv, one of actions. It returns a pointer into the table rather than an")

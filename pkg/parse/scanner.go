@@ -95,6 +95,15 @@ type scanner struct {
 	sizes       [numFields]int64
 	capt        capture
 
+	// later holds where the fast path found each detail (see details)
+	// that it left unread, the last if the member repeats, with a bit of
+	// pending for each, by the level of its object; eventSet says that
+	// the Event holds the record's fields, lent from buf, as fn will see
+	// them.
+	later    [len(levelPaths)]detail
+	pending  uint32
+	eventSet bool
+
 	// The index of buf (see index.go): where the quotes that delimit
 	// strings lie and where escapes start, below lim, with cursors.
 	quotes, escs []int32
@@ -107,6 +116,16 @@ type scanner struct {
 }
 
 type span struct{ start, end int32 }
+
+// detail is a member of details whose value starts at buf[i], at
+// quotes[q], and before escs[ec].
+type detail struct {
+	a        *action
+	i, q, ec int
+}
+
+// A bit of scanner.pending for each level.
+var _ [32 - len(levelPaths)]struct{}
 
 func (s *scanner) reset(r io.Reader) {
 	if s.buf == nil {
