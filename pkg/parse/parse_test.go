@@ -582,6 +582,8 @@ func TestDetails(t *testing.T) {
 		{name: "Support with resources past the buffer", in: `{` + huge(5000) + `,"userIdentity":` + supportIdentity + `},{` + huge(5000) + `}`, kept: []bool{true, false}},
 		{name: "details of the wrong type", in: `{"userIdentity":` + supportIdentity + `,"requestParameters":"x","resources":[5]},{"userIdentity":` + other + `,"requestParameters":"x","resources":[5]}`, kept: []bool{true, false}, fast: 1},
 		{name: "details escaped", in: `{"userIdentity":` + supportIdentity + `,"requestParameters":{"case\u0049d":"c\u0031"}},{"requestParameters":{"caseId":"c\u0031"}}`, kept: []bool{true, false}, fast: 1},
+		{name: "details escaped, escapes after them", in: `{"userIdentity":` + supportIdentity + `,"requestParameters":{"caseId":"c\u0031"},"eventVersion":"1.08","additionalEventData":{"x":"\u0032"},"eventCategory":"Management"}`, kept: []bool{true}},
+		{name: "details not UTF-8", in: "{\"userIdentity\":" + supportIdentity + ",\"requestParameters\":{\"caseId\":\"a\xffb\"}},{\"requestParameters\":{\"caseId\":\"a\xffb\"}}", kept: []bool{true, false}, fast: 1},
 		{name: "malformed details turned away", in: `{"userIdentity":` + other + `,"requestParameters":{"a":[1,}}`, wantErr: true},
 		{name: "malformed resources turned away", in: `{"resources":[{"ARN":"x"}}],"userIdentity":` + other + `}`, wantErr: true},
 		{name: "details too deep turned away", in: `{"resources":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, wantErr: true},
