@@ -202,6 +202,17 @@ func (s *scanner) setEvent(ev *Event, all string) {
 	ev.RequestParameters = s.raw(30, all)      // requestParameters
 }
 
+// clearDetails empties the fields of ev that setEvent sets from under
+// details.
+func clearDetails(ev *Event) {
+	ev.RequestPermitRequestARN = "" // requestParameters.supportPermitRequestArn
+	ev.RequestCaseID = ""           // requestParameters.caseId
+	ev.RequestDisplayID = ""        // requestParameters.displayId
+	ev.ResponseCaseID = ""          // responseElements.caseId
+	ev.ResponseDisplayID = ""       // responseElements.displayId
+	ev.RequestParameters = Raw{}    // requestParameters
+}
+
 // itemFields are the fields of a list's elements, in the order of an
 // element's spans.
 var itemFields = [...]field{31, 32}

@@ -296,6 +296,24 @@ func genFields() ([]byte, error) {
 	}
 	p("}")
 	p("")
+	p("// clearDetails empties the fields of ev that setEvent sets from under")
+	p("// details.")
+	p("func clearDetails(ev *Event) {")
+	for i, kf := range keptFields {
+		if detailFields&(1<<i) == 0 {
+			continue
+		}
+		switch {
+		case kf.String != nil:
+			p("ev.%s = \"\" // %s", sel[at(unsafe.Pointer(kf.String(&probe)))], kf.Path)
+		case kf.Bool != nil:
+			p("ev.%s = Unset // %s", sel[at(unsafe.Pointer(kf.Bool(&probe)))], kf.Path)
+		case kf.Raw != nil:
+			p("ev.%s = Raw{} // %s", sel[at(unsafe.Pointer(kf.Raw(&probe)))], kf.Path)
+		}
+	}
+	p("}")
+	p("")
 	p("// itemFields are the fields of a list's elements, in the order of an")
 	p("// element's spans.")
 	quoted = quoted[:0]

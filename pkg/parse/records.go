@@ -34,11 +34,12 @@ type Options struct {
 	// fields read from requestParameters, responseElements and resources
 	// (RequestParameters, the Request and Response IDs, Resources and
 	// ResourceCount). It is called once a record is read, with every
-	// other field set; the details may be set or not yet, and it must
-	// not look at them. A record it turns away has them absent (and
-	// their bits of Odd clear), and costs less to read: its details are
-	// only checked to be valid JSON. A scan keeps few records, and a
-	// record's details are most of what it names.
+	// other field set, its strings valid only during the call; the
+	// details may be set or not yet, and it must not look at them. A
+	// record it turns away has them absent (and their bits of Odd
+	// clear), and costs less to read: its details are only checked to be
+	// valid JSON. A scan keeps few records, and a record's details are
+	// most of what it names.
 	Details func(*Event) bool
 }
 
@@ -348,7 +349,13 @@ func (d *Reader) slowDetails() {
 		s.clear(detailFields)
 		s.rawSet &^= detailFields
 		s.nItems = 0
+		clearDetails(&d.ev)
+		d.ev.Odd = s.odd
+		d.ev.Resources, d.ev.ResourceCount = nil, 0
 	}
+	// Set from vals and lending its resources, the event is as setFields
+	// would make a transient one.
+	s.eventSet = d.transient
 }
 
 // gather copies the values the fast path left in buf to vals.
