@@ -290,11 +290,22 @@ func records(opts parse.Options) decoder {
 	}
 }
 
+// transient is parse.Reader.RecordsTransient reading as opts say, passing
+// on a clone of each event.
+func transient(opts parse.Options) decoder {
+	return func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+		return parse.NewReader(r, opts).RecordsTransient(func(ev *parse.Event) error {
+			c := ev.Clone()
+			return fn(&c)
+		})
+	}
+}
+
 // differential runs the reference and each path of the parser on in: all
-// fail, or all succeed with the same events. Each path reads in again
-// with Options.Details, wanting the details of some records only, and
-// must fail as it did, or answer the same without the details of the
-// others.
+// fail, or all succeed with the same events. Each path reads in again,
+// transient, with Options.Details wanting the details of some records
+// only, and must fail as it did, or answer the same without the details
+// of the others.
 func differential(t testing.TB, in []byte) {
 	t.Helper()
 	want, wn, werr := collect(reference.Records, bytes.NewReader(in))
@@ -308,7 +319,7 @@ func differential(t testing.TB, in []byte) {
 		}
 		opts := p.opts
 		opts.Details = someDetails
-		dgot, dn, derr := collect(records(opts), bytes.NewReader(in))
+		dgot, dn, derr := collect(transient(opts), bytes.NewReader(in))
 		if fmt.Sprint(derr) != fmt.Sprint(gerr) {
 			t.Fatalf("on %.200q (%s, some details):\nerror: %v\nwithout Details: %v", in, p.name, derr, gerr)
 		}
@@ -607,19 +618,27 @@ func TestDetails(t *testing.T) {
 				_, _, plain := collect(records(p.opts), bytes.NewReader(in))
 				opts := p.opts
 				opts.Details = filter.Candidate
-				var d *parse.Reader
-				got, _, err := collect(func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
-					d = parse.NewReader(r, opts)
-					return d.Records(fn)
-				}, bytes.NewReader(in))
-				if fmt.Sprint(err) != fmt.Sprint(plain) || (err != nil) != tt.wantErr {
-					t.Fatalf("%s: error %v; without Details %v", p.name, err, plain)
-				}
-				if err == nil && !reflect.DeepEqual(got, want) {
-					t.Fatalf("%s:\nparse:     %+v\nreference: %+v", p.name, got, want)
-				}
-				if fast := d.FastRecords(); err == nil && parse.Vector && p.opts.Path == parse.Auto && !p.opts.NoIndex && fast != int64(tt.fast) {
-					t.Errorf("%s: %d records read by the fast path, want %d", p.name, fast, tt.fast)
+				for _, lent := range []bool{false, true} {
+					var d *parse.Reader
+					got, _, err := collect(func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+						d = parse.NewReader(r, opts)
+						if lent {
+							return d.RecordsTransient(func(ev *parse.Event) error {
+								c := ev.Clone()
+								return fn(&c)
+							})
+						}
+						return d.Records(fn)
+					}, bytes.NewReader(in))
+					if fmt.Sprint(err) != fmt.Sprint(plain) || (err != nil) != tt.wantErr {
+						t.Fatalf("%s, transient %v: error %v; without Details %v", p.name, lent, err, plain)
+					}
+					if err == nil && !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s, transient %v:\nparse:     %+v\nreference: %+v", p.name, lent, got, want)
+					}
+					if fast := d.FastRecords(); err == nil && parse.Vector && p.opts.Path == parse.Auto && !p.opts.NoIndex && fast != int64(tt.fast) {
+						t.Errorf("%s, transient %v: %d records read by the fast path, want %d", p.name, lent, fast, tt.fast)
+					}
 				}
 			}
 		})
