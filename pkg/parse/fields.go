@@ -25,10 +25,11 @@ type Field struct {
 func Fields() []Field { return slices.Clone(keptFields[:]) }
 
 // keptFields is the one list of what Event keeps. The member lookup of
-// both paths (actionOf), the setting of an Event's fields (setEvent) and
-// the names in errors (levelPaths) are generated from it into
-// fields_gen.go by TestFieldsGen: as switches and plain assignments, they
-// cost no more than code written by hand. Clone copies an Event by it, and
+// both paths (actionOf, into a table of actions), the setting of an
+// Event's fields (setEvent, clearDetails) and the objects the scanner
+// looks into (levelPaths) are generated from it into fields_gen.go by
+// TestFieldsGen: as switches and plain assignments, they cost no more
+// than code written by hand. Clone copies an Event by it, and
 // internal/reference maps what encoding/json decodes by it, through
 // Fields. Keeping one more value takes a field of Event, a line here, and
 // go test ./pkg/parse -run TestFieldsGen -update.

@@ -97,9 +97,9 @@ type scanner struct {
 
 	// later holds where the fast path found each detail (see details)
 	// that it left unread, the last if the member repeats, with a bit of
-	// pending for each, by the level of its object; eventSet says that
-	// the Event holds the record's fields, lent from buf, as fn will see
-	// them.
+	// pending for each, by the level of its object. eventSet says that
+	// the Event, set to ask Options.Details about the record, is as fn
+	// will see it: setFields has nothing left to do.
 	later    [len(levelPaths)]detail
 	pending  uint32
 	eventSet bool
@@ -117,8 +117,8 @@ type scanner struct {
 
 type span struct{ start, end int32 }
 
-// detail is a member of details whose value starts at buf[i], at
-// quotes[q], and before escs[ec].
+// detail is a member of details whose value starts at buf[i], its
+// opening quote (if any) quotes[q], where the escape cursor was ec.
 type detail struct {
 	a        *action
 	i, q, ec int
