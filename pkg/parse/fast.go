@@ -72,7 +72,7 @@ func (d *Reader) fastDetails(ascii bool) bool {
 		at := &s.later[bits.TrailingZeros32(lvs)]
 		// The escape cursor only moves on: take it back to where the
 		// value was found.
-		s.ec = at.ec
+		s.ec, s.nextEsc = at.ec, -1
 		if _, _, ok := d.fastValue(at.a, at.i, at.q); !ok {
 			return false
 		}

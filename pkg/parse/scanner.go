@@ -110,6 +110,7 @@ type scanner struct {
 	high         []uint64 // per block of 64 bytes, its bytes of 0x80 and above
 	escapeBlocks []int32  // blocks of 64 bytes holding a backslash or control
 	lim, qc, ec  int
+	nextEsc      int  // escs[ec], or -1 when escaped is to read it again
 	indexing     bool // the index is built: vector code, and not Options.NoIndex
 	stale        bool // the buffer was filled since it was indexed
 	noAVX512     bool // the index is built with AVX2 even where AVX-512 is there
