@@ -101,7 +101,9 @@ func (s *scanner) validUTF8() bool {
 // fastKey returns the position of the closing quote of the key at i, whose
 // opening quote is quotes[q], when a colon follows it, or -1.
 func fastKey(buf []byte, quotes []int32, i, q int) int {
-	if i < len(buf) && buf[i] == '"' && int(quotes[q]) == i {
+	// The index lists quotes only, below len(buf): no need to look at
+	// buf[i] too.
+	if int(quotes[q]) == i {
 		if c := int(quotes[q+1]); c+1 < len(buf) && buf[c+1] == ':' {
 			return c
 		}
@@ -133,7 +135,7 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 		switch {
 		case a.kind == doSkip:
 			// Most values skipped here are strings: no call for those.
-			if i < len(buf) && int(quotes[q]) == i && int(quotes[q+1]) < len(buf) {
+			if int(quotes[q]) == i && int(quotes[q+1]) < len(buf) {
 				i, q, ok = int(quotes[q+1])+1, q+2, true
 				break
 			}
@@ -260,7 +262,7 @@ func (d *Reader) fastList(a *action, i, q int) (int, int, bool) {
 // fastKeep keeps the string (or null) at i as field f.
 func (s *scanner) fastKeep(f field, i, q int) (int, int, bool) {
 	buf, quotes := s.buf[:s.lim], s.quotes
-	if i < len(buf) && buf[i] == '"' && int(quotes[q]) == i {
+	if int(quotes[q]) == i {
 		c := int(quotes[q+1])
 		if c >= len(buf) || c-i-1 > maxField || s.escaped(i+1, c) {
 			return i, q, false
