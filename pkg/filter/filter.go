@@ -187,10 +187,24 @@ const CaseSource = "support.amazonaws.com"
 // parameters (its caseId, or else its displayId) or else its response
 // (CreateCase's caseId), or "" if ev is not such a call or names no case.
 func CaseOf(ev *parse.Event) string {
-	if ev.EventSource != CaseSource || ev.EventType == "AwsServiceEvent" {
+	if !caseCall(ev) {
 		return ""
 	}
 	return cmp.Or(ev.RequestCaseID, ev.RequestDisplayID, ev.ResponseCaseID, ev.ResponseDisplayID)
+}
+
+// caseCall reports whether ev is a call to the Support API.
+func caseCall(ev *parse.Event) bool {
+	return ev.EventSource == CaseSource && ev.EventType != "AwsServiceEvent"
+}
+
+// Candidate reports whether a scan may keep ev, judged without its details
+// (see parse.Options.Details): Support's calls, the authorization
+// service's events and the account's calls to it, and calls to the
+// Support API, whose case CaseOf finds in their details. A scan passes it
+// to the parser so that the details of the other records are not read.
+func Candidate(ev *parse.Event) bool {
+	return Support(ev) || ev.EventSource == AuthorizationSource || caseCall(ev)
 }
 
 // CaseIDs returns the caseId and the display ID of the Support case a

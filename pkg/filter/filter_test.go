@@ -235,3 +235,43 @@ func TestCaseIDs(t *testing.T) {
 		}
 	}
 }
+
+func TestCandidate(t *testing.T) {
+	// with returns ev with every detail set, naming Support and a case.
+	with := func(ev parse.Event) parse.Event {
+		ev.RequestCaseID, ev.RequestDisplayID, ev.ResponseCaseID, ev.ResponseDisplayID = "case-1", "1234567890", "case-2", "1234567891"
+		ev.RequestPermitRequestARN = "arn:aws:supportauthz:us-east-1:111122223333:supportpermitrequest/x"
+		ev.RequestParameters = parse.Raw{JSON: `{"roleName":"AWSServiceRoleForSupport"}`, Size: 39}
+		ev.Resources, ev.ResourceCount = []parse.Resource{{ARN: issuer, Type: "AWS::IAM::Role"}}, 1
+		return ev
+	}
+	tests := []struct {
+		name string
+		ev   parse.Event // without details
+		want bool
+	}{
+		{"support role", parse.Event{EventSource: "iam.amazonaws.com", UserIdentity: assumed(session, issuer)}, true},
+		{"authorization event", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent"}, true},
+		{"permit call", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsApiCall", EventName: "RejectSupportPermitRequest"}, true},
+		{"case call", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsApiCall", EventName: "ResolveCase"}, true},
+		{"Support API service event", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent"}, false},
+		{"the role as a resource", parse.Event{EventSource: "iam.amazonaws.com", EventName: "GetRole",
+			UserIdentity: assumed("arn:aws:sts::111122223333:assumed-role/Admin/bob", "arn:aws:iam::111122223333:role/Admin")}, false},
+		{"service assuming the role", parse.Event{EventSource: "sts.amazonaws.com", EventName: "AssumeRole",
+			UserIdentity: parse.Identity{Type: "AWSService", InvokedBy: "support.amazonaws.com"}}, false},
+		{"trusted advisor", parse.Event{UserIdentity: assumed("arn:aws:sts::111122223333:assumed-role/AWSServiceRoleForTrustedAdvisor/TrustedAdvisor",
+			"arn:aws:iam::111122223333:role/aws-service-role/trustedadvisor.amazonaws.com/AWSServiceRoleForTrustedAdvisor")}, false},
+	}
+	for _, tt := range tests {
+		full := with(tt.ev)
+		for _, ev := range []*parse.Event{&tt.ev, &full} {
+			if got := filter.Candidate(ev); got != tt.want {
+				t.Errorf("%s (details %q): Candidate = %v, want %v", tt.name, ev.RequestParameters.JSON, got, tt.want)
+			}
+		}
+		// What a scan keeps must be a candidate, whatever its details.
+		if kept := filter.Support(&full) || filter.Authorization(&full) || filter.CaseOf(&full) != "" || filter.PermitCall(&full); kept && !tt.want {
+			t.Errorf("%s: a scan keeps it, and Candidate turns it away", tt.name)
+		}
+	}
+}

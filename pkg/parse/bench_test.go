@@ -14,6 +14,7 @@ import (
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/trailscan/trailscan/internal/gen"
+	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/parse"
 )
 
@@ -55,20 +56,22 @@ func generatedDocs(b testing.TB, size int64) [][]byte {
 // BenchmarkReader parses generated documents from memory, without
 // inflating them: the parser's own speed. cpuMB/s counts CPU time rather
 // than wall time, which other processes on a busy machine distort.
+// Candidates reads as a scan does: transient, with the details of the
+// records filter.Candidate accepts only.
 func BenchmarkReader(b *testing.B) {
 	docs := generatedDocs(b, 8<<20)
 	var size int64
 	for _, d := range docs {
 		size += int64(len(d))
 	}
-	for _, transient := range []bool{false, true} {
-		name := "Records"
-		if transient {
-			name = "RecordsTransient"
-		}
+	for _, name := range []string{"Records", "RecordsTransient", "Candidates"} {
 		for _, p := range paths {
 			b.Run(name+"/"+p.label, func(b *testing.B) {
-				readDocs(b, docs, size, p.opts, transient)
+				opts := p.opts
+				if name == "Candidates" {
+					opts.Details = filter.Candidate
+				}
+				readDocs(b, docs, size, opts, name != "Records")
 			})
 		}
 	}

@@ -1,6 +1,10 @@
 package parse
 
-import "unicode/utf8"
+import (
+	"math/bits"
+	"unicode/utf8"
+	"unsafe"
+)
 
 // The fast path reads a whole record in one pass over the buffer's index
 // (see index.go), for records as CloudTrail writes them: compact, whole in
@@ -35,11 +39,45 @@ func (d *Reader) fastRecord() bool {
 	}
 	s.qc = q
 	i, q, ok := d.fastObject(lvRecord, s.i, q)
-	if !ok || !s.ascii(s.i, i) && !s.validUTF8() {
+	if !ok {
 		return false
 	}
-	s.i, s.qc, s.inBuf = i, q, true
+	ascii := s.ascii(s.i, i)
+	if !ascii && !s.validUTF8() {
+		return false
+	}
+	s.inBuf = true
+	if s.pending != 0 && !d.fastDetails(ascii) {
+		return false
+	}
+	s.i, s.qc = i, q
 	return true
+}
+
+// fastDetails finishes a record whose details fastObject left unread:
+// Options.Details, asked once every other field is known (a duplicate
+// userIdentity, or one after resources, decides as much as one before),
+// says whether to read them now. ascii says that the record is all
+// ASCII. When it reports false, the slow path reads the record again.
+func (d *Reader) fastDetails(ascii bool) bool {
+	s := &d.s
+	d.setFrom(unsafe.String(unsafe.SliceData(s.buf), len(s.buf)), true)
+	if !d.opts.Details(&d.ev) {
+		// As fn will see it if it is transient; if not, setFields makes
+		// the strings again, its own.
+		s.eventSet = d.transient
+		return true
+	}
+	for lvs := s.pending; lvs != 0; lvs &= lvs - 1 {
+		at := &s.later[bits.TrailingZeros32(lvs)]
+		// The escape cursor only moves on: take it back to where the
+		// value was found.
+		s.ec, s.nextEsc = at.ec, -1
+		if _, _, ok := d.fastValue(at.a, at.i, at.q); !ok {
+			return false
+		}
+	}
+	return ascii || s.validUTF8()
 }
 
 // validUTF8 reports whether the values the fast path kept are valid
@@ -63,7 +101,9 @@ func (s *scanner) validUTF8() bool {
 // fastKey returns the position of the closing quote of the key at i, whose
 // opening quote is quotes[q], when a colon follows it, or -1.
 func fastKey(buf []byte, quotes []int32, i, q int) int {
-	if i < len(buf) && buf[i] == '"' && int(quotes[q]) == i {
+	// The index lists quotes only, below len(buf): no need to look at
+	// buf[i] too.
+	if int(quotes[q]) == i {
 		if c := int(quotes[q+1]); c+1 < len(buf) && buf[c+1] == ':' {
 			return c
 		}
@@ -91,38 +131,23 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 			return i, q, false
 		}
 		i, q = c+2, q+2
-		ok := true
-		switch a.kind {
-		case doSkip:
+		var ok bool
+		switch {
+		case a.kind == doSkip:
 			// Most values skipped here are strings: no call for those.
-			if i < len(buf) && int(quotes[q]) == i && int(quotes[q+1]) < len(buf) {
-				i, q = int(quotes[q+1])+1, q+2
+			if int(quotes[q]) == i && int(quotes[q+1]) < len(buf) {
+				i, q, ok = int(quotes[q+1])+1, q+2, true
 				break
 			}
 			i, q, ok = s.fastSkip(i, q)
-		case doString:
-			i, q, ok = s.fastKeep(a.f, i, q)
-		case doBool:
-			s.bools[a.f], i, ok = fastBool(buf, i)
-		case doObject:
-			s.clear(a.clear)
-			start := i
-			switch {
-			case i < len(buf) && buf[i] == '{':
-				i, q, ok = d.fastObject(a.sub, i, q)
-			default:
-				i, ok = literalAt(buf, i, "null")
-			}
-			if a.raw && ok {
-				s.fastRaw(a.f, start, i)
-			}
-		case doList:
-			i, q, ok = d.fastList(a, i, q)
-		case doRaw:
-			start := i
-			if i, q, ok = s.fastSkip(i, q); ok {
-				s.fastRaw(a.f, start, i)
-			}
+		case a.detail && d.opts.Details != nil:
+			// Read at the end, if the record wants it: checked only to
+			// be valid JSON here.
+			s.later[a.sub] = detail{a, i, q, s.ec}
+			s.pending |= 1 << a.sub
+			i, q, ok = s.fastSkip(i, q)
+		default:
+			i, q, ok = d.fastValue(a, i, q)
 		}
 		if !ok || i >= len(buf) {
 			return i, q, false
@@ -136,6 +161,41 @@ func (d *Reader) fastObject(lv level, i, q int) (int, int, bool) {
 			return i, q, false
 		}
 	}
+}
+
+// fastValue reads the value at i, whose opening quote (if any) is
+// quotes[q], of a member whose action a is not to skip it, and returns
+// the positions after it.
+func (d *Reader) fastValue(a *action, i, q int) (int, int, bool) {
+	s := &d.s
+	buf := s.buf[:s.lim]
+	ok := false
+	switch a.kind {
+	case doString:
+		i, q, ok = s.fastKeep(a.f, i, q)
+	case doBool:
+		s.bools[a.f], i, ok = fastBool(buf, i)
+	case doObject:
+		s.clear(a.clear)
+		start := i
+		switch {
+		case i < len(buf) && buf[i] == '{':
+			i, q, ok = d.fastObject(a.sub, i, q)
+		default:
+			i, ok = literalAt(buf, i, "null")
+		}
+		if a.raw && ok {
+			s.fastRaw(a.f, start, i)
+		}
+	case doList:
+		i, q, ok = d.fastList(a, i, q)
+	case doRaw:
+		start := i
+		if i, q, ok = s.fastSkip(i, q); ok {
+			s.fastRaw(a.f, start, i)
+		}
+	}
+	return i, q, ok
 }
 
 // fastRaw keeps buf[start:end], a compact value, as the Raw field f.
@@ -152,7 +212,7 @@ func (s *scanner) fastRaw(f field, start, end int) {
 
 // fastList reads the list a at i: an array of objects, or null, as list
 // does.
-func (d *Reader) fastList(a action, i, q int) (int, int, bool) {
+func (d *Reader) fastList(a *action, i, q int) (int, int, bool) {
 	s := &d.s
 	buf := s.buf[:s.lim]
 	s.clear(a.clear)
@@ -202,7 +262,7 @@ func (d *Reader) fastList(a action, i, q int) (int, int, bool) {
 // fastKeep keeps the string (or null) at i as field f.
 func (s *scanner) fastKeep(f field, i, q int) (int, int, bool) {
 	buf, quotes := s.buf[:s.lim], s.quotes
-	if i < len(buf) && buf[i] == '"' && int(quotes[q]) == i {
+	if int(quotes[q]) == i {
 		c := int(quotes[q+1])
 		if c >= len(buf) || c-i-1 > maxField || s.escaped(i+1, c) {
 			return i, q, false

@@ -25,10 +25,11 @@ type Field struct {
 func Fields() []Field { return slices.Clone(keptFields[:]) }
 
 // keptFields is the one list of what Event keeps. The member lookup of
-// both paths (actionOf), the setting of an Event's fields (setEvent) and
-// the names in errors (levelPaths) are generated from it into
-// fields_gen.go by TestFieldsGen: as switches and plain assignments, they
-// cost no more than code written by hand. Clone copies an Event by it, and
+// both paths (actionOf, into a table of actions), the setting of an
+// Event's fields (setEvent, clearDetails) and the objects the scanner
+// looks into (levelPaths) are generated from it into fields_gen.go by
+// TestFieldsGen: as switches and plain assignments, they cost no more
+// than code written by hand. Clone copies an Event by it, and
 // internal/reference maps what encoding/json decodes by it, through
 // Fields. Keeping one more value takes a field of Event, a line here, and
 // go test ./pkg/parse -run TestFieldsGen -update.
@@ -97,13 +98,20 @@ type level uint8
 
 const lvRecord level = 0
 
+// details are the members of a record whose fields only a record that is
+// kept needs (see Options.Details): what the call asked for, answered and
+// named. They are most of what the fast path reads of a record, and the
+// most varied.
+var details = [...]string{"requestParameters", "responseElements", "resources"}
+
 // action is what the scanner does with a member's value.
 type action struct {
-	kind  uint8    // one of the do* constants
-	f     field    // doString, doBool, doRaw: the field kept; doObject: the Raw field of the object, if raw
-	sub   level    // doObject, doList: the object read (an element's, for a list)
-	raw   bool     // doObject: the object is kept as JSON too, as field f
-	clear FieldSet // doObject, doList: the fields under it
+	kind   uint8    // one of the do* constants
+	f      field    // doString, doBool, doRaw: the field kept; doObject: the Raw field of the object, if raw
+	sub    level    // doObject, doList: the object read (an element's, for a list)
+	raw    bool     // doObject: the object is kept as JSON too, as field f
+	detail bool     // doObject, doList: a member of the record named in details
+	clear  FieldSet // doObject, doList: the fields under it
 }
 
 const (

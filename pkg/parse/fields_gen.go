@@ -5,114 +5,164 @@ package parse
 // levelPaths is the path of each level's object, "" for the record.
 var levelPaths = [...]string{"", "userIdentity", "userIdentity.sessionContext", "userIdentity.sessionContext.sessionIssuer", "serviceEventDetails", "requestParameters", "responseElements", "resources[]"}
 
+// actions are what the scanner does with the members it knows.
+var actions = [...]action{
+	{},                                         // any other member: skipped
+	{kind: doString, f: 0},                     // eventTime
+	{kind: doString, f: 1},                     // eventSource
+	{kind: doString, f: 2},                     // eventName
+	{kind: doString, f: 3},                     // eventType
+	{kind: doString, f: 4},                     // awsRegion
+	{kind: doString, f: 5},                     // recipientAccountId
+	{kind: doString, f: 6},                     // eventID
+	{kind: doBool, f: 7},                       // readOnly
+	{kind: doString, f: 8},                     // errorCode
+	{kind: doString, f: 9},                     // errorMessage
+	{kind: doString, f: 10},                    // sourceIPAddress
+	{kind: doString, f: 11},                    // userAgent
+	{kind: doObject, sub: 1, clear: 0x1ff000},  // userIdentity
+	{kind: doString, f: 12},                    // userIdentity.type
+	{kind: doString, f: 13},                    // userIdentity.arn
+	{kind: doString, f: 14},                    // userIdentity.accountId
+	{kind: doString, f: 15},                    // userIdentity.principalId
+	{kind: doString, f: 16},                    // userIdentity.invokedBy
+	{kind: doObject, sub: 2, clear: 0x1e0000},  // userIdentity.sessionContext
+	{kind: doObject, sub: 3, clear: 0x1e0000},  // userIdentity.sessionContext.sessionIssuer
+	{kind: doString, f: 17},                    // userIdentity.sessionContext.sessionIssuer.type
+	{kind: doString, f: 18},                    // userIdentity.sessionContext.sessionIssuer.arn
+	{kind: doString, f: 19},                    // userIdentity.sessionContext.sessionIssuer.userName
+	{kind: doString, f: 20},                    // userIdentity.sessionContext.sessionIssuer.accountId
+	{kind: doObject, sub: 4, clear: 0x1e00000}, // serviceEventDetails
+	{kind: doString, f: 21},                    // serviceEventDetails.supportCaseDisplayId
+	{kind: doString, f: 22},                    // serviceEventDetails.supportPermitRequestArn
+	{kind: doString, f: 23},                    // serviceEventDetails.action
+	{kind: doString, f: 24},                    // serviceEventDetails.resource
+	{kind: doObject, sub: 5, clear: 0xe000000, f: 30, raw: true, detail: true}, // requestParameters, kept as JSON too, a detail
+	{kind: doString, f: 25},                                   // requestParameters.supportPermitRequestArn
+	{kind: doString, f: 26},                                   // requestParameters.caseId
+	{kind: doString, f: 27},                                   // requestParameters.displayId
+	{kind: doObject, sub: 6, clear: 0x30000000, detail: true}, // responseElements, a detail
+	{kind: doString, f: 28},                                   // responseElements.caseId
+	{kind: doString, f: 29},                                   // responseElements.displayId
+	{kind: doList, sub: 7, clear: 0x180000000, detail: true},  // resources, a detail
+	{kind: doString, f: 31},                                   // resources[].ARN
+	{kind: doString, f: 32},                                   // resources[].type
+}
+
+// detailFields are the fields under the members named in details.
+const detailFields FieldSet = 0x1fe000000
+
 // actionOf returns what to do with the member named key of an object at
-// lv; members it does not know are skipped.
-func actionOf(lv level, key []byte) action {
+// lv, one of actions. It returns a pointer into the table rather than an
+// action: the caller stored a returned action a byte at a time and
+// loaded it whole, a store-forwarding stall on every member that cost
+// BenchmarkReader's fast path a quarter of its time.
+func actionOf(lv level, key []byte) *action {
 	switch lv {
 	case 0: // the record
 		switch string(key) {
 		case "eventTime":
-			return action{kind: doString, f: 0}
+			return &actions[1]
 		case "eventSource":
-			return action{kind: doString, f: 1}
+			return &actions[2]
 		case "eventName":
-			return action{kind: doString, f: 2}
+			return &actions[3]
 		case "eventType":
-			return action{kind: doString, f: 3}
+			return &actions[4]
 		case "awsRegion":
-			return action{kind: doString, f: 4}
+			return &actions[5]
 		case "recipientAccountId":
-			return action{kind: doString, f: 5}
+			return &actions[6]
 		case "eventID":
-			return action{kind: doString, f: 6}
+			return &actions[7]
 		case "readOnly":
-			return action{kind: doBool, f: 7}
+			return &actions[8]
 		case "errorCode":
-			return action{kind: doString, f: 8}
+			return &actions[9]
 		case "errorMessage":
-			return action{kind: doString, f: 9}
+			return &actions[10]
 		case "sourceIPAddress":
-			return action{kind: doString, f: 10}
+			return &actions[11]
 		case "userAgent":
-			return action{kind: doString, f: 11}
+			return &actions[12]
 		case "userIdentity":
-			return action{kind: doObject, sub: 1, clear: 0x1ff000} // userIdentity
+			return &actions[13]
 		case "serviceEventDetails":
-			return action{kind: doObject, sub: 4, clear: 0x1e00000} // serviceEventDetails
+			return &actions[25]
 		case "requestParameters":
-			return action{kind: doObject, sub: 5, clear: 0xe000000, f: 30, raw: true} // requestParameters, kept as JSON too
+			return &actions[30]
 		case "responseElements":
-			return action{kind: doObject, sub: 6, clear: 0x30000000} // responseElements
+			return &actions[34]
 		case "resources":
-			return action{kind: doList, sub: 7, clear: 0x180000000} // resources[]
+			return &actions[37]
 		}
 	case 1: // userIdentity
 		switch string(key) {
 		case "type":
-			return action{kind: doString, f: 12}
+			return &actions[14]
 		case "arn":
-			return action{kind: doString, f: 13}
+			return &actions[15]
 		case "accountId":
-			return action{kind: doString, f: 14}
+			return &actions[16]
 		case "principalId":
-			return action{kind: doString, f: 15}
+			return &actions[17]
 		case "invokedBy":
-			return action{kind: doString, f: 16}
+			return &actions[18]
 		case "sessionContext":
-			return action{kind: doObject, sub: 2, clear: 0x1e0000} // userIdentity.sessionContext
+			return &actions[19]
 		}
 	case 2: // userIdentity.sessionContext
 		switch string(key) {
 		case "sessionIssuer":
-			return action{kind: doObject, sub: 3, clear: 0x1e0000} // userIdentity.sessionContext.sessionIssuer
+			return &actions[20]
 		}
 	case 3: // userIdentity.sessionContext.sessionIssuer
 		switch string(key) {
 		case "type":
-			return action{kind: doString, f: 17}
+			return &actions[21]
 		case "arn":
-			return action{kind: doString, f: 18}
+			return &actions[22]
 		case "userName":
-			return action{kind: doString, f: 19}
+			return &actions[23]
 		case "accountId":
-			return action{kind: doString, f: 20}
+			return &actions[24]
 		}
 	case 4: // serviceEventDetails
 		switch string(key) {
 		case "supportCaseDisplayId":
-			return action{kind: doString, f: 21}
+			return &actions[26]
 		case "supportPermitRequestArn":
-			return action{kind: doString, f: 22}
+			return &actions[27]
 		case "action":
-			return action{kind: doString, f: 23}
+			return &actions[28]
 		case "resource":
-			return action{kind: doString, f: 24}
+			return &actions[29]
 		}
 	case 5: // requestParameters
 		switch string(key) {
 		case "supportPermitRequestArn":
-			return action{kind: doString, f: 25}
+			return &actions[31]
 		case "caseId":
-			return action{kind: doString, f: 26}
+			return &actions[32]
 		case "displayId":
-			return action{kind: doString, f: 27}
+			return &actions[33]
 		}
 	case 6: // responseElements
 		switch string(key) {
 		case "caseId":
-			return action{kind: doString, f: 28}
+			return &actions[35]
 		case "displayId":
-			return action{kind: doString, f: 29}
+			return &actions[36]
 		}
 	case 7: // resources[]
 		switch string(key) {
 		case "ARN":
-			return action{kind: doString, f: 31}
+			return &actions[38]
 		case "type":
-			return action{kind: doString, f: 32}
+			return &actions[39]
 		}
 	}
-	return action{}
+	return &actions[0]
 }
 
 // setEvent sets the kept fields of ev from what reading the record kept,
@@ -150,6 +200,17 @@ func (s *scanner) setEvent(ev *Event, all string) {
 	ev.ResponseCaseID = str(28)                // responseElements.caseId
 	ev.ResponseDisplayID = str(29)             // responseElements.displayId
 	ev.RequestParameters = s.raw(30, all)      // requestParameters
+}
+
+// clearDetails empties the fields of ev that setEvent sets from under
+// details.
+func clearDetails(ev *Event) {
+	ev.RequestPermitRequestARN = "" // requestParameters.supportPermitRequestArn
+	ev.RequestCaseID = ""           // requestParameters.caseId
+	ev.RequestDisplayID = ""        // requestParameters.displayId
+	ev.ResponseCaseID = ""          // responseElements.caseId
+	ev.ResponseDisplayID = ""       // responseElements.displayId
+	ev.RequestParameters = Raw{}    // requestParameters
 }
 
 // itemFields are the fields of a list's elements, in the order of an

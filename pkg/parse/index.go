@@ -40,7 +40,7 @@ func (s *scanner) index(n int) { s.indexFrom(0, n) }
 // has read, may start inside a string and so make no index, and are not
 // looked at.
 func (s *scanner) indexFrom(from, n int) {
-	s.lim, s.qc, s.ec = 0, 0, 0
+	s.lim, s.qc, s.ec, s.nextEsc = 0, 0, 0, -1
 	if !s.indexing {
 		return
 	}
@@ -57,6 +57,7 @@ func (s *scanner) indexFrom(from, n int) {
 	s.quotes, s.escapeBlocks = q[:nq], sp[:ns]
 	s.lim = n
 	s.escapes(from, n)
+	s.nextEsc = int(s.escs[0])
 	for len(s.quotes) > 0 && int(s.quotes[len(s.quotes)-1]) >= s.lim {
 		s.quotes = s.quotes[:len(s.quotes)-1]
 	}
@@ -151,12 +152,16 @@ func (s *scanner) ascii(i, j int) bool {
 
 // escaped reports whether an escape starts in [i, j).
 func (s *scanner) escaped(i, j int) bool {
+	// Most keys and values end before the next escape.
+	if s.nextEsc >= j {
+		return false
+	}
 	e := s.ec
 	for int(s.escs[e]) < i {
 		e++
 	}
-	s.ec = e
-	return int(s.escs[e]) < j
+	s.ec, s.nextEsc = e, int(s.escs[e])
+	return s.nextEsc < j
 }
 
 // masks returns a bit for each backslash and control character of the 64

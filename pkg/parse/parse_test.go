@@ -3,6 +3,7 @@ package parse_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -289,8 +290,22 @@ func records(opts parse.Options) decoder {
 	}
 }
 
+// transient is parse.Reader.RecordsTransient reading as opts say, passing
+// on a clone of each event.
+func transient(opts parse.Options) decoder {
+	return func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+		return parse.NewReader(r, opts).RecordsTransient(func(ev *parse.Event) error {
+			c := ev.Clone()
+			return fn(&c)
+		})
+	}
+}
+
 // differential runs the reference and each path of the parser on in: all
-// fail, or all succeed with the same events.
+// fail, or all succeed with the same events. Each path reads in again,
+// transient, with Options.Details wanting the details of some records
+// only, and must fail as it did, or answer the same without the details
+// of the others.
 func differential(t testing.TB, in []byte) {
 	t.Helper()
 	want, wn, werr := collect(reference.Records, bytes.NewReader(in))
@@ -299,14 +314,55 @@ func differential(t testing.TB, in []byte) {
 		if (gerr != nil) != (werr != nil) {
 			t.Fatalf("on %.200q (%s):\nparse error: %v\nreference error: %v", in, p.name, gerr, werr)
 		}
-		if werr != nil {
-			continue
-		}
-		if gn != wn || !reflect.DeepEqual(got, want) {
+		if werr == nil && (gn != wn || !reflect.DeepEqual(got, want)) {
 			t.Fatalf("on %.200q (%s):\nparse:     %d %+v\nreference: %d %+v", in, p.name, gn, got, wn, want)
+		}
+		opts := p.opts
+		opts.Details = someDetails
+		dgot, dn, derr := collect(transient(opts), bytes.NewReader(in))
+		if fmt.Sprint(derr) != fmt.Sprint(gerr) {
+			t.Fatalf("on %.200q (%s, some details):\nerror: %v\nwithout Details: %v", in, p.name, derr, gerr)
+		}
+		if dwant := withDetails(want, someDetails); werr == nil && (dn != wn || !reflect.DeepEqual(dgot, dwant)) {
+			t.Fatalf("on %.200q (%s, some details):\nparse:     %d %+v\nreference: %d %+v", in, p.name, dn, dgot, wn, dwant)
 		}
 	}
 }
+
+// someDetails wants the details of some records, by fields that may come
+// before or after the details, or repeat: the length of the caller's ARN
+// and the action's name.
+func someDetails(ev *parse.Event) bool {
+	return (len(ev.UserIdentity.ARN)+len(ev.EventName))%2 == 0
+}
+
+// withDetails returns evs as a Reader whose Options.Details is want reads
+// them: the details of the events want turns away are absent.
+func withDetails(evs []parse.Event, want func(*parse.Event) bool) []parse.Event {
+	var out []parse.Event
+	for _, ev := range evs {
+		if !want(&ev) {
+			for i, f := range parse.Fields() {
+				if !slices.ContainsFunc(detailMembers, func(m string) bool { return strings.HasPrefix(f.Path, m+".") || f.Path == m }) {
+					continue
+				}
+				ev.Odd &^= 1 << i
+				switch {
+				case f.String != nil:
+					*f.String(&ev) = ""
+				case f.Raw != nil:
+					*f.Raw(&ev) = parse.Raw{}
+				}
+			}
+			ev.Resources, ev.ResourceCount = nil, 0
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+// detailMembers are the members of a record Options.Details is about.
+var detailMembers = []string{"requestParameters", "responseElements", "resources[]"}
 
 func seeds(t testing.TB) [][]byte {
 	ins := [][]byte{
@@ -503,6 +559,86 @@ func TestSplitTokenErrors(t *testing.T) {
 				var se *parse.SyntaxError
 				if !errors.As(err, &se) || se.Offset != want {
 					t.Fatalf("shift %d: error %v, want a syntax error at %d", shift, err, want)
+				}
+			}
+		})
+	}
+}
+
+// TestDetails reads records whose details a scan wants or not
+// (filter.Candidate says), by every path, and checks them against the
+// reference: the details of a Support record are read wherever its
+// identity is and however large they are, and those of the others are
+// still checked to be valid JSON.
+func TestDetails(t *testing.T) {
+	const other = `{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/alice"}`
+	details := `"requestParameters":{"caseId":"case-1","roleName":"AWSServiceRoleForSupport"},"responseElements":{"displayId":"1234567890"},"resources":[{"ARN":"arn:aws:iam::111122223333:role/x","type":"AWS::IAM::Role"}]`
+	huge := func(n int) string {
+		return `"resources":[` + strings.Repeat(`{"ARN":"arn:aws:s3:::bucket/key","type":"AWS::S3::Object","accountId":"111122223333"},`, n-1) + `{"ARN":"last"}]`
+	}
+	tests := []struct {
+		name    string
+		in      string // the records, without {"Records":[ ]}
+		kept    []bool // per record: whether its details are read
+		fast    int    // records the fast path reads, where it runs
+		wantErr bool
+	}{
+		{name: "identity first", in: `{"eventID":"1","userIdentity":` + supportIdentity + `,` + details + `},{"eventID":"2","userIdentity":` + other + `,` + details + `}`, kept: []bool{true, false}, fast: 2},
+		{name: "identity after the details", in: `{"eventID":"1",` + details + `,"userIdentity":` + supportIdentity + `},{"eventID":"2",` + details + `,"userIdentity":` + other + `}`, kept: []bool{true, false}, fast: 2},
+		{name: "duplicate identity, the last Support's", in: `{"userIdentity":` + other + `,` + details + `,"userIdentity":` + supportIdentity + `}`, kept: []bool{true}, fast: 1},
+		{name: "duplicate identity, the first Support's", in: `{"userIdentity":` + supportIdentity + `,` + details + `,"userIdentity":` + other + `}`, kept: []bool{false}, fast: 1},
+		{name: "duplicate details, the last kept", in: `{"userIdentity":` + supportIdentity + `,` + details + `,"requestParameters":{"displayId":"2"},"resources":null}`, kept: []bool{true}, fast: 1},
+		{name: "a Support API call", in: `{"eventSource":"support.amazonaws.com",` + details + `,"userIdentity":` + other + `}`, kept: []bool{true}, fast: 1},
+		{name: "Support with huge resources", in: `{"userIdentity":` + supportIdentity + `,` + huge(1000) + `},{"userIdentity":` + other + `,` + huge(1000) + `}`, kept: []bool{true, false}, fast: 2},
+		{name: "Support with resources past the buffer", in: `{` + huge(5000) + `,"userIdentity":` + supportIdentity + `},{` + huge(5000) + `}`, kept: []bool{true, false}},
+		{name: "details of the wrong type", in: `{"userIdentity":` + supportIdentity + `,"requestParameters":"x","resources":[5]},{"userIdentity":` + other + `,"requestParameters":"x","resources":[5]}`, kept: []bool{true, false}, fast: 1},
+		{name: "details escaped", in: `{"userIdentity":` + supportIdentity + `,"requestParameters":{"case\u0049d":"c\u0031"}},{"requestParameters":{"caseId":"c\u0031"}}`, kept: []bool{true, false}, fast: 1},
+		{name: "details escaped, escapes after them", in: `{"userIdentity":` + supportIdentity + `,"requestParameters":{"caseId":"c\u0031"},"eventVersion":"1.08","additionalEventData":{"x":"\u0032"},"eventCategory":"Management"}`, kept: []bool{true}},
+		{name: "details not UTF-8", in: "{\"userIdentity\":" + supportIdentity + ",\"requestParameters\":{\"caseId\":\"a\xffb\"}},{\"requestParameters\":{\"caseId\":\"a\xffb\"}}", kept: []bool{true, false}, fast: 1},
+		{name: "malformed details turned away", in: `{"userIdentity":` + other + `,"requestParameters":{"a":[1,}}`, wantErr: true},
+		{name: "malformed resources turned away", in: `{"resources":[{"ARN":"x"}}],"userIdentity":` + other + `}`, wantErr: true},
+		{name: "details too deep turned away", in: `{"resources":` + strings.Repeat("[", 20000) + strings.Repeat("]", 20000) + `}`, wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := []byte(`{"Records":[` + tt.in + `]}`)
+			want, _, werr := collect(reference.Records, bytes.NewReader(in))
+			if (werr != nil) != tt.wantErr {
+				t.Fatalf("reference error %v, want an error: %v", werr, tt.wantErr)
+			}
+			var kept []bool
+			for i := range want {
+				kept = append(kept, filter.Candidate(&want[i]))
+			}
+			if !tt.wantErr && !reflect.DeepEqual(kept, tt.kept) {
+				t.Fatalf("Candidate per record = %v, want %v", kept, tt.kept)
+			}
+			want = withDetails(want, filter.Candidate)
+			for _, p := range paths {
+				_, _, plain := collect(records(p.opts), bytes.NewReader(in))
+				opts := p.opts
+				opts.Details = filter.Candidate
+				for _, lent := range []bool{false, true} {
+					var d *parse.Reader
+					got, _, err := collect(func(r io.Reader, fn func(*parse.Event) error) (int64, error) {
+						d = parse.NewReader(r, opts)
+						if lent {
+							return d.RecordsTransient(func(ev *parse.Event) error {
+								c := ev.Clone()
+								return fn(&c)
+							})
+						}
+						return d.Records(fn)
+					}, bytes.NewReader(in))
+					if fmt.Sprint(err) != fmt.Sprint(plain) || (err != nil) != tt.wantErr {
+						t.Fatalf("%s, transient %v: error %v; without Details %v", p.name, lent, err, plain)
+					}
+					if err == nil && !reflect.DeepEqual(got, want) {
+						t.Fatalf("%s, transient %v:\nparse:     %+v\nreference: %+v", p.name, lent, got, want)
+					}
+					if fast := d.FastRecords(); err == nil && parse.Vector && p.opts.Path == parse.Auto && !p.opts.NoIndex && fast != int64(tt.fast) {
+						t.Errorf("%s, transient %v: %d records read by the fast path, want %d", p.name, lent, fast, tt.fast)
+					}
 				}
 			}
 		})

@@ -17,9 +17,10 @@ func Records(r io.Reader, fn func(*Event) error) (int64, error) {
 	return NewReader(r, Options{}).Records(fn)
 }
 
-// Options choose how a Reader reads. The zero Options is how trailscan
-// reads; the others let tests and benchmarks hold each path to the answer
-// and time it.
+// Options choose how a Reader reads. The zero Options reads every field
+// of every record, by the fastest path the CPU allows, and trailscan sets
+// only Details; the others let tests and benchmarks hold each path to the
+// answer and time it.
 type Options struct {
 	// Path is which of the paths read records.
 	Path Path
@@ -30,6 +31,17 @@ type Options struct {
 	// NoAVX512 builds the index, and decodes records in strings, with
 	// AVX2 even on a CPU with AVX-512, as on one without it.
 	NoAVX512 bool
+	// Details, when set, says which records need their details: the
+	// fields read from requestParameters, responseElements and resources
+	// (RequestParameters, the Request and Response IDs, Resources and
+	// ResourceCount). It is called once a record is read, with every
+	// other field set, its strings valid only during the call; the
+	// details may be set or not yet, and it must not look at them. A
+	// record it turns away has them absent (and their bits of Odd
+	// clear), and costs less to read: its details are only checked to be
+	// valid JSON. A scan keeps few records, and a record's details are
+	// most of what it names.
+	Details func(*Event) bool
 }
 
 // Path names the ways a Reader may read records.
@@ -276,12 +288,16 @@ func (s *scanner) clearRecord() {
 	s.inBuf = false
 	s.odd = 0
 	s.nItems, s.rawSet, s.cut = 0, 0, 0
+	s.pending, s.eventSet = 0, false
 }
 
 // setFields sets the fields of the Event from what reading the record
 // kept, its strings from one allocation holding them all.
 func (d *Reader) setFields() {
 	s := &d.s
+	if s.eventSet {
+		return
+	}
 	base := s.vals
 	if s.inBuf {
 		if d.transient {
@@ -296,6 +312,14 @@ func (d *Reader) setFields() {
 	} else {
 		all = string(s.vals)
 	}
+	d.setFrom(all, d.transient)
+}
+
+// setFrom sets the fields of the Event from what reading the record kept,
+// its strings slices of all; lend says that its resources may be lent
+// from the Reader too.
+func (d *Reader) setFrom(all string, lend bool) {
+	s := &d.s
 	s.setEvent(&d.ev, all)
 	d.ev.Odd = s.odd
 	d.ev.ResourceCount = s.nItems
@@ -304,7 +328,7 @@ func (d *Reader) setFields() {
 		// A transient event lends its resources from the Reader too; a
 		// kept one owns them, as it does its strings.
 		var rs []Resource
-		if d.transient {
+		if lend {
 			rs = d.resources[:n]
 		} else {
 			rs = make([]Resource, n)
@@ -314,6 +338,25 @@ func (d *Reader) setFields() {
 		}
 		d.ev.Resources = rs
 	}
+}
+
+// slowDetails drops the details the slow path read of a record that
+// Options.Details does not want, so that what a record holds does not
+// depend on the path that read it.
+func (d *Reader) slowDetails() {
+	s := &d.s
+	d.setFrom(unsafe.String(unsafe.SliceData(s.vals), len(s.vals)), true)
+	if !d.opts.Details(&d.ev) {
+		s.clear(detailFields)
+		s.rawSet &^= detailFields
+		s.nItems = 0
+		clearDetails(&d.ev)
+		d.ev.Odd = s.odd
+		d.ev.Resources, d.ev.ResourceCount = nil, 0
+	}
+	// Set from vals and lending its resources, the event is as setFields
+	// would make a transient one.
+	s.eventSet = d.transient
 }
 
 // gather copies the values the fast path left in buf to vals.
@@ -331,7 +374,7 @@ func (s *scanner) gather() {
 			s.items[k][j] = span{int32(start), int32(len(s.vals))}
 		}
 	}
-	s.inBuf = false
+	s.inBuf, s.eventSet = false, false
 }
 
 // clear empties the fields fs: a later duplicate of an object key
@@ -351,8 +394,14 @@ func (d *Reader) object(lv level, depth int) error {
 	s := &d.s
 	for first := true; ; first = false {
 		k, done, err := s.member(first)
-		if err != nil || done {
+		if err != nil {
 			return err
+		}
+		if done {
+			if lv == lvRecord && d.opts.Details != nil {
+				d.slowDetails()
+			}
+			return nil
 		}
 		switch a := actionOf(lv, k); a.kind {
 		case doString:
@@ -399,7 +448,7 @@ func (d *Reader) object(lv level, depth int) error {
 // holding it): an array whose first MaxResources elements are objects read
 // as a.sub, or null. An element of another type, or a value other than an
 // array, marks the elements' fields odd.
-func (d *Reader) list(a action, depth int) error {
+func (d *Reader) list(a *action, depth int) error {
 	s := &d.s
 	s.clear(a.clear)
 	s.nItems = 0

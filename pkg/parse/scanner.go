@@ -95,18 +95,38 @@ type scanner struct {
 	sizes       [numFields]int64
 	capt        capture
 
+	// later holds where the fast path found each detail (see details)
+	// that it left unread, the last if the member repeats, with a bit of
+	// pending for each, by the level of its object. eventSet says that
+	// the Event, set to ask Options.Details about the record, is as fn
+	// will see it: setFields has nothing left to do.
+	later    [len(levelPaths)]detail
+	pending  uint32
+	eventSet bool
+
 	// The index of buf (see index.go): where the quotes that delimit
 	// strings lie and where escapes start, below lim, with cursors.
 	quotes, escs []int32
 	high         []uint64 // per block of 64 bytes, its bytes of 0x80 and above
 	escapeBlocks []int32  // blocks of 64 bytes holding a backslash or control
 	lim, qc, ec  int
+	nextEsc      int  // escs[ec], or -1 when escaped is to read it again
 	indexing     bool // the index is built: vector code, and not Options.NoIndex
 	stale        bool // the buffer was filled since it was indexed
 	noAVX512     bool // the index is built with AVX2 even where AVX-512 is there
 }
 
 type span struct{ start, end int32 }
+
+// detail is a member of details whose value starts at buf[i], its
+// opening quote (if any) quotes[q], where the escape cursor was ec.
+type detail struct {
+	a        *action
+	i, q, ec int
+}
+
+// A bit of scanner.pending for each level.
+var _ [32 - len(levelPaths)]struct{}
 
 func (s *scanner) reset(r io.Reader) {
 	if s.buf == nil {

@@ -32,7 +32,8 @@ type Config struct {
 	Jobs  int
 	Scope trail.Scope // events outside it are not counted
 	// Parse is how each worker's parse.Reader reads: the zero Options is
-	// how trailscan reads, and tests choose a path with it.
+	// how trailscan reads, and tests choose a path with it. Its Details
+	// is the scan's own, filter.Candidate.
 	Parse parse.Options
 	// Select, when set, keeps only the objects it returns true for (a
 	// shard's share, or what an incremental run has not read yet).
@@ -375,7 +376,10 @@ func (w *worker) object(ctx context.Context, j job) error {
 		// Transient events: the many records that do not match cost no
 		// allocation; event copies the few that do.
 		if w.rd == nil {
-			w.rd = parse.NewReader(r, w.cfg.Parse)
+			// Only the records event may keep need their details.
+			opts := w.cfg.Parse
+			opts.Details = filter.Candidate
+			w.rd = parse.NewReader(r, opts)
 		} else {
 			w.rd.Reset(r)
 		}
