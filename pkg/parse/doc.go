@@ -22,7 +22,11 @@
 // Its RecordsTransient lends each event's strings from the Reader's own
 // memory, valid only during the callback, so that the great majority of
 // records, which a scan looks at and drops, cost no allocation; the caller
-// clones (Event.Clone) the few it keeps.
+// clones (Event.Clone) the few it keeps. For the same reason
+// Options.Details lets the caller say, once every other field of a record
+// is known, whether it needs the record's details (requestParameters,
+// responseElements, resources): the others' are validated and skipped,
+// not extracted.
 //
 // Records are read by two paths. The fast path (fast.go) takes a record
 // that lies whole in the buffer, written compactly as CloudTrail writes it,
