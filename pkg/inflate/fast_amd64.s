@@ -14,6 +14,18 @@
 //	AX the entry, R15 bl at the start of a match's codeword
 //	BX, CX, DX scratch
 
+// LITERAL writes the literal entry AX stands for, consumes its bits and
+// looks the next codeword up.
+#define LITERAL \
+	SHRXQ AX, R12, R12 \
+	SUBQ  AX, R13 \
+	SHRL  $16, AX \
+	MOVB  AX, (DI)(R11*1) \
+	INCQ  R11 \
+	MOVL  R12, CX \
+	ANDL  $const_llMask, CX \
+	MOVL  (R8)(CX*4), AX
+
 // func fastAsm(in *[inSize + 8]byte, out *[outSize + 8]byte, lt *[llSize]uint32, dt *[dSize]uint32, ip, op, lo, inEnd uint, bb uint64, bl uint) (opEnd, pos uint, stopped bool)
 TEXT ·fastAsm(SB), NOSPLIT, $0-97
 	MOVQ in+0(FP), SI
@@ -44,34 +56,13 @@ loop:
 	JNS   match
 
 	// Up to three literals.
-	SHRXQ AX, R12, R12
-	SUBQ  AX, R13
-	SHRL  $16, AX
-	MOVB  AX, (DI)(R11*1)
-	INCQ  R11
-	MOVL  R12, CX
-	ANDL  $const_llMask, CX
-	MOVL  (R8)(CX*4), AX
+	LITERAL
 	TESTL AX, AX
 	JNS   refill
-	SHRXQ AX, R12, R12
-	SUBQ  AX, R13
-	SHRL  $16, AX
-	MOVB  AX, (DI)(R11*1)
-	INCQ  R11
-	MOVL  R12, CX
-	ANDL  $const_llMask, CX
-	MOVL  (R8)(CX*4), AX
+	LITERAL
 	TESTL AX, AX
 	JNS   refill
-	SHRXQ AX, R12, R12
-	SUBQ  AX, R13
-	SHRL  $16, AX
-	MOVB  AX, (DI)(R11*1)
-	INCQ  R11
-	MOVL  R12, CX
-	ANDL  $const_llMask, CX
-	MOVL  (R8)(CX*4), AX
+	LITERAL
 
 refill:
 	SHLXQ R13, (SI)(R10*1), CX
