@@ -66,7 +66,7 @@ func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: planHint}
 	case err != nil:
-		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: "the plan file was damaged or edited, or is of a newer trailscan: " + planHint}
+		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: "the plan file was damaged or edited, or is of another trailscan's plan format: " + planHint}
 	}
 	c.shard.plan = p
 	return nil
