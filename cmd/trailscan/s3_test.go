@@ -195,7 +195,8 @@ func TestS3Plan(t *testing.T) {
 	// A plan for a window with no end says what it cannot see, and so
 	// does each shard that uses it.
 	code, _, stderr := inDir(t, work, "plan", "--shards", "2", "--endpoint-url", endpoint, "--path-style", "-o", "open.json", s3URL)
-	warning := "trailscan: warning: plan open.json was made at 2026-10-04T00:00:00Z and the window has no end: an account or a region whose first logs came after it is not scanned\n"
+	warning := "trailscan: warning: plan open.json was made at 2026-10-04T00:00:00Z and the window has no end: an account or a region whose first logs came after it is not scanned, " +
+		"nor a log copied in after it into an earlier day it did not find\n"
 	if code != exitOK || !strings.HasSuffix(stderr, warning) {
 		t.Errorf("trailscan plan for all time: exit %d, stderr:\n%s", code, stderr)
 	}
@@ -205,7 +206,8 @@ func TestS3Plan(t *testing.T) {
 	}
 	// So does one made before its window's late deliveries could arrive.
 	code, _, stderr = inDir(t, work, "plan", "--shards", "2", "--until", "2026-10-04", "--endpoint-url", endpoint, "--path-style", "-o", "soon.json", s3URL)
-	warning = "trailscan: warning: plan soon.json was made at 2026-10-04T00:00:00Z, before the window's last deliveries (up to 2026-10-04T06:00:00Z): an account or a region whose first logs came after it is not scanned\n"
+	warning = "trailscan: warning: plan soon.json was made at 2026-10-04T00:00:00Z, before the window's last deliveries (up to 2026-10-04T06:00:00Z): an account or a region whose first logs came after it is not scanned, " +
+		"nor a log copied in after it into an earlier day it did not find\n"
 	if code != exitOK || !strings.HasSuffix(stderr, warning) {
 		t.Errorf("trailscan plan until now: exit %d, stderr:\n%s", code, stderr)
 	}
