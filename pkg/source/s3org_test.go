@@ -300,7 +300,8 @@ func orgPlan(t *testing.T, dir, bucket string) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	open := func(rec *sourcetest.Recorder, page int32) *source.Location {
+	open := func(t *testing.T, rec *sourcetest.Recorder, page int32) *source.Location {
+		t.Helper()
 		src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
 		if err != nil {
 			t.Fatal(err)
@@ -337,8 +338,11 @@ func orgPlan(t *testing.T, dir, bucket string) {
 				if allTime && n > 1 && !onePage {
 					planned += 3 * orgAccounts * orgRegions
 				}
+				// One client for the discovery and every shard, one after
+				// another: a client each would leave the server a pool of
+				// idle connections each, too many for 128.
 				rec := sourcetest.NewRecorder(bucket)
-				d, err := open(rec, c.page).Discover(ctx, q, n)
+				d, err := open(t, rec, c.page).Discover(ctx, q, n)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -352,8 +356,7 @@ func orgPlan(t *testing.T, dir, bucket string) {
 				lists := planned
 				for i := range n {
 					spec := shard.Spec{Index: i, Count: n}
-					rec := sourcetest.NewRecorder(bucket)
-					src := open(rec, c.page)
+					src := open(t, rec, c.page)
 					if err := src.UseDiscovery(d); err != nil {
 						t.Fatal(err)
 					}
