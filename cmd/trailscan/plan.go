@@ -18,9 +18,13 @@ const planUsage = `Usage: trailscan plan --shards N [flags] SOURCE... -o plan.js
 Find once what every shard of 'trailscan scan --shard i/N' would find
 before it lists a day folder: the accounts' CloudTrail/ folders of each
 S3 source (under every trail's prefix and organization folder), their
-regions, and the logs outside them. Each shard given the plan with
---plan lists only its own day folders, and none of the folders above
-them: N shards make the discovery's requests once, not N times.
+regions, and the logs outside them. For a window with no --since or no
+--until, or of over a year, it also finds the days each region holds (a
+request for the region, one for each of its years, and one for its
+newest month; none for a region in its account's first listing page).
+Each shard given the plan with --plan lists only its own day folders,
+and none of the folders above them: N shards make the discovery's
+requests once, not N times, and list each day folder once between them.
 
 Give the plan the SOURCE, --since, --until, --account and --region the
 shards will be given, and their number with --shards: a shard whose
@@ -32,10 +36,11 @@ by each shard, at no cost: the plan holds nothing for it.
 The plan sees what the sources hold when it is made. An account or a
 region whose first logs are delivered after it, or a log outside the
 CloudTrail layout written after it, is not scanned; new day folders and
-logs in the regions it found are. Make it after the window's end and
-its late deliveries (--until plus 6 hours), just before the shards
-start; scan and plan warn when it is made earlier, or for a window with
-no end.
+logs in the regions it found are (where it holds their days, those of
+its day and after: logs copied in later into a month it did not see,
+of an earlier day, are not). Make it after the window's end and its
+late deliveries (--until plus 6 hours), just before the shards start;
+scan and plan warn when it is made earlier, or for a window with no end.
 
 Examples:
   trailscan plan --shards 16 --since 2026-01-01 --until 2026-07-01 -o plan.json s3://org-trail-bucket/prefix

@@ -195,7 +195,8 @@ func TestS3Plan(t *testing.T) {
 	// A plan for a window with no end says what it cannot see, and so
 	// does each shard that uses it.
 	code, _, stderr := inDir(t, work, "plan", "--shards", "2", "--endpoint-url", endpoint, "--path-style", "-o", "open.json", s3URL)
-	warning := "trailscan: warning: plan open.json was made at 2026-10-04T00:00:00Z and the window has no end: an account or a region whose first logs came after it is not scanned\n"
+	warning := "trailscan: warning: plan open.json was made at 2026-10-04T00:00:00Z and the window has no end: an account or a region whose first logs came after it is not scanned, " +
+		"nor a log copied in after it into an earlier day it did not find\n"
 	if code != exitOK || !strings.HasSuffix(stderr, warning) {
 		t.Errorf("trailscan plan for all time: exit %d, stderr:\n%s", code, stderr)
 	}
@@ -205,9 +206,90 @@ func TestS3Plan(t *testing.T) {
 	}
 	// So does one made before its window's late deliveries could arrive.
 	code, _, stderr = inDir(t, work, "plan", "--shards", "2", "--until", "2026-10-04", "--endpoint-url", endpoint, "--path-style", "-o", "soon.json", s3URL)
-	warning = "trailscan: warning: plan soon.json was made at 2026-10-04T00:00:00Z, before the window's last deliveries (up to 2026-10-04T06:00:00Z): an account or a region whose first logs came after it is not scanned\n"
+	warning = "trailscan: warning: plan soon.json was made at 2026-10-04T00:00:00Z, before the window's last deliveries (up to 2026-10-04T06:00:00Z): an account or a region whose first logs came after it is not scanned, " +
+		"nor a log copied in after it into an earlier day it did not find\n"
 	if code != exitOK || !strings.HasSuffix(stderr, warning) {
 		t.Errorf("trailscan plan until now: exit %d, stderr:\n%s", code, stderr)
+	}
+}
+
+// TestS3PlanAllTime: the shards of a scan with no window, listing from a
+// plan for more shards than an account has days, each name their own
+// days among those the plan found, and merge into what one scan gives,
+// byte for byte but for the origin. After the plan, a log delivered
+// today in a region it found, in a month it did not see, is counted; a
+// log copied into another month it did not see, of a day before it, is
+// not, where one scan counts both.
+func TestS3PlanAllTime(t *testing.T) {
+	endpoint := sourcetest.S3Endpoint(t)
+	dir := t.TempDir()
+	_, err := gen.Write(dir, gen.Config{
+		Seed: 6, Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Days: 3,
+		Accounts: []string{"111111111111", "222222222222"}, Regions: []string{"us-east-1", "eu-west-1"},
+		OrgID: "o-abcdef1234", Prefix: "acct-trail", OrgPrefix: "org-trail",
+		FilesPerDay: 2, RecordsPerFile: 20, SupportRate: 0.2, Damaged: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, bucket := sourcetest.BucketOf(t, "archive/", dir)
+	s3URL := "s3://" + bucket + "/archive"
+	work := t.TempDir()
+	const n = 16
+	done := []int{exitOK, exitPartial} // the archive holds damaged files
+	run := func(want []int, args ...string) {
+		t.Helper()
+		args = append(args, "--endpoint-url", endpoint, "--path-style", s3URL)
+		if code, _, stderr := inDir(t, work, args...); !slices.Contains(want, code) {
+			t.Fatalf("trailscan %s: exit %d, want %v: %s", strings.Join(args, " "), code, want, stderr)
+		}
+	}
+	run([]int{exitOK}, "plan", "-q", "--shards", fmt.Sprint(n), "-o", "plan.json")
+	p, err := shard.ReadPlanFile(filepath.Join(work, "plan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range p.Discovery[s3URL].Accounts {
+		if a.Sweep || len(a.Days) != len(a.Regions) {
+			t.Errorf("the plan has %s swept (%v), with days of %d of its %d regions: want each shard to name its days", a.Folder, a.Sweep, len(a.Days), len(a.Regions))
+		}
+	}
+	shards := func(out string) {
+		t.Helper()
+		parts := []string{"merge", "-f", "json", "-o", out}
+		for i := range n {
+			part := fmt.Sprintf("part-%d.json", i)
+			run(done, "scan", "-q", "--plan", "plan.json", "--shard", fmt.Sprintf("%d/%d", i, n), "-f", "json", "-o", part)
+			parts = append(parts, part)
+		}
+		if code, _, stderr := inDir(t, work, parts...); !slices.Contains(done, code) {
+			t.Fatalf("merge: exit %d: %s", code, stderr)
+		}
+	}
+	shards("merged.json")
+	run(done, "scan", "-q", "-f", "json", "-o", "full.json")
+	body, origin := withoutOrigin(t, readIn(t, work, "merged.json"))
+	if full := readIn(t, work, "full.json"); !bytes.Equal(body, full) {
+		t.Errorf("the merge of the shards listed from a plan for all time differs from one scan:%s", firstDiff(string(body), string(full)))
+	}
+	if origin.Plan != p.ID() {
+		t.Errorf("the merge's origin names plan %q, want %s", origin.Plan, p.ID())
+	}
+
+	today := time.Now().UTC()
+	late := t.TempDir()
+	region := "acct-trail/AWSLogs/111111111111/CloudTrail/us-east-1/"
+	sourcetest.WriteFiles(t, late, map[string][]byte{
+		region + today.Format("2006/01/02/") + "111111111111_CloudTrail_us-east-1_" + today.Format("20060102T1504Z") + "_today.json": []byte(`{"Records":[]}`),
+		region + "2025/08/15/111111111111_CloudTrail_us-east-1_20250815T1200Z_copied.json":                                           []byte(`{"Records":[]}`),
+	})
+	sourcetest.Upload(t, client, bucket, "archive/", late)
+	shards("merged-late.json")
+	run(done, "scan", "-q", "-f", "json", "-o", "full-late.json")
+	before, fullLate, mergedLate := count(t, work, "full.json"), count(t, work, "full-late.json"), count(t, work, "merged-late.json")
+	if fullLate != before+2 || mergedLate != before+1 {
+		t.Errorf("files scanned: %d before; after, %d by one scan (want %d) and %d by the shards of the plan (want %d: the copied month is not in it)",
+			before, fullLate, before+2, mergedLate, before+1)
 	}
 }
 

@@ -66,7 +66,7 @@ func (c *scanCmd) applyShard(cfg *scan.Config) error {
 	case errors.Is(err, fs.ErrNotExist):
 		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: planHint}
 	case err != nil:
-		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: "the plan file was damaged or edited, or is of a newer trailscan: " + planHint}
+		return exitError{code: exitFailed, err: fmt.Errorf("--plan: %w", err), hint: "the plan file was damaged or edited, or is of another trailscan's plan format: " + planHint}
 	}
 	c.shard.plan = p
 	return nil
@@ -102,7 +102,15 @@ func warnEarly(stderr io.Writer, name string, p *shard.Plan) {
 	if !p.Scope.Until.IsZero() {
 		when = fmt.Sprintf("%s, before the window's last deliveries (up to %s)", made, p.Scope.Until.Add(trail.LateDelivery).UTC().Format(time.RFC3339))
 	}
-	fmt.Fprintf(stderr, "trailscan: warning: plan %s was made at %s: an account or a region whose first logs came after it is not scanned\n", name, when)
+	missed := "an account or a region whose first logs came after it is not scanned"
+	for _, d := range p.Discovery {
+		if !d.WalkedAt.IsZero() {
+			// Its shards name the days it found, and those since.
+			missed += ", nor a log copied in after it into an earlier day it did not find"
+			break
+		}
+	}
+	fmt.Fprintf(stderr, "trailscan: warning: plan %s was made at %s: %s\n", name, when, missed)
 }
 
 // planID names the plan the shard lists from, for its part: "" for none.

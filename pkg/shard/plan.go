@@ -18,10 +18,12 @@ import (
 	"github.com/trailscan/trailscan/pkg/trail"
 )
 
-// PlanVersion is the format of the plans this trailscan writes. It reads
-// no newer one: a field it does not know could change what the shards
-// list.
-const PlanVersion = 1
+// PlanVersion is the format of the plans this trailscan writes, and the
+// only one it reads: a field it does not know could change what the
+// shards list, and a plan of format 1 holds no months, from which the
+// shards of a scan with no end name their days. A plan is made for one
+// scan, just before it, so one of another format is made again.
+const PlanVersion = 2
 
 // Plan is what the copies of a sharded scan would each find before they
 // list a day folder, found once for them all: each S3 source's accounts
@@ -58,7 +60,7 @@ func NewPlan(ctx context.Context, srcs []source.Source, scope trail.Scope, n int
 		if !ok {
 			continue
 		}
-		d, err := ds.Discover(ctx, p.Scope)
+		d, err := ds.Discover(ctx, p.Scope, n)
 		if err != nil {
 			return nil, err
 		}
@@ -151,6 +153,8 @@ func (p *Plan) check() error {
 		return fmt.Errorf("%w: no version", ErrNotPlan)
 	case p.Version > PlanVersion:
 		return fmt.Errorf("written by trailscan %s in plan format %d, newer than this trailscan reads (%d)", p.MadeBy, p.Version, PlanVersion)
+	case p.Version > 0 && p.Version < PlanVersion:
+		return fmt.Errorf("written by trailscan %s in plan format %d, older than this trailscan reads (%d)", p.MadeBy, p.Version, PlanVersion)
 	case p.Version < 0 || p.Shards < 1 || len(p.Sources) == 0 || p.MadeAt.IsZero():
 		return fmt.Errorf("%w: version %d, %d shards, %d sources, made at %v", ErrNotPlan, p.Version, p.Shards, len(p.Sources), p.MadeAt)
 	}

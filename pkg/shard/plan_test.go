@@ -16,16 +16,23 @@ import (
 var planAt = time.Date(2026, 10, 9, 12, 0, 0, 0, time.UTC)
 
 // samplePlan is a plan as NewPlan makes one, of an S3 source and a local
-// one.
+// one, with the days of one of the source's accounts, as for a scan with
+// no end.
 func samplePlan() *Plan {
+	day := func(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.UTC) }
 	return &Plan{
 		Version: PlanVersion, MadeAt: planAt, MadeBy: "v1.0.0",
 		Sources: []string{"logs", "s3://bucket/org"},
 		Scope:   trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Until: time.Date(2026, 10, 8, 0, 0, 0, 0, time.UTC)},
 		Shards:  4,
-		Discovery: map[string]*source.Discovery{"s3://bucket/org": {Accounts: []source.AccountFolder{
-			{Folder: "org/AWSLogs/o-abcdefghij/111122223333/CloudTrail/", Regions: []string{"eu-west-1", "us-east-1"}},
-		}}},
+		Discovery: map[string]*source.Discovery{"s3://bucket/org": {
+			Accounts: []source.AccountFolder{
+				{Folder: "org/AWSLogs/o-abcdefghij/111122223333/CloudTrail/", Regions: []string{"eu-west-1", "us-east-1"}, Sweep: true},
+				{Folder: "org/AWSLogs/o-abcdefghij/444455556666/CloudTrail/", Regions: []string{"eu-west-1", "us-east-1"},
+					Days: map[string][]source.DayRun{"us-east-1": {{From: day(7, 1), To: day(7, 31)}, {From: day(9, 1), To: day(10, 2)}}}},
+			},
+			WalkedAt: planAt,
+		}},
 	}
 }
 
@@ -73,9 +80,15 @@ func TestReadPlanRefuses(t *testing.T) {
 		{"not JSON", "Files: 3 scanned\n", "read plan p.json: not a trailscan plan", true},
 		{"two values", good + good, "read plan p.json: not a trailscan plan (write one with: trailscan plan): more after its end", true},
 		{"a part", `{"scan": {"shard": "0/4", "format": 1}, "events_scanned": 3}`, "read plan p.json: not a trailscan plan (write one with: trailscan plan): no version", true},
-		{"newer", strings.Replace(good, `"version": 1`, `"version": 2`, 1),
-			"read plan p.json: written by trailscan v1.0.0 in plan format 2, newer than this trailscan reads (1)", false},
-		{"no shards", strings.Replace(good, `"shards": 4`, `"shards": 0`, 1), "read plan p.json: not a trailscan plan (write one with: trailscan plan): version 1, 0 shards", true},
+		{"newer", strings.Replace(good, `"version": 2`, `"version": 3`, 1),
+			"read plan p.json: written by trailscan v1.0.0 in plan format 3, newer than this trailscan reads (2)", false},
+		// Format 1 held no days: its shards of a scan with no end would
+		// each list every region.
+		{"older", strings.Replace(good, `"version": 2`, `"version": 1`, 1),
+			"read plan p.json: written by trailscan v1.0.0 in plan format 1, older than this trailscan reads (2)", false},
+		{"no shards", strings.Replace(good, `"shards": 4`, `"shards": 0`, 1), "read plan p.json: not a trailscan plan (write one with: trailscan plan): version 2, 0 shards", true},
+		{"a run of days backwards", strings.Replace(good, `"2026/09/01-2026/10/02"`, `"2026/10/02-2026/09/01"`, 1),
+			"read plan p.json: not a trailscan plan (write one with: trailscan plan): day run \"2026/10/02-2026/09/01\": want YYYY/MM/DD or YYYY/MM/DD-YYYY/MM/DD, first to last", true},
 		{"no time", strings.Replace(good, `"made_at": "2026-10-09T12:00:00Z"`, `"made_at": "0001-01-01T00:00:00Z"`, 1), "made at 0001-01-01", true},
 		{"a scope of another form", strings.Replace(good, `"since": "2026-10-01T00:00:00Z"`, `"since": "yesterday"`, 1), "read plan p.json: not a trailscan plan", true},
 		{"a discovery of no source", strings.Replace(good, `"s3://bucket/org": {`, `"s3://bucket/other": {`, 1),
@@ -163,6 +176,8 @@ type fakeSource struct {
 	found *source.Discovery
 	used  *source.Discovery
 	err   error
+	// shards is the number of shards it was discovered for.
+	shards int
 }
 
 func (f *fakeSource) String() string { return f.name }
@@ -170,7 +185,8 @@ func (f *fakeSource) List(context.Context, trail.Scope, func(source.Object) erro
 	return nil
 }
 func (f *fakeSource) Open(context.Context, source.Object) (io.ReadCloser, error) { return nil, nil }
-func (f *fakeSource) Discover(context.Context, trail.Scope) (*source.Discovery, error) {
+func (f *fakeSource) Discover(_ context.Context, _ trail.Scope, shards int) (*source.Discovery, error) {
+	f.shards = shards
 	return f.found, f.err
 }
 func (f *fakeSource) UseDiscovery(d *source.Discovery) error { f.used = d; return nil }
@@ -196,7 +212,10 @@ func TestNewPlan(t *testing.T) {
 	if err := read.Use([]source.Source{org, local}); err != nil {
 		t.Fatal(err)
 	}
-	if org.used == nil || org.used.Regions() != 2 || local.used != nil {
+	if org.shards != 4 {
+		t.Errorf("the source was discovered for %d shards, want the plan's 4", org.shards)
+	}
+	if org.used == nil || org.used.Regions() != 4 || local.used != nil {
 		t.Errorf("Use gave %+v and %+v", org.used, local.used)
 	}
 	broken := &fakeSource{name: "s3://bucket/org", err: errors.New("discover s3://bucket/org: list s3://bucket/org/AWSLogs/: AccessDenied")}

@@ -18,7 +18,11 @@ import (
 // what a listing that finds the folders itself lists, whole or a shard's
 // share, from a root outside the layout, at AWSLogs/ or at an account's
 // CloudTrail/ folder; with pages of 2 keys, an account's CloudTrail/ folder
-// does not fit a page, nor do the folders above it.
+// does not fit a page, nor do the folders above it. A discovery for 3
+// copies has them sweep the accounts that fit a page, for all time; one
+// for 1,000 has them name their days in the months it found, as they do
+// in the other accounts, and in every account for a window with no end
+// or no start.
 func TestS3Discovery(t *testing.T) {
 	dir := t.TempDir()
 	sourcetest.WriteTree(t, dir)
@@ -28,6 +32,10 @@ func TestS3Discovery(t *testing.T) {
 	sourcetest.WriteFiles(t, dir, map[string][]byte{
 		"AWSLogs/111122223333/CloudTrail/loose.json":                        sourcetest.Content("loose"),
 		"org-trail/AWSLogs/o-exampleorg1/444455556666/CloudTrail/a.json.gz": sourcetest.Content("a"),
+		// Beside the date folders of a region and of a year: no day
+		// folder a copy names holds them.
+		"AWSLogs/444455556666/CloudTrail/eu-west-1/loose.json":      sourcetest.Content("region"),
+		"AWSLogs/444455556666/CloudTrail/us-east-1/2026/loose.json": sourcetest.Content("year"),
 	})
 	_, bucket := sourcetest.BucketOf(t, "trails/", dir)
 	ctx := context.Background()
@@ -57,39 +65,55 @@ func TestS3Discovery(t *testing.T) {
 						}
 						return src
 					}
-					d, err := open().Discover(ctx, c.q)
-					if err != nil {
-						t.Fatal(err)
-					}
 					// The one account named is not below the root.
 					empty := strings.HasSuffix(root, "/111122223333/CloudTrail") && len(c.q.Accounts) > 0
-					if d == nil || (len(d.Accounts) == 0) != empty {
-						t.Fatalf("discovery %+v", d)
-					}
-					planned := open()
-					if err := planned.UseDiscovery(d); err != nil {
-						t.Fatal(err)
-					}
-					for _, n := range []int{1, 3} {
-						var union []string
-						for i := range n {
-							var share source.Share
-							if n > 1 {
-								share = shard.Spec{Index: i, Count: n}.Owns
-							}
-							want := listed(t, open(), c.q, share)
-							got := listed(t, planned, c.q, share)
-							if !slices.Equal(got, want) {
-								t.Errorf("shard %d/%d listed %d objects from the discovery, %d without:\n%s", i, n, len(got), len(want), keyDiff(got, want))
-							}
-							union = append(union, got...)
+					for _, shards := range []int{3, 1000} {
+						d, err := open().Discover(ctx, c.q, shards)
+						if err != nil {
+							t.Fatal(err)
 						}
-						if (len(union) == 0) != empty {
-							t.Errorf("%d shards listed %d objects", n, len(union))
+						if d == nil || (len(d.Accounts) == 0) != empty {
+							t.Fatalf("discovery for %d shards: %+v", shards, d)
 						}
+						naming := c.q.Since.IsZero() || c.q.Until.IsZero()
+						for _, a := range d.Accounts {
+							if (a.Days != nil) != naming || a.Sweep && (shards == 1000 || !c.q.Since.IsZero()) {
+								t.Errorf("discovery for %d shards: %s has days %v, sweep %v", shards, a.Folder, a.Days, a.Sweep)
+							}
+						}
+						planned := open()
+						if err := planned.UseDiscovery(d); err != nil {
+							t.Fatal(err)
+						}
+						listedFrom(t, open, planned, c.q, empty, shards)
 					}
 				})
 			}
+		}
+	}
+}
+
+// listedFrom checks that planned, listing from a discovery made for
+// shards copies, lists what a listing that finds the folders itself
+// lists, whole and as each of 3 shards.
+func listedFrom(t *testing.T, open func() *source.Location, planned *source.Location, q trail.Scope, empty bool, shards int) {
+	t.Helper()
+	for _, n := range []int{1, 3} {
+		var union []string
+		for i := range n {
+			var share source.Share
+			if n > 1 {
+				share = shard.Spec{Index: i, Count: n}.Owns
+			}
+			want := listed(t, open(), q, share)
+			got := listed(t, planned, q, share)
+			if !slices.Equal(got, want) {
+				t.Errorf("shard %d/%d listed %d objects from the discovery for %d shards, %d without:\n%s", i, n, len(got), shards, len(want), keyDiff(got, want))
+			}
+			union = append(union, got...)
+		}
+		if (len(union) == 0) != empty {
+			t.Errorf("%d shards listed %d objects", n, len(union))
 		}
 	}
 }
@@ -123,7 +147,7 @@ func TestDiscoverNothing(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if d, err := src.Discover(ctx, trail.Scope{}); d != nil || err != nil {
+			if d, err := src.Discover(ctx, trail.Scope{}, 2); d != nil || err != nil {
 				t.Errorf("Discover = %+v, %v; want nothing", d, err)
 			}
 			if err := src.UseDiscovery(found); err == nil || !strings.Contains(err.Error(), c.wantErr) {
@@ -147,6 +171,12 @@ func TestUseDiscoveryRefuses(t *testing.T) {
 	folder := func(f string, regions ...string) source.AccountFolder {
 		return source.AccountFolder{Folder: f, Regions: regions}
 	}
+	withDays := func(a source.AccountFolder, region string, from, to time.Time) source.AccountFolder {
+		a.Days = map[string][]source.DayRun{region: {{From: from, To: to}}}
+		return a
+	}
+	acct := "trails/AWSLogs/111122223333/CloudTrail/"
+	oct1, oct2 := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 2, 0, 0, 0, 0, time.UTC)
 	name := "s3://" + bucket + "/trails"
 	tests := []struct {
 		name    string
@@ -167,6 +197,13 @@ func TestUseDiscoveryRefuses(t *testing.T) {
 			`discovery: "us-east-1/2026" in trails/AWSLogs/111122223333/CloudTrail/ is not a region folder's name`},
 		{"no region name", source.Discovery{Accounts: []source.AccountFolder{folder("trails/AWSLogs/111122223333/CloudTrail/", "")}},
 			`discovery: "" in trails/AWSLogs/111122223333/CloudTrail/ is not a region folder's name`},
+		{"days", source.Discovery{Accounts: []source.AccountFolder{withDays(folder(acct, "us-east-1"), "us-east-1", oct1, oct2)}, WalkedAt: oct2}, ""},
+		{"days of another region", source.Discovery{Accounts: []source.AccountFolder{withDays(folder(acct, "us-east-1"), "eu-west-1", oct1, oct2)}, WalkedAt: oct2},
+			name + `: discovery: days of "eu-west-1", which is not a region of ` + acct},
+		{"days, not when found", source.Discovery{Accounts: []source.AccountFolder{withDays(folder(acct, "us-east-1"), "us-east-1", oct1, oct2)}},
+			name + `: discovery: days of ` + acct + `, but not when they were found`},
+		{"days backwards", source.Discovery{Accounts: []source.AccountFolder{withDays(folder(acct, "us-east-1"), "us-east-1", oct2, oct1)}, WalkedAt: oct2},
+			name + `: discovery: days of us-east-1 in ` + acct + ` run backwards`},
 		{"an object elsewhere", source.Discovery{Others: []source.Listed{{Key: "elsewhere/trail.json.gz"}}},
 			name + `: discovery: object "elsewhere/trail.json.gz" is not below it`},
 		{"the root as an object", source.Discovery{Others: []source.Listed{{Key: "trails/"}}}, `object "trails/" is not below it`},

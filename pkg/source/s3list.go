@@ -175,6 +175,9 @@ type task struct {
 	region   string
 	layout   trail.Layout
 	from, to time.Time // days, inclusive; zero: unbounded
+	// inDays is set when only the keys in its day folders are listed:
+	// the discovery listed from holds the others (see found.naming).
+	inDays bool
 }
 
 func (l *lister) work() {
@@ -277,8 +280,7 @@ func (l *lister) plan(prefix string, root bool) []task {
 	case lv == cloudTrail && l.wide():
 		return []task{{how: sweep, prefix: prefix}}
 	case lv >= region && l.found != nil:
-		l.found.region(regionFolder(prefix, lv))
-		return nil
+		return l.walk(prefix, lv, lay)
 	case lv >= region && !(root && l.q.Excludes(prefix)):
 		return l.dated(prefix, lv, lay)
 	default:
@@ -315,16 +317,42 @@ func (l *lister) dated(prefix string, lv level, lay trail.Layout) []task {
 	case !nameable(t):
 		t.how = probe
 	default:
-		switch n := l.owned(t, fewDays+1); {
-		case n == 0:
-			return nil
-		case n <= fewDays:
-			t.how = days
-		default:
-			t.how = probe
-		}
+		return l.named(t)
 	}
 	return []task{t}
+}
+
+// named plans a share's listing of the days of t, a window with both
+// ends: none when it owns none, by name when it owns few, else probed.
+func (l *lister) named(t task) []task {
+	switch n := l.owned(t, fewDays+1); {
+	case n == 0:
+		return nil
+	case n <= fewDays:
+		t.how = days
+	default:
+		t.how = probe
+	}
+	return []task{t}
+}
+
+// walk records, for a discovery, the region of the dated folder prefix;
+// where the copies are to name their days from the months, it lists the
+// region and its years by level to find them (see AccountFolder.Days),
+// and the keys beside their date folders, which no day folder named
+// holds, are the discovery's: those a listing of the region's window,
+// from its first day folder to the key past its last, would reach.
+func (l *lister) walk(prefix string, lv level, lay trail.Layout) []task {
+	dir := regionFolder(prefix, lv)
+	l.found.region(dir)
+	switch {
+	case !l.found.naming():
+	case lv == region || lv == year:
+		return []task{{how: byLevel, prefix: prefix, region: dir}}
+	default:
+		l.found.dated(dir, lay)
+	}
+	return nil
 }
 
 // wide reports whether an account's CloudTrail/ folder is swept (see
@@ -338,8 +366,10 @@ func (l *lister) wide() bool {
 
 // nameable reports whether a shard names the days of t without looking
 // for them first: a window with an end at both sides, and not too wide.
-func nameable(t task) bool {
-	return !t.from.IsZero() && !t.to.IsZero() && dayCount(t.from, t.to) <= directDays
+func nameable(t task) bool { return nameableDays(t.from, t.to) }
+
+func nameableDays(from, to time.Time) bool {
+	return !from.IsZero() && !to.IsZero() && dayCount(from, to) <= directDays
 }
 
 // owned counts the days of t the share owns, up to most.
@@ -356,7 +386,7 @@ func (l *lister) owned(t task, most int) int {
 func (l *lister) owns(t task, d time.Time) bool {
 	day := t.layout
 	day.Year, day.Month, day.Day = d.Date()
-	return l.share(day)
+	return l.share == nil || l.share(day)
 }
 
 func (l *lister) do(t task) error {
@@ -373,7 +403,7 @@ func (l *lister) do(t task) error {
 	case sweep:
 		return l.sweep(t)
 	}
-	return l.byLevel(t.prefix, t.after)
+	return l.byLevel(t)
 }
 
 // bounds are the keys a listing of t's days starts after and stops at.
@@ -387,13 +417,23 @@ func (l *lister) bounds(t task) (after, stop string) {
 	return after, stop
 }
 
-func (l *lister) byLevel(prefix, after string) error {
-	in := &s3.ListObjectsV2Input{Prefix: &prefix, Delimiter: aws.String("/")}
-	if after != "" {
-		in.StartAfter = &after
+func (l *lister) byLevel(t task) error {
+	in := &s3.ListObjectsV2Input{Prefix: &t.prefix, Delimiter: aws.String("/")}
+	if t.after != "" {
+		in.StartAfter = &t.after
+	}
+	// A discovery's walk of a region keeps the keys beside its date
+	// folders that a listing of the region's window reaches (see walk).
+	walked := func(string) bool { return true }
+	if l.found != nil && t.region != "" {
+		after, stop := l.bounds(task{region: t.region, from: l.first, to: l.last})
+		walked = func(key string) bool { return key > after && (stop == "" || key < stop) }
 	}
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
 		for _, o := range page.Contents {
+			if !walked(aws.ToString(o.Key)) {
+				continue
+			}
 			if err := l.emit(l.s.object(aws.ToString(o.Key), o.Size, o.ETag, o.LastModified)); err != nil {
 				return false, err
 			}
@@ -474,6 +514,10 @@ func (l *lister) probe(t task) error {
 	if after != "" {
 		in.StartAfter = &after
 	}
+	keep := func(key string) bool { return owns(l.share, key) }
+	if t.inDays {
+		keep = func(key string) bool { return inDay(key) && owns(l.share, key) }
+	}
 	paging := false
 	return l.pages(in, func(page *s3.ListObjectsV2Output) (bool, error) {
 		keys := page.Contents
@@ -490,7 +534,7 @@ func (l *lister) probe(t task) error {
 				l.add(rest)
 			}
 		}
-		done, err := l.emitKeys(keys, stop, func(key string) bool { return owns(l.share, key) })
+		done, err := l.emitKeys(keys, stop, keep)
 		return paging && !done && err == nil, err
 	})
 }
@@ -522,6 +566,12 @@ func (l *lister) pageOn(t task, keys []types.Object) bool {
 		naming = 2 // the region and a year, listed to find the months
 	}
 	return pages <= naming+l.owned(rest, pages)
+}
+
+// inDay reports whether key is in a day folder.
+func inDay(key string) bool {
+	l, ok := trail.ParseLayout(key)
+	return ok && l.Day != 0
 }
 
 // keyDay is the delivery day of a listed key, from its day folder.
@@ -593,28 +643,41 @@ func (l *lister) sweep(t task) error {
 
 // sweptRegions records, for a discovery, the regions whose keys a sweep
 // of the CloudTrail/ folder prefix found before the folder partial, which
-// its own tasks record. A sweep that holds the whole folder makes it one
-// that the copies sweep too, which finds its keys outside the regions
-// again; otherwise those are kept with the discovery's other objects.
+// its own tasks record, and the months of their day folders. A sweep that
+// holds the whole folder makes it one that the copies sweep too, when
+// that costs them no more than naming its days (see found.sweeps), which
+// finds its keys outside the day folders again; otherwise those are kept
+// with the discovery's other objects: the loose keys of the CloudTrail/
+// folder, and where the copies name their days, those of its regions.
 func (l *lister) sweptRegions(prefix string, keys []types.Object, partial string, truncated bool) error {
-	if !truncated {
-		l.found.onePage(prefix)
-	}
+	var loose []types.Object
 	for _, o := range keys {
 		key := aws.ToString(o.Key)
 		if partial != "" && key >= partial {
-			return nil
+			break
 		}
-		if i := strings.IndexByte(key[len(prefix):], '/'); i >= 0 {
-			if dir := key[:len(prefix)+i+1]; !l.f.Excludes(dir) {
-				l.found.region(dir)
-			}
+		i := strings.IndexByte(key[len(prefix):], '/')
+		if i < 0 {
+			loose = append(loose, o)
 			continue
 		}
-		if truncated {
-			if err := l.emit(l.s.object(key, o.Size, o.ETag, o.LastModified)); err != nil {
-				return err
-			}
+		dir := key[:len(prefix)+i+1]
+		if l.f.Excludes(dir) {
+			continue
+		}
+		l.found.region(dir)
+		if lay, _ := trail.ParseLayout(key); lay.Day != 0 {
+			l.found.dated(dir, lay)
+		} else if l.found.naming() {
+			loose = append(loose, o)
+		}
+	}
+	if !truncated && l.found.sweeps(prefix, l.first, l.last) {
+		return nil
+	}
+	for _, o := range loose {
+		if err := l.emit(l.s.object(aws.ToString(o.Key), o.Size, o.ETag, o.LastModified)); err != nil {
+			return err
 		}
 	}
 	return nil

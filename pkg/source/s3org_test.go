@@ -122,17 +122,19 @@ var orgN = []int{1, 4, 16}
 
 // orgShardLists are the LIST requests of orgShards, at N = 1, 4, 16, by
 // page size and window.
-var orgShardLists = []struct {
-	page  int32
-	scope string
-	lists [3]int
-}{
+var orgShardLists = []orgShardList{
 	{0, "1 day", [3]int{163, 385, 921}},
 	{0, "30 days", [3]int{163, 652, 2339}},
 	{0, "whole archive", [3]int{43, 4 * 43, 16 * 43}},
 	{20, "1 day", [3]int{164, 389, 937}},
 	{20, "30 days", [3]int{404, 1586, 3738}},
 	{20, "whole archive", [3]int{444, 1783, 7523}},
+}
+
+type orgShardList struct {
+	page  int32
+	scope string
+	lists [3]int
 }
 
 // orgScope is the window of orgScopes so named.
@@ -274,23 +276,32 @@ func pages(n int, page int32) int {
 // it, and the rest of its regions are found by level.
 //
 // From the discovery each shard lists what it would have listed once it
-// found them, so the total is orgShards's less N - 1 discoveries. For a
-// window with an end, that is at most the discovery and every day folder
-// of the window listed once: a bound that does not grow with N. A day's
-// window reaches 2 day folders a region, so its total grows by at most R
-// (one more request a region) from 1 shard to any number of them; wider
+// found them, so for a window with an end the total is orgShards's less
+// N - 1 discoveries: at most the discovery and every day folder of the
+// window listed once, a bound that does not grow with N. A day's window
+// reaches 2 day folders a region, so its total grows by at most R (one
+// more request a region) from 1 shard to any number of them; wider
 // windows grow with N until each shard names its own days, as the shares
-// are spread by hash (see orgShards). For all time in accounts that fit
-// a page, each shard sweeps each account, as in orgShards: the
-// discovery's sweeps are the listing itself, and a plan adds A requests
-// once, to save each shard 3.
+// are spread by hash (see orgShards).
+//
+// For all time, a plan for more than one shard also finds each region's
+// days (see source.AccountFolder.Days), and each shard names its own
+// among them, as for a window: the total never exceeds the discovery and
+// each day folder listed once, with those from the plan's day to today's
+// (in which a month folder may have appeared since), whatever N. In a
+// busy archive that costs the discovery 3 requests a region more (the
+// region, its year, its newest month). Accounts that fit a page hold
+// their days in the discovery's sweep, at no cost, and the shards sweep
+// them still, one request each, while that costs no more than naming
+// their days; past that many shards (orgManyN), they name them too.
 func orgPlan(t *testing.T, dir, bucket string) {
 	local, err := source.NewDir(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
-	open := func(rec *sourcetest.Recorder, page int32) *source.Location {
+	open := func(t *testing.T, rec *sourcetest.Recorder, page int32) *source.Location {
+		t.Helper()
 		src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
 		if err != nil {
 			t.Fatal(err)
@@ -313,28 +324,39 @@ func orgPlan(t *testing.T, dir, bucket string) {
 		// the accounts a page at a time; then each account's CloudTrail/.
 		discovery := 2 + pages(orgAccounts, c.page) + orgAccounts
 		onePage := pages(perAccount, c.page) == 1
-		if q.Since.IsZero() && !onePage {
+		allTime := q.Since.IsZero() && q.Until.IsZero()
+		if allTime && !onePage {
 			discovery += orgAccounts
 		}
-		for j, n := range orgN {
+		ns := orgN
+		if allTime {
+			ns = append(slices.Clip(ns), orgManyN)
+		}
+		for j, n := range ns {
 			t.Run(fmt.Sprintf("page=%d/%s/N=%d", c.page, c.scope, n), func(t *testing.T) {
+				planned := discovery
+				if allTime && n > 1 && !onePage {
+					planned += 3 * orgAccounts * orgRegions
+				}
+				// One client for the discovery and every shard, one after
+				// another: a client each would leave the server a pool of
+				// idle connections each, too many for 128.
 				rec := sourcetest.NewRecorder(bucket)
-				d, err := open(rec, c.page).Discover(ctx, q)
+				d, err := open(t, rec, c.page).Discover(ctx, q, n)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := sourcetest.Count(rec.Requests(), "LIST"); got != discovery {
-					t.Errorf("the discovery made %d LIST requests, want %d", got, discovery)
+				if got := sourcetest.Count(rec.Requests(), "LIST"); got != planned {
+					t.Errorf("the discovery made %d LIST requests, want %d", got, planned)
 				}
 				if d.Regions() != orgAccounts*orgRegions || len(d.Others) != 0 {
 					t.Errorf("the discovery found %d regions and %d other objects, want %d and none", d.Regions(), len(d.Others), orgAccounts*orgRegions)
 				}
 				var all []string
-				lists := discovery
+				lists := planned
 				for i := range n {
 					spec := shard.Spec{Index: i, Count: n}
-					rec := sourcetest.NewRecorder(bucket)
-					src := open(rec, c.page)
+					src := open(t, rec, c.page)
 					if err := src.UseDiscovery(d); err != nil {
 						t.Fatal(err)
 					}
@@ -353,18 +375,56 @@ func orgPlan(t *testing.T, dir, bucket string) {
 				if !slices.Equal(all, want) {
 					t.Errorf("the shards listed %d objects, a local listing %d:\n%s", len(all), len(want), keyDiff(all, want))
 				}
-				wantLists := c.lists[j] - (n-1)*discovery
-				if q.Since.IsZero() && onePage {
-					wantLists = discovery + n*orgAccounts
+				// The days from the plan's to today's, in each region: none
+				// of the archive's.
+				later := 0
+				if !d.WalkedAt.IsZero() {
+					later = dayCount(d.WalkedAt, time.Now())
 				}
-				if lists != wantLists {
-					t.Errorf("%d LIST requests, want %d", lists, wantLists)
+				bound := planned + len(days) + orgAccounts*orgRegions*later
+				switch sweepLimit := orgRegions * (len(days)/(orgAccounts*orgRegions) + later); {
+				case !allTime:
+					if wantLists := c.lists[j] - (n-1)*discovery; lists != wantLists {
+						t.Errorf("%d LIST requests, want %d", lists, wantLists)
+					}
+					if bound = discovery + len(days); !q.Until.IsZero() && lists > bound {
+						t.Errorf("%d LIST requests, more than the discovery (%d) and each of the window's %d day folders once", lists, discovery, len(days))
+					}
+				case n == 1 && onePage:
+					if lists != discovery+orgAccounts {
+						t.Errorf("%d LIST requests, want %d: the discovery, and a sweep of each account", lists, discovery+orgAccounts)
+					}
+				case n == 1:
+					if lists != c.lists[0] {
+						t.Errorf("%d LIST requests, want %d, as without a plan", lists, c.lists[0])
+					}
+				case onePage && n <= sweepLimit:
+					if lists != discovery+n*orgAccounts {
+						t.Errorf("%d LIST requests, want %d: the discovery, and each shard's sweep of each account", lists, discovery+n*orgAccounts)
+					}
+				case lists > bound:
+					t.Errorf("%d LIST requests, more than the discovery (%d), each of the %d day folders once, and %d days after them in each region", lists, planned, len(days), later)
 				}
-				if !q.Until.IsZero() && lists > discovery+len(days) {
-					t.Errorf("%d LIST requests, more than the discovery (%d) and each of the window's %d day folders once", lists, discovery, len(days))
-				}
-				t.Logf("page %d, %s, %d shards: %d LIST requests (discovery %d), %d without a plan", c.page, c.scope, n, lists, discovery, c.lists[j])
+				t.Logf("page %d, %s, %d shards: %d LIST requests (discovery %d), %d without a plan, at most %d", c.page, c.scope, n, lists, planned, c.listsAt(j), bound)
 			})
 		}
 	}
+}
+
+// orgManyN is a number of shards for all time past which a shard no
+// longer sweeps an account that fits a page: more than the day folders
+// of its regions.
+const orgManyN = 128
+
+// listsAt is orgShards's count at orgN[j], or -1 past them.
+func (c orgShardList) listsAt(j int) int {
+	if j < len(c.lists) {
+		return c.lists[j]
+	}
+	return -1
+}
+
+// dayCount counts the days from a's to b's, both counted.
+func dayCount(a, b time.Time) int {
+	return int(b.UTC().Truncate(24*time.Hour).Sub(a.UTC().Truncate(24*time.Hour)).Hours()/24) + 1
 }
