@@ -14,6 +14,18 @@
 //	AX the entry, R15 bl at the start of a match's codeword
 //	BX, CX, DX scratch
 
+// REFILL fills the bit buffer to at least 56 bits from the input, a word
+// at a time, as fastGo's refill.
+#define REFILL \
+	SHLXQ R13, (SI)(R10*1), CX \
+	ORQ   CX, R12 \
+	MOVL  R13, CX \
+	SHRL  $3, CX \
+	ANDL  $7, CX \
+	SUBQ  CX, R10 \
+	ADDQ  $7, R10 \
+	ORQ   $56, R13
+
 // LITERAL writes the literal entry AX stands for, consumes its bits and
 // looks the next codeword up.
 #define LITERAL \
@@ -39,14 +51,7 @@ TEXT ·fastAsm(SB), NOSPLIT, $0-97
 	MOVQ bl+72(FP), R13
 
 	// Refill, and look the first codeword up.
-	SHLXQ R13, (SI)(R10*1), CX
-	ORQ   CX, R12
-	MOVL  R13, CX
-	SHRL  $3, CX
-	ANDL  $7, CX
-	SUBQ  CX, R10
-	ADDQ  $7, R10
-	ORQ   $56, R13
+	REFILL
 	MOVL  R12, CX
 	ANDL  $const_llMask, CX
 	MOVL  (R8)(CX*4), AX
@@ -65,14 +70,7 @@ loop:
 	LITERAL
 
 refill:
-	SHLXQ R13, (SI)(R10*1), CX
-	ORQ   CX, R12
-	MOVL  R13, CX
-	SHRL  $3, CX
-	ANDL  $7, CX
-	SUBQ  CX, R10
-	ADDQ  $7, R10
-	ORQ   $56, R13
+	REFILL
 	CMPQ  R10, R14
 	JAE   done
 	CMPQ  R11, $const_outLimit
@@ -132,14 +130,7 @@ distance:
 	MOVL  R12, CX
 	ANDL  $const_llMask, CX
 	MOVL  (R8)(CX*4), AX
-	SHLXQ R13, (SI)(R10*1), CX
-	ORQ   CX, R12
-	MOVL  R13, CX
-	SHRL  $3, CX
-	ANDL  $7, CX
-	SUBQ  CX, R10
-	ADDQ  $7, R10
-	ORQ   $56, R13
+	REFILL
 
 	// CX = src, DX = end.
 	MOVQ R11, CX
