@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/s3"
+
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/shard"
 	"github.com/trailscan/trailscan/pkg/source/sourcetest"
@@ -121,17 +123,7 @@ func TestS3Unreachable(t *testing.T) {
 // is not scanned, where a new log in a region it found is.
 func TestS3Plan(t *testing.T) {
 	endpoint := sourcetest.S3Endpoint(t)
-	dir := t.TempDir()
-	_, err := gen.Write(dir, gen.Config{
-		Seed: 5, Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Days: 3,
-		Accounts: []string{"111111111111", "222222222222", "333333333333"}, Regions: []string{"us-east-1", "eu-west-1"},
-		OrgID: "o-abcdef1234", Prefix: "acct-trail", OrgPrefix: "org-trail",
-		FilesPerDay: 2, RecordsPerFile: 20, SupportRate: 0.2, Damaged: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, bucket := sourcetest.BucketOf(t, "archive/", dir)
+	client, bucket := planArchive(t, 5, "111111111111", "222222222222", "333333333333")
 	s3URL := "s3://" + bucket + "/archive"
 	work := t.TempDir()
 	scope := []string{"--since", "2026-10-01", "--until", "2026-10-03", "--endpoint-url", endpoint, "--path-style"}
@@ -222,17 +214,7 @@ func TestS3Plan(t *testing.T) {
 // not, where one scan counts both.
 func TestS3PlanAllTime(t *testing.T) {
 	endpoint := sourcetest.S3Endpoint(t)
-	dir := t.TempDir()
-	_, err := gen.Write(dir, gen.Config{
-		Seed: 6, Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Days: 3,
-		Accounts: []string{"111111111111", "222222222222"}, Regions: []string{"us-east-1", "eu-west-1"},
-		OrgID: "o-abcdef1234", Prefix: "acct-trail", OrgPrefix: "org-trail",
-		FilesPerDay: 2, RecordsPerFile: 20, SupportRate: 0.2, Damaged: true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, bucket := sourcetest.BucketOf(t, "archive/", dir)
+	client, bucket := planArchive(t, 6, "111111111111", "222222222222")
 	s3URL := "s3://" + bucket + "/archive"
 	work := t.TempDir()
 	const n = 16
@@ -291,6 +273,24 @@ func TestS3PlanAllTime(t *testing.T) {
 		t.Errorf("files scanned: %d before; after, %d by one scan (want %d) and %d by the shards of the plan (want %d: the copied month is not in it)",
 			before, fullLate, before+2, mergedLate, before+1)
 	}
+}
+
+// planArchive uploads to a new bucket, under archive/, an organization
+// and an account trail of three days over accounts in two regions, some
+// of their files damaged, for the plan tests.
+func planArchive(t *testing.T, seed int64, accounts ...string) (*s3.Client, string) {
+	t.Helper()
+	dir := t.TempDir()
+	_, err := gen.Write(dir, gen.Config{
+		Seed: seed, Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Days: 3,
+		Accounts: accounts, Regions: []string{"us-east-1", "eu-west-1"},
+		OrgID: "o-abcdef1234", Prefix: "acct-trail", OrgPrefix: "org-trail",
+		FilesPerDay: 2, RecordsPerFile: 20, SupportRate: 0.2, Damaged: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sourcetest.BucketOf(t, "archive/", dir)
 }
 
 func readIn(t *testing.T, dir, name string) []byte {
