@@ -180,10 +180,7 @@ func orgShards(t *testing.T, dir, bucket string) {
 		want := listed(t, local, q, nil)
 		for j, n := range orgN {
 			t.Run(fmt.Sprintf("page=%d/%s/N=%d", c.page, c.scope, n), func(t *testing.T) {
-				var all []string
-				lists := 0
-				for i := range n {
-					spec := shard.Spec{Index: i, Count: n}
+				all, lists := listShards(t, n, q, func() (source.ShareLister, *sourcetest.Recorder) {
 					rec := sourcetest.NewRecorder(bucket)
 					src, err := source.NewS3(ctx, bucket, sourcetest.S3Options(t), rec.Option)
 					if err != nil {
@@ -192,18 +189,8 @@ func orgShards(t *testing.T, dir, bucket string) {
 					if c.page > 0 {
 						source.SetPageSize(src, c.page)
 					}
-					rec.Requests()
-					var share source.Share
-					if n > 1 {
-						share = spec.Owns
-					}
-					for _, k := range listed(t, src, q, share) {
-						if spec.Contains(k) {
-							all = append(all, k)
-						}
-					}
-					lists += sourcetest.Count(rec.Requests(), "LIST")
-				}
+					return src, rec
+				})
 				slices.Sort(all)
 				if !slices.Equal(all, want) {
 					t.Errorf("the shards listed %d objects, a local listing %d:\n%s", len(all), len(want), keyDiff(all, want))
@@ -218,6 +205,30 @@ func orgShards(t *testing.T, dir, bucket string) {
 }
 
 // listed lists src's keys in q (and share, when set), sorted, each once.
+// listShards lists q as each of n shards would, each from the source
+// open returns, with the recorder of its requests, and returns the keys
+// each shard keeps of what it lists, together, and the LIST requests the
+// shards made.
+func listShards(t *testing.T, n int, q trail.Scope, open func() (source.ShareLister, *sourcetest.Recorder)) (keys []string, lists int) {
+	t.Helper()
+	for i := range n {
+		spec := shard.Spec{Index: i, Count: n}
+		src, rec := open()
+		rec.Requests()
+		var share source.Share
+		if n > 1 {
+			share = spec.Owns
+		}
+		for _, k := range listed(t, src, q, share) {
+			if spec.Contains(k) {
+				keys = append(keys, k)
+			}
+		}
+		lists += sourcetest.Count(rec.Requests(), "LIST")
+	}
+	return keys, lists
+}
+
 func listed(t *testing.T, src source.ShareLister, q trail.Scope, share source.Share) []string {
 	t.Helper()
 	var keys []string
@@ -352,25 +363,14 @@ func orgPlan(t *testing.T, dir, bucket string) {
 				if d.Regions() != orgAccounts*orgRegions || len(d.Others) != 0 {
 					t.Errorf("the discovery found %d regions and %d other objects, want %d and none", d.Regions(), len(d.Others), orgAccounts*orgRegions)
 				}
-				var all []string
-				lists := planned
-				for i := range n {
-					spec := shard.Spec{Index: i, Count: n}
+				all, lists := listShards(t, n, q, func() (source.ShareLister, *sourcetest.Recorder) {
 					src := open(t, rec, c.page)
 					if err := src.UseDiscovery(d); err != nil {
 						t.Fatal(err)
 					}
-					var share source.Share
-					if n > 1 {
-						share = spec.Owns
-					}
-					for _, k := range listed(t, src, q, share) {
-						if spec.Contains(k) {
-							all = append(all, k)
-						}
-					}
-					lists += sourcetest.Count(rec.Requests(), "LIST")
-				}
+					return src, rec
+				})
+				lists += planned
 				slices.Sort(all)
 				if !slices.Equal(all, want) {
 					t.Errorf("the shards listed %d objects, a local listing %d:\n%s", len(all), len(want), keyDiff(all, want))
