@@ -26,6 +26,18 @@
 	ADDQ  $7, R10 \
 	ORQ   $56, R13
 
+// EXIT returns op, the bit position ip<<3 - bl&63 for the bit count in
+// bits, and whether the loop stopped before a codeword.
+#define EXIT(bits, stop) \
+	MOVQ R10, CX \
+	SHLQ $3, CX \
+	ANDQ $63, bits \
+	SUBQ bits, CX \
+	MOVQ R11, opEnd+80(FP) \
+	MOVQ CX, pos+88(FP) \
+	MOVB $stop, stopped+96(FP) \
+	RET
+
 // LITERAL writes the literal entry AX stands for, consumes its bits and
 // looks the next codeword up.
 #define LITERAL \
@@ -77,14 +89,7 @@ refill:
 	JB    loop
 
 done:
-	MOVQ R10, CX
-	SHLQ $3, CX
-	ANDQ $63, R13
-	SUBQ R13, CX
-	MOVQ R11, opEnd+80(FP)
-	MOVQ CX, pos+88(FP)
-	MOVB $0, stopped+96(FP)
-	RET
+	EXIT(R13, 0)
 
 match:
 	// A length, or something exceptional.
@@ -234,11 +239,4 @@ distExceptional:
 
 stop:
 	// Before the codeword: at bit ip<<3 - bl&63, bl as it was there.
-	MOVQ R10, CX
-	SHLQ $3, CX
-	ANDQ $63, R15
-	SUBQ R15, CX
-	MOVQ R11, opEnd+80(FP)
-	MOVQ CX, pos+88(FP)
-	MOVB $1, stopped+96(FP)
-	RET
+	EXIT(R15, 1)
