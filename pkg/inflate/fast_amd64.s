@@ -38,6 +38,19 @@
 	MOVB $stop, stopped+96(FP) \
 	RET
 
+// SUBTABLE looks the entry up that the subtable pointer AX points to in
+// table, of size entries in all, by the bits past the main table's, with
+// tmp for scratch.
+#define SUBTABLE(table, size, tmp) \
+	MOVL  AX, CX \
+	SHRL  $8, CX \
+	ANDL  $15, CX \
+	BZHIQ CX, R12, tmp \
+	SHRL  $16, AX \
+	ADDL  tmp, AX \
+	ANDL  $(size-1), AX \
+	MOVL  (table)(AX*4), AX
+
 // LITERAL writes the literal entry AX stands for, consumes its bits and
 // looks the next codeword up.
 #define LITERAL \
@@ -197,14 +210,7 @@ copied:
 litlenExceptional:
 	TESTL $const_eSubtable, AX
 	JZ    stop
-	MOVL  AX, CX
-	SHRL  $8, CX
-	ANDL  $15, CX
-	BZHIQ CX, R12, DX
-	SHRL  $16, AX
-	ADDL  DX, AX
-	ANDL  $(const_llSize-1), AX
-	MOVL  (R8)(AX*4), AX
+	SUBTABLE(R8, const_llSize, DX)
 	MOVQ  R12, BX
 	SHRXQ AX, R12, R12
 	SUBQ  AX, R13
@@ -225,14 +231,7 @@ distExceptional:
 	JZ    stop
 	SHRQ  $const_dBits, R12
 	SUBQ  $const_dBits, R13
-	MOVL  AX, CX
-	SHRL  $8, CX
-	ANDL  $15, CX
-	BZHIQ CX, R12, BX
-	SHRL  $16, AX
-	ADDL  BX, AX
-	ANDL  $(const_dSize-1), AX
-	MOVL  (R9)(AX*4), AX
+	SUBTABLE(R9, const_dSize, BX)
 	TESTL $const_eExceptional, AX
 	JNZ   stop
 	JMP   distance
