@@ -79,7 +79,11 @@ func Recognized(prefix []byte) bool {
 
 // detect returns the shape of the document that starts with p, and
 // whether p shows it rather than defaulting to Delivered.
-func detect(p []byte) (Shape, bool) {
+func detect(p []byte) (Shape, bool) { return detectBy(p, firstKeys) }
+
+// detectBy is detect reading the first object's keys with first, so that
+// the tests can hold firstKeys to a reading by encoding/json's Decoder.
+func detectBy(p []byte, first func([]byte) (Shape, keys)) (Shape, bool) {
 	p = bytes.TrimPrefix(p, bom)
 	p = bytes.TrimLeft(p, " \t\r\n")
 	if len(p) == 0 {
@@ -87,7 +91,7 @@ func detect(p []byte) (Shape, bool) {
 	}
 	switch {
 	case p[0] == '[':
-		_, rec := firstKeys(p[1:])
+		_, rec := first(p[1:])
 		return Array, rec.record
 	case timestampByte(p[0], true):
 		// An export's line: a timestamp, a space, the record.
@@ -96,7 +100,7 @@ func detect(p []byte) (Shape, bool) {
 			i++
 		}
 		if i+1 < len(p) && p[i] == ' ' && p[i+1] == '{' {
-			if sh, k := firstKeys(p[i+1:]); sh == Lines && k.record {
+			if sh, k := first(p[i+1:]); sh == Lines && k.record {
 				return CWLExport, true
 			}
 		}
@@ -104,7 +108,7 @@ func detect(p []byte) (Shape, bool) {
 	case p[0] != '{':
 		return Delivered, false
 	}
-	sh, k := firstKeys(p)
+	sh, k := first(p)
 	switch sh {
 	case Delivered, LookupEvents, CWLSubscription:
 		return sh, k.decided
@@ -121,6 +125,47 @@ type keys struct {
 	fromCloudTrail bool // an EventBridge detail-type of CloudTrail's
 }
 
+// keyShapes tells the shapes apart from the top-level keys of an object,
+// seen one at a time.
+type keyShapes struct {
+	keys
+	detail, detailType bool
+}
+
+// see takes the next key, and returns the shape when the key names it by
+// itself.
+func (ks *keyShapes) see(name string) (Shape, bool) {
+	switch name {
+	case "Records":
+		ks.decided = true
+		return Delivered, true
+	case "Events", "CloudTrailEvent":
+		ks.decided = true
+		return LookupEvents, true
+	case "messageType", "logEvents":
+		ks.decided = true
+		return CWLSubscription, true
+	case "detail":
+		ks.detail = true
+	case "detail-type":
+		ks.detailType = true
+	case "eventID", "eventVersion", "eventTime", "eventSource", "eventName":
+		ks.record = true
+	}
+	return 0, false
+}
+
+// shape is the shape the keys seen show, when none named it by itself.
+func (ks *keyShapes) shape() (Shape, keys) {
+	switch {
+	case ks.detail && ks.detailType:
+		return EventBridge, ks.keys
+	case ks.record:
+		return Lines, ks.keys
+	}
+	return Delivered, ks.keys
+}
+
 // firstKeys returns the shape the keys of the object at the start of p
 // show: a prefix cut inside the object still shows the keys before the
 // cut. An object showing none is Delivered.
@@ -132,34 +177,18 @@ type keys struct {
 // a colon and a whole, valid value (whatever comes after it), nested at
 // most maxDepth deep. A key counts before its colon is read.
 func firstKeys(p []byte) (Shape, keys) {
-	var k keys
+	var ks keyShapes
 	w := walk{b: p}
 	if !w.is('{') {
-		return Delivered, k
+		return Delivered, ks.keys
 	}
-	var detail, detailType bool
 	for first := true; ; first = false {
 		name, ok := w.key(first)
 		if !ok {
 			break
 		}
-		k.decided = true
-		switch string(name) {
-		case "Records":
-			return Delivered, k
-		case "Events", "CloudTrailEvent":
-			return LookupEvents, k
-		case "messageType", "logEvents":
-			return CWLSubscription, k
-		}
-		k.decided = false
-		switch string(name) {
-		case "detail":
-			detail = true
-		case "detail-type":
-			detailType = true
-		case "eventID", "eventVersion", "eventTime", "eventSource", "eventName":
-			k.record = true
+		if sh, ok := ks.see(string(name)); ok {
+			return sh, ks.keys
 		}
 		if !w.is(':') {
 			break
@@ -169,16 +198,10 @@ func firstKeys(p []byte) (Shape, keys) {
 			break
 		}
 		if string(name) == "detail-type" {
-			k.fromCloudTrail = viaCloudTrail(p[at:w.i])
+			ks.fromCloudTrail = viaCloudTrail(p[at:w.i])
 		}
 	}
-	switch {
-	case detail && detailType:
-		return EventBridge, k
-	case k.record:
-		return Lines, k
-	}
-	return Delivered, k
+	return ks.shape()
 }
 
 // walk reads the JSON in b from i on, for firstKeys: each method reports
