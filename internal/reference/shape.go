@@ -67,7 +67,7 @@ func array(all []byte, fn func(*parse.Event) error) (int64, error) {
 	return n, nil
 }
 
-// eachObject calls fn with each of the whitespace-separated values of
+// eachObjectOf calls fn with each of the whitespace-separated values of
 // all, which must be objects, and its offset.
 func eachObject(all []byte, fn func(raw json.RawMessage, start int64) error) error {
 	d := json.NewDecoder(bytes.NewReader(all))
@@ -149,6 +149,28 @@ type placed struct {
 	at  int64
 }
 
+// eachObjectOf calls fn with each element of the member m, in order, which
+// must be an array of objects: an element that is not fails where it
+// stands, after fn has had the ones before it.
+func eachObjectOf(m placed, fn func(e placed) error) error {
+	if m.val[0] != '[' {
+		return fmt.Errorf("%w: %s is not an array", parse.ErrNotCloudTrail, m.key)
+	}
+	es, err := elements(m.val)
+	if err != nil {
+		return err
+	}
+	for _, e := range es {
+		if e.val[0] != '{' {
+			return fmt.Errorf("%w: an element of %s is not an object", parse.ErrNotCloudTrail, m.key)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // elements splits a container's members (an object's, keys set) or
 // elements (an array's), locating each.
 func elements(raw json.RawMessage) ([]placed, error) {
@@ -219,20 +241,9 @@ func lookup(all []byte, fn func(*parse.Event) error) (int64, error) {
 			if m.key != "Events" {
 				continue
 			}
-			if m.val[0] != '[' {
-				return fmt.Errorf("%w: Events is not an array", parse.ErrNotCloudTrail)
-			}
-			evs, err := elements(m.val)
+			err := eachObjectOf(m, func(e placed) error { return readEvent(e.val, start+m.at+e.at) })
 			if err != nil {
 				return err
-			}
-			for _, e := range evs {
-				if e.val[0] != '{' {
-					return fmt.Errorf("%w: an element of Events is not an object", parse.ErrNotCloudTrail)
-				}
-				if err := readEvent(e.val, start+m.at+e.at); err != nil {
-					return err
-				}
 			}
 		}
 		return nil
@@ -298,17 +309,7 @@ func payloads(all []byte, fn func(*parse.Event) error) (int64, error) {
 					continue
 				}
 				read = true
-				if m.val[0] != '[' {
-					return fmt.Errorf("%w: logEvents is not an array", parse.ErrNotCloudTrail)
-				}
-				evs, err := elements(m.val)
-				if err != nil {
-					return err
-				}
-				for _, e := range evs {
-					if e.val[0] != '{' {
-						return fmt.Errorf("%w: an element of logEvents is not an object", parse.ErrNotCloudTrail)
-					}
+				err := eachObjectOf(m, func(e placed) error {
 					fields, err := elements(e.val)
 					if err != nil {
 						return err
@@ -322,9 +323,10 @@ func payloads(all []byte, fn func(*parse.Event) error) (int64, error) {
 							return err
 						}
 					}
-					if err := emit(fn, &n, &ev, "a log event"); err != nil {
-						return err
-					}
+					return emit(fn, &n, &ev, "a log event")
+				})
+				if err != nil {
+					return err
 				}
 			}
 		}
