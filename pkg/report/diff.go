@@ -1,6 +1,7 @@
 package report
 
 import (
+	_ "embed"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -143,6 +144,12 @@ func change(before, after int) string {
 	return fmt.Sprintf("%d → %d (%+d)", before, after, after-before)
 }
 
+// diffSource is the comparison's page, as report.html.tmpl is the
+// report's.
+//
+//go:embed diff.html.tmpl
+var diffSource string
+
 var diffTemplate = template.Must(template.New("diff").Funcs(template.FuncMap{
 	"short":    summarize.ShortService,
 	"change":   change,
@@ -163,76 +170,6 @@ func DiffHTML(w io.Writer, d diff.Diff) error {
 	}
 	return nil
 }
-
-const diffSource = `{{define "side"}}<span class="code">{{.File}}</span>: {{summary .}}{{with .Query}}<br>query: {{.String}}{{end}}{{with .Partial}}<br><span class="partial">partial: {{.}}</span>{{end}}{{end}}
-{{- define "services"}}{{if .}}<table class="services"><thead><tr><th>Service</th><th class="n">Calls</th><th class="n">Errors</th></tr></thead><tbody>
-{{range .}}<tr><td class="code">{{.Service}}</td><td class="n">{{.Count}}</td><td class="n">{{.Errors}}</td></tr>
-{{end}}</tbody></table>{{else}}<p class="none">None.</p>{{end}}{{end}}
-{{- define "actions"}}{{if .}}<table class="actions"><thead><tr><th>Action</th><th class="n">Calls</th><th class="n">Errors</th></tr></thead><tbody>
-{{range .}}<tr><td class="code">{{short .Service}}:{{.Action}}</td><td class="n">{{.Count}}</td><td class="n">{{.Errors}}</td></tr>
-{{end}}</tbody></table>{{else}}<p class="none">None.</p>{{end}}{{end}}
-{{- /* the page */ -}}
-<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>trailscan: what AWS Support did differently</title>
-<style>
-body { font: 14px/1.4 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 1.5em auto; max-width: 1200px; padding: 0 1em; color: #222; }
-h1 { font-size: 1.5em; margin-bottom: .2em; }
-h2 { font-size: 1.15em; margin-top: 1.8em; border-bottom: 1px solid #ccc; padding-bottom: .2em; }
-table { border-collapse: collapse; width: 100%; margin-top: .5em; }
-th, td { text-align: left; padding: 3px 8px; border-bottom: 1px solid #eee; vertical-align: top; overflow-wrap: anywhere; }
-th { background: #f4f4f4; }
-td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-.code { font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 12px; }
-.totals { display: grid; grid-template-columns: max-content auto; gap: 2px 16px; }
-.totals dt { font-weight: 600; }
-.totals dd { margin: 0; overflow-wrap: anywhere; }
-.partial { color: #b00; font-weight: 600; }
-.none { color: #777; }
-</style>
-</head>
-<body>
-<h1>What AWS Support did differently</h1>
-<p>Two trailscan reports compared: what is new in the newer, what is gone from it, and what changed most.</p>
-
-<h2 id="reports">Reports</h2>
-<dl class="totals">
-<dt>Old</dt><dd id="old">{{template "side" .Old}}</dd>
-<dt>New</dt><dd id="new">{{template "side" .New}}</dd>
-<dt>Actions</dt><dd>{{len .NewActions}} new, {{len .GoneActions}} gone, {{len .Changed}} changed</dd>
-<dt>Sessions</dt><dd id="session-accounts">{{with .NewSessions}}{{len .}} new, in accounts {{range $i, $a := accounts .}}{{if $i}}, {{end}}{{$a}}{{end}}{{else}}none new{{end}}</dd>
-<dt>New accounts</dt><dd id="new-accounts">{{range $i, $a := .NewAccounts}}{{if $i}}, {{end}}{{$a}}{{else}}-{{end}}</dd>
-</dl>
-
-<h2 id="new-services-h">New services</h2>
-{{template "services" .NewServices}}
-<h2 id="new-actions-h">New actions</h2>
-{{template "actions" .NewActions}}
-<h2 id="gone-services-h">Gone services</h2>
-{{template "services" .GoneServices}}
-<h2 id="gone-actions-h">Gone actions</h2>
-{{template "actions" .GoneActions}}
-
-<h2 id="changed-h">Changed most</h2>
-{{if .Changed}}
-<table id="changed"><thead><tr><th>Action</th><th class="n">Calls</th><th class="n">Errors</th></tr></thead><tbody>
-{{range .Changed}}<tr><td class="code">{{short .Service}}:{{.Action}}</td><td class="n">{{change .OldCount .NewCount}}</td><td class="n">{{change .OldErrors .NewErrors}}</td></tr>
-{{end}}</tbody></table>
-{{else}}<p class="none">None.</p>{{end}}
-
-<h2 id="new-sessions-h">New sessions</h2>
-{{if .NewSessions}}
-<table id="new-sessions"><thead><tr><th>Account</th><th>Session</th><th>Start</th><th>End</th><th class="n">Calls</th><th class="n">Failed</th><th>Any write</th></tr></thead><tbody>
-{{range .NewSessions}}<tr><td>{{.Account}}</td><td class="code">{{.Session}}</td><td>{{.Start}}</td><td>{{.End}}</td><td class="n">{{.Calls}}</td><td class="n">{{.Failures}}</td><td>{{yesno .AnyWrite}}</td></tr>
-{{end}}</tbody></table>
-{{else}}<p class="none">None.</p>{{end}}
-</body>
-</html>
-`
 
 // list is xs cleaned and comma-separated, or "-" for none.
 func list(xs []string) string {
