@@ -62,6 +62,11 @@ func fastGo(in *[inSize + 8]byte, out *[outSize + 8]byte, lt *[llSize]uint32, dt
 	e := lt[bb&llMask]
 	for {
 		if int32(e) < 0 {
+			// Up to three literals, written out as fastAsm's three
+			// LITERALs are: a loop adds a counter and its branch to the
+			// commonest path, and an inlined helper makes the compiler
+			// keep the bit buffer on the stack there (go1.26, see
+			// -gcflags=-S).
 			bb >>= e & 63
 			bl -= uint(e)
 			out[op&outMask] = byte(e >> 16)
