@@ -20,12 +20,25 @@ func assumed(arn, issuerARN string) parse.Identity {
 	return parse.Identity{Type: "AssumedRole", ARN: arn, Issuer: parse.Issuer{Type: "Role", ARN: issuerARN}}
 }
 
+// eventCase is an event and what a filter should say of it.
+type eventCase[T comparable] struct {
+	name string
+	ev   parse.Event
+	want T
+}
+
+// checkEach runs the filter f, called name, on each case's event.
+func checkEach[T comparable](t *testing.T, name string, f func(*parse.Event) T, cases []eventCase[T]) {
+	t.Helper()
+	for _, c := range cases {
+		if got := f(&c.ev); got != c.want {
+			t.Errorf("%s: %s = %#v, want %#v", c.name, name, got, c.want)
+		}
+	}
+}
+
 func TestSupport(t *testing.T) {
-	tests := []struct {
-		name string
-		ev   parse.Event
-		want bool
-	}{
+	checkEach(t, "Support", filter.Support, []eventCase[bool]{
 		{"support role", parse.Event{UserIdentity: assumed(session, issuer)}, true},
 		{"no session issuer", parse.Event{UserIdentity: assumed(session, "")}, true},
 		{"aws-cn", parse.Event{UserIdentity: assumed("", "arn:aws-cn:iam::111122223333:role/aws-service-role/support.amazonaws.com/AWSServiceRoleForSupport")}, true},
@@ -54,12 +67,7 @@ func TestSupport(t *testing.T) {
 		{"wrong identity type", parse.Event{UserIdentity: parse.Identity{Type: "Role", ARN: session, Issuer: parse.Issuer{ARN: issuer}}}, false},
 		{"authorization event", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent",
 			UserIdentity: parse.Identity{AccountID: "111122223333", InvokedBy: "supportauthz.amazonaws.com"}}, false},
-	}
-	for _, tt := range tests {
-		if got := filter.Support(&tt.ev); got != tt.want {
-			t.Errorf("%s: Support = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestSession(t *testing.T) {
@@ -70,19 +78,11 @@ func TestSession(t *testing.T) {
 }
 
 func TestAuthorization(t *testing.T) {
-	tests := []struct {
-		ev   parse.Event
-		want bool
-	}{
-		{parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent"}, true},
-		{parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsApiCall"}, false},
-		{parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent"}, false},
-	}
-	for _, tt := range tests {
-		if got := filter.Authorization(&tt.ev); got != tt.want {
-			t.Errorf("Authorization(%+v) = %v", tt.ev, got)
-		}
-	}
+	checkEach(t, "Authorization", filter.Authorization, []eventCase[bool]{
+		{"service event", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent"}, true},
+		{"API call", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsApiCall"}, false},
+		{"Support API service event", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent"}, false},
+	})
 }
 
 func TestReadOnly(t *testing.T) {
@@ -179,11 +179,7 @@ func TestUnreadable(t *testing.T) {
 }
 
 func TestCaseOf(t *testing.T) {
-	tests := []struct {
-		name string
-		ev   parse.Event
-		want string
-	}{
+	checkEach(t, "CaseOf", filter.CaseOf, []eventCase[string]{
 		{"resolve case", parse.Event{EventSource: "support.amazonaws.com", EventName: "ResolveCase", RequestCaseID: "case-111122223333-muen-2026-1"}, "case-111122223333-muen-2026-1"},
 		{"display id only", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeCases", RequestDisplayID: "1234567890"}, "1234567890"},
 		{"case id before display id", parse.Event{EventSource: "support.amazonaws.com", RequestCaseID: "c", RequestDisplayID: "d"}, "c"},
@@ -191,29 +187,15 @@ func TestCaseOf(t *testing.T) {
 		{"no case named", parse.Event{EventSource: "support.amazonaws.com", EventName: "DescribeServices"}, ""},
 		{"other service", parse.Event{EventSource: "ec2.amazonaws.com", RequestCaseID: "c"}, ""},
 		{"service event", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsServiceEvent", RequestCaseID: "c"}, ""},
-	}
-	for _, tt := range tests {
-		if got := filter.CaseOf(&tt.ev); got != tt.want {
-			t.Errorf("%s: CaseOf = %q, want %q", tt.name, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestPermitCall(t *testing.T) {
-	tests := []struct {
-		name string
-		ev   parse.Event
-		want bool
-	}{
+	checkEach(t, "PermitCall", filter.PermitCall, []eventCase[bool]{
 		{"reject", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsApiCall", EventName: "RejectSupportPermitRequest"}, true},
 		{"service event", parse.Event{EventSource: "supportauthz.amazonaws.com", EventType: "AwsServiceEvent", EventName: "SupportPermitRequestCreated"}, false},
 		{"support api", parse.Event{EventSource: "support.amazonaws.com", EventType: "AwsApiCall", EventName: "CreateCase"}, false},
-	}
-	for _, tt := range tests {
-		if got := filter.PermitCall(&tt.ev); got != tt.want {
-			t.Errorf("%s: PermitCall = %v, want %v", tt.name, got, tt.want)
-		}
-	}
+	})
 }
 
 func TestCaseIDs(t *testing.T) {
