@@ -1,7 +1,6 @@
 package scan_test
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/scan"
-	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
 )
 
@@ -64,15 +62,7 @@ func TestCases(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "x.json"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	src, err := source.NewDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{Jobs: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := sum.Result()
+	r := run(t, dir, scan.Config{Jobs: 1})
 	if r.EventsMatched != 2 {
 		t.Errorf("EventsMatched = %d, want the 2 calls by the role: case events are not Support's calls", r.EventsMatched)
 	}
@@ -113,16 +103,8 @@ func TestGeneratedCases(t *testing.T) {
 	if len(m.Cases) != 6 {
 		t.Fatalf("the generator wrote %d cases, want one a day in each account", len(m.Cases))
 	}
-	src, err := source.NewDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sum, err := scan.Run(context.Background(), []source.Source{src}, scan.Config{Jobs: 2})
-	if err != nil {
-		t.Fatal(err)
-	}
 	got := map[[2]string]summarize.Case{}
-	for _, c := range sum.Result().Cases {
+	for _, c := range run(t, dir, scan.Config{Jobs: 2}).Cases {
 		got[[2]string{c.Account, c.Case}] = c
 	}
 	type span struct{ first, last time.Time }
