@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 	"github.com/trailscan/trailscan/pkg/trail"
 )
 
@@ -34,7 +34,7 @@ func TestSample(t *testing.T) {
 	if code, _, stderr := trailgen(t, append(sampleArgs, "-q", "-o", out, "--manifest", manifest)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	want, got := tree(t, "../../testdata/sample/archive"), tree(t, out)
+	want, got := sourcetest.ReadFiles(t, "../../testdata/sample/archive"), sourcetest.ReadFiles(t, out)
 	if len(want) != len(got) {
 		t.Errorf("%d files, testdata/sample/archive has %d", len(got), len(want))
 	}
@@ -94,7 +94,7 @@ func TestDigests(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := integrity.NewLedger()
-	for rel, b := range tree(t, out) {
+	for rel, b := range sourcetest.ReadFiles(t, out) {
 		zr, err := gzip.NewReader(bytes.NewReader(b))
 		if err != nil {
 			t.Fatal(err)
@@ -160,22 +160,6 @@ func TestHelp(t *testing.T) {
 			}
 		}
 	}
-}
-
-func tree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			rel, _ := filepath.Rel(dir, p)
-			files[filepath.ToSlash(rel)] = file(t, p)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 func file(t *testing.T, name string) []byte {

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 )
 
 // undated matches the dates in a digest's key.
@@ -33,7 +35,7 @@ func TestDigests(t *testing.T) {
 	for _, c := range []Config{digestConfig, func() Config { c := digestConfig; c.Damaged = true; return c }()} {
 		t.Run("damaged "+map[bool]string{false: "no", true: "yes"}[c.Damaged], func(t *testing.T) {
 			dir, m := write(t, c)
-			files := readTree(t, dir)
+			files := sourcetest.ReadFiles(t, dir)
 			keys := publicKeys(t, c)
 
 			type doc struct {

@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	kgzip "github.com/klauspost/compress/gzip"
+
+	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/sample from the sample Config")
@@ -45,25 +46,6 @@ var sample = Config{
 	RecordsPerFile: 12,
 	SupportRate:    0.03,
 	Damaged:        true,
-}
-
-// readTree returns every file below dir by slash-separated relative path.
-func readTree(t testing.TB, dir string) map[string][]byte {
-	t.Helper()
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return files
 }
 
 func write(t testing.TB, c Config) (string, Manifest) {
@@ -100,7 +82,7 @@ func TestDeterministic(t *testing.T) {
 	other := sample
 	other.Seed++
 	dir3, _ := write(t, other)
-	if reflect.DeepEqual(readTree(t, dir1), readTree(t, dir3)) {
+	if reflect.DeepEqual(sourcetest.ReadFiles(t, dir1), sourcetest.ReadFiles(t, dir3)) {
 		t.Error("seeds 7 and 8 wrote the same archive")
 	}
 }
@@ -113,7 +95,7 @@ func sameWithWorkers(t *testing.T, c Config, n int) string {
 	one.Workers, many.Workers = 1, n
 	dir1, m1 := write(t, one)
 	dir2, m2 := write(t, many)
-	sameTrees(t, readTree(t, dir1), readTree(t, dir2))
+	sameTrees(t, sourcetest.ReadFiles(t, dir1), sourcetest.ReadFiles(t, dir2))
 	if !reflect.DeepEqual(m1, m2) {
 		t.Errorf("manifests differ between 1 and %d workers", n)
 	}
@@ -143,7 +125,7 @@ func TestSample(t *testing.T) {
 		}
 	}
 	dir, m := write(t, sample)
-	sameTrees(t, readTree(t, archive), readTree(t, dir))
+	sameTrees(t, sourcetest.ReadFiles(t, archive), sourcetest.ReadFiles(t, dir))
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		t.Fatal(err)
@@ -224,7 +206,7 @@ func TestManifestMatchesRead(t *testing.T) {
 	ids := map[string]bool{}
 	support := map[string]refRecord{}
 	authz := map[string]bool{}
-	for name, b := range readTree(t, dir) {
+	for name, b := range sourcetest.ReadFiles(t, dir) {
 		got.Files++
 		switch {
 		case strings.Contains(name, "/CloudTrail-Digest/"):
@@ -305,7 +287,7 @@ func TestManifestMatchesRead(t *testing.T) {
 // get right, so that tests against it mean something.
 func TestSampleCovers(t *testing.T) {
 	dir, m := write(t, sample)
-	files := readTree(t, dir)
+	files := sourcetest.ReadFiles(t, dir)
 	var multi, plain, insightSupport, late, escapes int
 	nextDay := map[string]bool{} // days with Support events in the next day's folder
 	for name, b := range files {
