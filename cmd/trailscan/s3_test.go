@@ -25,28 +25,7 @@ import (
 // be the same, paths aside, whatever the filters.
 func TestS3SameAsLocal(t *testing.T) {
 	endpoint := sourcetest.S3Endpoint(t)
-	const (
-		acctA = "111111111111"
-		acctB = "222222222222"
-	)
-	dir := t.TempDir()
-	m, err := gen.Write(dir, gen.Config{
-		Seed:           4,
-		Start:          time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC),
-		Days:           3,
-		Accounts:       []string{acctA, acctB},
-		Regions:        []string{"us-east-1", "eu-west-1"},
-		OrgID:          "o-abcdef1234",
-		Prefix:         "acct-trail",
-		OrgPrefix:      "org-trail",
-		FilesPerDay:    2,
-		RecordsPerFile: 20,
-		SupportRate:    0.2,
-		Damaged:        true,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, m := genArchive(t, 4, acctA, acctB)
 	if len(m.DamagedFiles) == 0 || len(m.SupportEventIDs) == 0 {
 		t.Fatalf("the archive has %d damaged files and %d Support events: nothing to compare", len(m.DamagedFiles), len(m.SupportEventIDs))
 	}
@@ -280,8 +259,24 @@ func TestS3PlanAllTime(t *testing.T) {
 // of their files damaged, for the plan tests.
 func planArchive(t *testing.T, seed int64, accounts ...string) (*s3.Client, string) {
 	t.Helper()
+	dir, _ := genArchive(t, seed, accounts...)
+	return sourcetest.BucketOf(t, "archive/", dir)
+}
+
+// acctA and acctB are the accounts of the archives the S3 tests compare
+// with a local scan.
+const (
+	acctA = "111111111111"
+	acctB = "222222222222"
+)
+
+// genArchive writes, in a new directory, 3 days of generated logs of
+// accounts in two regions, by an account trail and an organization trail,
+// some of them damaged.
+func genArchive(t *testing.T, seed int64, accounts ...string) (string, gen.Manifest) {
+	t.Helper()
 	dir := t.TempDir()
-	_, err := gen.Write(dir, gen.Config{
+	m, err := gen.Write(dir, gen.Config{
 		Seed: seed, Start: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Days: 3,
 		Accounts: accounts, Regions: []string{"us-east-1", "eu-west-1"},
 		OrgID: "o-abcdef1234", Prefix: "acct-trail", OrgPrefix: "org-trail",
@@ -290,7 +285,7 @@ func planArchive(t *testing.T, seed int64, accounts ...string) (*s3.Client, stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	return sourcetest.BucketOf(t, "archive/", dir)
+	return dir, m
 }
 
 func readIn(t *testing.T, dir, name string) []byte {

@@ -19,10 +19,6 @@ import (
 // S3's reason, and the rest is the exact answer.
 func TestS3FolderFailed(t *testing.T) {
 	endpoint := sourcetest.S3Endpoint(t)
-	const (
-		acctA = "111111111111"
-		acctB = "222222222222"
-	)
 	dir := t.TempDir()
 	if _, err := gen.Write(dir, gen.Config{Seed: 5, Days: 1, Accounts: []string{acctA, acctB}, FilesPerDay: 2, SupportRate: 0.2}); err != nil {
 		t.Fatal(err)
