@@ -8,7 +8,6 @@ import (
 
 	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/parse"
-	"github.com/trailscan/trailscan/pkg/trail"
 )
 
 // CaseCall is a call a reviewer of a Support case wants beside the case's
@@ -37,9 +36,9 @@ type CaseCall struct {
 // NewCaseCall reduces a call read from file that filter.CaseOf or
 // filter.PermitCall accepts.
 func NewCaseCall(ev *parse.Event, file string) CaseCall {
-	t, _ := trail.EventTime(ev.EventTime)
+	id, t := keyAndTime(ev, file)
 	c := CaseCall{
-		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
+		ID: id, Time: t, Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Case: filter.CaseOf(ev),
 		Request: ev.RequestPermitRequestARN, Caller: ev.UserIdentity.ARN, ErrorCode: ev.ErrorCode, File: file,
 	}

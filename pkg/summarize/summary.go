@@ -103,9 +103,9 @@ type RecordError struct {
 // NewCall reduces a Support event read from file. Its resources are its
 // own; its strings may be ev's (see Intern).
 func NewCall(ev *parse.Event, file string) Call {
-	t, _ := trail.EventTime(ev.EventTime)
+	id, t := keyAndTime(ev, file)
 	c := Call{
-		ID: eventKey(ev, file), Time: t.UTC(), Service: ev.EventSource, Action: ev.EventName,
+		ID: id, Time: t, Service: ev.EventSource, Action: ev.EventName,
 		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
 		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode, ErrorMessage: ev.ErrorMessage,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
@@ -162,21 +162,24 @@ func (c *Call) Intern(t Interner) {
 
 // NewAuthorization reduces a Support authorization event read from file.
 func NewAuthorization(ev *parse.Event, file string) Authorization {
-	t, _ := trail.EventTime(ev.EventTime)
+	id, t := keyAndTime(ev, file)
 	return Authorization{
-		ID: eventKey(ev, file), Time: t.UTC(), Action: ev.EventName, Account: ev.RecipientAccountID,
+		ID: id, Time: t, Action: ev.EventName, Account: ev.RecipientAccountID,
 		Region: ev.AWSRegion, CaseID: ev.CaseID, Request: ev.PermitRequestARN,
 		PermitAction: ev.PermitAction, PermitResource: ev.PermitResource, File: file,
 	}
 }
 
-// eventKey is the eventID, or for a record without one, its place: such a
-// record cannot be matched to a copy of itself, so it counts on its own.
-func eventKey(ev *parse.Event, file string) string {
+// keyAndTime is what each value reduced from ev (read from file) is filed
+// under: its key, the eventID, or for a record without one its place (such
+// a record cannot be matched to a copy of itself, so it counts on its
+// own); and its eventTime in UTC, the zero time when that cannot be read.
+func keyAndTime(ev *parse.Event, file string) (string, time.Time) {
+	t, _ := trail.EventTime(ev.EventTime)
 	if ev.EventID != "" {
-		return ev.EventID
+		return ev.EventID, t.UTC()
 	}
-	return fmt.Sprintf("%s@%d", file, ev.Offset)
+	return fmt.Sprintf("%s@%d", file, ev.Offset), t.UTC()
 }
 
 // Summary accumulates a scan. The zero value is not ready; use New.
