@@ -49,11 +49,11 @@ DATA bswap<>+0x38(SB)/8, $0x0c0d0e0f08090a0b
 GLOBL bswap<>(SB), RODATA|NOPTR, $64
 
 // ROUND is one SHA-256 round in each of the 16 lanes: w is the round's
-// message word, k the offset of its constant in k256<>. h ends holding the
+// message word, k(R8) its constant in k256<>. h ends holding the
 // new a, and d the new e; the caller renames the others. Z24 to Z31 are
 // scratch.
 #define ROUND(a, b, c, d, e, f, g, h, w, k) \
-	VPADDD.BCST k256<>+k(SB), w, Z24; \
+	VPADDD.BCST k(R8), w, Z24; \
 	VPADDD Z24, h, h; \
 	VPRORD $6, e, Z25; \
 	VPRORD $11, e, Z26; \
@@ -168,6 +168,11 @@ GLOBL bswap<>(SB), RODATA|NOPTR, $64
 	VSHUFI32X4 $0xdd, Z31, Z29, Z23;
 
 // func blocks16AVX512(state *[8][16]uint32, ptrs *[16]*byte, n int)
+//
+// Each register holds one 32-bit word of 16 hashes, one to a lane, so
+// that one instruction does a step of all 16: Z0 to Z7 the state a to h,
+// Z8 to Z23 the message schedule's last 16 words. The state is in memory
+// between blocks, as state[word][lane].
 TEXT ·blocks16AVX512(SB), NOSPLIT, $0-24
 	MOVQ state+0(FP), DI
 	MOVQ ptrs+8(FP), SI
@@ -204,6 +209,10 @@ loop:
 	VMOVDQU32 384(DI), Z6
 	VMOVDQU32 448(DI), Z7
 
+	// Rounds 0 to 15 read the block's words; each of the three groups
+	// of 16 after them schedules its own, with its constants at R8.
+	// Sixteen rounds end with the registers named as they began.
+	LEAQ k256<>(SB), R8
 	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, 0)
 	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z9, 4)
 	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z10, 8)
@@ -220,102 +229,44 @@ loop:
 	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z21, 52)
 	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z22, 56)
 	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z23, 60)
+	MOVQ $3, BX
+
+schedule:
+	ADDQ $64, R8
 	SCHEDULE(Z8, Z9, Z17, Z22)
-	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, 64)
+	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, 0)
 	SCHEDULE(Z9, Z10, Z18, Z23)
-	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z9, 68)
+	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z9, 4)
 	SCHEDULE(Z10, Z11, Z19, Z8)
-	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z10, 72)
+	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z10, 8)
 	SCHEDULE(Z11, Z12, Z20, Z9)
-	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z11, 76)
+	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z11, 12)
 	SCHEDULE(Z12, Z13, Z21, Z10)
-	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z12, 80)
+	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z12, 16)
 	SCHEDULE(Z13, Z14, Z22, Z11)
-	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z13, 84)
+	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z13, 20)
 	SCHEDULE(Z14, Z15, Z23, Z12)
-	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z14, 88)
+	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z14, 24)
 	SCHEDULE(Z15, Z16, Z8, Z13)
-	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z15, 92)
+	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z15, 28)
 	SCHEDULE(Z16, Z17, Z9, Z14)
-	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z16, 96)
+	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z16, 32)
 	SCHEDULE(Z17, Z18, Z10, Z15)
-	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z17, 100)
+	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z17, 36)
 	SCHEDULE(Z18, Z19, Z11, Z16)
-	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z18, 104)
+	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z18, 40)
 	SCHEDULE(Z19, Z20, Z12, Z17)
-	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z19, 108)
+	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z19, 44)
 	SCHEDULE(Z20, Z21, Z13, Z18)
-	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z20, 112)
+	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z20, 48)
 	SCHEDULE(Z21, Z22, Z14, Z19)
-	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z21, 116)
+	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z21, 52)
 	SCHEDULE(Z22, Z23, Z15, Z20)
-	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z22, 120)
+	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z22, 56)
 	SCHEDULE(Z23, Z8, Z16, Z21)
-	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z23, 124)
-	SCHEDULE(Z8, Z9, Z17, Z22)
-	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, 128)
-	SCHEDULE(Z9, Z10, Z18, Z23)
-	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z9, 132)
-	SCHEDULE(Z10, Z11, Z19, Z8)
-	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z10, 136)
-	SCHEDULE(Z11, Z12, Z20, Z9)
-	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z11, 140)
-	SCHEDULE(Z12, Z13, Z21, Z10)
-	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z12, 144)
-	SCHEDULE(Z13, Z14, Z22, Z11)
-	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z13, 148)
-	SCHEDULE(Z14, Z15, Z23, Z12)
-	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z14, 152)
-	SCHEDULE(Z15, Z16, Z8, Z13)
-	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z15, 156)
-	SCHEDULE(Z16, Z17, Z9, Z14)
-	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z16, 160)
-	SCHEDULE(Z17, Z18, Z10, Z15)
-	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z17, 164)
-	SCHEDULE(Z18, Z19, Z11, Z16)
-	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z18, 168)
-	SCHEDULE(Z19, Z20, Z12, Z17)
-	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z19, 172)
-	SCHEDULE(Z20, Z21, Z13, Z18)
-	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z20, 176)
-	SCHEDULE(Z21, Z22, Z14, Z19)
-	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z21, 180)
-	SCHEDULE(Z22, Z23, Z15, Z20)
-	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z22, 184)
-	SCHEDULE(Z23, Z8, Z16, Z21)
-	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z23, 188)
-	SCHEDULE(Z8, Z9, Z17, Z22)
-	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z8, 192)
-	SCHEDULE(Z9, Z10, Z18, Z23)
-	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z9, 196)
-	SCHEDULE(Z10, Z11, Z19, Z8)
-	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z10, 200)
-	SCHEDULE(Z11, Z12, Z20, Z9)
-	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z11, 204)
-	SCHEDULE(Z12, Z13, Z21, Z10)
-	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z12, 208)
-	SCHEDULE(Z13, Z14, Z22, Z11)
-	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z13, 212)
-	SCHEDULE(Z14, Z15, Z23, Z12)
-	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z14, 216)
-	SCHEDULE(Z15, Z16, Z8, Z13)
-	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z15, 220)
-	SCHEDULE(Z16, Z17, Z9, Z14)
-	ROUND(Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z16, 224)
-	SCHEDULE(Z17, Z18, Z10, Z15)
-	ROUND(Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z6, Z17, 228)
-	SCHEDULE(Z18, Z19, Z11, Z16)
-	ROUND(Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z5, Z18, 232)
-	SCHEDULE(Z19, Z20, Z12, Z17)
-	ROUND(Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z4, Z19, 236)
-	SCHEDULE(Z20, Z21, Z13, Z18)
-	ROUND(Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z3, Z20, 240)
-	SCHEDULE(Z21, Z22, Z14, Z19)
-	ROUND(Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z2, Z21, 244)
-	SCHEDULE(Z22, Z23, Z15, Z20)
-	ROUND(Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z1, Z22, 248)
-	SCHEDULE(Z23, Z8, Z16, Z21)
-	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z23, 252)
+	ROUND(Z1, Z2, Z3, Z4, Z5, Z6, Z7, Z0, Z23, 60)
+	DECQ BX
+	JNZ  schedule
 
 	VPADDD 0(DI), Z0, Z0
 	VPADDD 64(DI), Z1, Z1
