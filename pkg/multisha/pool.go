@@ -168,6 +168,8 @@ func (p *Pool) end(j *Job) {
 	p.queued += j.n
 	p.pending++
 	p.mu.Unlock()
+	// The lanes are looked at again once let go: a Job ended while this
+	// goroutine ran them may have found them taken, and left 16 waiting.
 	for {
 		p.mu.Lock()
 		full, ready := p.queued > maxQueued, p.pending >= lanes
@@ -179,8 +181,6 @@ func (p *Pool) end(j *Job) {
 			return
 		}
 		p.hash(false)
-		// Jobs ended while this goroutine held the lanes may have found
-		// them taken, and left them full: looking again leaves none.
 		p.run.Unlock()
 	}
 }

@@ -13,10 +13,11 @@ import (
 // With Config.Ledger, a scan also reads what verifying its logs against
 // CloudTrail's signed digests needs: each log file's SHA-256, computed by
 // the worker's Hasher as the decoder reads the decompressed bytes (no
-// second read), and the digests of the scope, listed after each source's
-// logs and read by the same workers, with their S3 signatures. Select and
-// Done see the digests as they see logs, so that a shard reads its share
-// of them and a state reads each once.
+// second read: the bytes are copied into the scan's multisha.Pool, which
+// hashes 16 files at once), and the digests of the scope, listed after
+// each source's logs and read by the same workers, with their S3
+// signatures. Select and Done see the digests as they see logs, so that a
+// shard reads its share of them and a state reads each once.
 
 // listDigests lists the digests of src that a scan of sc needs, if src
 // has digests at all.
