@@ -12,6 +12,7 @@ import (
 
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/multisha"
 	"github.com/trailscan/trailscan/pkg/source/sourcetest"
 	"github.com/trailscan/trailscan/pkg/trail"
 )
@@ -93,7 +94,7 @@ func TestDigests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := integrity.NewLedger()
+	l, hashes := integrity.NewLedger(), multisha.NewPool()
 	for rel, b := range sourcetest.ReadFiles(t, out) {
 		zr, err := gzip.NewReader(bytes.NewReader(b))
 		if err != nil {
@@ -105,13 +106,11 @@ func TestDigests(t *testing.T) {
 			}
 			continue
 		}
-		h := integrity.NewHasher(zr)
-		sum, err := h.Sum()
-		if err != nil {
+		if err := integrity.NewHasher(hashes, zr).Sum(func(sum string) { l.AddLog(rel, sum) }); err != nil {
 			t.Fatal(err)
 		}
-		l.AddLog(rel, sum)
 	}
+	hashes.Flush()
 	if f := l.Verify(trail.Scope{}, k); !f.Proven() || f.DigestsVerified != m.DigestFiles || f.LogsVerified != m.ValidFiles {
 		t.Errorf("%s; %d digests, %d logs written", f.Headline(), m.DigestFiles, m.ValidFiles)
 	}

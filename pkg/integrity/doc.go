@@ -23,5 +23,6 @@
 // each digest's successor (the newest digest of a chain is then unsigned).
 //
 // It knows the digest format and the CloudTrail key layout (pkg/trail),
-// nothing of events: it never imports pkg/parse, pkg/summarize or cmd.
+// nothing of events: it never imports pkg/parse, pkg/summarize or cmd. Its
+// Hashers hash in a pkg/multisha Pool, many files at once.
 package integrity

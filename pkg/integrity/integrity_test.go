@@ -23,6 +23,7 @@ import (
 	"github.com/trailscan/trailscan/internal/gen"
 	"github.com/trailscan/trailscan/internal/signedtest"
 	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/multisha"
 	"github.com/trailscan/trailscan/pkg/trail"
 )
 
@@ -274,16 +275,16 @@ func read(l *integrity.Ledger, p, key string, b []byte, signature string) error 
 		if err != nil {
 			return err
 		}
-		h := integrity.NewHasher(zr)
+		hashes := multisha.NewPool()
+		h := integrity.NewHasher(hashes, zr)
 		var doc struct{ Records []json.RawMessage }
 		if err := json.NewDecoder(h).Decode(&doc); err != nil {
 			return fmt.Errorf("%s: %w", key, err)
 		}
-		sum, err := h.Sum()
-		if err != nil {
+		if err := h.Sum(func(sum string) { l.AddLog(p, sum) }); err != nil {
 			return err
 		}
-		l.AddLog(p, sum)
+		hashes.Flush()
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/trailscan/trailscan/pkg/filter"
 	"github.com/trailscan/trailscan/pkg/inflate"
 	"github.com/trailscan/trailscan/pkg/integrity"
+	"github.com/trailscan/trailscan/pkg/multisha"
 	"github.com/trailscan/trailscan/pkg/parse"
 	"github.com/trailscan/trailscan/pkg/source"
 	"github.com/trailscan/trailscan/pkg/summarize"
@@ -190,9 +191,10 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 		}()
 		defer func() { <-finished }()
 	}
+	hashes := multisha.NewPool() // of the logs, with cfg.Ledger
 	workers := make([]*worker, decoders)
 	for i := range workers {
-		w := newWorker(cfg, done)
+		w := newWorker(cfg, done, hashes)
 		workers[i] = w
 		g.Go(func() error {
 			for j := range ready {
@@ -208,6 +210,9 @@ func Run(ctx context.Context, srcs []source.Source, cfg Config) (*summarize.Summ
 		})
 	}
 	err := g.Wait()
+	// The hashes still in the pool are the ledger's before anyone reads
+	// it, a stopped scan's too: each log Done saw read has its hash.
+	hashes.Flush()
 	if done != nil {
 		close(done)
 	}
@@ -306,6 +311,7 @@ type worker struct {
 	// inflated counts the decompressed bytes of the object being read.
 	inflated inflatedCounter
 	hash     *integrity.Hasher // with cfg.Ledger
+	hashes   *multisha.Pool    // the scan's, that hash computes in
 	// record counts the records of the object being read, and failed
 	// holds its Support records that cannot be counted.
 	record int64
@@ -315,8 +321,8 @@ type worker struct {
 	inScope bool
 }
 
-func newWorker(cfg Config, done chan<- doneMsg) *worker {
-	w := &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Interner{}}
+func newWorker(cfg Config, done chan<- doneMsg, hashes *multisha.Pool) *worker {
+	w := &worker{cfg: cfg, sum: summarize.New(), done: done, br: bufio.NewReaderSize(nil, 64<<10), strs: summarize.Interner{}, hashes: hashes}
 	w.inflated.n = &cfg.Progress.Inflated
 	return w
 }

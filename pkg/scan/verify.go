@@ -13,10 +13,11 @@ import (
 // With Config.Ledger, a scan also reads what verifying its logs against
 // CloudTrail's signed digests needs: each log file's SHA-256, computed by
 // the worker's Hasher as the decoder reads the decompressed bytes (no
-// second read), and the digests of the scope, listed after each source's
-// logs and read by the same workers, with their S3 signatures. Select and
-// Done see the digests as they see logs, so that a shard reads its share
-// of them and a state reads each once.
+// second read: the bytes are copied into the scan's multisha.Pool, which
+// hashes 16 files at once), and the digests of the scope, listed after
+// each source's logs and read by the same workers, with their S3
+// signatures. Select and Done see the digests as they see logs, so that a
+// shard reads its share of them and a state reads each once.
 
 // listDigests lists the digests of src that a scan of sc needs, if src
 // has digests at all.
@@ -38,10 +39,12 @@ func (d digestFolders) Excludes(dir string) bool { return integrity.ExcludesDige
 // a request a day.
 func (d digestFolders) Covers(string) bool { return !d.sc.Windowed() }
 
-// hashing returns r read through the worker's Hasher.
+// hashing returns r read through the worker's Hasher, which hashes in the
+// scan's pool: Run flushes it before it returns, so that the ledger has
+// every log's hash by then.
 func (w *worker) hashing(r io.Reader) io.Reader {
 	if w.hash == nil {
-		w.hash = integrity.NewHasher(r)
+		w.hash = integrity.NewHasher(w.hashes, r)
 	} else {
 		w.hash.Reset(r)
 	}
@@ -52,13 +55,13 @@ func (w *worker) hashing(r io.Reader) io.Reader {
 // (nil: it decoded), and returns the error the log failed with. A log that
 // did not decode is recorded too, if it decompressed whole: its content
 // may be what was altered. One that decoded but whose rest could not be
-// read has no hash, and failed.
+// read has no hash, and failed. The hash is recorded once the pool has
+// computed it, from whichever worker computes it.
 func (w *worker) addLog(o source.Object, err error) error {
-	sum, serr := w.hash.Sum()
-	if serr != nil {
+	l := w.cfg.Ledger
+	if serr := w.hash.Sum(func(sum string) { l.AddLog(o.Path, sum) }); serr != nil {
 		return cmp.Or(err, serr)
 	}
-	w.cfg.Ledger.AddLog(o.Path, sum)
 	return err
 }
 

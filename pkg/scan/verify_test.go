@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -159,4 +160,55 @@ func TestVerify(t *testing.T) {
 			}
 		}
 	})
+}
+
+// many is a signed archive of more logs than the pool hashes at once.
+var many = signedtest.Once(tempDir, func() gen.Config {
+	c := signedtest.TwoTrails(4)
+	c.FilesPerDay = 12
+	return c
+}())
+
+// TestVerifyCancel stops a verifying scan part way: Run reports the
+// cancel, and each log Done saw read has its hash in the ledger, those
+// still in the pool when the workers stopped too.
+func TestVerifyCancel(t *testing.T) {
+	const stopAfter = 40
+	a := many(t)
+	src, err := source.NewDir(a.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Manifest.ValidFiles < 2*stopAfter {
+		t.Fatalf("%d logs: too few to stop a scan part way", a.Manifest.ValidFiles)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var read []string
+	cfg := scan.Config{Jobs: 2, Ledger: integrity.NewLedger(), Done: func(o source.Object, err error) {
+		if err == nil && !strings.Contains(o.Path, "/CloudTrail-Digest/") {
+			if read = append(read, o.Path); len(read) == stopAfter {
+				cancel()
+			}
+		}
+	}}
+	if _, err := scan.Run(ctx, []source.Source{src}, cfg); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Run: %v; want context.Canceled", err)
+	}
+	b, err := json.Marshal(cfg.Ledger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l struct{ Logs map[string]string }
+	if err := json.Unmarshal(b, &l); err != nil {
+		t.Fatal(err)
+	}
+	if len(read) < stopAfter {
+		t.Fatalf("%d logs read before the cancel", len(read))
+	}
+	for _, p := range read {
+		if len(l.Logs[p]) != 64 {
+			t.Errorf("%s read, but its hash is %q", p, l.Logs[p])
+		}
+	}
 }
