@@ -186,13 +186,14 @@ end: \
 // 32-byte compares, escapes removed the same way, and the quote positions
 // listed one at a time from the mask, as AVX2 cannot compress bytes.
 // Listing costs the most, so the rest costs as little as it can: two
-// blocks with neither a backslash, a control character nor a byte of
-// 0x80 and above, and no escape carried into them, which is most of a
-// CloudTrail document, take one test (at pair) and no escape work, and
-// the blocks of any other pair go one at a time (at block).
+// blocks with neither a backslash nor a control character, and no escape
+// carried into them, which is most of a CloudTrail document, take one
+// test and no escape work (at pair; bytes of 0x80 and above cost them a
+// second test, at rare), and the blocks of any other pair go one at a
+// time (at block).
 TEXT ·indexAVX2(SB), NOSPLIT, $0-56
 	ARGS
-	MOVQ high+32(FP), R14
+	MOVQ high+32(FP), R14 // R14 is free in ABI0 code, restored on return
 	MOVQ $0x20, AX
 	VMOVQ AX, X12
 	VPBROADCASTB X12, Y12
