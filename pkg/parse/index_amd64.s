@@ -116,21 +116,87 @@ next:
 done:
 	RETURN
 
-// QUOTE8 writes the position of the lowest quote left in AX, plus the
+// QUOTE writes the position of the lowest quote left in AX, plus the
 // block's base in DX, at off(DI), and clears its bit.
-#define QUOTE8(off) \
+#define QUOTE(off) \
 	TZCNTQ AX, BX; \
 	ADDQ DX, BX; \
 	MOVL BX, off(DI); \
 	BLSRQ AX, AX
+
+// LIST writes the positions of the quotes in AX, plus the block's base in
+// DX, at DI, and moves DI past them (it uses BX and R13; more and end
+// name its labels). It writes ten whether the block holds that many or
+// not, and then eight at a time: where the count decided each step, the
+// CPU would mispredict the end of every block's list, and a block of a
+// CloudTrail document rarely holds more than ten.
+#define LIST(more, end) \
+	POPCNTQ AX, BX; \
+	LEAQ (DI)(BX*4), R13; \
+	QUOTE(0); \
+	QUOTE(4); \
+	QUOTE(8); \
+	QUOTE(12); \
+	QUOTE(16); \
+	QUOTE(20); \
+	QUOTE(24); \
+	QUOTE(28); \
+	QUOTE(32); \
+	QUOTE(36); \
+	TESTQ AX, AX; \
+	JZ end; \
+	ADDQ $40, DI; \
+more: \
+	QUOTE(0); \
+	QUOTE(4); \
+	QUOTE(8); \
+	QUOTE(12); \
+	QUOTE(16); \
+	QUOTE(20); \
+	QUOTE(24); \
+	QUOTE(28); \
+	ADDQ $32, DI; \
+	TESTQ AX, AX; \
+	JNZ more; \
+end: \
+	MOVQ R13, DI
+
+// QUOTES sets r to the quotes of the block in a and b (its halves). It
+// uses Y8, Y9 and R12.
+#define QUOTES(a, b, r) \
+	VPCMPEQB Y13, a, Y8; \
+	VPCMPEQB Y13, b, Y9; \
+	VPMOVMSKB Y8, r; \
+	VPMOVMSKB Y9, R12; \
+	SHLQ $32, R12; \
+	ORQ R12, r
+
+// HIGH stores the bytes of 0x80 and above of the block in a and b at
+// off(R14)(R11*8). It uses BX and R12.
+#define HIGH(a, b, off) \
+	VPMOVMSKB a, BX; \
+	VPMOVMSKB b, R12; \
+	SHLQ $32, R12; \
+	ORQ R12, BX; \
+	MOVQ BX, off(R14)(R11*8)
 
 // func indexAVX2(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 //
 // indexAVX512 for CPUs without it: the masks of each 64 bytes from two
 // 32-byte compares, escapes removed the same way, and the quote positions
 // listed one at a time from the mask, as AVX2 cannot compress bytes.
+// Listing costs the most, so the rest costs as little as it can: two
+// blocks with neither a backslash nor a control character, and no escape
+// carried into them, which is most of a CloudTrail document, take one
+// test and no escape work (at pair; bytes of 0x80 and above cost them a
+// second test, at rare), and the blocks of any other pair go one at a
+// time (at block).
 TEXT ·indexAVX2(SB), NOSPLIT, $0-56
 	ARGS
+	MOVQ high+32(FP), R14 // R14 is free in ABI0 code, restored on return
+	MOVQ $0x20, AX
+	VMOVQ AX, X12
+	VPBROADCASTB X12, Y12
 	MOVQ $0x22, AX
 	VMOVQ AX, X13
 	VPBROADCASTB X13, Y13
@@ -142,33 +208,83 @@ TEXT ·indexAVX2(SB), NOSPLIT, $0-56
 	VPBROADCASTB X15, Y15
 	TESTQ CX, CX
 	JZ done2
+	DECQ CX // the last block
 
-loop2:
+pair:
+	// R11 is even here.
+	CMPQ R11, CX
+	JAE block
 	VMOVDQU (SI), Y0
 	VMOVDQU 32(SI), Y1
-	VPCMPEQB Y13, Y0, Y2
-	VPCMPEQB Y13, Y1, Y3
-	VPMOVMSKB Y2, AX
-	VPMOVMSKB Y3, BX
-	SHLQ $32, BX
-	ORQ BX, AX // quotes
-	VPMOVMSKB Y0, BX
-	VPMOVMSKB Y1, R13
-	SHLQ $32, R13
-	ORQ R13, BX // bytes of 0x80 and above
-	MOVQ high+32(FP), R12
-	MOVQ BX, (R12)(R11*8)
-	// Backslashes and control characters are rare: one test says whether
-	// the block holds any, and only then are the backslashes' bits made.
-	// A byte is below 0x20 when the smaller of it and 0x1f is itself.
+	VMOVDQU 64(SI), Y2
+	VMOVDQU 96(SI), Y3
+	// A byte below 0x20 or of 0x80 and above makes the least of the 128,
+	// as signed bytes, less than 0x20.
+	VPMINSB Y0, Y1, Y8
+	VPMINSB Y2, Y3, Y9
+	VPMINSB Y8, Y9, Y8
+	VPCMPGTB Y8, Y12, Y8
 	VPCMPEQB Y14, Y0, Y4
 	VPCMPEQB Y14, Y1, Y5
-	VPMINUB Y15, Y0, Y2
-	VPMINUB Y15, Y1, Y3
-	VPCMPEQB Y2, Y0, Y2
-	VPCMPEQB Y3, Y1, Y3
-	VPOR Y4, Y2, Y2
-	VPOR Y5, Y3, Y3
+	VPCMPEQB Y14, Y2, Y6
+	VPCMPEQB Y14, Y3, Y7
+	VPOR Y4, Y5, Y4
+	VPOR Y6, Y7, Y6
+	VPOR Y4, Y6, Y4 // backslashes
+	VPOR Y4, Y8, Y8
+	VPTEST Y8, Y8
+	JNZ rare
+	TESTQ R10, R10
+	JNZ block
+	MOVQ $0, (R14)(R11*8)
+	MOVQ $0, 8(R14)(R11*8)
+
+listPair:
+	QUOTES(Y0, Y1, AX)
+	QUOTES(Y2, Y3, R8)
+	MOVQ R11, DX
+	SHLQ $6, DX // the first block's base
+	LIST(more0, end0)
+	MOVQ R8, AX
+	ADDQ $64, DX
+	LIST(more1, end1)
+	ADDQ $128, SI
+	ADDQ $2, R11
+	JMP pair
+
+rare:
+	// Bytes of 0x80 and above, which only need marking, or a backslash
+	// or a control character, which takes the blocks one at a time. A
+	// byte is below 0x20 when the smaller of it and 0x1f is itself.
+	VPMINUB Y0, Y1, Y8
+	VPMINUB Y2, Y3, Y9
+	VPMINUB Y8, Y9, Y8
+	VPMINUB Y15, Y8, Y9
+	VPCMPEQB Y8, Y9, Y9
+	VPOR Y4, Y9, Y9
+	VPTEST Y9, Y9
+	JNZ block
+	TESTQ R10, R10
+	JNZ block
+	HIGH(Y0, Y1, 0)
+	HIGH(Y2, Y3, 8)
+	JMP listPair
+
+block:
+	CMPQ R11, CX
+	JA done2
+	VMOVDQU (SI), Y0
+	VMOVDQU 32(SI), Y1
+	QUOTES(Y0, Y1, AX)
+	HIGH(Y0, Y1, 0)
+	// Backslashes and control characters are rare: one test says whether
+	// the block holds any, and only then are the backslashes' bits made.
+	VPCMPEQB Y14, Y0, Y4
+	VPCMPEQB Y14, Y1, Y5
+	VPMINUB Y0, Y1, Y2
+	VPMINUB Y15, Y2, Y3
+	VPCMPEQB Y3, Y2, Y2
+	VPOR Y4, Y5, Y3
 	VPOR Y2, Y3, Y3
 	VPTEST Y3, Y3
 	JNZ special2
@@ -189,35 +305,15 @@ escapes2:
 	UNESCAPE(list2)
 
 list2:
-	// Eight positions at a time, whether the block holds that many or
-	// not: where the count would decide each step, the CPU would mispredict
-	// the end of every block's list.
-	TESTQ AX, AX
-	JZ next2
 	MOVQ R11, DX
 	SHLQ $6, DX // the block's base
-	POPCNTQ AX, BX
-	LEAQ (DI)(BX*4), R13 // where the next block's positions go
-
-quote2:
-	QUOTE8(0)
-	QUOTE8(4)
-	QUOTE8(8)
-	QUOTE8(12)
-	QUOTE8(16)
-	QUOTE8(20)
-	QUOTE8(24)
-	QUOTE8(28)
-	ADDQ $32, DI
-	TESTQ AX, AX
-	JNZ quote2
-	MOVQ R13, DI
-
-next2:
+	LIST(more2, end2)
 	ADDQ $64, SI
 	INCQ R11
-	CMPQ R11, CX
-	JB loop2
+	// Pairs start at even blocks.
+	TESTQ $1, R11
+	JNZ block
+	JMP pair
 
 done2:
 	RETURN

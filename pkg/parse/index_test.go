@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -77,7 +78,7 @@ func TestIndex(t *testing.T) {
 	if !vector {
 		t.Skip("no vector indexer on this CPU")
 	}
-	alphabets := []string{`"\a`, `"\\\\\\\\a`, "\"\\x\x01\x1f \x80\xff", `"`, `\`, `ab"cd`}
+	alphabets := []string{`"\a`, `"\\\\\\\\a`, "\"\\x\x01\x1f \x80\xff", `"`, `\`, `ab"cd`, "a\"\xc3\xa9bc"}
 	for name, noAVX512 := range indexers() {
 		t.Run(name, func(t *testing.T) {
 			rng := rand.New(rand.NewPCG(1, 2))
@@ -90,6 +91,40 @@ func TestIndex(t *testing.T) {
 				checkIndex(t, b, noAVX512)
 			}
 		})
+	}
+}
+
+// TestIndexBlocks checks each vector indexer on documents made to take each
+// of its ways through the blocks: the AVX2 indexer reads plain pairs of
+// blocks at once and the others one block at a time.
+func TestIndexBlocks(t *testing.T) {
+	if !vector {
+		t.Skip("no vector indexer on this CPU")
+	}
+	plain := strings.Repeat("a", 64)
+	cases := []struct {
+		name   string
+		blocks []string // each padded with a to 64 bytes
+	}{
+		{"one block", []string{`"a"`}},
+		{"plain pairs", []string{`{"a":"b"}`, `"c"`, `"d":`, `"e"`}},
+		{"an odd count of blocks", []string{`"a"`, `"b"`, `"c"`}},
+		{"more than ten quotes in a block", []string{strings.Repeat(`"a`, 32), strings.Repeat(`""`, 32), strings.Repeat(`"`, 11), strings.Repeat(`"bc`, 21)}},
+		{"an escape carried into a plain pair", []string{plain, plain[:63] + `\`, `"a"`, `"b"`}},
+		{"a backslash in the second block of a pair", []string{`"a"`, `"\"b"`, `"c"`, `"d"`}},
+		{"a control character in the first block of a pair", []string{"\"a\n\"", `"b"`, `"c"`, `"d"`}},
+		{"bytes of 0x80 and above alone", []string{"\"\xc3\xa9\"", `"b"`, `"c"`, "\"\xff\""}},
+		{"bytes of 0x80 and above and a backslash", []string{"\"\xc3\xa9\"", `"\\"`}},
+	}
+	for _, c := range cases {
+		var b []byte
+		for _, blk := range c.blocks {
+			b = append(b, blk...)
+			b = append(b, plain[:(64-len(b)%64)%64]...)
+		}
+		for name, noAVX512 := range indexers() {
+			t.Run(c.name+"/"+name, func(t *testing.T) { checkIndex(t, b, noAVX512) })
+		}
 	}
 }
 
