@@ -34,6 +34,26 @@ const quoteSlack = 64
 // index indexes the buffer's first n bytes.
 func (s *scanner) index(n int) { s.indexFrom(0, n) }
 
+// indexer is a vector indexer: indexBlocks for blocks of 64 bytes from b.
+type indexer func(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
+
+// indexBlocks lists, for the blocks of 64 bytes of b, the positions of the
+// quotes not escaped by a backslash (one is when an odd run of backslashes
+// precedes it) into quotes, and the blocks that hold a backslash or a
+// control character into escapeBlocks, and returns how many of each; it marks
+// the bytes of 0x80 and above of each block in high. With AVX-512 unless
+// noAVX512 says not to. Only where vector.
+func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64, noAVX512 bool) (nq, ns int) {
+	blocks := len(b) / 64
+	if blocks == 0 {
+		return 0, 0
+	}
+	// The vector code writes up to 64 positions for the last block (NEON
+	// only those it finds).
+	_, _, _ = quotes[blocks*64+quoteSlack-1], escapeBlocks[blocks-1], high[blocks-1]
+	return vectorIndexer(noAVX512)(&b[0], blocks, &quotes[0], &escapeBlocks[0], &high[0])
+}
+
 // indexFrom indexes the buffer's first n bytes for a fast path that reads
 // from the byte at from on, which lies outside any string: the bytes
 // before it, the end of a record cut by the last fill, which the slow path

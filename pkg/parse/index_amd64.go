@@ -21,21 +21,11 @@ func indexAVX512(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64)
 //go:noescape
 func indexAVX2(b *byte, blocks int, quotes, escapeBlocks *int32, high *uint64) (nq, ns int)
 
-// indexBlocks lists, for the blocks of 64 bytes of b, the positions of the
-// quotes not escaped by a backslash (one is when an odd run of backslashes
-// precedes it) into quotes, and the blocks that hold a backslash or a
-// control character into escapeBlocks, and returns how many of each; it marks
-// the bytes of 0x80 and above of each block in high. With AVX-512 unless
-// noAVX512 says not to. Only where vector.
-func indexBlocks(b []byte, quotes, escapeBlocks []int32, high []uint64, noAVX512 bool) (nq, ns int) {
-	blocks := len(b) / 64
-	if blocks == 0 {
-		return 0, 0
-	}
-	// The vector code writes up to 64 positions for the last block.
-	_, _, _ = quotes[blocks*64+quoteSlack-1], escapeBlocks[blocks-1], high[blocks-1]
+// vectorIndexer is indexAVX512, or indexAVX2 where the CPU lacks AVX-512
+// or noAVX512 says not to use it.
+func vectorIndexer(noAVX512 bool) indexer {
 	if hasAVX512 && !noAVX512 {
-		return indexAVX512(&b[0], blocks, &quotes[0], &escapeBlocks[0], &high[0])
+		return indexAVX512
 	}
-	return indexAVX2(&b[0], blocks, &quotes[0], &escapeBlocks[0], &high[0])
+	return indexAVX2
 }
