@@ -164,9 +164,6 @@ func (f *reportFlags) check() error {
 	return nil
 }
 
-// writeGCPercent is the GOGC that write sets while it writes.
-const writeGCPercent = 25
-
 // checkOutput tells whether --output can be written, before the work.
 func (f *reportFlags) checkOutput() error { return checkOutput(f.output) }
 
@@ -181,12 +178,11 @@ func checkOutput(path string) error {
 	return checkWritable("-o", path)
 }
 
-// write writes res in --format to --output (or stdout). It does so with
-// a tighter GC target: the result is live while its text is made (JSON's
-// twice, encoded and then indented), and the usual target of twice the
-// live heap would make writing a large result the scan's peak of memory,
-// where a few short collections keep it at the scan's own.
+// write writes res in --format to --output (or stdout). It first hands
+// the scan's freed memory back to the system: the result is live while
+// its text is made (JSON's twice, encoded and then indented), and that
+// would otherwise be the run's peak RSS, on top of what the scan left.
 func (f *reportFlags) write(stdout io.Writer, res summarize.Result) error {
-	defer debug.SetGCPercent(debug.SetGCPercent(writeGCPercent))
+	debug.FreeOSMemory()
 	return writeFile(stdout, "-o", f.output, func(w io.Writer) error { return report.Write(w, f.format, res, f.layout...) })
 }
