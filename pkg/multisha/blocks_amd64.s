@@ -48,6 +48,15 @@ DATA bswap<>+0x30(SB)/8, $0x0405060700010203
 DATA bswap<>+0x38(SB)/8, $0x0c0d0e0f08090a0b
 GLOBL bswap<>(SB), RODATA|NOPTR, $64
 
+// SIGMA sets t1 to x rotated right by r1, xor x rotated right by r2, xor
+// x shifted by op (VPRORD, or VPSRLD for the message schedule's σ0 and
+// σ1) by r3: SHA-256's Σ and σ functions. t2 and t3 are scratch.
+#define SIGMA(x, r1, r2, op, r3, t1, t2, t3) \
+	VPRORD $r1, x, t1; \
+	VPRORD $r2, x, t2; \
+	op $r3, x, t3; \
+	VPTERNLOGD $0x96, t3, t2, t1
+
 // ROUND is one SHA-256 round in each of the 16 lanes: w is the round's
 // message word, k(R8) its constant in k256<>. h ends holding the
 // new a, and d the new e; the caller renames the others. Z24 to Z31 are
@@ -55,19 +64,13 @@ GLOBL bswap<>(SB), RODATA|NOPTR, $64
 #define ROUND(a, b, c, d, e, f, g, h, w, k) \
 	VPADDD.BCST k(R8), w, Z24; \
 	VPADDD Z24, h, h; \
-	VPRORD $6, e, Z25; \
-	VPRORD $11, e, Z26; \
-	VPRORD $25, e, Z27; \
-	VPTERNLOGD $0x96, Z27, Z26, Z25; \
+	SIGMA(e, 6, 11, VPRORD, 25, Z25, Z26, Z27); \
 	VPADDD Z25, h, h; \
 	VMOVDQA32 e, Z28; \
 	VPTERNLOGD $0xca, g, f, Z28; \
 	VPADDD Z28, h, h; \
 	VPADDD h, d, d; \
-	VPRORD $2, a, Z29; \
-	VPRORD $13, a, Z30; \
-	VPRORD $22, a, Z31; \
-	VPTERNLOGD $0x96, Z31, Z30, Z29; \
+	SIGMA(a, 2, 13, VPRORD, 22, Z29, Z30, Z31); \
 	VPADDD Z29, h, h; \
 	VMOVDQA32 a, Z24; \
 	VPTERNLOGD $0xe8, c, b, Z24; \
@@ -78,15 +81,9 @@ GLOBL bswap<>(SB), RODATA|NOPTR, $64
 // rounds ago they were used. 0x96 is a three-way XOR, 0xca (in ROUND)
 // e ? f : g, 0xe8 the majority of three.
 #define SCHEDULE(w16, w15, w7, w2) \
-	VPRORD $7, w15, Z25; \
-	VPRORD $18, w15, Z26; \
-	VPSRLD $3, w15, Z27; \
-	VPTERNLOGD $0x96, Z27, Z26, Z25; \
+	SIGMA(w15, 7, 18, VPSRLD, 3, Z25, Z26, Z27); \
 	VPADDD Z25, w16, w16; \
-	VPRORD $17, w2, Z25; \
-	VPRORD $19, w2, Z26; \
-	VPSRLD $10, w2, Z27; \
-	VPTERNLOGD $0x96, Z27, Z26, Z25; \
+	SIGMA(w2, 17, 19, VPSRLD, 10, Z25, Z26, Z27); \
 	VPADDD Z25, w16, w16; \
 	VPADDD w7, w16, w16
 
