@@ -45,3 +45,14 @@
 	MOVQ $0x5555555555555555, mask /* even */; \
 	XORQ mask, esc; \
 	ANDQ follows, esc /* escaped */
+
+// MASK64AVX2 sets r to the 64 bits of the compare cmp of y with a and b,
+// a block's two 32-byte halves (y > byte for VPCMPGTB). It uses t1, t2
+// and R12.
+#define MASK64AVX2(cmp, y, a, b, t1, t2, r) \
+	cmp a, y, t1; \
+	cmp b, y, t2; \
+	VPMOVMSKB t1, r; \
+	VPMOVMSKB t2, R12; \
+	SHLQ $32, R12; \
+	ORQ R12, r

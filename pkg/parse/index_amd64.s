@@ -124,6 +124,17 @@ done:
 	MOVL BX, off(DI); \
 	BLSRQ AX, AX
 
+// QUOTE8 writes eight positions, at 0(DI) to 28(DI).
+#define QUOTE8 \
+	QUOTE(0); \
+	QUOTE(4); \
+	QUOTE(8); \
+	QUOTE(12); \
+	QUOTE(16); \
+	QUOTE(20); \
+	QUOTE(24); \
+	QUOTE(28)
+
 // LIST writes the positions of the quotes in AX, plus the block's base in
 // DX, at DI, and moves DI past them (it uses BX and R13; more and end
 // name its labels). It writes ten whether the block holds that many or
@@ -133,28 +144,14 @@ done:
 #define LIST(more, end) \
 	POPCNTQ AX, BX; \
 	LEAQ (DI)(BX*4), R13; \
-	QUOTE(0); \
-	QUOTE(4); \
-	QUOTE(8); \
-	QUOTE(12); \
-	QUOTE(16); \
-	QUOTE(20); \
-	QUOTE(24); \
-	QUOTE(28); \
+	QUOTE8; \
 	QUOTE(32); \
 	QUOTE(36); \
 	TESTQ AX, AX; \
 	JZ end; \
 	ADDQ $40, DI; \
 more: \
-	QUOTE(0); \
-	QUOTE(4); \
-	QUOTE(8); \
-	QUOTE(12); \
-	QUOTE(16); \
-	QUOTE(20); \
-	QUOTE(24); \
-	QUOTE(28); \
+	QUOTE8; \
 	ADDQ $32, DI; \
 	TESTQ AX, AX; \
 	JNZ more; \
@@ -163,13 +160,7 @@ end: \
 
 // QUOTES sets r to the quotes of the block in a and b (its halves). It
 // uses Y8, Y9 and R12.
-#define QUOTES(a, b, r) \
-	VPCMPEQB Y13, a, Y8; \
-	VPCMPEQB Y13, b, Y9; \
-	VPMOVMSKB Y8, r; \
-	VPMOVMSKB Y9, R12; \
-	SHLQ $32, R12; \
-	ORQ R12, r
+#define QUOTES(a, b, r) MASK64AVX2(VPCMPEQB, Y13, a, b, Y8, Y9, r)
 
 // HIGH stores the bytes of 0x80 and above of the block in a and b at
 // off(R14)(R11*8). It uses BX and R12.

@@ -181,16 +181,9 @@ done:
 	GROUP8(48); \
 	GROUP8(56)
 
-// MASK64 sets r to the 64 bits of the compare cmp of y with Y0 and Y1
-// (the block's two halves): y > byte for VPCMPGTB. It uses R12, Y2 and
-// Y3.
-#define MASK64(cmp, y, r) \
-	cmp Y0, y, Y2; \
-	cmp Y1, y, Y3; \
-	VPMOVMSKB Y2, r; \
-	VPMOVMSKB Y3, R12; \
-	SHLQ $32, R12; \
-	ORQ R12, r
+// MASK64 is MASK64AVX2 of the block's halves in Y0 and Y1. It uses R12,
+// Y2 and Y3.
+#define MASK64(cmp, y, r) MASK64AVX2(cmp, y, Y0, Y1, Y2, Y3, r)
 
 // func unquoteAVX2(dst, src *byte, n int, shuffles *[256]uint64) (read, written int)
 //
