@@ -216,53 +216,66 @@ func (p *Pool) hash(all bool) {
 	finished := 0
 	for {
 		p.fill(finished)
-		finished = 0
 		if l.active == 0 || l.active < lanes && !all {
 			return
 		}
-		// Every lane runs the same number of blocks: as many as the
-		// active lane with the fewest left in its chunk has. Idle lanes
-		// hash a copy of an active one's, to be ignored.
-		n, first := 0, -1
-		for i, j := range l.jobs {
-			if j == nil {
-				continue
-			}
-			if first < 0 || l.left[i] < n {
-				n = l.left[i]
-			}
-			if first < 0 {
-				first = i
-			}
-		}
-		for i, j := range l.jobs {
-			if j == nil {
-				l.ptrs[i] = l.ptrs[first]
-			}
-		}
+		n := l.ready()
 		p.kernel(&l.state, &l.ptrs, n)
-		for i, j := range l.jobs {
-			if j == nil {
-				continue
-			}
-			l.off[i] += n * 64
-			l.left[i] -= n
-			if l.left[i] > 0 {
-				l.ptrs[i] = &j.chunks[j.at][l.off[i]]
-				continue
-			}
-			p.chunks.Put(j.chunks[j.at])
-			j.chunks[j.at] = nil
-			if j.at++; j.at < len(j.chunks) {
-				l.start(i, j)
-				continue
-			}
-			l.jobs[i] = nil
-			l.active--
-			finished++
-			j.done(l.sum(i))
+		finished = l.advance(n, &p.chunks)
+	}
+}
+
+// ready returns how many blocks every lane is to run: as many as the
+// active lane with the fewest left in its chunk has. Idle lanes are
+// pointed at an active one's blocks, to be hashed and ignored.
+func (l *laneSet) ready() int {
+	n, first := 0, -1
+	for i, j := range l.jobs {
+		if j == nil {
+			continue
+		}
+		if first < 0 || l.left[i] < n {
+			n = l.left[i]
+		}
+		if first < 0 {
+			first = i
 		}
 	}
+	for i, j := range l.jobs {
+		if j == nil {
+			l.ptrs[i] = l.ptrs[first]
+		}
+	}
+	return n
+}
+
+// advance moves each active lane n blocks on: to its chunk's next block,
+// to its Job's next chunk (giving the one done back to chunks), or, at
+// its Job's end, to idle, with the Job's callback called. It returns how
+// many Jobs ended.
+func (l *laneSet) advance(n int, chunks *sync.Pool) (finished int) {
+	for i, j := range l.jobs {
+		if j == nil {
+			continue
+		}
+		l.off[i] += n * 64
+		l.left[i] -= n
+		if l.left[i] > 0 {
+			l.ptrs[i] = &j.chunks[j.at][l.off[i]]
+			continue
+		}
+		chunks.Put(j.chunks[j.at])
+		j.chunks[j.at] = nil
+		if j.at++; j.at < len(j.chunks) {
+			l.start(i, j)
+			continue
+		}
+		l.jobs[i] = nil
+		l.active--
+		finished++
+		j.done(l.sum(i))
+	}
+	return finished
 }
 
 // fill puts queued Jobs in the idle lanes, and counts those finished out
