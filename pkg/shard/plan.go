@@ -79,6 +79,7 @@ func (p *Plan) Write(w io.Writer) error {
 	if err != nil {
 		return err
 	}
+	p.id = planID(b) // what ID would encode again to find
 	_, err = w.Write(b)
 	return err
 }
