@@ -164,8 +164,8 @@ func TestIdentity(t *testing.T) {
 // counts once, with the first file in sort order, as in one scan.
 func TestMergeCountsOnce(t *testing.T) {
 	t0 := time.Date(2026, 10, 1, 23, 58, 0, 0, time.UTC)
-	call := summarize.Call{ID: "e1", Time: t0, Service: "ec2.amazonaws.com", Action: "DescribeInstances",
-		Account: "111122223333", Region: "us-east-1", Session: "AWSSupport-1", ReadOnly: true}
+	call := summarize.Call{Event: summarize.Event{ID: "e1", Time: t0, Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Region: "us-east-1"},
+		Session: "AWSSupport-1", ReadOnly: true}
 	mk := func(i int, file string, c ...summarize.Call) Part {
 		s := summarize.New()
 		for j := range c {
@@ -197,7 +197,7 @@ func fromPlan(id string) func(*summarize.Origin) {
 func TestMergeRefuses(t *testing.T) {
 	part := func(name, spec string, edit func(*summarize.Origin)) Part {
 		s := summarize.New()
-		s.AddFile(1, []summarize.Call{{ID: "e-" + name, Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Service: "s", Action: "a"}}, nil)
+		s.AddFile(1, []summarize.Call{{Event: summarize.Event{ID: "e-" + name, Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Service: "s", Action: "a"}}}, nil)
 		sp, err := shard.Parse(spec, func(string) string { return "" })
 		if err != nil {
 			t.Fatal(err)
@@ -426,7 +426,7 @@ func firstDiff(a, b string) string {
 func TestMergeTreeRefuses(t *testing.T) {
 	mkPlanned := func(i, n int, plan string) Part {
 		s := summarize.New()
-		s.AddFile(1, []summarize.Call{{ID: fmt.Sprintf("e%d", i), Time: time.Date(2026, 10, 1, 0, 0, i, 0, time.UTC), Service: "s", Action: "a"}}, nil)
+		s.AddFile(1, []summarize.Call{{Event: summarize.Event{ID: fmt.Sprintf("e%d", i), Time: time.Date(2026, 10, 1, 0, 0, i, 0, time.UTC), Service: "s", Action: "a"}}}, nil)
 		return roundTrip(t, fmt.Sprintf("part-%d.json", i), s, Origin(nil, trail.Scope{}, shard.Spec{Index: i, Count: n}, plan, "v1"))
 	}
 	mk := func(i, n int) Part { return mkPlanned(i, n, "") }

@@ -97,7 +97,7 @@ func TestSavedStateRead(t *testing.T) {
 	odd := New([]string{"logs/<a>&b"}, trail.Scope{Since: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Accounts: []string{acct}})
 	odd.Objects["logs/\xff.json"] = Object{Size: 3, ETag: `"e\u2028"`, ModTime: time.Date(2026, 10, 1, 2, 3, 4, 5, time.UTC)}
 	sum := summarize.New()
-	sum.AddCall(summarize.Call{ID: "e1", Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), UserAgent: "a <b> & \x00\xfe", File: "logs/\xff.json"})
+	sum.AddCall(summarize.Call{Event: summarize.Event{ID: "e1", Time: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)}, UserAgent: "a <b> & \x00\xfe", File: "logs/\xff.json"})
 	sum.FilesScanned = 1
 	odd.Summary = sum.Snapshot()
 	for _, tt := range []struct {

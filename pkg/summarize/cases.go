@@ -17,13 +17,8 @@ import (
 // (CreateSupportPermit, RejectSupportPermitRequest). Neither is a call by
 // Support's role.
 type CaseCall struct {
-	ID      string    `json:"event_id"`
-	Time    time.Time `json:"time"`
-	Service string    `json:"service"`
-	Action  string    `json:"action"`
-	Account string    `json:"account"`
-	Region  string    `json:"region"`
-	Case    string    `json:"case,omitempty"`
+	Event
+	Case string `json:"case,omitempty"`
 	// DisplayID is the display ID of Case, a caseId, when the call named
 	// both (see filter.CaseIDs).
 	DisplayID string `json:"display_id,omitempty"`
@@ -36,11 +31,9 @@ type CaseCall struct {
 // NewCaseCall reduces a call read from file that filter.CaseOf or
 // filter.PermitCall accepts.
 func NewCaseCall(ev *parse.Event, file string) CaseCall {
-	id, t := keyAndTime(ev, file)
 	c := CaseCall{
-		ID: id, Time: t, Service: ev.EventSource, Action: ev.EventName,
-		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Case: filter.CaseOf(ev),
-		Request: ev.RequestPermitRequestARN, Caller: ev.UserIdentity.ARN, ErrorCode: ev.ErrorCode, File: file,
+		Event: newEvent(ev, file), Case: filter.CaseOf(ev), Request: ev.RequestPermitRequestARN,
+		Caller: ev.UserIdentity.ARN, ErrorCode: ev.ErrorCode, File: file,
 	}
 	// A call naming both is filed under its caseId, which the display ID
 	// then stands for (see cases): CaseOf alone may have picked the

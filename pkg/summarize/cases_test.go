@@ -17,9 +17,9 @@ func caseSummary() *Summary {
 	const req = "arn:aws:supportauthz::111122223333:support-permit-request/r1"
 	s := New()
 	s.AddFile(0, []Call{
-		{ID: "c1", Time: at(12), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Session: "AWSSupport-in", ReadOnly: true},
-		{ID: "c2", Time: at(50), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "111122223333", Session: "AWSSupport-after", ReadOnly: true},
-		{ID: "c3", Time: at(12), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "444455556666", Session: "AWSSupport-other", ReadOnly: true},
+		{Event: Event{ID: "c1", Time: at(12), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333"}, Session: "AWSSupport-in", ReadOnly: true},
+		{Event: Event{ID: "c2", Time: at(50), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "111122223333"}, Session: "AWSSupport-after", ReadOnly: true},
+		{Event: Event{ID: "c3", Time: at(12), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "444455556666"}, Session: "AWSSupport-other", ReadOnly: true},
 	}, []Authorization{
 		{ID: "a1", Time: at(1), Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234", Request: req},
 		{ID: "a3", Time: at(10), Action: "RetrieveSupportPermit", Account: "111122223333", CaseID: "1234",
@@ -29,8 +29,8 @@ func caseSummary() *Summary {
 		{ID: "b1", Time: at(5), Action: "SupportPermitRequestCreated", Account: "444455556666", CaseID: "9999"},
 		{ID: "x", Time: at(5), Action: "CancelSupportPermitRequest", Account: "111122223333", Request: "arn:unknown"},
 	})
-	s.AddCaseCall(CaseCall{ID: "p1", Time: at(2), Service: "supportauthz.amazonaws.com", Action: "CreateSupportPermit", Account: "111122223333", Request: req, Caller: "arn:aws:sts::111122223333:assumed-role/Admin/alice"})
-	s.AddCaseCall(CaseCall{ID: "k1", Time: at(3), Service: "support.amazonaws.com", Action: "AddCommunicationToCase", Account: "111122223333", Case: "1234"})
+	s.AddCaseCall(CaseCall{Event: Event{ID: "p1", Time: at(2), Service: "supportauthz.amazonaws.com", Action: "CreateSupportPermit", Account: "111122223333"}, Request: req, Caller: "arn:aws:sts::111122223333:assumed-role/Admin/alice"})
+	s.AddCaseCall(CaseCall{Event: Event{ID: "k1", Time: at(3), Service: "support.amazonaws.com", Action: "AddCommunicationToCase", Account: "111122223333"}, Case: "1234"})
 	return s
 }
 
@@ -111,16 +111,16 @@ func TestCaseIDLinked(t *testing.T) {
 		want  map[string][]string // event IDs by account/case
 	}{
 		{"linked", []CaseCall{
-			{ID: "create", Time: at(1), Account: "111122223333", Case: id},
-			{ID: "describe", Time: at(4), Account: "111122223333", Case: id, DisplayID: "1234"},
-			{ID: "resolve", Time: at(9), Account: "111122223333", Case: id},
+			{Event: Event{ID: "create", Time: at(1), Account: "111122223333"}, Case: id},
+			{Event: Event{ID: "describe", Time: at(4), Account: "111122223333"}, Case: id, DisplayID: "1234"},
+			{Event: Event{ID: "resolve", Time: at(9), Account: "111122223333"}, Case: id},
 		}, map[string][]string{"1/1234": {"create", "a1", "describe", "resolve"}}},
 		{"nothing ties them", []CaseCall{
-			{ID: "create", Time: at(1), Account: "111122223333", Case: id},
+			{Event: Event{ID: "create", Time: at(1), Account: "111122223333"}, Case: id},
 		}, map[string][]string{"1/1234": {"a1"}, "1/" + id: {"create"}}},
 		{"tied in another account", []CaseCall{
-			{ID: "create", Time: at(1), Account: "111122223333", Case: id},
-			{ID: "describe", Time: at(4), Account: "444455556666", Case: id, DisplayID: "1234"},
+			{Event: Event{ID: "create", Time: at(1), Account: "111122223333"}, Case: id},
+			{Event: Event{ID: "describe", Time: at(4), Account: "444455556666"}, Case: id, DisplayID: "1234"},
 		}, map[string][]string{"1/1234": {"a1"}, "1/" + id: {"create"}, "4/1234": {"describe"}}},
 	}
 	for _, tt := range tests {

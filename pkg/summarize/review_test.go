@@ -77,7 +77,7 @@ func TestSessionResourcesBounded(t *testing.T) {
 	var calls []Call
 	for i := range MaxSessionResources + 7 {
 		arn := fmt.Sprintf("arn:aws:s3:::b/%03d", i)
-		calls = append(calls, Call{ID: fmt.Sprint(i), Account: "1", Session: "AWSSupport-x", ReadOnly: true,
+		calls = append(calls, Call{Event: Event{ID: fmt.Sprint(i), Account: "1"}, Session: "AWSSupport-x", ReadOnly: true,
 			Detail: Detail{Resources: []Resource{{ARN: arn}, {ARN: "arn:aws:s3:::b/000"}}}})
 	}
 	s.AddFile(1, calls, nil)
@@ -123,7 +123,7 @@ func TestAlerts(t *testing.T) {
 	quiet := New()
 	quiet.AddFile(3, nil, nil)
 	reads := New()
-	reads.AddFile(1, []Call{{ID: "r", ReadOnly: true}}, nil)
+	reads.AddFile(1, []Call{{Event: Event{ID: "r"}, ReadOnly: true}}, nil)
 	authOnly := New()
 	authOnly.AddFile(1, nil, []Authorization{{ID: "z"}})
 	tests := []struct {

@@ -14,9 +14,9 @@ func TestSinceLastRun(t *testing.T) {
 	later := func(s *Summary) *Summary {
 		s.AddFile(5, []Call{
 			// An event counted before, in another trail's file.
-			{ID: "a", Time: time.Date(2026, 10, 1, 3, 4, 5, 0, time.UTC), Service: "iam.amazonaws.com", Action: "DeleteRole", Account: "111122223333", Session: "AWSSupport-1", ErrorCode: "AccessDenied", File: "org/1.json.gz"},
-			{ID: "c", Time: t0, Service: "ec2.amazonaws.com", Action: "RebootInstances", Account: "111122223333", Region: "eu-west-1", Session: "AWSSupport-1", File: "x/3.json.gz"},
-			{ID: "d", Time: t0.Add(time.Minute), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "444455556666", Region: "eu-west-1", Session: "AWSSupport-2", ReadOnly: true, File: "x/4.json.gz"},
+			{Event: Event{ID: "a", Time: time.Date(2026, 10, 1, 3, 4, 5, 0, time.UTC), Service: "iam.amazonaws.com", Action: "DeleteRole", Account: "111122223333"}, Session: "AWSSupport-1", ErrorCode: "AccessDenied", File: "org/1.json.gz"},
+			{Event: Event{ID: "c", Time: t0, Service: "ec2.amazonaws.com", Action: "RebootInstances", Account: "111122223333", Region: "eu-west-1"}, Session: "AWSSupport-1", File: "x/3.json.gz"},
+			{Event: Event{ID: "d", Time: t0.Add(time.Minute), Service: "ec2.amazonaws.com", Action: "DescribeVolumes", Account: "444455556666", Region: "eu-west-1"}, Session: "AWSSupport-2", ReadOnly: true, File: "x/4.json.gz"},
 		}, []Authorization{
 			{ID: "z", Time: t0, Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234", File: "org/1.json.gz"},
 			{ID: "y", Time: t0, Action: "StartSupportAction", Account: "444455556666", CaseID: "5678", File: "x/4.json.gz"},

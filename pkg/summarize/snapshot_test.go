@@ -13,9 +13,9 @@ func sampleSummary() *Summary {
 	t0 := time.Date(2026, 10, 1, 3, 4, 5, 0, time.UTC)
 	s := New()
 	s.AddFile(10, []Call{
-		{ID: "b", Time: t0.Add(time.Hour), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Region: "eu-west-1", Session: "AWSSupport-1", ReadOnly: true, SourceIP: "support.amazonaws.com", UserAgent: "support.amazonaws.com", File: "x/1.json.gz", Offset: 12, Length: 300,
+		{Event: Event{ID: "b", Time: t0.Add(time.Hour), Service: "ec2.amazonaws.com", Action: "DescribeInstances", Account: "111122223333", Region: "eu-west-1"}, Session: "AWSSupport-1", ReadOnly: true, SourceIP: "support.amazonaws.com", UserAgent: "support.amazonaws.com", File: "x/1.json.gz", Offset: 12, Length: 300,
 			Detail: Detail{Resources: []Resource{{ARN: "arn:aws:ec2:eu-west-1:111122223333:instance/i-1", Type: "AWS::EC2::Instance"}}}},
-		{ID: "a", Time: t0, Service: "iam.amazonaws.com", Action: "DeleteRole", Account: "111122223333", Region: "us-east-1", Session: "AWSSupport-1", ErrorCode: "AccessDenied", ErrorMessage: "User: <arn> is not authorized", SourceIP: "203.0.113.9", File: "x/1.json.gz", Offset: 400, Length: 200,
+		{Event: Event{ID: "a", Time: t0, Service: "iam.amazonaws.com", Action: "DeleteRole", Account: "111122223333", Region: "us-east-1"}, Session: "AWSSupport-1", ErrorCode: "AccessDenied", ErrorMessage: "User: <arn> is not authorized", SourceIP: "203.0.113.9", File: "x/1.json.gz", Offset: 400, Length: 200,
 			Detail: Detail{Resources: []Resource{{ARN: "arn:aws:iam::111122223333:role/app", Type: "AWS::IAM::Role"}}, ResourcesMore: 2,
 				RequestParameters: `{"roleName":"app"}`}},
 	}, []Authorization{{ID: "z", Time: t0, Action: "SupportPermitRequestCreated", Account: "111122223333", CaseID: "1234", File: "x/1.json.gz"}})

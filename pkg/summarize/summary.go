@@ -16,15 +16,10 @@ import (
 // Call is one call made by AWS Support's role, reduced to what a summary
 // reports.
 type Call struct {
-	ID        string    `json:"event_id"`
-	Time      time.Time `json:"time"`
-	Service   string    `json:"service"`
-	Action    string    `json:"action"`
-	Account   string    `json:"account"`
-	Region    string    `json:"region"`
-	Session   string    `json:"session"`
-	ReadOnly  bool      `json:"read_only"`
-	ErrorCode string    `json:"error_code,omitempty"`
+	Event
+	Session   string `json:"session"`
+	ReadOnly  bool   `json:"read_only"`
+	ErrorCode string `json:"error_code,omitempty"`
 	// ErrorMessage is as logged: a reviewer reads why a call failed.
 	ErrorMessage string `json:"error_message,omitempty"`
 	SourceIP     string `json:"source_ip,omitempty"`
@@ -45,6 +40,25 @@ type Call struct {
 	// Embedded says that they locate a JSON string holding the record
 	// (lookup-events' CloudTrailEvent), which evidence decodes.
 	Embedded bool `json:"embedded,omitempty"`
+}
+
+// Event is what a Call and a CaseCall say first: which event, when, which
+// API, and where (embedded, so the JSON names stand beside their own).
+type Event struct {
+	// ID is the eventID, or for a record without one its place (see
+	// keyAndTime).
+	ID      string    `json:"event_id"`
+	Time    time.Time `json:"time"`
+	Service string    `json:"service"`
+	Action  string    `json:"action"`
+	Account string    `json:"account"`
+	Region  string    `json:"region"`
+}
+
+// newEvent reduces ev, read from file, to its Event.
+func newEvent(ev *parse.Event, file string) Event {
+	id, t := keyAndTime(ev, file)
+	return Event{ID: id, Time: t, Service: ev.EventSource, Action: ev.EventName, Account: ev.RecipientAccountID, Region: ev.AWSRegion}
 }
 
 // Detail is what a call touched, as a Call and a Notable both carry it
@@ -103,11 +117,8 @@ type RecordError struct {
 // NewCall reduces a Support event read from file. Its resources are its
 // own; its strings may be ev's (see Intern).
 func NewCall(ev *parse.Event, file string) Call {
-	id, t := keyAndTime(ev, file)
 	c := Call{
-		ID: id, Time: t, Service: ev.EventSource, Action: ev.EventName,
-		Account: ev.RecipientAccountID, Region: ev.AWSRegion, Session: filter.Session(ev),
-		ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode, ErrorMessage: ev.ErrorMessage,
+		Event: newEvent(ev, file), Session: filter.Session(ev), ReadOnly: filter.ReadOnly(ev), ErrorCode: ev.ErrorCode, ErrorMessage: ev.ErrorMessage,
 		SourceIP: ev.SourceIPAddress, UserAgent: ev.UserAgent, File: file,
 		Offset: ev.Offset, Length: ev.Length, Embedded: ev.Embedded,
 	}

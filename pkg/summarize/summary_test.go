@@ -45,7 +45,7 @@ func TestCallsOrder(t *testing.T) {
 	s := New()
 	var want []Call
 	for i := range 40 {
-		c := Call{ID: fmt.Sprintf("e%d", (i*7)%40), Time: times[i%len(times)], File: "f"}
+		c := Call{Event: Event{ID: fmt.Sprintf("e%d", (i*7)%40), Time: times[i%len(times)]}, File: "f"}
 		s.AddCall(c)
 		want = append(want, c)
 	}
