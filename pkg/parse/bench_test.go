@@ -86,20 +86,7 @@ func readDocs(b *testing.B, docs [][]byte, size int64, opts parse.Options, trans
 	var records int64
 	cpu0 := cpuTime()
 	for b.Loop() {
-		records = 0
-		for _, doc := range docs {
-			br.Reset(doc)
-			d.Reset(&br)
-			read := d.Records
-			if transient {
-				read = d.RecordsTransient
-			}
-			n, err := read(func(*parse.Event) error { return nil })
-			if err != nil {
-				b.Fatal(err)
-			}
-			records += n
-		}
+		records = countRecords(b, d, &br, docs, transient)
 	}
 	if records == 0 {
 		b.Fatal("no records read")
@@ -107,6 +94,26 @@ func readDocs(b *testing.B, docs [][]byte, size int64, opts parse.Options, trans
 	if cpu := cpuTime() - cpu0; cpu > 0 {
 		b.ReportMetric(float64(size)*float64(b.N)/1e6/cpu.Seconds(), "cpuMB/s")
 	}
+}
+
+// countRecords reads each of docs through d and br, lending transient
+// events when transient says so, and returns how many records they held.
+func countRecords(tb testing.TB, d *parse.Reader, br *bytes.Reader, docs [][]byte, transient bool) int64 {
+	read := d.Records
+	if transient {
+		read = d.RecordsTransient
+	}
+	var records int64
+	for _, doc := range docs {
+		br.Reset(doc)
+		d.Reset(br)
+		n, err := read(func(*parse.Event) error { return nil })
+		if err != nil {
+			tb.Fatal(err)
+		}
+		records += n
+	}
+	return records
 }
 
 func cpuTime() time.Duration {

@@ -512,16 +512,7 @@ func TestFastPathTakesCloudTrail(t *testing.T) {
 	for _, opts := range []parse.Options{{}, {NoAVX512: true}} {
 		var br bytes.Reader
 		d := parse.NewReader(&br, opts)
-		var records int64
-		for _, doc := range docs {
-			br.Reset(doc)
-			d.Reset(&br)
-			n, err := d.Records(func(*parse.Event) error { return nil })
-			if err != nil {
-				t.Fatal(err)
-			}
-			records += n
-		}
+		records := countRecords(t, d, &br, docs, false)
 		fast := d.FastRecords()
 		t.Logf("%+v: %d of %d records read by the fast path", opts, fast, records)
 		if records == 0 || float64(fast) < 0.95*float64(records) {

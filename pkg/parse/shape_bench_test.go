@@ -62,17 +62,7 @@ func BenchmarkShapesRatio(b *testing.B) {
 	for b.Loop() {
 		for k := range shapes {
 			start := time.Now()
-			var records int64
-			for _, doc := range in[k] {
-				br.Reset(doc)
-				d.Reset(&br)
-				n, err := d.RecordsTransient(func(*parse.Event) error { return nil })
-				if err != nil {
-					b.Fatal(err)
-				}
-				records += n
-			}
-			if records == 0 {
+			if countRecords(b, d, &br, in[k], true) == 0 {
 				b.Fatal("no records read")
 			}
 			if t := time.Since(start); best[k] == 0 || t < best[k] {
