@@ -66,19 +66,12 @@ func uploadTree(t *testing.T, prefix string) (*s3.Client, string) {
 
 func listKeys(t *testing.T, bucket string, src source.Source, q trail.Scope) []string {
 	t.Helper()
-	var keys []string
-	err := src.List(context.Background(), q, func(o source.Object) error {
+	list := func(each func(source.Object) error) error { return src.List(context.Background(), q, each) }
+	return sourcetest.Keys(t, "List", list, func(o source.Object) {
 		if o.Path != "s3://"+bucket+"/"+o.Key {
 			t.Errorf("object %s: Path %s", o.Key, o.Path)
 		}
-		keys = append(keys, o.Key)
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 func TestS3Prefix(t *testing.T) {

@@ -231,22 +231,12 @@ func listShards(t *testing.T, n int, q trail.Scope, open func() (source.ShareLis
 
 func listed(t *testing.T, src source.ShareLister, q trail.Scope, share source.Share) []string {
 	t.Helper()
-	var keys []string
-	err := src.ListShare(context.Background(), q, share, func(o source.Object) error {
+	list := func(each func(source.Object) error) error { return src.ListShare(context.Background(), q, share, each) }
+	return sourcetest.Keys(t, "ListShare", list, func(o source.Object) {
 		if o.Err != nil {
 			t.Errorf("%s: %v", o.Key, o.Err)
 		}
-		keys = append(keys, o.Key)
-		return nil
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(keys)
-	if len(slices.Compact(slices.Clone(keys))) != len(keys) {
-		t.Errorf("some objects listed twice")
-	}
-	return keys
 }
 
 // keyDiff says what got has that want has not, and the reverse, a few of

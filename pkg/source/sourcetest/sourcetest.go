@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -550,20 +551,31 @@ func once(t *testing.T, err error, op, what string) {
 
 func list(t *testing.T, ctx context.Context, src source.Source, q trail.Scope) []string {
 	t.Helper()
+	return Keys(t, fmt.Sprintf("List(%+v)", q), func(each func(source.Object) error) error { return src.List(ctx, q, each) },
+		func(o source.Object) {
+			if probe := !source.IsLog(o.Key) && strings.HasSuffix(o.Key, ".gz"); o.Probe != probe {
+				t.Errorf("List(%+v): %s listed with Probe %v, want %v", q, o.Key, o.Probe, probe)
+			}
+		})
+}
+
+// Keys returns the keys of the objects list hands to each, sorted, after
+// check has seen each object; an error from list, named by what, ends the
+// test, and a key listed twice fails it.
+func Keys(t testing.TB, what string, list func(each func(source.Object) error) error, check func(source.Object)) []string {
+	t.Helper()
 	var keys []string
-	err := src.List(ctx, q, func(o source.Object) error {
+	err := list(func(o source.Object) error {
+		check(o)
 		keys = append(keys, o.Key)
-		if probe := !source.IsLog(o.Key) && strings.HasSuffix(o.Key, ".gz"); o.Probe != probe {
-			t.Errorf("List(%+v): %s listed with Probe %v, want %v", q, o.Key, o.Probe, probe)
-		}
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("List(%+v): %v", q, err)
+		t.Fatalf("%s: %v", what, err)
 	}
 	slices.Sort(keys)
 	if k := slices.Compact(slices.Clone(keys)); len(k) != len(keys) {
-		t.Errorf("List(%+v) gave some objects twice", q)
+		t.Errorf("%s gave some objects twice", what)
 	}
 	return keys
 }
