@@ -551,10 +551,11 @@ func once(t *testing.T, err error, op, what string) {
 
 func list(t *testing.T, ctx context.Context, src source.Source, q trail.Scope) []string {
 	t.Helper()
-	return Keys(t, fmt.Sprintf("List(%+v)", q), func(each func(source.Object) error) error { return src.List(ctx, q, each) },
+	what := fmt.Sprintf("List(%+v)", q)
+	return Keys(t, what, func(each func(source.Object) error) error { return src.List(ctx, q, each) },
 		func(o source.Object) {
 			if probe := !source.IsLog(o.Key) && strings.HasSuffix(o.Key, ".gz"); o.Probe != probe {
-				t.Errorf("List(%+v): %s listed with Probe %v, want %v", q, o.Key, o.Probe, probe)
+				t.Errorf("%s: %s listed with Probe %v, want %v", what, o.Key, o.Probe, probe)
 			}
 		})
 }
